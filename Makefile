@@ -1,0 +1,58 @@
+# beaml4 top-level build.
+#
+#   make run    install dependencies, build, boot beaml4 in QEMU
+#   make test   install dependencies, build, run every test suite
+#   make bench  run the benchmarks
+#
+# Each component brings a fragment in mk/ that appends to the lists below; this file only
+# defines the toolchains and the top-level targets.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+BUILD ?= build
+
+# Host tools: unit tests, model tests, fuzzers, benchmarks. Sanitizers on by default.
+HOST_CC       ?= gcc
+HOST_CFLAGS   ?= -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer
+HOST_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CC       ?= clang-14
+
+# Freestanding target code: the kernel, services, guests. Libraries in lib/ build both ways.
+CC            := gcc
+LD            := ld
+OBJCOPY       := objcopy
+FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
+	-nostdinc -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
+	-mno-avx -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-common \
+	-isystem $(shell $(CC) -print-file-name=include)
+
+TEST_TARGETS  :=
+BENCH_TARGETS :=
+RUN_TARGET    :=
+LINT_SOURCES  :=
+
+.PHONY: all setup test bench run lint format-check clean
+all:
+
+setup:
+	@./tools/setup.sh
+
+include $(sort $(wildcard mk/*.mk))
+
+test: setup
+	@$(MAKE) --no-print-directory test-all
+
+.PHONY: test-all
+test-all: $(TEST_TARGETS)
+	@echo "make test: all suites passed ($(words $(TEST_TARGETS)) suites)"
+
+bench: setup
+	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+run: setup
+	@$(MAKE) --no-print-directory $(RUN_TARGET)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages beaml4 needs to build, boot and test.
+# Idempotent: installs only what is missing, so `make run` and `make test` may call it every time.
+set -euo pipefail
+
+packages=(
+  # build
+  gcc make binutils clang-14 libclang-rt-14-dev clang-format clang-tidy cppcheck
+  # boot media and emulators
+  grub-pc-bin grub-common xorriso mtools qemu-system-x86 bochs bochs-term bochsbios vgabios
+  # host test frameworks and reference decoders
+  libcmocka-dev libzydis-dev libcapstone-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
