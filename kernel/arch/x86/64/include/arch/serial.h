@@ -1,0 +1,16 @@
+/*
+ * COM1 console: polled 16550 output (and input for the debug shell). Used by the kernel's
+ * printing only; user space reaches the UART through IOPort capabilities.
+ */
+#ifndef ARCH_SERIAL_H
+#define ARCH_SERIAL_H
+
+#define SERIAL_COM1_PORT 0x3f8
+
+/* Program COM1 for 115200 baud, 8N1, FIFOs on, interrupts off. */
+void serial_init(void);
+
+/* Write one byte, waiting for the transmitter; "\n" is sent as "\r\n". */
+void serial_putc(char c);
+
+#endif

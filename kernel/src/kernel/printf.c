@@ -1,0 +1,37 @@
+/*
+ * Kernel console printing over the shared formatter, and panic.
+ */
+#include <arch/io.h>
+#include <arch/serial.h>
+#include <fmt/fmt.h>
+#include <kernel/printf.h>
+
+static void console_sink(void *context, char c)
+{
+    (void)context;
+    serial_putc(c);
+}
+
+void kvprintf(const char *format, va_list args)
+{
+    fmt_vformat(console_sink, NULL, format, args);
+}
+
+void kprintf(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    kvprintf(format, args);
+    va_end(args);
+}
+
+void kpanic(const char *format, ...)
+{
+    va_list args;
+    kprintf("\nbeaml4 kernel panic: ");
+    va_start(args, format);
+    kvprintf(format, args);
+    va_end(args);
+    kprintf("\n");
+    cpu_halt_forever();
+}

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Exit 0 when /dev/kvm can be opened for reading and writing by this user, 1 otherwise.
+# Tests run their KVM variants only then, and say they skipped them otherwise.
+[ -c /dev/kvm ] && { exec 3<>/dev/kvm; } 2>/dev/null

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds a BIOS-bootable GRUB ISO that loads the beaml4 kernel by multiboot2, with the given
+# files as boot modules (the first one is the root task).
+#   tools/mkiso.sh OUT.iso KERNEL.elf [MODULE...]
+set -euo pipefail
+out=$1
+kernel=$2
+shift 2
+
+staging=$(mktemp -d)
+trap 'rm -rf "$staging"' EXIT
+mkdir -p "$staging/boot/grub"
+cp "$kernel" "$staging/boot/beaml4.elf"
+{
+    echo 'set timeout=0'
+    echo 'set default=0'
+    echo 'serial --unit=0 --speed=115200'
+    echo 'terminal_output serial'
+    echo 'menuentry "beaml4" {'
+    echo '    multiboot2 /boot/beaml4.elf'
+    for module in "$@"; do
+        name=$(basename "$module")
+        cp "$module" "$staging/boot/$name"
+        echo "    module2 /boot/$name $name"
+    done
+    echo '    boot'
+    echo '}'
+} >"$staging/boot/grub/grub.cfg"
+
+mkdir -p "$(dirname "$out")"
+grub-mkrescue --compress=no -d /usr/lib/grub/i386-pc -o "$out.tmp" "$staging" 2>"$staging/log" ||
+    { cat "$staging/log" >&2; exit 1; }
+mv "$out.tmp" "$out"

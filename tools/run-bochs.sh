@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Boots a GRUB ISO in Bochs, non-interactively, and prints what the guest wrote to COM1.
+#   tools/run-bochs.sh ISO [TIMEOUT_SECONDS] [CPU_MODEL]
+# Bochs always exits non-zero; callers judge the run by the serial output. The guest ends the
+# simulation by writing "Shutdown" to port 0x8900 (see kernel/arch/x86/64/machine/power.c).
+set -euo pipefail
+iso=$(realpath "$1")
+limit=${2:-120}
+model=${3:-corei7_skylake_x}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/bochsrc" <<EOC
+megs: 256
+cpu: model=$model, count=1, ips=50000000, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=cdrom, path=$iso, status=inserted
+boot: cdrom
+display_library: term
+com1: enabled=1, mode=file, dev=$work/serial.txt
+port_e9_hack: enabled=1
+clock: sync=none, time0=local
+log: $work/bochs.log
+panic: action=fatal
+EOC
+printf 'c\n' >"$work/cont.rc"
+(cd "$work" && TERM=dumb timeout "$limit" bochs -q -f bochsrc -rc cont.rc </dev/null >/dev/null 2>&1) || true
+if [ -s "$work/serial.txt" ]; then
+    tr -d '\r' <"$work/serial.txt"
+fi
+if grep -v 'Shutdown port: shutdown requested' "$work/bochs.log" 2>/dev/null | grep -q 'PANIC\|FATAL'; then
+    echo "run-bochs: bochs reported:" >&2
+    grep -v 'Shutdown port' "$work/bochs.log" | grep 'PANIC\|FATAL' | head -5 >&2
+fi
