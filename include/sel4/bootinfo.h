@@ -1,0 +1,120 @@
+/*
+ * What the kernel hands the root task: its initial capabilities (fixed slots of its root CNode)
+ * and the boot info page, whose address arrives in RDI at the root task's entry point (RSP is
+ * undefined there: the root task sets up its own stack).
+ *
+ * The root task's address space holds its ELF segments, then (page aligned, right after the
+ * highest segment) its IPC buffer page, then the boot info page, then the extra boot info pages.
+ */
+#ifndef SEL4_BOOTINFO_H
+#define SEL4_BOOTINFO_H
+
+#include <sel4/types.h>
+
+enum seL4_RootCNodeCapSlots {
+    seL4_CapNull = 0,
+    seL4_CapInitThreadTCB = 1,
+    seL4_CapInitThreadCNode = 2,
+    seL4_CapInitThreadVSpace = 3,
+    seL4_CapIRQControl = 4,
+    seL4_CapASIDControl = 5,
+    seL4_CapInitThreadASIDPool = 6,
+    seL4_CapIOPortControl = 7,
+    seL4_CapIOSpace = 8, /* empty: no IOMMU support */
+    seL4_CapBootInfoFrame = 9,
+    seL4_CapInitThreadIPCBuffer = 10,
+    seL4_CapDomain = 11,
+    seL4_NumInitialCaps = 12
+};
+
+/* The root CNode has 2^12 slots and a guard that makes depth 64 resolve single-level. */
+#define seL4_RootCNodeSizeBits 12
+
+#define seL4_MaxBootInfoUntypedCaps 230
+
+typedef struct seL4_SlotRegion {
+    seL4_Word start; /* first slot */
+    seL4_Word end;   /* first slot after the region */
+} seL4_SlotRegion;
+
+typedef struct seL4_UntypedDesc {
+    seL4_Word paddr;
+    seL4_Uint8 sizeBits;
+    seL4_Uint8 isDevice;
+    seL4_Uint8 padding[sizeof(seL4_Word) - 2];
+} seL4_UntypedDesc;
+
+typedef struct seL4_BootInfo {
+    seL4_Word extraLen;           /* bytes of extra boot info after this page */
+    seL4_NodeId nodeID;
+    seL4_Word numNodes;
+    seL4_Word numIOPTLevels;
+    struct seL4_IPCBuffer *ipcBuffer;
+    seL4_SlotRegion empty;        /* free slots of the root CNode */
+    seL4_SlotRegion sharedFrames;
+    seL4_SlotRegion userImageFrames;
+    seL4_SlotRegion userImagePaging;
+    seL4_SlotRegion ioSpaceCaps;
+    seL4_SlotRegion extraBIPages;
+    seL4_Word initThreadCNodeSizeBits;
+    seL4_Domain initThreadDomain;
+    seL4_SlotRegion untyped;      /* untypedList[i] describes slot untyped.start + i */
+    seL4_UntypedDesc untypedList[seL4_MaxBootInfoUntypedCaps];
+} seL4_BootInfo;
+
+/*
+ * Extra boot info: a sequence of chunks, each a header followed by its payload, filling
+ * extraLen bytes from the page after the boot info page.
+ */
+typedef enum {
+    seL4_BootInfo_Padding = 0,
+    seL4_BootInfo_X86_VBE = 1,
+    seL4_BootInfo_X86_MemoryMap = 2,   /* payload: seL4_X86_MemoryRegion[] */
+    seL4_BootInfo_X86_ACPI_RSDP = 3,   /* payload: seL4_X86_ACPI_RSDP */
+    seL4_BootInfo_X86_Framebuffer = 4, /* payload: seL4_X86_Framebuffer */
+    seL4_BootInfo_X86_TSC_Freq = 5,    /* payload: seL4_X86_TSC_Freq */
+    seL4_BootInfo_BootTimes = 0x100,   /* beaml4: payload seL4_BootTimes */
+    seL4_BootInfo_CommandLine = 0x101, /* beaml4: the kernel command line, NUL-terminated */
+} seL4_BootInfoID;
+
+typedef struct seL4_BootInfoHeader {
+    seL4_Word id;  /* seL4_BootInfoID */
+    seL4_Word len; /* bytes, including this header */
+} seL4_BootInfoHeader;
+
+typedef struct seL4_X86_MemoryRegion {
+    seL4_Uint64 paddr;
+    seL4_Uint64 length;
+    seL4_Uint32 type; /* 1 RAM, 2 reserved, 3 ACPI reclaimable, 4 ACPI NVS, 5 bad */
+    seL4_Uint32 padding;
+} seL4_X86_MemoryRegion;
+
+typedef struct seL4_X86_ACPI_RSDP {
+    seL4_Uint64 paddr;        /* where the RSDP is */
+    seL4_Uint8 table[36];     /* its bytes (ACPI 2.0 size; a 1.0 RSDP uses the first 20) */
+    seL4_Uint8 padding[4];
+} seL4_X86_ACPI_RSDP;
+
+typedef struct seL4_X86_Framebuffer {
+    seL4_Uint64 addr;
+    seL4_Uint32 pitch, width, height;
+    seL4_Uint8 bpp, type;
+    seL4_Uint8 padding[2];
+} seL4_X86_Framebuffer;
+
+typedef struct seL4_X86_TSC_Freq {
+    seL4_Uint64 hz;       /* TSC ticks per second */
+    seL4_Uint32 mhz;      /* the same, in MHz, as seL4 reports it */
+    seL4_Uint32 padding;
+} seL4_X86_TSC_Freq;
+
+/*
+ * TSC readings: time since power-on is tsc / hz when the firmware did not reset the TSC
+ * (true of QEMU, KVM, Bochs and most machines' cold boot).
+ */
+typedef struct seL4_BootTimes {
+    seL4_Uint64 kernelEntryTSC;  /* first C code of the kernel */
+    seL4_Uint64 rootTaskTSC;     /* just before the root task's first instruction */
+} seL4_BootTimes;
+
+#endif

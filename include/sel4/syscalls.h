@@ -1,0 +1,48 @@
+/*
+ * System call numbers and the register convention of the `syscall` instruction.
+ *
+ * On entry:
+ *   RDX  syscall number (seL4_Syscall_ID, negative)
+ *   RDI  capability address (destination or source), or the argument of debug calls
+ *   RSI  message info (seL4_MessageInfo_t)
+ *   R10, R8, R9, R15  message registers 0..3; the rest live in the IPC buffer
+ * On return (for calls that receive):
+ *   RDI  badge of the capability the message came through (or the notification word)
+ *   RSI  message info of the received message
+ *   R10, R8, R9, R15  message registers 0..3
+ * RCX and R11 are destroyed by the instruction itself; RBX, RBP, RSP, R12..R14 are preserved,
+ * RAX is destroyed. A thread whose TCB has "fault all syscalls" set (seL4_TCB_SetFaultAllSyscalls)
+ * never reaches any of these: every `syscall` it executes is an UnknownSyscall fault.
+ */
+#ifndef SEL4_SYSCALLS_H
+#define SEL4_SYSCALLS_H
+
+typedef enum {
+    seL4_SysCall = -1,
+    seL4_SysReplyRecv = -2,
+    seL4_SysSend = -3,
+    seL4_SysNBSend = -4,
+    seL4_SysRecv = -5,
+    seL4_SysReply = -6,
+    seL4_SysYield = -7,
+    seL4_SysNBRecv = -8,
+    seL4_SysVMEnter = -9,
+    seL4_SysDebugPutChar = -10,
+    seL4_SysDebugHalt = -11,
+    seL4_SysDebugCapIdentify = -12,
+    seL4_SysDebugNameThread = -13,
+    seL4_SysBenchmarkNullSyscall = -14,
+    seL4_SysMin = -14
+} seL4_Syscall_ID;
+
+/*
+ * Notifications use the same calls: Signal is Send, Wait is Recv, Poll is NBRecv on a
+ * notification capability. Reply answers the caller saved by the last Recv that received a Call.
+ * DebugPutChar writes RDI's low byte to the kernel console. DebugHalt prints the halt and stops
+ * the machine. DebugCapIdentify returns in RDI the type (seL4_ObjectType-like cap type number, see
+ * objecttypes.h) of the capability at RDI, 0 for none. DebugNameThread names the TCB at RDI with the
+ * NUL-terminated string in the IPC buffer (for kernel messages). BenchmarkNullSyscall enters and
+ * leaves the kernel and does nothing else.
+ */
+
+#endif
