@@ -59,14 +59,17 @@ static void out_padded(fmt_out_t *out, const fmt_spec_t *spec, const char *prefi
     }
 }
 
+/* Signed conversions pass is_signed (and negative for values below zero): only they take
+ * the '+' and ' ' flags. */
 static void out_integer(fmt_out_t *out, const fmt_spec_t *spec, uint64_t magnitude,
-                        bool negative, unsigned base, bool upper)
+                        bool is_signed, bool negative, unsigned base, bool upper)
 {
     static const char lower_digits[] = "0123456789abcdef";
     static const char upper_digits[] = "0123456789ABCDEF";
     const char *digits = upper ? upper_digits : lower_digits;
     char buffer[24];
     int len = 0;
+    bool is_zero = magnitude == 0;
 
     /* Precision 0 with value 0 prints no digits, as in C. */
     if (magnitude != 0 || spec->precision != 0) {
@@ -80,23 +83,27 @@ static void out_integer(fmt_out_t *out, const fmt_spec_t *spec, uint64_t magnitu
     const char *prefix = "";
     if (negative) {
         prefix = "-";
-    } else if (spec->plus) {
+    } else if (spec->plus && is_signed) {
         prefix = "+";
-    } else if (spec->space) {
+    } else if (spec->space && is_signed) {
         prefix = " ";
-    } else if (spec->alternate && base == 16 && len > 0) {
+    } else if (spec->alternate && base == 16 && !is_zero) {
         prefix = upper ? "0X" : "0x";
-    } else if (spec->alternate && base == 8) {
-        prefix = "0";
     }
 
+    /* '#' with octal: the first digit printed must be 0. */
     int zeros = 0;
+    if (spec->alternate && base == 8 && (len == 0 || buffer[sizeof(buffer) - len] != '0') &&
+        spec->precision <= len) {
+        zeros = 1;
+    }
+
     if (spec->precision > len) {
         zeros = spec->precision - len;
     } else if (spec->zero && !spec->left && spec->precision < 0) {
         int prefix_len = (prefix[0] == '\0') ? 0 : (prefix[1] == '\0' ? 1 : 2);
         int room = spec->width - prefix_len - len;
-        zeros = room > 0 ? room : 0;
+        zeros = room > zeros ? room : zeros;
     }
     out_padded(out, spec, prefix, buffer + sizeof(buffer) - len, len, zeros);
 }
@@ -210,23 +217,28 @@ size_t fmt_vformat(fmt_sink_t sink, void *context, const char *format, va_list a
         case 'i': {
             int64_t value = fetch_signed(&spec, &ap);
             uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
-            out_integer(&out, &spec, magnitude, value < 0, 10, false);
+            out_integer(&out, &spec, magnitude, true, value < 0, 10, false);
             break;
         }
         case 'u':
-            out_integer(&out, &spec, fetch_unsigned(&spec, &ap), false, 10, false);
+            out_integer(&out, &spec, fetch_unsigned(&spec, &ap), false, false, 10, false);
             break;
         case 'x':
         case 'X':
-            out_integer(&out, &spec, fetch_unsigned(&spec, &ap), false, 16, *f == 'X');
+            out_integer(&out, &spec, fetch_unsigned(&spec, &ap), false, false, 16, *f == 'X');
             break;
         case 'o':
-            out_integer(&out, &spec, fetch_unsigned(&spec, &ap), false, 8, false);
+            out_integer(&out, &spec, fetch_unsigned(&spec, &ap), false, false, 8, false);
             break;
         case 'p': {
+            void *pointer_value = va_arg(ap, void *);
+            if (pointer_value == NULL) {
+                out_padded(&out, &spec, "", "(nil)", 5, 0);
+                break;
+            }
             fmt_spec_t pointer = spec;
             pointer.alternate = true;
-            out_integer(&out, &pointer, (uintptr_t)va_arg(ap, void *), false, 16, false);
+            out_integer(&out, &pointer, (uintptr_t)pointer_value, false, false, 16, false);
             break;
         }
         case 'c': {
