@@ -45,12 +45,12 @@ typedef struct seL4_UntypedDesc {
 } seL4_UntypedDesc;
 
 typedef struct seL4_BootInfo {
-    seL4_Word extraLen;           /* bytes of extra boot info after this page */
+    seL4_Word extraLen; /* bytes of extra boot info after this page */
     seL4_NodeId nodeID;
     seL4_Word numNodes;
     seL4_Word numIOPTLevels;
     struct seL4_IPCBuffer *ipcBuffer;
-    seL4_SlotRegion empty;        /* free slots of the root CNode */
+    seL4_SlotRegion empty; /* free slots of the root CNode */
     seL4_SlotRegion sharedFrames;
     seL4_SlotRegion userImageFrames;
     seL4_SlotRegion userImagePaging;
@@ -58,7 +58,7 @@ typedef struct seL4_BootInfo {
     seL4_SlotRegion extraBIPages;
     seL4_Word initThreadCNodeSizeBits;
     seL4_Domain initThreadDomain;
-    seL4_SlotRegion untyped;      /* untypedList[i] describes slot untyped.start + i */
+    seL4_SlotRegion untyped; /* untypedList[i] describes slot untyped.start + i */
     seL4_UntypedDesc untypedList[seL4_MaxBootInfoUntypedCaps];
 } seL4_BootInfo;
 
@@ -90,8 +90,8 @@ typedef struct seL4_X86_MemoryRegion {
 } seL4_X86_MemoryRegion;
 
 typedef struct seL4_X86_ACPI_RSDP {
-    seL4_Uint64 paddr;        /* where the RSDP is */
-    seL4_Uint8 table[36];     /* its bytes (ACPI 2.0 size; a 1.0 RSDP uses the first 20) */
+    seL4_Uint64 paddr;    /* where the RSDP is */
+    seL4_Uint8 table[36]; /* its bytes (ACPI 2.0 size; a 1.0 RSDP uses the first 20) */
     seL4_Uint8 padding[4];
 } seL4_X86_ACPI_RSDP;
 
@@ -103,8 +103,8 @@ typedef struct seL4_X86_Framebuffer {
 } seL4_X86_Framebuffer;
 
 typedef struct seL4_X86_TSC_Freq {
-    seL4_Uint64 hz;       /* TSC ticks per second */
-    seL4_Uint32 mhz;      /* the same, in MHz, as seL4 reports it */
+    seL4_Uint64 hz;  /* TSC ticks per second */
+    seL4_Uint32 mhz; /* the same, in MHz, as seL4 reports it */
     seL4_Uint32 padding;
 } seL4_X86_TSC_Freq;
 
@@ -113,8 +113,8 @@ typedef struct seL4_X86_TSC_Freq {
  * (true of QEMU, KVM, Bochs and most machines' cold boot).
  */
 typedef struct seL4_BootTimes {
-    seL4_Uint64 kernelEntryTSC;  /* first C code of the kernel */
-    seL4_Uint64 rootTaskTSC;     /* just before the root task's first instruction */
+    seL4_Uint64 kernelEntryTSC; /* first C code of the kernel */
+    seL4_Uint64 rootTaskTSC;    /* just before the root task's first instruction */
 } seL4_BootTimes;
 
 #endif

@@ -45,7 +45,7 @@ enum {
     /* UserException: a processor exception other than a page fault (divide error, #UD, #GP,
      * #DB, #BP, #AC, x87/SIMD errors, and `int n` to a vector user mode may not use). */
     seL4_UserException_Number = seL4_Fault_RegisterCount, /* exception vector */
-    seL4_UserException_Code,                               /* error code, 0 if none */
+    seL4_UserException_Code,                              /* error code, 0 if none */
     seL4_UserException_Length,
 
     /* CapFault: a capability lookup failed during a send or receive phase. */
@@ -59,10 +59,10 @@ enum {
 };
 
 /* Page-fault error code bits in seL4_VMFault_FSR (the processor's). */
-#define seL4_VMFault_FSR_Present 0x1
-#define seL4_VMFault_FSR_Write   0x2
-#define seL4_VMFault_FSR_User    0x4
+#define seL4_VMFault_FSR_Present  0x1
+#define seL4_VMFault_FSR_Write    0x2
+#define seL4_VMFault_FSR_User     0x4
 #define seL4_VMFault_FSR_Reserved 0x8
-#define seL4_VMFault_FSR_Fetch   0x10
+#define seL4_VMFault_FSR_Fetch    0x10
 
 #endif

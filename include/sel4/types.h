@@ -43,37 +43,37 @@ typedef seL4_CPtr seL4_X86_VCPU;
 #define seL4_False 0
 #define seL4_Null  ((void *)0)
 
-#define seL4_WordBits      64
-#define seL4_WordSizeBits  3
-#define seL4_UserTop       0x00007ffffffff000ull /* lower half; see docs for the upper half */
+#define seL4_WordBits     64
+#define seL4_WordSizeBits 3
+#define seL4_UserTop      0x00007ffffffff000ull /* lower half; see docs for the upper half */
 
 /* Object sizes (log2 bytes). */
-#define seL4_SlotBits         6  /* one CNode slot */
-#define seL4_TCBBits          11
-#define seL4_EndpointBits     4
-#define seL4_NotificationBits 5
-#define seL4_ReplyBits        4
-#define seL4_PageBits         12
-#define seL4_LargePageBits    21
-#define seL4_HugePageBits     30
-#define seL4_PageTableBits    12
-#define seL4_PageDirBits      12
-#define seL4_PDPTBits         12
-#define seL4_PML4Bits         12
-#define seL4_VSpaceBits       seL4_PML4Bits
+#define seL4_SlotBits           6 /* one CNode slot */
+#define seL4_TCBBits            11
+#define seL4_EndpointBits       4
+#define seL4_NotificationBits   5
+#define seL4_ReplyBits          4
+#define seL4_PageBits           12
+#define seL4_LargePageBits      21
+#define seL4_HugePageBits       30
+#define seL4_PageTableBits      12
+#define seL4_PageDirBits        12
+#define seL4_PDPTBits           12
+#define seL4_PML4Bits           12
+#define seL4_VSpaceBits         seL4_PML4Bits
 #define seL4_PageTableIndexBits 9
-#define seL4_ASIDPoolBits     12
-#define seL4_ASIDPoolIndexBits 9
-#define seL4_NumASIDPoolsBits 3
-#define seL4_VCPUBits         14
-#define seL4_MinUntypedBits   4
-#define seL4_MaxUntypedBits   47
+#define seL4_ASIDPoolBits       12
+#define seL4_ASIDPoolIndexBits  9
+#define seL4_NumASIDPoolsBits   3
+#define seL4_VCPUBits           14
+#define seL4_MinUntypedBits     4
+#define seL4_MaxUntypedBits     47
 
 /* IPC limits. */
-#define seL4_MsgLengthBits       7
-#define seL4_MsgMaxLength        120
-#define seL4_MsgExtraCapBits     2
-#define seL4_MsgMaxExtraCaps     ((1 << seL4_MsgExtraCapBits) - 1)
+#define seL4_MsgLengthBits        7
+#define seL4_MsgMaxLength         120
+#define seL4_MsgExtraCapBits      2
+#define seL4_MsgMaxExtraCaps      ((1 << seL4_MsgExtraCapBits) - 1)
 #define seL4_FastMessageRegisters 4
 
 /* Scheduling. */
@@ -161,20 +161,20 @@ static inline seL4_CapRights_t seL4_CapRights_new(seL4_Word grantReply, seL4_Wor
                                                   seL4_Word read, seL4_Word write)
 {
     seL4_CapRights_t rights;
-    rights.words[0] = ((grantReply & 1) << 3) | ((grant & 1) << 2) | ((read & 1) << 1) |
-                      (write & 1);
+    rights.words[0] =
+            ((grantReply & 1) << 3) | ((grant & 1) << 2) | ((read & 1) << 1) | (write & 1);
     return rights;
 }
 
-#define seL4_AllRights      seL4_CapRights_new(1, 1, 1, 1)
-#define seL4_CanRead        seL4_CapRights_new(0, 0, 1, 0)
-#define seL4_CanWrite       seL4_CapRights_new(0, 0, 0, 1)
-#define seL4_CanGrant       seL4_CapRights_new(0, 1, 0, 0)
-#define seL4_CanGrantReply  seL4_CapRights_new(1, 0, 0, 0)
-#define seL4_NoWrite        seL4_CapRights_new(1, 1, 1, 0)
-#define seL4_NoRead         seL4_CapRights_new(1, 1, 0, 1)
-#define seL4_NoRights       seL4_CapRights_new(0, 0, 0, 0)
-#define seL4_ReadWrite      seL4_CapRights_new(0, 0, 1, 1)
+#define seL4_AllRights     seL4_CapRights_new(1, 1, 1, 1)
+#define seL4_CanRead       seL4_CapRights_new(0, 0, 1, 0)
+#define seL4_CanWrite      seL4_CapRights_new(0, 0, 0, 1)
+#define seL4_CanGrant      seL4_CapRights_new(0, 1, 0, 0)
+#define seL4_CanGrantReply seL4_CapRights_new(1, 0, 0, 0)
+#define seL4_NoWrite       seL4_CapRights_new(1, 1, 1, 0)
+#define seL4_NoRead        seL4_CapRights_new(1, 1, 0, 1)
+#define seL4_NoRights      seL4_CapRights_new(0, 0, 0, 0)
+#define seL4_ReadWrite     seL4_CapRights_new(0, 0, 1, 1)
 
 /*
  * CNode cap data (the badge argument of Mint/Mutate when the source is a CNode): the guard.

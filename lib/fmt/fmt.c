@@ -14,7 +14,7 @@ typedef struct fmt_spec {
     bool alternate;
     int width;
     int precision; /* -1: none */
-    int length;    /* 'H' hh, 'h', 0 int, 'l' long, 'L' long long, 'z' size_t */
+    char length;   /* 'H' hh, 'h', 0 int, 'l' long, 'L' long long, 'z' size_t */
 } fmt_spec_t;
 
 typedef struct fmt_out {
@@ -36,8 +36,8 @@ static void out_repeat(fmt_out_t *out, char c, int times)
     }
 }
 
-static void out_padded(fmt_out_t *out, const fmt_spec_t *spec, const char *prefix,
-                       const char *body, int body_len, int zeros)
+static void out_padded(fmt_out_t *out, const fmt_spec_t *spec, const char *prefix, const char *body,
+                       int body_len, int zeros)
 {
     int prefix_len = 0;
     while (prefix[prefix_len] != '\0') {
@@ -61,8 +61,8 @@ static void out_padded(fmt_out_t *out, const fmt_spec_t *spec, const char *prefi
 
 /* Signed conversions pass is_signed (and negative for values below zero): only they take
  * the '+' and ' ' flags. */
-static void out_integer(fmt_out_t *out, const fmt_spec_t *spec, uint64_t magnitude,
-                        bool is_signed, bool negative, unsigned base, bool upper)
+static void out_integer(fmt_out_t *out, const fmt_spec_t *spec, uint64_t magnitude, bool is_signed,
+                        bool negative, unsigned base, bool upper)
 {
     static const char lower_digits[] = "0123456789abcdef";
     static const char upper_digits[] = "0123456789ABCDEF";

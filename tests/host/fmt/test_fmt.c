@@ -13,13 +13,13 @@
 
 #include <fmt/fmt.h>
 
-#define CHECK_SAME(...)                                                                        \
-    do {                                                                                       \
-        char expected[256], actual[256];                                                      \
-        int n_expected = snprintf(expected, sizeof(expected), __VA_ARGS__);                   \
-        size_t n_actual = fmt_snprintf(actual, sizeof(actual), __VA_ARGS__);                  \
-        assert_string_equal(actual, expected);                                                \
-        assert_int_equal((int)n_actual, n_expected);                                          \
+#define CHECK_SAME(...)                                                                            \
+    do {                                                                                           \
+        char expected[256], actual[256];                                                           \
+        int n_expected = snprintf(expected, sizeof(expected), __VA_ARGS__);                        \
+        size_t n_actual = fmt_snprintf(actual, sizeof(actual), __VA_ARGS__);                       \
+        assert_string_equal(actual, expected);                                                     \
+        assert_int_equal((int)n_actual, n_expected);                                               \
     } while (0)
 
 static void test_fixed_cases(void **state)
@@ -133,10 +133,10 @@ static void test_random_differential(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fixed_cases),
-        cmocka_unit_test(test_truncation),
-        cmocka_unit_test(test_unknown_conversion_prints_literally),
-        cmocka_unit_test(test_random_differential),
+            cmocka_unit_test(test_fixed_cases),
+            cmocka_unit_test(test_truncation),
+            cmocka_unit_test(test_unknown_conversion_prints_literally),
+            cmocka_unit_test(test_random_differential),
     };
     return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);
 }

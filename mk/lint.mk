@@ -1,0 +1,35 @@
+# Static checks over the whole tree: formatting (clang-format), cppcheck, clang-tidy.
+# Components add their C sources to LINT_SOURCES; headers are found through git.
+
+LINT_HEADERS = $(shell git ls-files '*.h' 2>/dev/null)
+CPPCHECK_FLAGS := --enable=warning,style,performance,portability --error-exitcode=1 \
+	--inline-suppr -q --std=c11 --platform=unix64 -D__x86_64__ \
+	--suppress=missingIncludeSystem --suppress=unusedStructMember --suppress=unmatchedSuppression
+CLANG_TIDY_CHECKS := -*,bugprone-*,-bugprone-easily-swappable-parameters,\
+-bugprone-reserved-identifier,-bugprone-assignment-in-if-condition,clang-analyzer-*,\
+-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,\
+-clang-analyzer-security.insecureAPI.strcpy,cert-err34-c,misc-redundant-expression
+LINT_INCLUDES := -Iinclude -Ikernel/include -Ikernel/arch/x86/64/include \
+	$(patsubst %,-I%,$(wildcard lib/*/include))
+
+.PHONY: test-lint format-check cppcheck clang-tidy
+format-check:
+	@clang-format --dry-run -Werror $(sort $(LINT_SOURCES) $(LINT_HEADERS))
+	@echo "format-check: $(words $(sort $(LINT_SOURCES) $(LINT_HEADERS))) files clean"
+
+cppcheck:
+	@cppcheck $(CPPCHECK_FLAGS) $(LINT_INCLUDES) $(sort $(LINT_SOURCES))
+	@echo "cppcheck: $(words $(sort $(LINT_SOURCES))) files clean"
+
+# clang-tidy runs on code that also builds on the host (the libraries); kernel and user code is
+# freestanding and is covered by -Werror builds and cppcheck.
+CLANG_TIDY_SOURCES = $(filter lib/%,$(sort $(LINT_SOURCES)))
+clang-tidy:
+	@clang-tidy --quiet --warnings-as-errors='*' --checks='$(CLANG_TIDY_CHECKS)' \
+		$(CLANG_TIDY_SOURCES) -- -std=gnu11 $(LINT_INCLUDES) 2>&1 | \
+		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
+	@echo "clang-tidy: $(words $(CLANG_TIDY_SOURCES)) files clean"
+
+test-lint: format-check cppcheck clang-tidy
+
+TEST_TARGETS += test-lint
