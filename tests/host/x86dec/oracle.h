@@ -1,0 +1,37 @@
+/*
+ * The reference side of the differential tests: Zydis (64-bit mode, 64-bit stack) decodes the
+ * same bytes, and its mnemonic/attribute/operand metadata is mapped onto x86dec's classes.
+ * Host only; never linked into anything freestanding.
+ */
+#ifndef X86DEC_TEST_ORACLE_H
+#define X86DEC_TEST_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <x86dec/x86dec.h>
+
+/* The classification both sides are compared on. */
+#define ORACLE_CLASS_MASK (X86DEC_F_PRIVILEGED | X86DEC_F_SENSITIVE | X86DEC_F_MEMORY)
+
+typedef struct {
+    bool valid;
+    unsigned length;
+    uint32_t flags; /* X86DEC_F_* restricted to ORACLE_CLASS_MASK */
+    char text[96];  /* Intel-syntax disassembly, or the Zydis status */
+} oracle_result_t;
+
+void oracle_init(void);
+/* Full decode (with operands, needed for the memory class). */
+void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result);
+/* Length-only decode: valid and length, no classification or text. */
+void oracle_length(const uint8_t *code, size_t size, oracle_result_t *result);
+
+/* Our side, reduced to the same fields. */
+void ours_decode(const uint8_t *code, size_t size, oracle_result_t *result);
+
+/* 0 when both agree on validity, length and (when valid) classification. */
+int oracle_compare(const oracle_result_t *ours, const oracle_result_t *ref);
+
+#endif
