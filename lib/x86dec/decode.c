@@ -261,7 +261,7 @@ static x86dec_status_t vex_decode(x86dec_ctx_t *c, uint8_t escape)
         c->vex_x = (uint8_t)(~p[0] >> 6) & 1u;
         c->vex_b = (uint8_t)(~p[0] >> 5) & 1u;
         unsigned select = p[0] & 0x1Fu;
-        if (select < 1 || select > 3)
+        if (select > 3)
             return X86DEC_ERR_INVALID;
         c->map = (uint8_t)(X86DEC_MAP_PRIMARY + select);
         c->vex_w = p[1] >> 7;
@@ -486,7 +486,7 @@ static uint32_t flags_of(const x86dec_ctx_t *c)
     } else {
         if (c->encoding == X86DEC_ENC_XOP)
             flags |= X86DEC_F_AMD_ONLY;
-        if (c->has_modrm && modrm_mod(c) != 3 && !(d & D_AGEN))
+        if (c->has_modrm && modrm_mod(c) != 3 && !c->address_only)
             flags |= X86DEC_F_MEMORY;
     }
     if (c->encoding == X86DEC_ENC_3DNOW)
