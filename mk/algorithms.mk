@@ -63,7 +63,7 @@ $(ALG_OUT)/host/%.o: $(ALG_DIR)/%.c $(ALG_HDRS)
 $(ALG_OUT)/tests/%: $(ALG_TEST_DIR)/%.c $(ALG_TEST_HELP) $(ALG_TEST_HDRS) $(ALG_HOST_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(ALG_INCLUDE) -I$(ALG_TEST_DIR) $< \
-		$(ALG_TEST_HELP) $(ALG_HOST_OBJS) -o $@ -lcmocka -pthread
+		$(ALG_TEST_HELP) $(ALG_HOST_OBJS) -o $@ -lcmocka -pthread -lm
 
 $(ALG_OUT)/tsan/%.o: $(ALG_DIR)/%.c $(ALG_HDRS)
 	@mkdir -p $(@D)
@@ -72,7 +72,7 @@ $(ALG_OUT)/tsan/%.o: $(ALG_DIR)/%.c $(ALG_HDRS)
 $(ALG_TSAN_BIN): $(ALG_TEST_DIR)/test_ringbuf.c $(ALG_TEST_HDRS) $(ALG_TSAN_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(ALG_TSAN_FLAGS) $(ALG_INCLUDE) -I$(ALG_TEST_DIR) $< \
-		$(ALG_TSAN_OBJS) -o $@ -lcmocka -pthread
+		$(ALG_TSAN_OBJS) -o $@ -lcmocka -pthread -lm
 
 algorithms-host-tests: $(ALG_TEST_BINS)
 	@set -e; for t in $(ALG_TEST_BINS); do \

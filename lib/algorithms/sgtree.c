@@ -245,42 +245,40 @@ alg_error_t sgtree_cancel(sgtree_t *tree, sgtree_node_t *node)
     return ALG_OK;
 }
 
-alg_error_t sgtree_check(sgtree_t *tree)
+alg_error_t sgtree_check(const sgtree_t *tree)
 {
+    /* In-order walk with an explicit stack of the current path. The path is never allowed to
+     * grow past the height limit, so the fixed stack cannot overflow: a deeper node is
+     * reported as corruption before it would be pushed. */
     unsigned limit = sgtree_height_limit(tree->max_size) + 1;
+    if (limit >= SGTREE_MAX_PATH) {
+        return ALG_ERR_CORRUPT;
+    }
+    const sgtree_node_t *stack[SGTREE_MAX_PATH];
+    unsigned depth = 0;
     size_t count = 0;
     const sgtree_node_t *prev = NULL;
-    alg_error_t result = ALG_OK;
-    sgtree_node_t *cursor = tree->root;
-    while (cursor != NULL) {
-        sgtree_node_t *visit = morris_step(&cursor);
-        if (visit == NULL) {
-            continue;
+    const sgtree_node_t *node = tree->root;
+    while (node != NULL || depth > 0) {
+        while (node != NULL) {
+            if (depth == limit) {
+                return ALG_ERR_CORRUPT; /* deeper than the balance bound allows */
+            }
+            stack[depth++] = node;
+            node = node->left;
         }
-        /* On failure keep walking: the walk must finish to remove its threads. */
+        const sgtree_node_t *visit = stack[--depth];
         if (visit->seq == 0 || (prev != NULL && !node_less(prev, visit)) ||
-            (prev == NULL && visit != tree->earliest)) {
-            result = ALG_ERR_CORRUPT;
-        }
-        if (visit->left == NULL) {
-            /* Every leaf has no left child, so checking these nodes bounds the height. In an
-             * ordered tree the search never follows a thread (threads replace NULL links
-             * only); the depth bound stops it on a misordered one. */
-            unsigned depth = 1;
-            for (const sgtree_node_t *s = tree->root; s != NULL && s != visit && depth <= limit;
-                 depth++) {
-                s = node_less(visit, s) ? s->left : s->right;
-            }
-            if (depth > limit) {
-                result = ALG_ERR_CORRUPT;
-            }
+            (prev == NULL && visit != tree->earliest) || count >= tree->size) {
+            return ALG_ERR_CORRUPT;
         }
         prev = visit;
         count++;
+        node = visit->right;
     }
     if (count != tree->size || (count == 0 && tree->earliest != NULL) ||
         tree->size > tree->max_size) {
         return ALG_ERR_CORRUPT;
     }
-    return result;
+    return ALG_OK;
 }

@@ -79,9 +79,9 @@ static inline size_t sgtree_size(const sgtree_t *tree)
  * computed in integers, so it is never below the real log_{3/2}(size) + 1 bound. */
 unsigned sgtree_height_limit(size_t size);
 
-/* Verifies ordering, unique non-zero seqs, the node count, the cached earliest node and
- * height <= sgtree_height_limit(max_size) + 1 in O(n) with no recursion; ALG_OK or CORRUPT.
- * (Temporarily threads the tree, Morris-style, and restores it.) */
-alg_error_t sgtree_check(sgtree_t *tree);
+/* Verifies ordering, non-zero seqs, the node count, the cached earliest node and
+ * depth <= sgtree_height_limit(max_size) + 1 (root = depth 1) in O(n), without recursion and
+ * without writing to the tree; ALG_OK or CORRUPT. */
+alg_error_t sgtree_check(const sgtree_t *tree);
 
 #endif
