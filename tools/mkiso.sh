@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Builds a BIOS-bootable GRUB ISO that loads the beaml4 kernel by multiboot2, with the given
-# files as boot modules (the first one is the root task).
-#   tools/mkiso.sh OUT.iso KERNEL.elf [MODULE...]
+# files as boot modules (the first one is the root task), and optionally a kernel command line.
+#   tools/mkiso.sh [--append CMDLINE] OUT.iso KERNEL.elf [MODULE...]
 set -euo pipefail
+append=""
+if [ "${1:-}" = "--append" ]; then
+    append=" $2"
+    shift 2
+fi
 out=$1
 kernel=$2
 shift 2
@@ -17,7 +22,7 @@ cp "$kernel" "$staging/boot/beaml4.elf"
     echo 'serial --unit=0 --speed=115200'
     echo 'terminal_output serial'
     echo 'menuentry "beaml4" {'
-    echo '    multiboot2 /boot/beaml4.elf'
+    echo "    multiboot2 /boot/beaml4.elf$append"
     for module in "$@"; do
         name=$(basename "$module")
         cp "$module" "$staging/boot/$name"

@@ -1,34 +1,23 @@
 /*
- * The first C code: identifies the boot protocol and brings the machine up. Boot-only.
+ * The first C code: brings the platform up (arch/platform.h) and prints what it found. The
+ * kernel core continues from here; with "platform_summary_only" on the command line the kernel
+ * stops after the summary instead (the boot tests rely on it).
  */
+#include <arch/platform.h>
 #include <arch/power.h>
 #include <arch/serial.h>
-#include <kernel/printf.h>
 #include <stdint.h>
 
-#define MB1_BOOTLOADER_MAGIC 0x2badb002
-#define MB2_BOOTLOADER_MAGIC 0x36d76289
-#define PVH_START_MAGIC      0x336ec578
-
 void boot_main(uint32_t magic, uint32_t info_phys);
-
-static const char *boot_protocol_name(uint32_t magic)
-{
-    switch (magic) {
-    case MB1_BOOTLOADER_MAGIC:
-        return "multiboot1";
-    case MB2_BOOTLOADER_MAGIC:
-        return "multiboot2";
-    case PVH_START_MAGIC:
-        return "pvh";
-    default:
-        return "unknown";
-    }
-}
 
 void boot_main(uint32_t magic, uint32_t info_phys)
 {
     serial_init();
-    kprintf("beaml4: booted via %s (info at %#x)\n", boot_protocol_name(magic), info_phys);
+    platform_init(magic, info_phys);
+    platform_print_summary();
+    if (platform_summary_only()) {
+        machine_power_off(0);
+    }
+    /* Nothing follows the platform yet: stop the same way. */
     machine_power_off(0);
 }

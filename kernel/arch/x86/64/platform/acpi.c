@@ -1,0 +1,284 @@
+/*
+ * ACPI discovery: RSDP from the loader or the BIOS areas, the RSDT/XSDT walk with per-table
+ * checksums, the DSDT through the FADT, and the MADT. Reads memory only where the memory map
+ * says something is (or below 1 MiB), so a bad pointer can never touch MMIO.
+ */
+#include "bytes.h"
+#include <arch/acpi.h>
+#include <arch/boot_section.h>
+#include <arch/phys.h>
+
+#define LOW_MEMORY_END    0x100000u
+#define BDA_EBDA_SEGMENT  0x40e
+#define EBDA_SCAN_BYTES   1024
+#define BIOS_AREA_START   0xe0000u
+#define BIOS_AREA_END     0x100000u
+#define RSDP_RSDT_ADDRESS 16
+#define RSDP_LENGTH       20
+#define RSDP_XSDT_ADDRESS 24
+#define RSDP_REVISION     15
+#define RSDP_OEM_ID       9
+#define FADT_DSDT         40
+#define FADT_X_DSDT       140
+#define TABLE_MAX_LENGTH  (16u << 20)
+
+static acpi_info_t *acpi_result;
+
+bool acpi_checksum_ok(const uint8_t *bytes, size_t length)
+{
+    uint8_t sum = 0;
+    for (size_t i = 0; i < length; i++) {
+        sum = (uint8_t)(sum + bytes[i]);
+    }
+    return sum == 0;
+}
+
+size_t acpi_rsdp_validate(const uint8_t *bytes, size_t available)
+{
+    static const char signature[8] = {'R', 'S', 'D', ' ', 'P', 'T', 'R', ' '};
+
+    if (available < ACPI_RSDP_V1_SIZE) {
+        return 0;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (bytes[i] != (uint8_t)signature[i]) {
+            return 0;
+        }
+    }
+    if (!acpi_checksum_ok(bytes, ACPI_RSDP_V1_SIZE)) {
+        return 0;
+    }
+    if (bytes[RSDP_REVISION] < 2) {
+        return ACPI_RSDP_V1_SIZE;
+    }
+    if (available < ACPI_RSDP_V2_SIZE || load_u32(bytes + RSDP_LENGTH) < ACPI_RSDP_V2_SIZE ||
+        !acpi_checksum_ok(bytes, ACPI_RSDP_V2_SIZE)) {
+        return 0;
+    }
+    return ACPI_RSDP_V2_SIZE;
+}
+
+/* Map [phys, phys + length) only where the firmware says there is memory (or in the first MiB). */
+BOOT_CODE static const uint8_t *acpi_map(const boot_params_t *params, uint64_t phys,
+                                         uint64_t length)
+{
+    bool low = phys < LOW_MEMORY_END && length <= LOW_MEMORY_END - phys;
+    if (!low && !memory_map_covers(&params->memory_map, phys, length)) {
+        return NULL;
+    }
+    return phys_map(phys, length);
+}
+
+/* Copy a valid RSDP found at phys into info; false when there is none there. */
+BOOT_CODE static bool rsdp_take(const boot_params_t *params, acpi_info_t *info, uint64_t phys)
+{
+    const uint8_t *bytes = acpi_map(params, phys, ACPI_RSDP_V2_SIZE);
+    size_t available = ACPI_RSDP_V2_SIZE;
+
+    if (bytes == NULL) {
+        bytes = acpi_map(params, phys, ACPI_RSDP_V1_SIZE);
+        available = ACPI_RSDP_V1_SIZE;
+    }
+    if (bytes == NULL) {
+        return false;
+    }
+    size_t size = acpi_rsdp_validate(bytes, available);
+    if (size == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < ACPI_RSDP_V2_SIZE; i++) {
+        info->rsdp[i] = i < size ? bytes[i] : 0;
+    }
+    info->rsdp_phys = phys;
+    return true;
+}
+
+BOOT_CODE static bool rsdp_scan(const boot_params_t *params, acpi_info_t *info, uint64_t start,
+                                uint64_t end)
+{
+    for (uint64_t phys = start; phys + ACPI_RSDP_V1_SIZE <= end; phys += 16) {
+        if (rsdp_take(params, info, phys)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+BOOT_CODE static platform_error_t rsdp_find(const boot_params_t *params, acpi_info_t *info)
+{
+    if (params->rsdp_copy_valid) {
+        /*
+         * Multiboot2 hands over a copy. Prefer the firmware's own RSDP when the BIOS areas hold
+         * one (its address outlives the loader's structures); else keep the copy's address.
+         */
+        size_t size = acpi_rsdp_validate(params->rsdp_copy, BOOT_RSDP_COPY_SIZE);
+        if (size == 0) {
+            return PLATFORM_ERROR_CHECKSUM;
+        }
+        if (rsdp_scan(params, info, BIOS_AREA_START, BIOS_AREA_END)) {
+            return PLATFORM_OK;
+        }
+        for (size_t i = 0; i < ACPI_RSDP_V2_SIZE; i++) {
+            info->rsdp[i] = i < size ? params->rsdp_copy[i] : 0;
+        }
+        info->rsdp_phys = params->rsdp_phys;
+        return PLATFORM_OK;
+    }
+    if (params->rsdp_phys != 0) {
+        return rsdp_take(params, info, params->rsdp_phys) ? PLATFORM_OK : PLATFORM_ERROR_CHECKSUM;
+    }
+    const uint8_t *bda = phys_map(BDA_EBDA_SEGMENT, 2);
+    uint64_t ebda = bda == NULL ? 0 : (uint64_t)load_u16(bda) << 4;
+    if (ebda >= 0x80000 && ebda < 0xa0000 &&
+        rsdp_scan(params, info, ebda, ebda + EBDA_SCAN_BYTES)) {
+        return PLATFORM_OK;
+    }
+    if (rsdp_scan(params, info, BIOS_AREA_START, BIOS_AREA_END)) {
+        return PLATFORM_OK;
+    }
+    return PLATFORM_ERROR_NOT_FOUND;
+}
+
+/* Map a whole table after checking its header: length sane and checksum right. */
+BOOT_CODE static const uint8_t *table_map(const boot_params_t *params, uint64_t phys,
+                                          platform_error_t *error)
+{
+    const uint8_t *header = acpi_map(params, phys, ACPI_HEADER_SIZE);
+    if (phys == 0 || header == NULL) {
+        *error = PLATFORM_ERROR_UNMAPPED;
+        return NULL;
+    }
+    uint32_t length = load_u32(header + 4);
+    if (length < ACPI_HEADER_SIZE || length > TABLE_MAX_LENGTH) {
+        *error = PLATFORM_ERROR_MALFORMED;
+        return NULL;
+    }
+    const uint8_t *table = acpi_map(params, phys, length);
+    if (table == NULL) {
+        *error = PLATFORM_ERROR_UNMAPPED;
+        return NULL;
+    }
+    if (!acpi_checksum_ok(table, length)) {
+        *error = PLATFORM_ERROR_CHECKSUM;
+        return NULL;
+    }
+    *error = PLATFORM_OK;
+    return table;
+}
+
+BOOT_CODE static bool signature_is(const uint8_t *table, const char *signature)
+{
+    return table[0] == signature[0] && table[1] == signature[1] && table[2] == signature[2] &&
+           table[3] == signature[3];
+}
+
+BOOT_CODE static platform_error_t table_record(acpi_info_t *info, const uint8_t *table,
+                                               uint64_t phys)
+{
+    if (info->table_count == ACPI_TABLES_MAX) {
+        return PLATFORM_ERROR_TOO_MANY;
+    }
+    acpi_table_t *entry = &info->tables[info->table_count++];
+    for (int i = 0; i < 4; i++) {
+        entry->signature[i] = (char)table[i];
+    }
+    entry->signature[4] = '\0';
+    entry->phys = phys;
+    entry->length = load_u32(table + 4);
+    entry->revision = table[8];
+    return PLATFORM_OK;
+}
+
+/* The DSDT is not in the root table: the FADT points at it. */
+BOOT_CODE static platform_error_t dsdt_record(const boot_params_t *params, acpi_info_t *info,
+                                              const uint8_t *fadt)
+{
+    uint32_t length = load_u32(fadt + 4);
+    uint64_t dsdt = length >= FADT_DSDT + 4 ? load_u32(fadt + FADT_DSDT) : 0;
+    platform_error_t error;
+
+    if (length >= FADT_X_DSDT + 8 && load_u64(fadt + FADT_X_DSDT) != 0) {
+        dsdt = load_u64(fadt + FADT_X_DSDT);
+    }
+    if (dsdt == 0) {
+        return PLATFORM_OK;
+    }
+    const uint8_t *table = table_map(params, dsdt, &error);
+    if (table == NULL || !signature_is(table, "DSDT")) {
+        info->bad_tables++;
+        return PLATFORM_OK;
+    }
+    return table_record(info, table, dsdt);
+}
+
+BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_info_t *info,
+                                            const uint8_t *root)
+{
+    size_t entry_size = info->using_xsdt ? 8 : 4;
+    size_t count = (load_u32(root + 4) - ACPI_HEADER_SIZE) / entry_size;
+    platform_error_t error;
+
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *slot = root + ACPI_HEADER_SIZE + i * entry_size;
+        uint64_t phys = info->using_xsdt ? load_u64(slot) : load_u32(slot);
+        const uint8_t *table = table_map(params, phys, &error);
+        if (table == NULL) {
+            info->bad_tables++;
+            continue;
+        }
+        error = table_record(info, table, phys);
+        if (error == PLATFORM_OK && signature_is(table, "FACP")) {
+            error = dsdt_record(params, info, table);
+        }
+        if (error == PLATFORM_OK && signature_is(table, "APIC") && !info->madt_found) {
+            error = madt_parse(table, load_u32(table + 4), &info->madt);
+            info->madt_found = error == PLATFORM_OK;
+        }
+        if (error != PLATFORM_OK) {
+            return error;
+        }
+    }
+    return PLATFORM_OK;
+}
+
+BOOT_CODE platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *info)
+{
+    platform_error_t error;
+    const uint8_t *root;
+    uint64_t root_phys;
+
+    info->table_count = 0;
+    info->bad_tables = 0;
+    info->madt_found = false;
+    error = rsdp_find(params, info);
+    if (error != PLATFORM_OK) {
+        return error;
+    }
+    info->rsdp_revision = info->rsdp[RSDP_REVISION];
+    for (int i = 0; i < 6; i++) {
+        char c = (char)info->rsdp[RSDP_OEM_ID + i];
+        info->oem_id[i] = c >= 0x20 && c < 0x7f ? c : '?';
+    }
+    info->oem_id[6] = '\0';
+    info->using_xsdt = info->rsdp_revision >= 2 && load_u64(info->rsdp + RSDP_XSDT_ADDRESS) != 0;
+    root_phys = info->using_xsdt ? load_u64(info->rsdp + RSDP_XSDT_ADDRESS)
+                                 : load_u32(info->rsdp + RSDP_RSDT_ADDRESS);
+    root = table_map(params, root_phys, &error);
+    if (root == NULL) {
+        return error;
+    }
+    if (!signature_is(root, info->using_xsdt ? "XSDT" : "RSDT")) {
+        return PLATFORM_ERROR_MALFORMED;
+    }
+    error = root_walk(params, info, root);
+    if (error != PLATFORM_OK) {
+        return error;
+    }
+    acpi_result = info;
+    return info->madt_found ? PLATFORM_OK : PLATFORM_ERROR_NOT_FOUND;
+}
+
+const acpi_info_t *acpi_info(void)
+{
+    return acpi_result;
+}

@@ -1,0 +1,285 @@
+/*
+ * Boot memory: a sorted list of reservations over the normalised memory map, a first-fit page
+ * allocator on top of it, and the free-RAM / device enumeration for the untyped capabilities.
+ * Boot-only. Never hands out a page that the memory map does not call usable.
+ */
+#include <stddef.h>
+#include <arch/boot_memory.h>
+#include <arch/boot_section.h>
+#include <arch/layout.h>
+#include <arch/phys.h>
+
+typedef struct {
+    uint64_t start;
+    uint64_t end;
+    boot_reservation_kind_t kind;
+} boot_reservation_t;
+
+BOOT_DATA static const memory_map_t *boot_map;
+BOOT_DATA static uint64_t boot_phys_top;
+BOOT_DATA static boot_reservation_t reservations[BOOT_MEMORY_RESERVATIONS_MAX];
+BOOT_DATA static size_t reservation_count;
+BOOT_DATA static uint64_t allocated_bytes;
+
+/* End of the image's bss (a kernel-window address); the image starts at KERNEL_PHYS_START. */
+extern char __kernel_end[];
+
+static inline uint64_t page_round_down(uint64_t value)
+{
+    return value & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* Saturates at the last page of the address space instead of wrapping to 0. */
+static inline uint64_t page_round_up(uint64_t value)
+{
+    uint64_t rounded = (value + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    return rounded < value ? page_round_down(value) : rounded;
+}
+
+BOOT_CODE static platform_error_t boot_reserve(uint64_t start, uint64_t end,
+                                               boot_reservation_kind_t kind)
+{
+    size_t slot;
+
+    start = page_round_down(start);
+    end = page_round_up(end);
+    if (start >= end) {
+        return PLATFORM_OK;
+    }
+    if (reservation_count == BOOT_MEMORY_RESERVATIONS_MAX) {
+        return PLATFORM_ERROR_TOO_MANY;
+    }
+    slot = reservation_count;
+    while (slot > 0 && reservations[slot - 1].start > start) {
+        reservations[slot] = reservations[slot - 1];
+        slot--;
+    }
+    reservations[slot].start = start;
+    reservations[slot].end = end;
+    reservations[slot].kind = kind;
+    reservation_count++;
+    return PLATFORM_OK;
+}
+
+BOOT_CODE static bool usable_contains(uint64_t start, uint64_t end)
+{
+    for (size_t i = 0; i < boot_map->count; i++) {
+        const memory_region_t *region = &boot_map->regions[i];
+        if (region->type == MEMORY_USABLE && region->start <= start && region->end >= end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+BOOT_CODE platform_error_t boot_memory_init(const boot_params_t *params, unsigned phys_address_bits)
+{
+    uint64_t image_start = KERNEL_PHYS_START;
+    uint64_t image_end = phys_from_kernel_pointer(__kernel_end);
+    platform_error_t error;
+
+    boot_map = &params->memory_map;
+    boot_phys_top = phys_address_bits >= 64 ? UINT64_MAX : (1ull << phys_address_bits);
+    reservation_count = 0;
+    allocated_bytes = 0;
+
+    if (!usable_contains(image_start, image_end)) {
+        return PLATFORM_ERROR_MALFORMED;
+    }
+    error = boot_reserve(0, BOOT_MEMORY_LOW_RESERVED, BOOT_RESERVE_LOW_MEMORY);
+    if (error == PLATFORM_OK) {
+        error = boot_reserve(image_start, image_end, BOOT_RESERVE_KERNEL_IMAGE);
+    }
+    for (size_t i = 0; i < params->module_count && error == PLATFORM_OK; i++) {
+        error = boot_reserve(params->modules[i].start, params->modules[i].end, BOOT_RESERVE_MODULE);
+    }
+    for (size_t i = 0; i < params->loader_range_count && error == PLATFORM_OK; i++) {
+        error = boot_reserve(params->loader_ranges[i].start, params->loader_ranges[i].end,
+                             BOOT_RESERVE_LOADER_DATA);
+    }
+    return error;
+}
+
+/*
+ * Visit [start, end) minus the reservations that apply (sorted by start, possibly overlapping):
+ * RAM loses every RAM reservation; device space only the kernel's own devices (the first-MiB
+ * reservation must not hide the VGA window from the device ranges).
+ */
+BOOT_CODE static size_t emit_unreserved(uint64_t start, uint64_t end, bool is_device,
+                                        boot_memory_visit_t visit, void *context)
+{
+    uint64_t cursor = start;
+    size_t count = 0;
+    boot_memory_range_t range = {.is_device = is_device};
+
+    for (size_t i = 0; i < reservation_count && cursor < end; i++) {
+        const boot_reservation_t *reserved = &reservations[i];
+        if (reserved->end <= cursor ||
+            is_device != (reserved->kind == BOOT_RESERVE_KERNEL_DEVICE)) {
+            continue;
+        }
+        if (reserved->start >= end) {
+            break;
+        }
+        if (reserved->start > cursor) {
+            range.start = cursor;
+            range.end = reserved->start;
+            visit(context, &range);
+            count++;
+        }
+        cursor = reserved->end;
+    }
+    if (cursor < end) {
+        range.start = cursor;
+        range.end = end;
+        visit(context, &range);
+        count++;
+    }
+    return count;
+}
+
+/* Free RAM inside one usable region: page-rounded inwards, clipped to the kernel window. */
+BOOT_CODE static size_t free_ram_in_region(const memory_region_t *region, boot_memory_visit_t visit,
+                                           void *context)
+{
+    uint64_t start = page_round_up(region->start);
+    uint64_t end = page_round_down(region->end);
+
+    if (end > phys_window_limit()) {
+        end = page_round_down(phys_window_limit());
+    }
+    return start < end ? emit_unreserved(start, end, false, visit, context) : 0;
+}
+
+/* A hole in the memory map: device space, page-rounded inwards, below the physical top. */
+BOOT_CODE static size_t device_gap(uint64_t start, uint64_t end, boot_memory_visit_t visit,
+                                   void *context)
+{
+    start = page_round_up(start);
+    end = page_round_down(end < boot_phys_top ? end : boot_phys_top);
+    return start < end ? emit_unreserved(start, end, true, visit, context) : 0;
+}
+
+BOOT_CODE static size_t boot_memory_walk(boot_memory_visit_t visit, void *context, bool devices)
+{
+    uint64_t gap_start = 0;
+    size_t count = 0;
+
+    for (size_t i = 0; i < boot_map->count; i++) {
+        const memory_region_t *region = &boot_map->regions[i];
+        if (devices && region->start > gap_start) {
+            count += device_gap(gap_start, region->start, visit, context);
+        }
+        if (region->type == MEMORY_USABLE) {
+            count += free_ram_in_region(region, visit, context);
+        }
+        gap_start = region->end;
+    }
+    if (devices) {
+        count += device_gap(gap_start, boot_phys_top, visit, context);
+    }
+    return count;
+}
+
+size_t boot_memory_for_each_range(boot_memory_visit_t visit, void *context)
+{
+    return boot_memory_walk(visit, context, true);
+}
+
+typedef struct {
+    uint64_t size;
+    uint64_t align;
+    uint64_t found;
+    bool done;
+} alloc_search_t;
+
+BOOT_CODE static void alloc_visit(void *context, const boot_memory_range_t *range)
+{
+    alloc_search_t *search = context;
+    uint64_t start =
+            range->start < BOOT_MEMORY_LOW_RESERVED ? BOOT_MEMORY_LOW_RESERVED : range->start;
+    uint64_t aligned = (start + search->align - 1) & ~(search->align - 1);
+
+    if (search->done || aligned < start || aligned >= range->end ||
+        range->end - aligned < search->size) {
+        return;
+    }
+    search->found = aligned;
+    search->done = true;
+}
+
+/* Zero with rep stosq: a C loop could be turned into a memset call the kernel does not have. */
+static void pages_zero(void *pointer, uint64_t bytes)
+{
+    uint64_t count = bytes / 8;
+    __asm__ volatile("rep stosq" : "+D"(pointer), "+c"(count) : "a"(0ull) : "memory");
+}
+
+BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align, uint64_t *phys)
+{
+    alloc_search_t search = {.align = align < PAGE_SIZE ? PAGE_SIZE : align};
+    void *pointer;
+
+    if (size == 0 || (search.align & (search.align - 1)) != 0 || boot_map == NULL ||
+        size > UINT64_MAX - PAGE_SIZE) {
+        return NULL;
+    }
+    search.size = page_round_up(size);
+    boot_memory_walk(alloc_visit, &search, false);
+    if (!search.done) {
+        return NULL;
+    }
+    pointer = phys_map_writable(search.found, search.size);
+    if (pointer == NULL || boot_reserve(search.found, search.found + search.size,
+                                        BOOT_RESERVE_ALLOCATION) != PLATFORM_OK) {
+        return NULL;
+    }
+    pages_zero(pointer, search.size);
+    allocated_bytes += search.size;
+    if (phys != NULL) {
+        *phys = search.found;
+    }
+    return pointer;
+}
+
+BOOT_CODE platform_error_t boot_memory_reserve_device(uint64_t start, uint64_t size)
+{
+    if (size == 0 || start + size < start) {
+        return PLATFORM_ERROR_INVALID_ARGUMENT;
+    }
+    return boot_reserve(start, start + size, BOOT_RESERVE_KERNEL_DEVICE);
+}
+
+BOOT_CODE void boot_memory_release_modules(void)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < reservation_count; i++) {
+        if (reservations[i].kind != BOOT_RESERVE_MODULE &&
+            reservations[i].kind != BOOT_RESERVE_LOADER_DATA) {
+            reservations[kept++] = reservations[i];
+        }
+    }
+    reservation_count = kept;
+}
+
+BOOT_CODE static void stats_visit(void *context, const boot_memory_range_t *range)
+{
+    boot_memory_stats_t *stats = context;
+    if (range->is_device) {
+        stats->device_ranges++;
+    } else {
+        stats->free_ranges++;
+        stats->free_bytes += range->end - range->start;
+    }
+}
+
+BOOT_CODE void boot_memory_stats(boot_memory_stats_t *stats)
+{
+    stats->usable_bytes = memory_map_usable_bytes(boot_map);
+    stats->free_bytes = 0;
+    stats->free_ranges = 0;
+    stats->device_ranges = 0;
+    stats->allocated_bytes = allocated_bytes;
+    boot_memory_for_each_range(stats_visit, stats);
+    stats->reserved_bytes = stats->usable_bytes - stats->free_bytes - allocated_bytes;
+}

@@ -1,0 +1,201 @@
+/*
+ * Builds the kernel's page tables (one PML4 slot mapping physical memory) and switches to them.
+ * Leaf entries carry G and, except over kernel text, NX; kernel text and rodata are read-only.
+ * Boot-only; the tables themselves live for ever in boot-allocated pages.
+ */
+#include <stddef.h>
+#include <arch/boot_memory.h>
+#include <arch/boot_section.h>
+#include <arch/cpu.h>
+#include <arch/kernel_window.h>
+#include <arch/layout.h>
+#include <arch/phys.h>
+
+#define PTE_PRESENT  (1ull << 0)
+#define PTE_WRITABLE (1ull << 1)
+#define PTE_LARGE    (1ull << 7)
+#define PTE_GLOBAL   (1ull << 8)
+#define PTE_NX       (1ull << 63)
+#define PTE_TABLE    (PTE_PRESENT | PTE_WRITABLE)
+#define ENTRIES      512
+#define SIZE_4K      0x1000ull
+#define SIZE_2M      0x200000ull
+#define SIZE_1G      0x40000000ull
+
+/* Kernel-window addresses from linker.ld. */
+extern char __kernel_start[];
+extern char __kernel_text_end[];
+extern char __kernel_rodata_end[];
+extern char __kernel_end[];
+
+static uint64_t *window_pml4;
+static uint64_t window_pml4_phys;
+static uint64_t window_limit;
+static uint64_t window_page_size;
+static bool window_nx;
+
+typedef struct {
+    uint64_t text_start; /* physical */
+    uint64_t text_end;
+    uint64_t rodata_end;
+    uint64_t image_end;
+    uint64_t leaf_flags; /* G, and NX when in use */
+} window_plan_t;
+
+BOOT_CODE static uint64_t *table_alloc(uint64_t *phys)
+{
+    return boot_memory_alloc(SIZE_4K, SIZE_4K, phys);
+}
+
+BOOT_CODE static uint64_t page_flags_4k(const window_plan_t *plan, uint64_t phys)
+{
+    uint64_t nx = plan->leaf_flags & PTE_NX;
+    uint64_t global = plan->leaf_flags & PTE_GLOBAL;
+
+    if (phys >= plan->text_start && phys < plan->text_end) {
+        return PTE_PRESENT | global;
+    }
+    if (phys >= plan->text_end && phys < plan->rodata_end) {
+        return PTE_PRESENT | global | nx;
+    }
+    return PTE_PRESENT | PTE_WRITABLE | global | nx;
+}
+
+/* Does [base, base + size) overlap the kernel image (the part with per-page permissions)? */
+static bool overlaps_image(const window_plan_t *plan, uint64_t base, uint64_t size)
+{
+    return base < plan->image_end && base + size > plan->text_start;
+}
+
+BOOT_CODE static platform_error_t map_2m_block(const window_plan_t *plan, uint64_t *pd_entry,
+                                               uint64_t base)
+{
+    if (!overlaps_image(plan, base, SIZE_2M)) {
+        *pd_entry = base | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | plan->leaf_flags;
+        return PLATFORM_OK;
+    }
+    uint64_t pt_phys;
+    uint64_t *pt = table_alloc(&pt_phys);
+    if (pt == NULL) {
+        return PLATFORM_ERROR_NO_MEMORY;
+    }
+    for (unsigned i = 0; i < ENTRIES; i++) {
+        uint64_t phys = base + i * SIZE_4K;
+        pt[i] = phys | page_flags_4k(plan, phys);
+    }
+    *pd_entry = pt_phys | PTE_TABLE;
+    return PLATFORM_OK;
+}
+
+BOOT_CODE static platform_error_t map_1g_block(const window_plan_t *plan, uint64_t *pdpt_entry,
+                                               uint64_t base, bool use_1g)
+{
+    if (use_1g && !overlaps_image(plan, base, SIZE_1G)) {
+        *pdpt_entry = base | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | plan->leaf_flags;
+        return PLATFORM_OK;
+    }
+    uint64_t pd_phys;
+    uint64_t *pd = table_alloc(&pd_phys);
+    if (pd == NULL) {
+        return PLATFORM_ERROR_NO_MEMORY;
+    }
+    for (unsigned i = 0; i < ENTRIES; i++) {
+        platform_error_t error = map_2m_block(plan, &pd[i], base + i * SIZE_2M);
+        if (error != PLATFORM_OK) {
+            return error;
+        }
+    }
+    *pdpt_entry = pd_phys | PTE_TABLE;
+    return PLATFORM_OK;
+}
+
+/* Move the GDTR base from head.S's physical address into the window before slot 0 goes. */
+BOOT_CODE static void gdt_move_to_window(void)
+{
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } gdtr;
+
+    __asm__ volatile("sgdt %0" : "=m"(gdtr));
+    if (gdtr.base < KERNEL_BASE) {
+        gdtr.base += KERNEL_BASE;
+        __asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
+    }
+}
+
+BOOT_CODE platform_error_t kernel_window_init(uint64_t usable_top)
+{
+    const cpu_features_t *cpu = cpu_features();
+    window_plan_t plan;
+    uint64_t top = usable_top < (4ull << 30) ? (4ull << 30) : usable_top;
+    uint64_t pdpt_phys;
+    uint64_t *pdpt;
+
+    top = (top + SIZE_1G - 1) & ~(SIZE_1G - 1);
+    if (top > KERNEL_WINDOW_MAX_BYTES) {
+        top = KERNEL_WINDOW_MAX_BYTES;
+    }
+    window_nx = cpu->nx && (msr_read(MSR_EFER) & EFER_NXE) != 0;
+    plan.text_start = phys_from_kernel_pointer(__kernel_start);
+    plan.text_end = phys_from_kernel_pointer(__kernel_text_end);
+    plan.rodata_end = phys_from_kernel_pointer(__kernel_rodata_end);
+    plan.image_end = phys_from_kernel_pointer(__kernel_end);
+    plan.leaf_flags = (cpu->pge ? PTE_GLOBAL : 0) | (window_nx ? PTE_NX : 0);
+
+    window_pml4 = table_alloc(&window_pml4_phys);
+    pdpt = table_alloc(&pdpt_phys);
+    if (window_pml4 == NULL || pdpt == NULL) {
+        return PLATFORM_ERROR_NO_MEMORY;
+    }
+    for (uint64_t base = 0; base < top; base += SIZE_1G) {
+        platform_error_t error = map_1g_block(&plan, &pdpt[base / SIZE_1G], base, cpu->pdpe1gb);
+        if (error != PLATFORM_OK) {
+            return error;
+        }
+    }
+    window_pml4[KERNEL_PML4_SLOT] = pdpt_phys | PTE_TABLE;
+    window_page_size = cpu->pdpe1gb ? SIZE_1G : SIZE_2M;
+
+    gdt_move_to_window();
+    cr3_write(window_pml4_phys);
+    /* Global entries of the boot tables survive a CR3 write: toggling PGE flushes them. */
+    uint64_t cr4 = cr4_read();
+    if (cr4 & CR4_PGE) {
+        cr4_write(cr4 & ~CR4_PGE);
+        cr4_write(cr4);
+    }
+    window_limit = top;
+    phys_window_set_limit(top);
+    return PLATFORM_OK;
+}
+
+uint64_t kernel_window_pml4_phys(void)
+{
+    return window_pml4_phys;
+}
+
+uint64_t *kernel_window_pml4(void)
+{
+    return window_pml4;
+}
+
+uint64_t kernel_window_pml4_entry(void)
+{
+    return window_pml4[KERNEL_PML4_SLOT];
+}
+
+uint64_t kernel_window_limit(void)
+{
+    return window_limit;
+}
+
+uint64_t kernel_window_page_size(void)
+{
+    return window_page_size;
+}
+
+bool kernel_window_nx_enabled(void)
+{
+    return window_nx;
+}

@@ -1,0 +1,166 @@
+/*
+ * TSC frequency: CPUID leaves 0x15/0x16 when complete, cross-checked by one PIT round; else the
+ * median of several PIT channel 2 rounds. Also tick/nanosecond conversion and busy waiting.
+ */
+#include "bytes.h"
+#include <arch/boot_section.h>
+#include <arch/cpu.h>
+#include <arch/io.h>
+#include <arch/pit.h>
+#include <arch/tsc.h>
+#include <stdbool.h>
+
+#define NS_PER_SECOND 1000000000ull
+/* Polls of port 0x61 before a PIT round is given up (each poll is an I/O access, >= 100 ns). */
+#define PIT_POLL_LIMIT 20000000u
+/* CPUID is trusted when one PIT round agrees within this many parts per thousand. */
+#define CPUID_AGREEMENT_PERMILLE 20
+
+static uint64_t frequency_hz;
+static tsc_source_t frequency_source;
+static uint64_t rounds_hz[TSC_CALIBRATION_ROUNDS];
+
+/* One PIT round: TSC ticks per second measured over TSC_CALIBRATION_PERIOD_US, or 0. */
+BOOT_CODE static uint64_t pit_round(void)
+{
+    const uint16_t ticks =
+            (uint16_t)((uint64_t)PIT_FREQUENCY_HZ * TSC_CALIBRATION_PERIOD_US / 1000000);
+    uint64_t start;
+    uint64_t end;
+    uint32_t polls = 0;
+
+    pit_channel2_start(ticks);
+    start = tsc_read();
+    while (!pit_channel2_expired()) {
+        if (++polls == PIT_POLL_LIMIT) {
+            return 0;
+        }
+    }
+    end = tsc_read();
+    return mul_div_u64(end - start, PIT_FREQUENCY_HZ, ticks);
+}
+
+BOOT_CODE static uint64_t pit_calibrate(void)
+{
+    uint64_t sorted[TSC_CALIBRATION_ROUNDS];
+
+    for (int i = 0; i < TSC_CALIBRATION_ROUNDS; i++) {
+        rounds_hz[i] = pit_round();
+        if (rounds_hz[i] == 0) {
+            return 0;
+        }
+        uint64_t value = rounds_hz[i];
+        int j = i;
+        while (j > 0 && sorted[j - 1] > value) {
+            sorted[j] = sorted[j - 1];
+            j--;
+        }
+        sorted[j] = value;
+    }
+    return sorted[TSC_CALIBRATION_ROUNDS / 2];
+}
+
+/* The frequency CPUID states, or 0 when it does not state one completely. */
+BOOT_CODE static uint64_t cpuid_frequency(tsc_source_t *source)
+{
+    const cpu_features_t *cpu = cpu_features();
+    uint32_t denominator;
+    uint32_t numerator;
+    uint32_t crystal_hz;
+    uint32_t unused;
+
+    if (cpu->max_basic_leaf < 0x15) {
+        return 0;
+    }
+    cpuid_query(0x15, 0, &denominator, &numerator, &crystal_hz, &unused);
+    if (denominator == 0 || numerator == 0) {
+        return 0;
+    }
+    if (crystal_hz != 0) {
+        *source = TSC_SOURCE_CPUID_15;
+        return mul_div_u64(crystal_hz, numerator, denominator);
+    }
+    if (cpu->max_basic_leaf >= 0x16) {
+        uint32_t base_mhz;
+        cpuid_query(0x16, 0, &base_mhz, &unused, &unused, &unused);
+        if (base_mhz != 0) {
+            /* crystal = base * denominator / numerator, so TSC = crystal * ratio = base. */
+            *source = TSC_SOURCE_CPUID_15_16;
+            return (uint64_t)base_mhz * 1000000;
+        }
+    }
+    return 0;
+}
+
+BOOT_CODE platform_error_t tsc_init(void)
+{
+    tsc_source_t source = TSC_SOURCE_NONE;
+    uint64_t stated = cpuid_frequency(&source);
+
+    if (stated != 0) {
+        uint64_t measured = pit_round();
+        uint64_t difference = measured > stated ? measured - stated : stated - measured;
+        if (measured == 0 || difference <= stated / 1000 * CPUID_AGREEMENT_PERMILLE) {
+            rounds_hz[0] = measured;
+            frequency_hz = stated;
+            frequency_source = source;
+            return PLATFORM_OK;
+        }
+    }
+    frequency_hz = pit_calibrate();
+    if (frequency_hz == 0) {
+        frequency_source = TSC_SOURCE_NONE;
+        return PLATFORM_ERROR_TIMEOUT;
+    }
+    frequency_source = TSC_SOURCE_PIT;
+    return PLATFORM_OK;
+}
+
+uint64_t tsc_hz(void)
+{
+    return frequency_hz;
+}
+
+tsc_source_t tsc_source(void)
+{
+    return frequency_source;
+}
+
+const uint64_t *tsc_calibration_rounds(void)
+{
+    return rounds_hz;
+}
+
+const char *tsc_source_name(tsc_source_t source)
+{
+    switch (source) {
+    case TSC_SOURCE_CPUID_15:
+        return "cpuid-15h";
+    case TSC_SOURCE_CPUID_15_16:
+        return "cpuid-15h+16h";
+    case TSC_SOURCE_PIT:
+        return "pit";
+    case TSC_SOURCE_NONE:
+        break;
+    }
+    return "none";
+}
+
+uint64_t tsc_ticks_to_ns(uint64_t ticks)
+{
+    return mul_div_u64(ticks, NS_PER_SECOND, frequency_hz);
+}
+
+uint64_t tsc_ns_to_ticks(uint64_t ns)
+{
+    return mul_div_u64(ns, frequency_hz, NS_PER_SECOND);
+}
+
+void tsc_delay_ns(uint64_t ns)
+{
+    uint64_t start = tsc_read();
+    uint64_t ticks = tsc_ns_to_ticks(ns);
+    while (tsc_read() - start < ticks) {
+        cpu_pause();
+    }
+}
