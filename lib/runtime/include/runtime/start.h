@@ -1,0 +1,19 @@
+/*
+ * The root task's life cycle: crt0 and runtime_start prepare the stack, .bss, TLS and IPC buffer
+ * of the initial thread, then call the program's root_main with the kernel's boot info.
+ */
+#ifndef RUNTIME_START_H
+#define RUNTIME_START_H
+
+#include <sel4/functions.h>
+
+/* Defined by the program. If it returns, the runtime reports the value and suspends the task. */
+int root_main(seL4_BootInfo *bootinfo);
+
+/* The boot info handed to the root task (valid once root_main runs). */
+extern seL4_BootInfo *runtime_bootinfo;
+
+/* Called from crt0 with the kernel's RDI; never returns. */
+void runtime_start(seL4_BootInfo *bootinfo) __attribute__((noreturn));
+
+#endif

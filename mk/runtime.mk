@@ -1,0 +1,43 @@
+# lib/runtime: start-up code, TLS, threads, memory and string functions, printf, slot/untyped
+# allocation and address-space helpers for beaml4 user programs, plus the user link layout.
+#
+# Other fragments are included before this one, so they name the archive and crt0 by path
+# ($(BUILD)/user/...) in prerequisites, and use USER_CFLAGS / USER_LINK only in recipes.
+
+USER_OBJ      := $(BUILD)/user/obj
+USER_CFLAGS    = $(FREESTANDING_CFLAGS) $(SEL4_INCLUDES) -Ilib/runtime/include -Ilib/fmt/include \
+	-MMD -MP
+USER_ASFLAGS   = $(USER_CFLAGS) -D__ASSEMBLY__
+USER_LDSCRIPT := lib/runtime/user.ld
+USER_LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T $(USER_LDSCRIPT)
+USER_CRT0     := $(USER_OBJ)/lib/runtime/crt0.S.o
+USER_RUNTIME  := $(BUILD)/user/libruntime.a
+# $(USER_LINK) links $@ from the objects among its prerequisites, crt0 first, the runtime last.
+USER_LINK      = $(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) \
+	$(filter-out $(USER_CRT0) $(USER_RUNTIME) $(USER_LDSCRIPT),$(filter %.o,$^)) $(USER_RUNTIME)
+
+RUNTIME_C_SRCS := $(sort $(wildcard lib/runtime/*.c))
+RUNTIME_S_SRCS := lib/runtime/thread_start.S
+RUNTIME_OBJS   := $(patsubst %,$(USER_OBJ)/%.o,$(RUNTIME_C_SRCS) $(RUNTIME_S_SRCS) \
+	$(sort $(wildcard lib/sel4/src/*.c)) \
+	lib/fmt/fmt.c)
+
+$(USER_OBJ)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_OBJ)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_ASFLAGS) -c $< -o $@
+
+$(USER_RUNTIME): $(RUNTIME_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+-include $(RUNTIME_OBJS:.o=.d) $(USER_CRT0:.o=.d)
+
+.PHONY: user-runtime
+user-runtime: $(USER_RUNTIME) $(USER_CRT0)
+
+LINT_SOURCES += $(RUNTIME_C_SRCS)
