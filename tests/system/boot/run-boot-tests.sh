@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Boot tests: boots the kernel with "platform_summary_only" on every boot path (QEMU TCG via
+# multiboot1, PVH and a GRUB multiboot2 ISO; KVM when usable; Bochs from the ISO) with two boot
+# modules of random contents, and checks the kernel's boot summary against the host: module sizes
+# and CRC32s (the host's from gzip), RAM total against the configured size, TSC frequency against
+# the host's TSC (TCG, KVM) or Bochs' instruction rate, LAPIC timer rate, ACPI/MADT found, the
+# kernel window's reach and page size.
+#   tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
+set -uo pipefail
+kernel=$1
+tsc_tool=$2
+work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+tools=$(cd "$here/../../../tools" && pwd)
+mkdir -p "$work"
+
+passed=0
+failed=0
+check() { # check NAME CONDITION-RESULT(0/1) DETAIL
+    if [ "$2" -eq 0 ]; then
+        passed=$((passed + 1))
+        echo "ok    $1"
+    else
+        failed=$((failed + 1))
+        echo "FAIL  $1: $3"
+    fi
+}
+
+# Two modules whose sizes are not page multiples, fresh contents every run.
+head -c 12345 /dev/urandom >"$work/mod_a.bin"
+head -c 70001 /dev/urandom >"$work/mod_b.bin"
+host_crc() { gzip -c "$1" | tail -c 8 | od -An -tx4 -N4 | tr -d ' \n'; }
+host_size() { stat -c %s "$1"; }
+host_tsc_hz=$("$tsc_tool")
+
+# The summary of one boot is checked by these; $log holds the serial output.
+check_common() { # NAME LOG PROTOCOL MEMORY_MIB MODULE_NAMING(named|unnamed) MODULE...
+    local name=$1 log=$2 protocol=$3 memory_mib=$4 naming=$5
+    shift 5
+    local modules=("$@")
+
+    grep -q '^boot: platform ready' "$log"
+    check "$name: boot summary complete" $? "no 'platform ready' line; see $log"
+    grep -q "^boot: protocol $protocol," "$log"
+    check "$name: protocol is $protocol" $? "$(grep '^boot: protocol' "$log")"
+
+    local count
+    count=$(sed -n 's/^boot: modules: \([0-9]*\)$/\1/p' "$log")
+    [ "$count" = "${#modules[@]}" ]
+    check "$name: ${#modules[@]} modules reported" $? "kernel says '${count}'"
+    local i=0
+    for module in "${modules[@]}"; do
+        local want_name=-
+        [ "$naming" = named ] && want_name=$(basename "$module")
+        local want="boot: module $i name=$want_name size=$(host_size "$module") crc32=$(host_crc "$module") "
+        grep -qF "$want" "$log"
+        check "$name: module $i size and crc32 match the host" $? \
+            "want '$want', kernel: $(grep "^boot: module $i " "$log")"
+        i=$((i + 1))
+    done
+
+    # RAM: the configured size minus the firmware's reservations (legacy hole 640K-1M, EBDA,
+    # ACPI tables, BIOS data at the top of low RAM), which stay below 1 MiB in total.
+    local usable want_max want_min
+    usable=$(sed -n 's/^boot: memory map: [0-9]* regions, \([0-9]*\) usable bytes.*/\1/p' "$log")
+    want_max=$((memory_mib << 20))
+    want_min=$(((memory_mib - 1) << 20))
+    [ -n "$usable" ] && [ "$usable" -le "$want_max" ] && [ "$usable" -ge "$want_min" ]
+    check "$name: usable RAM within 1 MiB below -m $memory_mib MiB" $? "kernel says '$usable'"
+
+    # Free RAM: everything usable but the kernel image, modules, first MiB, boot allocations.
+    local free
+    free=$(sed -n 's/^boot: ram free \([0-9]*\) bytes.*/\1/p' "$log")
+    [ -n "$free" ] && [ "$free" -le "$usable" ] && [ "$free" -ge $((usable - (4 << 20))) ]
+    check "$name: free RAM is usable RAM less at most 4 MiB" $? "free '$free' usable '$usable'"
+
+    grep -Eq '^boot: acpi rsdp 0x[0-9a-f]+ .* tables:.* APIC( |$)' "$log"
+    check "$name: ACPI root table lists a MADT" $? "$(grep '^boot: acpi' "$log")"
+    grep -Eq '^boot: madt lapic 0xfee00000, [1-9][0-9]* processors \([1-9][0-9]* enabled\), [1-9][0-9]* ioapics' "$log"
+    check "$name: MADT gives the LAPIC, a CPU and an IOAPIC" $? "$(grep '^boot: madt' "$log")"
+    grep -Eq '^boot: ioapic 0 id [0-9]+ at 0xfec00000 version 0x[0-9a-f]+ gsi 0-23$' "$log"
+    check "$name: IOAPIC 0 serves GSI 0-23" $? "$(grep '^boot: ioapic' "$log")"
+    grep -q '^boot: 8259 pair remapped to 0x20-0x2f, all masked' "$log"
+    check "$name: 8259s remapped and masked" $? "$(grep '^boot: 8259' "$log")"
+
+    # The window must reach the top of usable RAM and at least 4 GiB.
+    local window top
+    window=$(sed -n 's/^boot: kernel window \(0x[0-9a-f]*\) bytes.*/\1/p' "$log")
+    top=$(sed -n 's/^boot:   0x[0-9a-f]*-\(0x[0-9a-f]*\) usable$/\1/p' "$log" | tail -1)
+    [ -n "$window" ] && [ -n "$top" ] && [ $((window)) -ge $((top)) ] &&
+        [ $((window)) -ge $((4 << 30)) ]
+    check "$name: kernel window covers RAM and 4 GiB" $? "window '$window' top of RAM '$top'"
+}
+
+check_rate() { # NAME VALUE EXPECTED PERCENT
+    local low=$(($3 - $3 * $4 / 100)) high=$(($3 + $3 * $4 / 100))
+    [ -n "$2" ] && [ "$2" -ge "$low" ] && [ "$2" -le "$high" ]
+    check "$1" $? "got '$2', want $3 +-$4%"
+}
+
+tsc_of() { sed -n 's/^boot: tsc \([0-9]*\) Hz.*/\1/p' "$1"; }
+lapic_timer_of() { sed -n 's/^boot: lapic .* timer \([0-9]*\) Hz.*/\1/p' "$1"; }
+ready_ms_of() { sed -n 's/^boot: platform ready: *\([0-9]*\)\.[0-9]* ms after power-on.*/\1/p' "$1"; }
+
+qemu_direct() { # LOG CPU MEMORY_MIB ACCEL KERNEL [QEMU ARGS...]
+    local log=$1 cpu=$2 memory=$3 accel=$4 image=$5
+    shift 5
+    timeout 120 qemu-system-x86_64 -M q35 -accel "$accel" -cpu "$cpu" -m "$memory" \
+        -bios /usr/share/qemu/qboot.rom -kernel "$image" -append platform_summary_only "$@" \
+        -nographic -serial stdio -monitor none -no-reboot \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null | tr -d '\r' >"$log"
+    local status=${PIPESTATUS[0]}
+    [ "$status" -eq 1 ] # isa-debug-exit with code 0
+}
+
+# QEMU's TCG and KVM LAPIC timers count at 1 GHz; the kernel divides by 16.
+qemu_lapic_hz=62500000
+
+echo "== QEMU TCG, multiboot1 (qboot, -kernel), 256 MiB, -cpu max"
+log=$work/tcg-multiboot1.log
+qemu_direct "$log" max 256 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+check "tcg-multiboot1: kernel powered off with status 0" $? "see $log"
+check_common tcg-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_rate "tcg-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+check_rate "tcg-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
+grep -q '^boot: kernel window .* in 1 GiB pages' "$log"
+check "tcg-multiboot1: window uses 1 GiB pages where pdpe1gb exists" $? "$(grep '^boot: kernel window' "$log")"
+ms=$(ready_ms_of "$log")
+[ -n "$ms" ] && [ "$ms" -lt 5000 ]
+check "tcg-multiboot1: ready within 5 s of power-on" $? "'$ms' ms"
+
+echo "== QEMU TCG, multiboot1, 5 GiB (RAM above 4 GiB), -cpu qemu64 (no pdpe1gb)"
+log=$work/tcg-multiboot1-5g.log
+qemu_direct "$log" qemu64 5120 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+check "tcg-5g: kernel powered off with status 0" $? "see $log"
+check_common tcg-5g "$log" multiboot1 5120 named "$work/mod_a.bin" "$work/mod_b.bin"
+grep -q '^boot: kernel window .* in 2 MiB pages' "$log"
+check "tcg-5g: window falls back to 2 MiB pages without pdpe1gb" $? "$(grep '^boot: kernel window' "$log")"
+
+echo "== QEMU TCG, PVH (multiboot1 magic dropped), 512 MiB"
+# QEMU's PVH loader passes exactly one module (its initrd).
+pvh_kernel=$work/beaml4-pvh.elf
+"$tools/elf-drop-multiboot1.sh" "$kernel" "$pvh_kernel"
+log=$work/tcg-pvh.log
+qemu_direct "$log" max 512 tcg "$pvh_kernel" -initrd "$work/mod_b.bin"
+check "tcg-pvh: kernel powered off with status 0" $? "see $log"
+check_common tcg-pvh "$log" pvh 512 unnamed "$work/mod_b.bin"
+check_rate "tcg-pvh: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+
+echo "== QEMU TCG, multiboot2 from the GRUB ISO (SeaBIOS, -cdrom)"
+iso=$work/beaml4-boot-test.iso
+"$tools/mkiso.sh" --append platform_summary_only "$iso" "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
+log=$work/tcg-multiboot2.log
+timeout 120 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 256 -cdrom "$iso" -boot d \
+    -nographic -serial stdio -monitor none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null | tr -d '\r' >"$log"
+[ "${PIPESTATUS[0]}" -eq 1 ]
+check "tcg-multiboot2: kernel powered off with status 0" $? "see $log"
+check_common tcg-multiboot2 "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_rate "tcg-multiboot2: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+
+echo "== QEMU KVM, multiboot1, -cpu host"
+if "$tools/kvm-usable.sh"; then
+    log=$work/kvm-multiboot1.log
+    qemu_direct "$log" host 256 kvm "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+    check "kvm-multiboot1: kernel powered off with status 0" $? "see $log"
+    check_common kvm-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+    check_rate "kvm-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+    check_rate "kvm-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
+else
+    echo "skipped: KVM not usable"
+fi
+
+echo "== Bochs, multiboot2 from the GRUB ISO, 256 MiB, corei7_skylake_x"
+log=$work/bochs.log
+"$tools/run-bochs.sh" "$iso" 120 >"$log" 2>&1
+grep -q '^boot: protocol' "$log"
+check "bochs: kernel printed its summary" $? "see $log"
+check_common bochs "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+# Bochs' TSC advances once per emulated instruction (ips=50000000 in run-bochs.sh), and the PIT
+# follows the same emulated clock; its LAPIC timer runs at the same rate.
+check_rate "bochs: TSC frequency equals the emulated 50 MIPS" "$(tsc_of "$log")" 50000000 2
+check_rate "bochs: LAPIC timer at the TSC rate / 16" "$(lapic_timer_of "$log")" 3125000 3
+grep -q '^boot: lapic id 0, x2apic' "$log"
+check "bochs: LAPIC in x2APIC mode where the CPU has it" $? "$(grep '^boot: lapic' "$log")"
+
+echo "boot-tests: $passed passed, $failed failed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
