@@ -109,15 +109,17 @@ alg_error_t ptmgr_lookup(const ptmgr_t *pm, uint64_t vaddr, uint64_t *frame);
 
 /* Unmaps every mapped page in [vaddr, vaddr + size) (page_unmap is called for each, which is
  * how the caller learns the frames) visiting only present tables. With PTMGR_RELEASE_TABLES,
- * every table in the range that is empty afterwards is uninstalled into its pool.
+ * afterwards no table that intersects the range is left without entries: empty ones are
+ * uninstalled into their pools, deepest first, so a parent emptied that way goes too (a
+ * parent still holding a table outside the range stays).
  * *unmapped (may be NULL) counts the pages unmapped, also on error.
  * Errors: MISALIGNED (vaddr or size), OUT_OF_RANGE, INVALID_ARGUMENT (unknown flags),
  * CAP_OP_FAILED (stops there; everything done before stays done and consistent). */
 alg_error_t ptmgr_unmap_range(ptmgr_t *pm, uint64_t vaddr, uint64_t size, unsigned flags,
                               uint64_t *unmapped);
 
-/* Releases every empty table that intersects [vaddr, vaddr + size) to its pool (a table
- * whose only contents are empty tables counts as empty). Errors as ptmgr_unmap_range. */
+/* The release half of ptmgr_unmap_range alone: leaves no table that intersects
+ * [vaddr, vaddr + size) without entries, mappings untouched. Errors as ptmgr_unmap_range. */
 alg_error_t ptmgr_release_empty(ptmgr_t *pm, uint64_t vaddr, uint64_t size);
 
 /* Destroys every pooled table object (table_free) and returns the records to the spares. */
