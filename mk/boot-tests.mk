@@ -3,6 +3,7 @@
 # layer's pure logic (loader parsers, memory map, MADT, CRC32) under the sanitizers.
 
 BOOT_TEST_DIR  := tests/system/boot
+BOOT_ARCH_DIR  := kernel/arch/x86/64
 BOOT_TEST_WORK := $(BUILD)/tests/boot
 BOOT_TSC_TOOL  := $(BUILD)/host/boot/host_tsc_hz
 
@@ -10,11 +11,27 @@ $(BOOT_TSC_TOOL): $(BOOT_TEST_DIR)/host_tsc_hz.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
-.PHONY: test-boot test-boot-system
+# The platform's pure logic, compiled for the host against a fake physical memory.
+BOOT_HOST_TEST := $(BUILD)/host/boot/test_platform
+BOOT_HOST_SRCS := $(wildcard $(BOOT_TEST_DIR)/host/*.c) \
+	$(addprefix $(BOOT_ARCH_DIR)/platform/,boot_params.c multiboot1.c multiboot2.c pvh.c \
+		memory_map.c boot_memory.c acpi.c madt.c crc32.c platform_error.c)
+BOOT_HOST_HDRS := $(wildcard $(BOOT_TEST_DIR)/host/*.h $(BOOT_ARCH_DIR)/platform/*.h \
+	$(BOOT_ARCH_DIR)/include/arch/*.h)
+
+$(BOOT_HOST_TEST): $(BOOT_HOST_SRCS) $(BOOT_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -I$(BOOT_ARCH_DIR)/include -Ikernel/include \
+		$(BOOT_HOST_SRCS) -lcmocka -lz -o $@
+
+.PHONY: test-boot test-boot-system test-boot-host
+test-boot-host: $(BOOT_HOST_TEST)
+	$(BOOT_HOST_TEST)
+
 test-boot-system: kernel $(BOOT_TSC_TOOL)
 	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KERNEL_ELF) $(BOOT_TSC_TOOL) $(BOOT_TEST_WORK)
 
-test-boot: test-boot-system
+test-boot: test-boot-host test-boot-system
 
 TEST_TARGETS += test-boot
-LINT_SOURCES += $(BOOT_TEST_DIR)/host_tsc_hz.c
+LINT_SOURCES += $(BOOT_TEST_DIR)/host_tsc_hz.c $(wildcard $(BOOT_TEST_DIR)/host/*.c)

@@ -10,6 +10,8 @@ packages=(
   grub-pc-bin grub-common xorriso mtools qemu-system-x86 bochs bochs-term bochsbios vgabios
   # host test frameworks and reference decoders
   libcmocka-dev libzydis-dev libcapstone-dev
+  # reference CRC-32 for the boot layer's host tests
+  zlib1g-dev
 )
 
 missing=()

@@ -41,6 +41,9 @@ BOOT_CODE static platform_error_t boot_reserve(uint64_t start, uint64_t end,
 {
     size_t slot;
 
+    if (start >= end) {
+        return PLATFORM_OK; /* an empty range (a zero-length module) keeps no page */
+    }
     start = page_round_down(start);
     end = page_round_up(end);
     if (start >= end) {

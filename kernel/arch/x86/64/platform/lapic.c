@@ -93,7 +93,7 @@ BOOT_CODE static uint64_t timer_round(void)
 
 BOOT_CODE static platform_error_t timer_calibrate(void)
 {
-    uint64_t rounds[CALIBRATION_ROUNDS];
+    uint64_t rounds[CALIBRATION_ROUNDS] = {0};
 
     lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VECTOR_LAPIC_TIMER);

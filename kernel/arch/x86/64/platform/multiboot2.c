@@ -148,7 +148,10 @@ BOOT_CODE platform_error_t multiboot2_parse(boot_parse_t *parse, uint64_t info_p
     uint32_t offset = MB2_HEADER_SIZE;
     platform_error_t error;
 
-    if (info == NULL || info_phys % 8 != 0) {
+    if (info_phys % 8 != 0) {
+        return boot_parse_fail(parse, PLATFORM_ERROR_MALFORMED, "multiboot2 information alignment");
+    }
+    if (info == NULL) {
         return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "multiboot2 information");
     }
     total = load_u32(info);

@@ -42,7 +42,7 @@ BOOT_CODE static uint64_t pit_round(void)
 
 BOOT_CODE static uint64_t pit_calibrate(void)
 {
-    uint64_t sorted[TSC_CALIBRATION_ROUNDS];
+    uint64_t sorted[TSC_CALIBRATION_ROUNDS] = {0};
 
     for (int i = 0; i < TSC_CALIBRATION_ROUNDS; i++) {
         rounds_hz[i] = pit_round();
