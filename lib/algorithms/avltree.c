@@ -17,7 +17,7 @@ static inline void height_update(avl_node_t *node)
 }
 
 /* Points whatever referred to `old` (its parent's child link or the root) at `new_node`. */
-static void replace_child(avl_tree_t *tree, avl_node_t *parent, avl_node_t *old,
+static void replace_child(avl_tree_t *tree, avl_node_t *parent, const avl_node_t *old,
                           avl_node_t *new_node)
 {
     if (parent == NULL) {

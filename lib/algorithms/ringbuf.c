@@ -134,16 +134,16 @@ alg_error_t ringbuf_write(ringbuf_t *rb, const void *payload, size_t len)
         /* Acquire pairs with the consumer's release of tail: its zeroing of the bytes we are
          * about to reuse happens before our writes. A stale tail only understates room. */
         uint64_t tail = atomic_load_explicit(&sh->tail, memory_order_acquire);
-        uint64_t used = head - tail;
-        if ((int64_t)used < 0) {
+        if (head < tail) {
             /* Our head is older than a tail the consumer reached since. A head loaded after
-             * that tail (acquire) is at least the tail in any sane ring, so reload once. */
+             * that tail (acquire) is at least the tail in any sane ring, so reload once.
+             * (Positions are 64-bit byte counts: they do not wrap in any real lifetime.) */
             head = atomic_load_explicit(&sh->head, memory_order_relaxed);
-            used = head - tail;
-            if ((int64_t)used < 0) {
+            if (head < tail) {
                 return ALG_ERR_CORRUPT;
             }
         }
+        uint64_t used = head - tail;
         if (used > capacity) {
             return ALG_ERR_CORRUPT; /* head further ahead than the ring holds: not our ring */
         }

@@ -158,9 +158,9 @@ static void test_summary_bits_propagate(void **state)
     uint64_t *s = storage_for(3, 262144, &bytes);
     idalloc_t ids;
     assert_int_equal(idalloc_init(&ids, 3, 262144, s, bytes), ALG_OK);
-    uint64_t *root = &ids.words[ids.level_start[0]];
-    uint64_t *mid = &ids.words[ids.level_start[1]];
-    uint64_t *leaf = &ids.words[ids.level_start[2]];
+    const uint64_t *root = s + ids.level_start[0];
+    const uint64_t *mid = s + ids.level_start[1];
+    const uint64_t *leaf = s + ids.level_start[2];
     /* Take all 4096 ids under the root's first child (ids 0..4095) by reservation. */
     for (uint64_t i = 0; i < 4096; i++) {
         assert_int_equal(idalloc_alloc_at(&ids, i), ALG_OK);
@@ -217,14 +217,14 @@ static void test_check_detects_corruption(void **state)
     uint64_t *s = storage_for(2, 1000, &bytes);
     idalloc_t ids;
     assert_int_equal(idalloc_init(&ids, 2, 1000, s, bytes), ALG_OK);
-    uint64_t *leaf = &ids.words[ids.level_start[1]];
+    uint64_t *leaf = s + ids.level_start[1];
     leaf[15] |= (uint64_t)1 << 63; /* id 1023 does not exist */
     assert_int_equal(idalloc_check(&ids), ALG_ERR_CORRUPT);
     leaf[15] &= ~((uint64_t)1 << 63);
     leaf[3] = 0; /* taken without the root knowing, and without counting */
     assert_int_equal(idalloc_check(&ids), ALG_ERR_CORRUPT);
     ids.used = 64;
-    ids.words[0] &= ~((uint64_t)1 << 3);
+    s[0] &= ~((uint64_t)1 << 3);
     assert_int_equal(idalloc_check(&ids), ALG_OK);
     ids.used = 63;
     assert_int_equal(idalloc_check(&ids), ALG_ERR_CORRUPT);

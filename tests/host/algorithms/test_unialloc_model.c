@@ -59,6 +59,7 @@ typedef struct model {
     region_t live[MAX_LIVE];
     size_t live_count;
     leaf_t expect[MAX_LEAVES];
+    region_t sorted[MAX_LIVE]; /* scratch for expected_leaves */
     size_t expect_count;
     uint64_t step;
     uint64_t outcomes[ALG_ERROR_COUNT];
@@ -101,7 +102,7 @@ static void decompose(model_t *m, uint64_t paddr, unsigned bits, const region_t 
 /* Expected leaves of one kind, in address order. */
 static void expected_leaves(model_t *m, unsigned kind)
 {
-    region_t sorted[MAX_LIVE];
+    region_t *sorted = m->sorted;
     size_t n = 0;
     for (size_t i = 0; i < m->live_count; i++) {
         if (m->live[i].kind == kind) {
