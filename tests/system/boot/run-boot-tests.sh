@@ -4,7 +4,8 @@
 # modules of random contents, and checks the kernel's boot summary against the host: module sizes
 # and CRC32s (the host's from gzip), RAM total against the configured size, TSC frequency against
 # the host's TSC (TCG, KVM) or Bochs' instruction rate, LAPIC timer rate, ACPI/MADT found, the
-# kernel window's reach and page size.
+# kernel window's reach and page size, and the interrupt self-test ("platform_selftest": LAPIC
+# timer periodic and one-shot, self-IPI, PIT IRQ 0 through the MADT override and the IOAPIC).
 #   tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
 set -uo pipefail
 kernel=$1
@@ -92,6 +93,24 @@ check_common() { # NAME LOG PROTOCOL MEMORY_MIB MODULE_NAMING(named|unnamed) MOD
     check "$name: kernel window covers RAM and 4 GiB" $? "window '$window' top of RAM '$top'"
 }
 
+# Self-test line: LAPIC timer 20 periodic ticks near 1 ms, one-shot no earlier than asked and at
+# most 50% late, one self-IPI, 20 PIT interrupts through the IOAPIC near 1 ms.
+check_selftest() { # NAME LOG
+    local name=$1 log=$2 line
+    line=$(grep '^boot: selftest ' "$log")
+    [[ "$line" == *": ok" ]]
+    check "$name: interrupt self-test passed" $? "'$line'"
+    local ticks period oneshot ipi isa_ticks isa_period
+    read -r ticks period oneshot ipi isa_ticks isa_period < <(echo "$line" | sed -n \
+        's/^boot: selftest lapic timer \([0-9]*\) ticks of \([0-9]*\) ns .*one-shot after \([0-9]*\) ns .*self-ipi \([0-9]*\), isa irq 0 -> gsi [0-9]*: \([0-9]*\) ticks of \([0-9]*\) ns.*/\1 \2 \3 \4 \5 \6/p')
+    [ "${ticks:-0}" -eq 20 ] && [ "${ipi:-0}" -eq 1 ] && [ "${isa_ticks:-0}" -eq 20 ]
+    check "$name: 20 timer ticks, 1 self-IPI, 20 IOAPIC interrupts" $? "'$line'"
+    check_rate "$name: LAPIC timer period is the calibrated 1 ms" "$period" 1000000 15
+    [ -n "$oneshot" ] && [ "$oneshot" -ge 2900000 ] && [ "$oneshot" -le 4500000 ]
+    check "$name: LAPIC one-shot fires 3 ms after arming" $? "got '$oneshot' ns"
+    check_rate "$name: PIT interrupts through the IOAPIC every 1 ms" "$isa_period" 1000000 15
+}
+
 check_rate() { # NAME VALUE EXPECTED PERCENT
     local low=$(($3 - $3 * $4 / 100)) high=$(($3 + $3 * $4 / 100))
     [ -n "$2" ] && [ "$2" -ge "$low" ] && [ "$2" -le "$high" ]
@@ -106,13 +125,14 @@ qemu_direct() { # LOG CPU MEMORY_MIB ACCEL KERNEL [QEMU ARGS...]
     local log=$1 cpu=$2 memory=$3 accel=$4 image=$5
     shift 5
     timeout 120 qemu-system-x86_64 -M q35 -accel "$accel" -cpu "$cpu" -m "$memory" \
-        -bios /usr/share/qemu/qboot.rom -kernel "$image" -append platform_summary_only "$@" \
+        -bios /usr/share/qemu/qboot.rom -kernel "$image" -append "$cmdline" "$@" \
         -nographic -serial stdio -monitor none -no-reboot \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null | tr -d '\r' >"$log"
     local status=${PIPESTATUS[0]}
     [ "$status" -eq 1 ] # isa-debug-exit with code 0
 }
 
+cmdline="platform_summary_only platform_selftest"
 # QEMU's TCG and KVM LAPIC timers count at 1 GHz; the kernel divides by 16.
 qemu_lapic_hz=62500000
 
@@ -121,6 +141,7 @@ log=$work/tcg-multiboot1.log
 qemu_direct "$log" max 256 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
 check "tcg-multiboot1: kernel powered off with status 0" $? "see $log"
 check_common tcg-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_selftest tcg-multiboot1 "$log"
 check_rate "tcg-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 check_rate "tcg-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
 grep -q '^boot: kernel window .* in 1 GiB pages' "$log"
@@ -134,6 +155,7 @@ log=$work/tcg-multiboot1-5g.log
 qemu_direct "$log" qemu64 5120 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
 check "tcg-5g: kernel powered off with status 0" $? "see $log"
 check_common tcg-5g "$log" multiboot1 5120 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_selftest tcg-5g "$log"
 grep -q '^boot: kernel window .* in 2 MiB pages' "$log"
 check "tcg-5g: window falls back to 2 MiB pages without pdpe1gb" $? "$(grep '^boot: kernel window' "$log")"
 
@@ -145,11 +167,12 @@ log=$work/tcg-pvh.log
 qemu_direct "$log" max 512 tcg "$pvh_kernel" -initrd "$work/mod_b.bin"
 check "tcg-pvh: kernel powered off with status 0" $? "see $log"
 check_common tcg-pvh "$log" pvh 512 unnamed "$work/mod_b.bin"
+check_selftest tcg-pvh "$log"
 check_rate "tcg-pvh: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 
 echo "== QEMU TCG, multiboot2 from the GRUB ISO (SeaBIOS, -cdrom)"
 iso=$work/beaml4-boot-test.iso
-"$tools/mkiso.sh" --append platform_summary_only "$iso" "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
+"$tools/mkiso.sh" --append "$cmdline" "$iso" "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
 log=$work/tcg-multiboot2.log
 timeout 120 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 256 -cdrom "$iso" -boot d \
     -nographic -serial stdio -monitor none -no-reboot \
@@ -157,6 +180,7 @@ timeout 120 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 256 -cdrom "$iso" -
 [ "${PIPESTATUS[0]}" -eq 1 ]
 check "tcg-multiboot2: kernel powered off with status 0" $? "see $log"
 check_common tcg-multiboot2 "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_selftest tcg-multiboot2 "$log"
 check_rate "tcg-multiboot2: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 
 echo "== QEMU KVM, multiboot1, -cpu host"
@@ -165,6 +189,7 @@ if "$tools/kvm-usable.sh"; then
     qemu_direct "$log" host 256 kvm "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
     check "kvm-multiboot1: kernel powered off with status 0" $? "see $log"
     check_common kvm-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+    check_selftest kvm-multiboot1 "$log"
     check_rate "kvm-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
     check_rate "kvm-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
 else
@@ -177,6 +202,7 @@ log=$work/bochs.log
 grep -q '^boot: protocol' "$log"
 check "bochs: kernel printed its summary" $? "see $log"
 check_common bochs "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_selftest bochs "$log"
 # Bochs' TSC advances once per emulated instruction (ips=50000000 in run-bochs.sh), and the PIT
 # follows the same emulated clock; its LAPIC timer runs at the same rate.
 check_rate "bochs: TSC frequency equals the emulated 50 MIPS" "$(tsc_of "$log")" 50000000 2

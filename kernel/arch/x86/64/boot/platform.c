@@ -9,6 +9,7 @@
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
 #include <arch/crc32.h>
+#include <arch/interrupt_selftest.h>
 #include <arch/ioapic.h>
 #include <arch/kernel_window.h>
 #include <arch/lapic.h>
@@ -28,6 +29,9 @@ static boot_params_t boot_params;
 static acpi_info_t acpi;
 static uint64_t entry_tsc;
 static uint64_t ready_tsc;
+static bool selftest_ran;
+static platform_error_t selftest_error;
+static interrupt_selftest_result_t selftest;
 
 BOOT_CODE __attribute__((noreturn)) static void
 platform_fail(const char *stage, platform_error_t error, const char *detail)
@@ -111,6 +115,10 @@ BOOT_CODE void platform_init(uint32_t magic, uint32_t info_phys)
         platform_fail("boot memory", error, "reserving the LAPIC and IOAPIC pages");
     }
     ready_tsc = tsc_read();
+    if (boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_SELFTEST)) {
+        selftest_error = interrupt_selftest_run(&selftest);
+        selftest_ran = true;
+    }
 }
 
 BOOT_CODE static void print_milliseconds(const char *label, uint64_t ticks)
@@ -257,6 +265,16 @@ BOOT_CODE static void print_timers_and_interrupts(void)
             VECTOR_PIC_BASE + VECTOR_PIC_COUNT - 1, pic_all_masked() ? "all masked" : "NOT masked");
 }
 
+BOOT_CODE static void print_selftest(void)
+{
+    kprintf("boot: selftest lapic timer %u ticks of %lu ns (asked %llu), one-shot after %lu ns "
+            "(asked %llu), self-ipi %u, isa irq 0 -> gsi %u: %u ticks of %lu ns (pit 1 kHz): %s\n",
+            selftest.periodic_ticks, selftest.periodic_period_ns, INTERRUPT_SELFTEST_PERIOD_NS,
+            selftest.oneshot_delay_ns, INTERRUPT_SELFTEST_ONESHOT_NS, selftest.ipi_count,
+            selftest.isa_gsi, selftest.isa_ticks, selftest.isa_period_ns,
+            selftest_error == PLATFORM_OK ? "ok" : platform_error_name(selftest_error));
+}
+
 BOOT_CODE void platform_print_summary(void)
 {
     kprintf("boot: protocol %s, command line \"%s\"\n", boot_protocol_name(boot_params.protocol),
@@ -272,6 +290,9 @@ BOOT_CODE void platform_print_summary(void)
     print_acpi();
     print_cpu();
     print_timers_and_interrupts();
+    if (selftest_ran) {
+        print_selftest();
+    }
     kprintf("boot: platform ready:");
     print_milliseconds("", ready_tsc);
     kprintf(" after power-on (tsc %lu);", ready_tsc);

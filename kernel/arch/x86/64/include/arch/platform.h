@@ -13,13 +13,16 @@
 
 /* The command line word that stops the kernel right after the boot summary (used by tests). */
 #define PLATFORM_OPTION_SUMMARY_ONLY "platform_summary_only"
+/* The command line word that runs the interrupt self-test (arch/interrupt_selftest.h). */
+#define PLATFORM_OPTION_SELFTEST "platform_selftest"
 /* The command line word that keeps the LAPIC in xAPIC mode even where x2APIC exists. */
 #define PLATFORM_OPTION_NO_X2APIC "no_x2apic"
 
 /*
  * In order: CPU features on; boot parameters parsed; boot memory reserved; the kernel window
  * built (identity map dropped); ACPI and MADT; 8259s remapped and masked; TSC frequency; LAPIC
- * (timer calibrated); IOAPICs masked. magic and info_phys are what the loader left in EAX/EBX
+ * (timer calibrated); IOAPICs masked; with PLATFORM_OPTION_SELFTEST, the interrupt self-test
+ * (after the boot time is taken, so it does not count). magic and info_phys are what the loader left in EAX/EBX
  * (see head.S). Does not return on failure: prints "beaml4: boot error: ..." and halts.
  */
 void platform_init(uint32_t magic, uint32_t info_phys);
