@@ -90,7 +90,7 @@ BOOT_CODE static void gate_set(uint8_t vector, void (*handler)(struct interrupt_
 }
 
 /* Let interrupts in until *counter reaches target or the time limit passes. */
-BOOT_CODE static void wait_for(volatile uint32_t *counter, uint32_t target)
+BOOT_CODE static void wait_for(const volatile uint32_t *counter, uint32_t target)
 {
     uint64_t start = tsc_read();
     uint64_t limit = tsc_ns_to_ticks(WAIT_LIMIT_NS);
