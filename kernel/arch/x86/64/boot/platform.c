@@ -29,6 +29,22 @@ static boot_params_t boot_params;
 static acpi_info_t acpi;
 static uint64_t entry_tsc;
 static uint64_t ready_tsc;
+/* TSC at the end of each platform_init() step, for the summary's timing line. */
+typedef enum {
+    STAGE_CPU,
+    STAGE_PARAMS,
+    STAGE_MEMORY,
+    STAGE_WINDOW,
+    STAGE_ACPI,
+    STAGE_PIC,
+    STAGE_TSC,
+    STAGE_LAPIC,
+    STAGE_IOAPIC,
+    STAGE_COUNT
+} platform_stage_t;
+static const char *const stage_names[STAGE_COUNT] = {"cpu",  "params", "memory", "window", "acpi",
+                                                     "8259", "tsc",    "lapic",  "ioapic"};
+static uint64_t stage_tsc[STAGE_COUNT];
 static bool selftest_ran;
 static platform_error_t selftest_error;
 static interrupt_selftest_result_t selftest;
@@ -74,34 +90,42 @@ BOOT_CODE void platform_init(uint32_t magic, uint32_t info_phys)
     entry_tsc = tsc_read();
     cpu_features_detect();
     cpu_enable_features();
+    stage_tsc[STAGE_CPU] = tsc_read();
 
     error = boot_params_parse(magic, info_phys, &boot_params, &failure);
     if (error != PLATFORM_OK) {
         platform_fail("boot information", error, failure);
     }
+    stage_tsc[STAGE_PARAMS] = tsc_read();
     error = boot_memory_init(&boot_params, cpu_features()->phys_address_bits);
     if (error != PLATFORM_OK) {
         platform_fail("boot memory", error, "kernel image outside usable RAM or too many ranges");
     }
+    stage_tsc[STAGE_MEMORY] = tsc_read();
     error = kernel_window_init(memory_map_usable_top(&boot_params.memory_map));
     if (error != PLATFORM_OK) {
         platform_fail("kernel window", error, NULL);
     }
+    stage_tsc[STAGE_WINDOW] = tsc_read();
     error = acpi_init(&boot_params, &acpi);
     if (error != PLATFORM_OK) {
         platform_fail("ACPI", error, acpi.table_count == 0 ? "RSDP or root table" : "MADT");
     }
+    stage_tsc[STAGE_ACPI] = tsc_read();
     pic_remap_and_mask();
+    stage_tsc[STAGE_PIC] = tsc_read();
     error = tsc_init();
     if (error != PLATFORM_OK) {
         platform_fail("TSC frequency", error, "PIT channel 2 never expired");
     }
+    stage_tsc[STAGE_TSC] = tsc_read();
     error = lapic_init(acpi.madt.lapic_address,
                        !boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_NO_X2APIC),
                        boot_cpu_nmi_lint());
     if (error != PLATFORM_OK) {
         platform_fail("local APIC", error, NULL);
     }
+    stage_tsc[STAGE_LAPIC] = tsc_read();
     error = ioapic_init(&acpi.madt);
     if (error != PLATFORM_OK) {
         platform_fail("IOAPIC", error, NULL);
@@ -115,6 +139,7 @@ BOOT_CODE void platform_init(uint32_t magic, uint32_t info_phys)
         platform_fail("boot memory", error, "reserving the LAPIC and IOAPIC pages");
     }
     ready_tsc = tsc_read();
+    stage_tsc[STAGE_IOAPIC] = ready_tsc;
     if (boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_SELFTEST)) {
         selftest_error = interrupt_selftest_run(&selftest);
         selftest_ran = true;
@@ -297,6 +322,11 @@ BOOT_CODE void platform_print_summary(void)
     print_milliseconds("", ready_tsc);
     kprintf(" after power-on (tsc %lu);", ready_tsc);
     print_milliseconds(" platform_init took", ready_tsc - entry_tsc);
+    kprintf("\nboot: platform_init steps (us):");
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        uint64_t start = i == 0 ? entry_tsc : stage_tsc[i - 1];
+        kprintf(" %s %lu", stage_names[i], tsc_ticks_to_ns(stage_tsc[i] - start) / 1000);
+    }
     kprintf("\n");
 }
 
