@@ -230,7 +230,7 @@ static const uint32_t xop_map[3][256] = {
     [0][0xEC] = NDS | IB | W0 | L0, NDS | IB | W0 | L0, NDS | IB | W0 | L0, NDS | IB | W0 | L0,
     [1][0x01] = XG(VG_XOP9_01), XG(VG_XOP9_02),
     [1][0x12] = XG(VG_XOP9_12),
-    [1][0x80] = U, U, U | L0, U | L0,
+    [1][0x80] = U | W0, U | W0, U | W0 | L0, U | W0 | L0,
     [1][0x90] = NDS | L0, NDS | L0, NDS | L0, NDS | L0, NDS | L0, NDS | L0, NDS | L0, NDS | L0,
                 NDS | L0, NDS | L0, NDS | L0, NDS | L0,
     [1][0xC1] = U | W0 | L0, U | W0 | L0, U | W0 | L0, [1][0xC6] = U | W0 | L0, U | W0 | L0,

@@ -123,7 +123,7 @@ static void enumerate_vex(void)
                                     buf[n++] = (uint8_t)modrm;
                                     memset(buf + n, 0x00, sizeof(buf) - n);
                                     unsigned key = (2u << 18) | (map << 15) | (pp << 13) |
-                                                   (op << 5) | (w << 4) | (l << 3) | v ^ (rxb << 2) ^ ((modrm >> 3) << 9);
+                                                   (op << 5) | (w << 4) | (l << 3) | (v ^ (rxb << 2) ^ ((modrm >> 3) << 9));
                                     check(buf, sizeof(buf), key);
                                 }
     }
