@@ -218,7 +218,7 @@ static void pages_zero(void *pointer, uint64_t bytes)
     __asm__ volatile("rep stosq" : "+D"(pointer), "+c"(count) : "a"(0ull) : "memory");
 }
 
-BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align, uint64_t *phys)
+BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align)
 {
     alloc_search_t search = {.align = align < PAGE_SIZE ? PAGE_SIZE : align};
     void *pointer;
@@ -239,9 +239,6 @@ BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align, uint64_t *phys)
     }
     pages_zero(pointer, search.size);
     allocated_bytes += search.size;
-    if (phys != NULL) {
-        *phys = search.found;
-    }
     return pointer;
 }
 

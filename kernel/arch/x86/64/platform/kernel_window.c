@@ -44,7 +44,11 @@ typedef struct {
 
 BOOT_CODE static uint64_t *table_alloc(uint64_t *phys)
 {
-    return boot_memory_alloc(SIZE_4K, SIZE_4K, phys);
+    uint64_t *table = boot_memory_alloc(SIZE_4K, SIZE_4K);
+    if (table != NULL) {
+        *phys = phys_from_kernel_pointer(table);
+    }
+    return table;
 }
 
 BOOT_CODE static uint64_t page_flags_4k(const window_plan_t *plan, uint64_t phys)

@@ -41,10 +41,10 @@ platform_error_t boot_memory_init(const boot_params_t *params, unsigned phys_add
 /*
  * Allocate size bytes (rounded up to pages) aligned to align (a power of two, at least a page;
  * smaller values mean a page), zeroed, from free RAM above 1 MiB and below the current kernel
- * window limit, lowest address first. Returns the kernel-window pointer and the physical
- * address in *phys (if not NULL), or NULL when nothing fits or the arguments are invalid.
+ * window limit, lowest address first. Returns the kernel-window pointer (its physical address is
+ * phys_from_kernel_pointer() of it), or NULL when nothing fits or the arguments are invalid.
  */
-void *boot_memory_alloc(uint64_t size, uint64_t align, uint64_t *phys);
+void *boot_memory_alloc(uint64_t size, uint64_t align);
 
 /* One range handed to the core for untyped capabilities. */
 typedef struct {
@@ -87,7 +87,8 @@ typedef struct {
     uint64_t usable_bytes;    /* all usable RAM in the memory map */
     uint64_t free_bytes;      /* free RAM that boot_memory_for_each_range reports now */
     uint64_t allocated_bytes; /* boot_memory_alloc so far */
-    uint64_t reserved_bytes;  /* kernel image, modules, loader data, first MiB (RAM part) */
+    uint64_t reserved_bytes;  /* usable RAM neither free nor allocated: image, modules, loader
+                                 data, first MiB, partial pages, RAM beyond the window */
     size_t free_ranges;
     size_t device_ranges;
 } boot_memory_stats_t;
