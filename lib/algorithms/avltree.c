@@ -160,6 +160,18 @@ void avl_remove(avl_tree_t *tree, avl_node_t *node)
     }
 }
 
+void avl_replace(avl_tree_t *tree, avl_node_t *node, avl_node_t *replacement)
+{
+    *replacement = *node;
+    replace_child(tree, node->parent, node, replacement);
+    if (replacement->left != NULL) {
+        replacement->left->parent = replacement;
+    }
+    if (replacement->right != NULL) {
+        replacement->right->parent = replacement;
+    }
+}
+
 avl_node_t *avl_first(const avl_tree_t *tree)
 {
     avl_node_t *n = tree->root;

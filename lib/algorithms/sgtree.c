@@ -175,9 +175,20 @@ alg_error_t sgtree_insert(sgtree_t *tree, sgtree_node_t *node, uint64_t key)
     return ALG_OK;
 }
 
-/* Unlinks `node` whose parent link is `link`, then restores the size invariant. */
-static void node_unlink(sgtree_t *tree, sgtree_node_t **link, sgtree_node_t *node)
+/* Unlinks `node`, reached through `link` from `parent` (NULL for the root), then restores the
+ * size invariant. */
+static void node_unlink(sgtree_t *tree, sgtree_node_t **link, sgtree_node_t *node,
+                        sgtree_node_t *parent)
 {
+    if (tree->earliest == node) {
+        /* The minimum has no left child: its successor is the leftmost node of its right
+         * subtree, or else its parent. Found before the links change. */
+        sgtree_node_t *next = node->right;
+        while (next != NULL && next->left != NULL) {
+            next = next->left;
+        }
+        tree->earliest = next != NULL ? next : parent;
+    }
     if (node->left == NULL) {
         *link = node->right;
     } else if (node->right == NULL) {
@@ -197,13 +208,6 @@ static void node_unlink(sgtree_t *tree, sgtree_node_t **link, sgtree_node_t *nod
     node->right = NULL;
     node->seq = 0;
     tree->size--;
-    if (tree->earliest == node) {
-        sgtree_node_t *m = tree->root;
-        while (m != NULL && m->left != NULL) {
-            m = m->left;
-        }
-        tree->earliest = m;
-    }
     if (3 * tree->size < 2 * tree->max_size) {
         if (tree->size > 0) {
             subtree_rebuild(tree, &tree->root, tree->size);
@@ -218,11 +222,13 @@ sgtree_node_t *sgtree_pop(sgtree_t *tree)
     if (first == NULL) {
         return NULL;
     }
+    sgtree_node_t *parent = NULL;
     sgtree_node_t **link = &tree->root;
     while (*link != first) {
-        link = &(*link)->left;
+        parent = *link;
+        link = &parent->left;
     }
-    node_unlink(tree, link, first);
+    node_unlink(tree, link, first, parent);
     return first;
 }
 
@@ -231,17 +237,19 @@ alg_error_t sgtree_cancel(sgtree_t *tree, sgtree_node_t *node)
     if (!sgtree_node_linked(node)) {
         return ALG_ERR_NOT_FOUND;
     }
+    sgtree_node_t *parent = NULL;
     sgtree_node_t **link = &tree->root;
     while (*link != NULL && *link != node) {
-        if ((*link)->key == node->key && (*link)->seq == node->seq) {
+        parent = *link;
+        if (parent->key == node->key && parent->seq == node->seq) {
             return ALG_ERR_NOT_FOUND; /* same position, different node: a foreign token */
         }
-        link = node_less(node, *link) ? &(*link)->left : &(*link)->right;
+        link = node_less(node, parent) ? &parent->left : &parent->right;
     }
     if (*link == NULL) {
         return ALG_ERR_NOT_FOUND;
     }
-    node_unlink(tree, link, node);
+    node_unlink(tree, link, node, parent);
     return ALG_OK;
 }
 

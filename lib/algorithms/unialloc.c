@@ -99,20 +99,19 @@ static void node_release(unialloc_t *ua, unialloc_node_t *n)
     ua->spare_count++;
 }
 
-/* Links a FREE leaf into the indexes. Keys are unique because leaves never overlap. */
-static void leaf_link_free(unialloc_t *ua, unialloc_node_t *n)
+/* FREE normal leaves are indexed by size ("attached") between public calls. Inside an
+ * operation the leaf being split or merged is kept detached, so it is not inserted and
+ * removed again at every level. */
+static void size_attach(unialloc_t *ua, unialloc_node_t *n)
 {
-    n->state = UNIALLOC_FREE;
-    (void)avl_insert(&ua->leaves[n->kind], &n->by_addr);
     if (n->kind == UNIALLOC_NORMAL) {
-        (void)avl_insert(&ua->free_by_size, &n->by_size);
+        (void)avl_insert(&ua->free_by_size, &n->by_size); /* keys are unique: no overlap */
     }
 }
 
-static void leaf_unlink(unialloc_t *ua, unialloc_node_t *n)
+static void size_detach(unialloc_t *ua, unialloc_node_t *n)
 {
-    avl_remove(&ua->leaves[n->kind], &n->by_addr);
-    if (n->state == UNIALLOC_FREE && n->kind == UNIALLOC_NORMAL) {
+    if (n->kind == UNIALLOC_NORMAL) {
         avl_remove(&ua->free_by_size, &n->by_size);
     }
 }
@@ -163,13 +162,17 @@ alg_error_t unialloc_add(unialloc_t *ua, unialloc_kind_t kind, uint64_t cap, uin
     n->cap = cap;
     n->size_bits = (uint8_t)size_bits;
     n->kind = (uint8_t)kind;
-    leaf_link_free(ua, n);
+    n->state = UNIALLOC_FREE;
+    (void)avl_insert(&ua->leaves[kind], &n->by_addr);
+    size_attach(ua, n);
     ua->total_bytes[kind] += size;
     ua->free_bytes[kind] += size;
     return ALG_OK;
 }
 
-/* Splits a FREE leaf into two FREE halves through the callbacks. On error nothing changed. */
+/* Splits a detached FREE leaf into two detached FREE halves through the callbacks. The lower
+ * half has the parent's address, so it takes the parent's place in the address index in
+ * O(1). On error nothing changed. */
 static alg_error_t leaf_split(unialloc_t *ua, unialloc_node_t *n)
 {
     if (ua->spare_count < 2) {
@@ -189,8 +192,6 @@ static alg_error_t leaf_split(unialloc_t *ua, unialloc_node_t *n)
         ua->ops->slot_free(ua->ctx, slot[0]);
         return ALG_ERR_CAP_OP_FAILED;
     }
-    leaf_unlink(ua, n);
-    n->state = UNIALLOC_SPLIT;
     for (unsigned i = 0; i < 2; i++) {
         unialloc_node_t *c = node_take(ua);
         c->parent = n;
@@ -200,53 +201,63 @@ static alg_error_t leaf_split(unialloc_t *ua, unialloc_node_t *n)
         c->cap = slot[i];
         c->size_bits = (uint8_t)half_bits;
         c->kind = n->kind;
+        c->state = UNIALLOC_FREE;
         n->child[i] = c;
-        leaf_link_free(ua, c);
     }
+    avl_replace(&ua->leaves[n->kind], &n->by_addr, &n->child[0]->by_addr);
+    (void)avl_insert(&ua->leaves[n->kind], &n->child[1]->by_addr);
+    n->state = UNIALLOC_SPLIT;
     return ALG_OK;
 }
 
-/* Merges a FREE leaf with its FREE buddy, repeatedly upward, by revoking the parent. Stops at
- * a root, at a buddy in use, or when a revoke fails (the halves then stay split). */
+/* Merges the detached FREE leaf `n` with its FREE buddy, repeatedly upward, by revoking the
+ * parent; the result is attached. Stops at a root, at a buddy in use, or when a revoke fails
+ * (the halves then stay split, and usable). */
 static void leaf_coalesce(unialloc_t *ua, unialloc_node_t *n)
 {
-    while (n->parent != NULL && n->state == UNIALLOC_FREE) {
+    while (n->parent != NULL) {
         unialloc_node_t *parent = n->parent;
-        unialloc_node_t *buddy = parent->child[parent->child[0] == n ? 1 : 0];
+        unialloc_node_t *lower = parent->child[0];
+        unialloc_node_t *upper = parent->child[1];
+        unialloc_node_t *buddy = lower == n ? upper : lower;
         if (buddy->state != UNIALLOC_FREE) {
-            return;
+            break;
         }
         if (ua->ops->revoke(ua->ctx, parent->cap) != 0) {
             ua->merge_failures++;
-            return;
+            break;
         }
-        for (unsigned i = 0; i < 2; i++) {
-            unialloc_node_t *c = parent->child[i];
-            leaf_unlink(ua, c);
-            ua->ops->slot_free(ua->ctx, c->cap);
-            node_release(ua, c);
-            parent->child[i] = NULL;
-        }
-        leaf_link_free(ua, parent);
+        size_detach(ua, buddy);
+        avl_replace(&ua->leaves[n->kind], &lower->by_addr, &parent->by_addr);
+        avl_remove(&ua->leaves[n->kind], &upper->by_addr);
+        ua->ops->slot_free(ua->ctx, lower->cap);
+        ua->ops->slot_free(ua->ctx, upper->cap);
+        node_release(ua, lower);
+        node_release(ua, upper);
+        parent->child[0] = NULL;
+        parent->child[1] = NULL;
+        parent->state = UNIALLOC_FREE;
         n = parent;
     }
+    size_attach(ua, n);
 }
 
-/* Splits the FREE leaf `n` down to `size_bits`, always keeping the half that contains
- * `paddr`, then marks the result ALLOCATED. On error the halves made here are merged back. */
+/* Splits the attached FREE leaf `n` down to `size_bits`, always keeping the half that
+ * contains `paddr` (the other half is attached as free), then marks the result ALLOCATED.
+ * On error the halves made here are merged back. */
 static alg_error_t leaf_carve(unialloc_t *ua, unialloc_node_t *n, uint64_t paddr,
                               unsigned size_bits, unialloc_untyped_t *out)
 {
+    size_detach(ua, n);
     while (n->size_bits > size_bits) {
         alg_error_t err = leaf_split(ua, n);
         if (err != ALG_OK) {
             leaf_coalesce(ua, n);
             return err;
         }
-        n = n->child[node_contains(n->child[1], paddr) ? 1 : 0];
-    }
-    if (n->kind == UNIALLOC_NORMAL) {
-        avl_remove(&ua->free_by_size, &n->by_size);
+        unsigned keep = node_contains(n->child[1], paddr) ? 1 : 0;
+        size_attach(ua, n->child[keep ^ 1u]);
+        n = n->child[keep];
     }
     n->state = UNIALLOC_ALLOCATED;
     ua->free_bytes[n->kind] -= size_of(size_bits);
@@ -325,9 +336,6 @@ alg_error_t unialloc_free(unialloc_t *ua, unialloc_kind_t kind, uint64_t paddr, 
         return ALG_ERR_CAP_OP_FAILED;
     }
     ua->free_bytes[kind] += size_of(size_bits);
-    if (kind == UNIALLOC_NORMAL) {
-        (void)avl_insert(&ua->free_by_size, &n->by_size);
-    }
     n->state = UNIALLOC_FREE;
     leaf_coalesce(ua, n);
     return ALG_OK;

@@ -73,6 +73,15 @@ static void test_basic_queries(void **state)
     assert_null(avl_prev(&items[1].node));
     avl_remove(&t, &items[2].node);
     assert_int_equal(avl_check(&t), ALG_OK);
+    /* Replacing a node by another with the same key keeps every link and the count. */
+    item_t twin = {.key = 20};
+    avl_replace(&t, &items[3].node, &twin.node);
+    assert_int_equal(avl_check(&t), ALG_OK);
+    assert_int_equal(t.count, 4);
+    k = 20;
+    assert_ptr_equal(avl_find(&t, key_compare, &k), &twin.node);
+    assert_int_equal(key_of(avl_next(&twin.node)), 40);
+    avl_replace(&t, &twin.node, &items[3].node);
     assert_int_equal(key_of(avl_next(&items[3].node)), 40);
     /* cppcheck-suppress unreadVariable ; read through the tree by avl_check */
     items[3].key = 45; /* break the ordering: the checker must notice */

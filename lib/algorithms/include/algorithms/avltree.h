@@ -39,6 +39,10 @@ alg_error_t avl_insert(avl_tree_t *tree, avl_node_t *node);
 /* Unlinks a node that is in the tree. O(log n). */
 void avl_remove(avl_tree_t *tree, avl_node_t *node);
 
+/* Puts `replacement` (not in the tree) exactly where `node` is, in O(1), and unlinks `node`.
+ * The caller guarantees the replacement orders like `node` does (e.g. the same key). */
+void avl_replace(avl_tree_t *tree, avl_node_t *node, avl_node_t *replacement);
+
 /* Smallest / largest node, in-order neighbours; NULL where none. */
 avl_node_t *avl_first(const avl_tree_t *tree);
 avl_node_t *avl_last(const avl_tree_t *tree);
