@@ -60,7 +60,8 @@ seL4_Error thread_create(thread_t *thread, vspace_t *own, const thread_params_t 
     if (thread->tls_pointer == 0) {
         return seL4_NotEnoughMemory;
     }
-    *(seL4_CPtr *)tls_variable_in(thread->tls_pointer, &thread_self_tcb) = params->self_tcb;
+    *(seL4_CPtr *)tls_variable_in(thread->tls_pointer, &thread_self_tcb) =
+            params->self_tcb == THREAD_SELF_IS_TCB ? thread->tcb : params->self_tcb;
 
     error = seL4_TCB_Configure(thread->tcb, params->fault_ep, params->cspace, params->cspace_data,
                                target->pml4, 0, (seL4_Word)thread->ipc_buffer, thread->ipc_frame);

@@ -19,8 +19,11 @@ typedef struct thread_params {
     seL4_CPtr cspace;      /* the thread's CSpace root, in the creator's CSpace */
     seL4_Word cspace_data; /* guard data for the CSpace root (0: keep the cap's guard) */
     vspace_t *vspace;      /* the thread's address space; NULL: the creator's */
-    seL4_CPtr self_tcb;    /* the thread's own TCB in its CSpace (0: none), used on exit */
+    seL4_CPtr self_tcb;    /* the thread's own TCB in its CSpace (0: none), used on exit;
+                            * THREAD_SELF_IS_TCB: same CSpace as the creator, use thread->tcb */
 } thread_params_t;
+
+#define THREAD_SELF_IS_TCB ((seL4_CPtr)-1)
 
 typedef struct thread {
     seL4_CPtr tcb;       /* in the creator's CSpace */

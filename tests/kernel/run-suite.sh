@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the kernel test suite under QEMU TCG, QEMU KVM (when usable) and Bochs (GRUB ISO), and
+# checks each run's closing line: "N passed, 0 failed" with N at least MIN_TESTS.
+#   tests/kernel/run-suite.sh KERNEL ROOTTASK ISO MIN_TESTS LOGDIR
+set -uo pipefail
+kernel=$1
+roottask=$2
+iso=$3
+min_tests=$4
+logdir=$5
+mkdir -p "$logdir"
+status=0
+
+# check NAME LOG: the summary line of the run, and its verdict.
+check() {
+    local name=$1 log=$2 summary passed failed
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+    if [ -z "$summary" ]; then
+        echo "test-kernel [$name]: FAILED, no summary line (log: $log)"
+        grep -E '^(FAIL|PASS)' "$log" | tail -3
+        tail -5 "$log"
+        status=1
+        return
+    fi
+    passed=${summary%% passed*}
+    failed=${summary#*, }
+    failed=${failed%% failed}
+    grep '^FAIL' "$log"
+    if [ "$failed" -ne 0 ] || [ "$passed" -lt "$min_tests" ]; then
+        echo "test-kernel [$name]: FAILED, $summary (need >= $min_tests passed, 0 failed)"
+        status=1
+    else
+        echo "test-kernel [$name]: $summary"
+    fi
+}
+
+timeout_tcg=300
+echo "test-kernel: QEMU TCG"
+tools/run-qemu.sh --timeout "$timeout_tcg" "$kernel" "$roottask" >"$logdir/tcg.log" 2>&1
+code=$?
+check tcg "$logdir/tcg.log"
+[ "$code" -eq 0 ] || { echo "test-kernel [tcg]: exit status $code"; status=1; }
+
+if tools/kvm-usable.sh; then
+    echo "test-kernel: QEMU KVM"
+    tools/run-qemu.sh --kvm --timeout 300 "$kernel" "$roottask" >"$logdir/kvm.log" 2>&1
+    code=$?
+    check kvm "$logdir/kvm.log"
+    [ "$code" -eq 0 ] || { echo "test-kernel [kvm]: exit status $code"; status=1; }
+else
+    echo "test-kernel [kvm]: skipped: KVM not usable"
+fi
+
+echo "test-kernel: Bochs"
+tools/run-bochs.sh "$iso" 900 >"$logdir/bochs.log" 2>&1
+check bochs "$logdir/bochs.log"
+exit $status

@@ -1,0 +1,447 @@
+/*
+ * Faults delivered as IPC with the thread's complete register set: VMFault (address, FSR,
+ * instruction fetch), UserException (divide error, #UD, #GP for privileged instructions and
+ * forbidden `int n`, int3), UnknownSyscall, CapFault in send and receive phases; replies that
+ * resume, rewrite registers or stop the thread; badged fault endpoints; threads without a fault
+ * handler; the fault-all-syscalls mode.
+ */
+#include "groups.h"
+#include "stubs.h"
+
+#define UNMAPPED 0x00007f0000000000ull
+
+#define EXC_DIVIDE     0
+#define EXC_BREAKPOINT 3
+#define EXC_INVALID_OP 6
+#define EXC_GP         13
+
+typedef struct fault_run {
+    seL4_CPtr ep;
+    thread_t thread;
+    seL4_UserContext context;
+    seL4_Word label;
+    seL4_Word mrs[seL4_MsgMaxLength];
+} fault_run_t;
+
+/* Runs stub in a new thread with rax/rcx (and rdx for system calls) and waits for its fault. */
+static int fault_from_stub(test_env_t *env, fault_run_t *run, const void *stub, seL4_Word rax,
+                           seL4_Word rcx)
+{
+    run->ep = test_object(env, seL4_EndpointObject, 0);
+    if (run->ep == 0 ||
+        !test_run_stub(env, &run->thread, run->ep, NULL, stub, rax, rcx, &run->context)) {
+        return 0;
+    }
+    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
+        test_fail(env, __LINE__, "no fault message arrived");
+        return 0;
+    }
+    return 1;
+}
+
+/* Waits for the next fault of an already running thread on run->ep. */
+static int next_fault(test_env_t *env, fault_run_t *run)
+{
+    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
+        test_fail(env, __LINE__, "no further fault message arrived");
+        return 0;
+    }
+    return 1;
+}
+
+static void expect_exception(test_env_t *env, const void *stub, seL4_Word number, seL4_Word code,
+                             seL4_Word rip)
+{
+    fault_run_t run;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub, 0, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], number);
+    TEST_EQ(env, run.mrs[seL4_UserException_Code], code);
+    run.context.rip = rip;
+    TEST_CHECK(env, test_registers_match(env, run.mrs, &run.context, 0), "registers");
+}
+
+static void test_vm_fault_read(test_env_t *env)
+{
+    fault_run_t run;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_fault_read, UNMAPPED + 0x18, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], UNMAPPED + 0x18);
+    TEST_EQ(env, run.mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User);
+    TEST_EQ(env, run.mrs[seL4_VMFault_PrefetchFault], 0);
+    /* The whole register set, exactly as the thread had it at the faulting instruction. */
+    TEST_CHECK(env, test_registers_match(env, run.mrs, &run.context, 0), "registers");
+}
+
+static void test_vm_fault_write(test_env_t *env)
+{
+    fault_run_t run;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_fault_write, UNMAPPED, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], UNMAPPED);
+    TEST_EQ(env, run.mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User | seL4_VMFault_FSR_Write);
+    TEST_CHECK(env, test_registers_match(env, run.mrs, &run.context, 0), "registers");
+}
+
+static void test_vm_fault_fetch(test_env_t *env)
+{
+    fault_run_t run;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_fault_exec, UNMAPPED + 0x40, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], UNMAPPED + 0x40);
+    TEST_EQ(env, run.mrs[seL4_VMFault_PrefetchFault], 1);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], UNMAPPED + 0x40);
+    TEST_CHECK(env, (run.mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_Write) == 0, "FSR %#lx",
+               (unsigned long)run.mrs[seL4_VMFault_FSR]);
+}
+
+static void test_vm_fault_in_other_vspace(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    void *mine = test_pages(env, 1, NULL);
+    seL4_UserContext context;
+    vspace_t vspace;
+    thread_t thread;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_VMFault_Length];
+
+    TEST_CHECK(env, ep != 0 && mine != NULL, "setup");
+    TEST_CHECK(env, test_vspace_new(env, &vspace), "vspace");
+    /* Mapped in the root's VSpace, not in the thread's: isolation. */
+    TEST_CHECK(
+            env,
+            test_run_stub(env, &thread, ep, &vspace, stub_fault_read, (seL4_Word)mine, 0, &context),
+            "thread");
+    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
+    TEST_EQ(env, label, seL4_Fault_VMFault);
+    TEST_EQ(env, mrs[seL4_VMFault_Addr], (seL4_Word)mine);
+}
+
+static void test_divide_error(test_env_t *env)
+{
+    expect_exception(env, stub_divide_error, EXC_DIVIDE, 0, (seL4_Word)stub_divide_error);
+}
+
+static void test_invalid_opcode(test_env_t *env)
+{
+    expect_exception(env, stub_ud2, EXC_INVALID_OP, 0, (seL4_Word)stub_ud2);
+}
+
+static void test_privileged_instruction(test_env_t *env)
+{
+    expect_exception(env, stub_hlt, EXC_GP, 0, (seL4_Word)stub_hlt);
+}
+
+static void test_breakpoint(test_env_t *env)
+{
+    /* int3 is a trap: the saved RIP is the instruction after it. */
+    expect_exception(env, stub_int3, EXC_BREAKPOINT, 0, (seL4_Word)stub_int3 + 1);
+}
+
+static void test_forbidden_int_vector(test_env_t *env)
+{
+    /* The IDT gate of vector 0x80 is not open to user mode: #GP with the IDT error code. */
+    expect_exception(env, stub_int80, EXC_GP, (0x80 << 3) | 2, (seL4_Word)stub_int80);
+}
+
+static void test_unknown_syscall(test_env_t *env)
+{
+    fault_run_t run;
+
+    run.ep = test_object(env, seL4_EndpointObject, 0);
+    TEST_CHECK(env, run.ep != 0, "setup");
+    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
+               "thread");
+    test_context(&run.thread, stub_syscall, &run.context);
+    run.context.rdx = 99;
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
+    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
+    TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], 99);
+    /* RCX and R11 are the syscall instruction's own (return address and RFLAGS). */
+    TEST_EQ(env, run.mrs[seL4_UserContext_RCX], (seL4_Word)stub_syscall_after);
+    run.context.rip = (seL4_Word)stub_syscall;
+    TEST_CHECK(env, test_registers_match(env, run.mrs, &run.context, TEST_REG_RCX | TEST_REG_R11),
+               "registers");
+    /* Replying resumes after the system call: the #UD behind it comes next. */
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+}
+
+static void test_reply_resumes_after_mapping(test_env_t *env)
+{
+    seL4_CPtr frame = test_object(env, seL4_X86_4K, 0);
+    seL4_Word vaddr;
+    fault_run_t run;
+
+    TEST_CHECK(env, frame != 0, "setup");
+    TEST_OK(env, vspace_reserve(&env->vspace, 4096, 4096, &vaddr));
+    stub_result = 0;
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_read_write, vaddr + 8, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    /* Demand paging: map the page, reply, and the thread retries the access. */
+    TEST_OK(env, vspace_map_frame(&env->vspace, frame, vaddr, seL4_ReadWrite,
+                                  seL4_X86_Default_VMAttributes, seL4_False));
+    *(volatile seL4_Word *)(vaddr + 8) = 500;
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    TEST_EQ(env, test_wait_flag(env, &stub_result, 1000), 501);
+    TEST_EQ(env, *(volatile seL4_Word *)(vaddr + 8), 501);
+}
+
+static void test_reply_rewrites_registers(test_env_t *env)
+{
+    fault_run_t run;
+    seL4_UserContext next;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_ud2, 0, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    /* New values for every register; RIP at another #UD so the result comes back as a fault. */
+    next = run.context;
+    for (int i = 0; i < seL4_UserContext_Count; i++) {
+        ((seL4_Word *)&next)[i] ^= 0x00000000f0f0f0f0ull;
+    }
+    next.rip = (seL4_Word)stub_int80; /* a #GP this time, to tell the two faults apart */
+    next.rsp = run.context.rsp - 64;
+    next.rflags = 0x8c1;
+    next.fs_base = run.context.fs_base;
+    next.gs_base = 0x00007f00a0b0c000ull;
+    for (int i = 0; i < seL4_UserContext_Count; i++) {
+        seL4_SetMR(i, ((seL4_Word *)&next)[i]);
+    }
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UserContext_Count));
+    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], EXC_GP);
+    TEST_CHECK(env, test_registers_match(env, run.mrs, &next, 0), "registers");
+}
+
+static void test_reply_nonzero_label_stops(test_env_t *env)
+{
+    fault_run_t run;
+    seL4_UserContext regs;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_ud2, 0, 0), "fault");
+    seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
+    /* The thread stays inactive: no second fault ... */
+    TEST_CHECK(env, !test_wait_message(env, run.ep, 50, NULL, NULL), "the thread ran again");
+    TEST_OK(env,
+            seL4_TCB_ReadRegisters(run.thread.tcb, seL4_False, 0, seL4_UserContext_Count, &regs));
+    TEST_EQ(env, regs.rip, (seL4_Word)stub_ud2);
+    /* ... until it is resumed, when it faults again. */
+    TEST_OK(env, seL4_TCB_Resume(run.thread.tcb));
+    TEST_CHECK(env, next_fault(env, &run), "fault after Resume");
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], EXC_INVALID_OP);
+}
+
+static void test_reply_noncanonical_stops(test_env_t *env)
+{
+    fault_run_t run;
+
+    TEST_CHECK(env, fault_from_stub(env, &run, stub_ud2, 0, 0), "fault");
+    run.context.rip = 0x0000800000000000ull;
+    for (int i = 0; i < seL4_UserContext_Count; i++) {
+        seL4_SetMR(i, ((seL4_Word *)&run.context)[i]);
+    }
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UserContext_Count));
+    TEST_CHECK(env, !test_wait_message(env, run.ep, 50, NULL, NULL), "the thread ran again");
+}
+
+static void test_no_handler_stops_thread(test_env_t *env)
+{
+    test_thread_opts_t opts = {0};
+    seL4_UserContext context;
+    seL4_UserContext regs;
+    thread_t thread;
+
+    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
+    test_context(&thread, stub_set_flag, &context);
+    context.rbx = 0x77;
+    stub_flag = 0;
+    TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
+    TEST_EQ(env, test_wait_flag(env, &stub_flag, 1000), 0x77);
+    test_yield(10);
+    /* It stopped at the #UD after the store, and nothing else happened. */
+    TEST_OK(env, seL4_TCB_ReadRegisters(thread.tcb, seL4_False, 0, seL4_UserContext_Count, &regs));
+    TEST_EQ(env, regs.rip, (seL4_Word)stub_set_flag + 7);
+    TEST_EQ(env, regs.rbx, 0x77);
+}
+
+static void test_badged_fault_endpoints(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr first = test_mint(env, ep, seL4_AllRights, 0x1);
+    seL4_CPtr second = test_mint(env, ep, seL4_AllRights, 0x2);
+    seL4_UserContext contexts[2];
+    thread_t threads[2];
+    seL4_Word seen = 0;
+
+    TEST_CHECK(env, second != 0, "setup");
+    TEST_CHECK(env,
+               test_run_stub(env, &threads[0], first, NULL, stub_ud2, 0, 0, &contexts[0]) &&
+                       test_run_stub(env, &threads[1], second, NULL, stub_hlt, 0, 0, &contexts[1]),
+               "threads");
+    /* One endpoint serves both; the badge says whose fault it is. */
+    for (int i = 0; i < 2; i++) {
+        seL4_MessageInfo_t info;
+        seL4_Word badge = 0;
+        TEST_CHECK(env, test_wait_message(env, ep, 1000, &info, &badge), "fault %d", i);
+        TEST_CHECK(env, badge == 1 || badge == 2, "badge %lu", (unsigned long)badge);
+        TEST_EQ(env, seL4_GetMR(seL4_UserContext_RIP),
+                badge == 1 ? (seL4_Word)stub_ud2 : (seL4_Word)stub_hlt);
+        seen |= badge;
+    }
+    TEST_EQ(env, seen, 0x3);
+}
+
+static void test_cap_fault_send_phase(test_env_t *env)
+{
+    fault_run_t run;
+    const seL4_Word bad = 0x123456789ull;
+
+    run.ep = test_object(env, seL4_EndpointObject, 0);
+    TEST_CHECK(env, run.ep != 0, "setup");
+    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
+               "thread");
+    test_context(&run.thread, stub_syscall, &run.context);
+    run.context.rdx = (seL4_Word)seL4_SysCall;
+    run.context.rdi = bad; /* bits above the root CNode's 12 do not match its guard */
+    run.context.rsi = 0;
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
+    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_CapFault);
+    TEST_EQ(env, run.mrs[seL4_CapFault_Addr], bad);
+    TEST_EQ(env, run.mrs[seL4_CapFault_InRecvPhase], 0);
+    TEST_EQ(env, run.mrs[seL4_CapFault_LookupFailureType], seL4_GuardMismatch);
+}
+
+static void entry_recv_on(seL4_Word cptr)
+{
+    seL4_Recv(cptr, NULL);
+}
+
+static void test_cap_fault_recv_phase(test_env_t *env)
+{
+    seL4_CPtr fault_ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr write_only = test_mint(env, ep, seL4_CanWrite, 0);
+    test_thread_opts_t opts = {.fault_ep = fault_ep};
+    thread_t thread;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_CapFault_Length];
+
+    TEST_CHECK(env, write_only != 0, "setup");
+    /* Receiving needs the read right: the lookup fails in the receive phase. */
+    TEST_CHECK(env, test_thread_run(env, &thread, &opts, entry_recv_on, write_only), "thread");
+    TEST_CHECK(env, test_wait_fault(env, fault_ep, &label, mrs, seL4_CapFault_Length), "no fault");
+    TEST_EQ(env, label, seL4_Fault_CapFault);
+    TEST_EQ(env, mrs[seL4_CapFault_Addr], write_only);
+    TEST_EQ(env, mrs[seL4_CapFault_InRecvPhase], 1);
+    TEST_EQ(env, mrs[seL4_CapFault_LookupFailureType], seL4_MissingCapability);
+}
+
+/* fault-all-syscalls: a thread in that mode issuing `syscall` with a valid number in RDX. */
+static void all_syscalls_case(test_env_t *env, seL4_Word number, seL4_CPtr target)
+{
+    fault_run_t run;
+
+    run.ep = test_object(env, seL4_EndpointObject, 0);
+    TEST_CHECK(env, run.ep != 0, "setup");
+    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
+               "thread");
+    TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 1));
+    test_context(&run.thread, stub_syscall, &run.context);
+    run.context.rdx = number;
+    run.context.rdi = target;
+    run.context.rsi = seL4_MessageInfo_new(0x3, 0, 0, 0).words[0];
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
+    TEST_CHECK(env, next_fault(env, &run), "no fault for syscall %ld", (long)number);
+    TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
+    TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], number);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RDI], target);
+}
+
+static void test_fault_all_syscalls(test_env_t *env)
+{
+    static const seL4_Word numbers[] = {
+            (seL4_Word)seL4_SysSend,  (seL4_Word)seL4_SysCall,
+            (seL4_Word)seL4_SysYield, (seL4_Word)seL4_SysDebugPutChar,
+            (seL4_Word)seL4_SysRecv,  (seL4_Word)seL4_SysBenchmarkNullSyscall,
+    };
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+
+    TEST_CHECK(env, ep != 0, "setup");
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]) && !env->failed; i++) {
+        all_syscalls_case(env, numbers[i], ep);
+    }
+    /* None of them reached the kernel: nothing was sent on the endpoint. */
+    TEST_CHECK(env, !test_wait_message(env, ep, 10, NULL, NULL), "a message got through");
+}
+
+static void test_fault_all_syscalls_reply_emulates(test_env_t *env)
+{
+    seL4_UserContext next;
+
+    all_syscalls_case(env, (seL4_Word)seL4_SysYield, 0);
+    TEST_CHECK(env, !env->failed, "fault");
+    /* The handler emulates the call: new RIP and RBX; the thread runs on in the same mode. */
+    test_read_mrs((seL4_Word *)&next, seL4_UserContext_Count);
+    next.rip = (seL4_Word)stub_set_flag;
+    next.rbx = 0xabc;
+    for (int i = 0; i < seL4_UserContext_Count; i++) {
+        seL4_SetMR(i, ((seL4_Word *)&next)[i]);
+    }
+    stub_flag = 0;
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UserContext_Count));
+    TEST_EQ(env, test_wait_flag(env, &stub_flag, 1000), 0xabc);
+}
+
+static void test_fault_all_syscalls_off(test_env_t *env)
+{
+    fault_run_t run;
+
+    run.ep = test_object(env, seL4_EndpointObject, 0);
+    TEST_CHECK(env, run.ep != 0, "setup");
+    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
+               "thread");
+    TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 1));
+    TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 0));
+    test_context(&run.thread, stub_syscall, &run.context);
+    run.context.rdx = (seL4_Word)seL4_SysYield;
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
+    /* A normal Yield, then the #UD after it. */
+    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+}
+
+static const test_case_t fault_cases[] = {
+        {"fault_vm_read_full_registers", test_vm_fault_read},
+        {"fault_vm_write", test_vm_fault_write},
+        {"fault_vm_instruction_fetch", test_vm_fault_fetch},
+        {"fault_vm_other_address_space", test_vm_fault_in_other_vspace},
+        {"fault_divide_error", test_divide_error},
+        {"fault_invalid_opcode", test_invalid_opcode},
+        {"fault_privileged_instruction", test_privileged_instruction},
+        {"fault_breakpoint", test_breakpoint},
+        {"fault_forbidden_int_vector", test_forbidden_int_vector},
+        {"fault_unknown_syscall", test_unknown_syscall},
+        {"fault_reply_resumes_after_mapping", test_reply_resumes_after_mapping},
+        {"fault_reply_rewrites_registers", test_reply_rewrites_registers},
+        {"fault_reply_nonzero_label_stops", test_reply_nonzero_label_stops},
+        {"fault_reply_noncanonical_stops", test_reply_noncanonical_stops},
+        {"fault_no_handler_stops_thread", test_no_handler_stops_thread},
+        {"fault_badged_endpoints", test_badged_fault_endpoints},
+        {"fault_cap_fault_send_phase", test_cap_fault_send_phase},
+        {"fault_cap_fault_recv_phase", test_cap_fault_recv_phase},
+        {"fault_all_syscalls_valid_numbers", test_fault_all_syscalls},
+        {"fault_all_syscalls_reply_emulates", test_fault_all_syscalls_reply_emulates},
+        {"fault_all_syscalls_off_again", test_fault_all_syscalls_off},
+};
+
+const test_group_t fault_group = TEST_GROUP(fault_cases);

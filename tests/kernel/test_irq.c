@@ -1,0 +1,126 @@
+/*
+ * Interrupts: IRQHandler capabilities from IRQControl, delivery of a real device interrupt (the
+ * RTC's periodic interrupt, ISA IRQ 8) to a notification, Ack gating the next delivery, and the
+ * error paths of IRQControl_Get.
+ */
+#include "groups.h"
+
+#define RTC_IRQ       8
+#define CMOS_INDEX    0x70
+#define CMOS_DATA     0x71
+#define RTC_REG_A     0x0a
+#define RTC_REG_B     0x0b
+#define RTC_REG_C     0x0c
+#define RTC_RATE_1024 0x26 /* 32.768 kHz base, rate 6: 1024 interrupts per second */
+#define RTC_B_PIE     0x40
+
+static seL4_Word rtc_read(seL4_CPtr port, seL4_Word reg)
+{
+    seL4_X86_IOPort_Out8(port, CMOS_INDEX, reg);
+    return seL4_X86_IOPort_In8(port, CMOS_DATA).result;
+}
+
+static void rtc_write(seL4_CPtr port, seL4_Word reg, seL4_Word value)
+{
+    seL4_X86_IOPort_Out8(port, CMOS_INDEX, reg);
+    seL4_X86_IOPort_Out8(port, CMOS_DATA, value);
+}
+
+static void rtc_periodic(seL4_CPtr port, int enable)
+{
+    seL4_Word b = rtc_read(port, RTC_REG_B);
+
+    if (enable) {
+        rtc_write(port, RTC_REG_A, RTC_RATE_1024);
+    }
+    rtc_write(port, RTC_REG_B, enable ? (b | RTC_B_PIE) : (b & ~(seL4_Word)RTC_B_PIE));
+    rtc_read(port, RTC_REG_C); /* acknowledge at the RTC */
+}
+
+static void test_get_handler(test_env_t *env)
+{
+    seL4_CPtr slot = test_slot(env);
+
+    TEST_CHECK(env, slot != 0, "setup");
+    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, slot, ROOT_DEPTH));
+    TEST_EQ(env, seL4_DebugCapIdentify(slot), seL4_CapType_IRQHandler);
+}
+
+static void test_get_errors(test_env_t *env)
+{
+    seL4_CPtr slot = test_slot(env);
+    seL4_CPtr other = test_slot(env);
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+
+    TEST_CHECK(env, ep != 0, "setup");
+    TEST_EXPECT_ERR(
+            env,
+            seL4_IRQControl_Get(seL4_CapIRQControl, seL4_MaxIRQ + 1, ROOT_CNODE, slot, ROOT_DEPTH),
+            seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, ep, ROOT_DEPTH),
+                    seL4_DeleteFirst);
+    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, slot, ROOT_DEPTH));
+    /* One handler per interrupt. */
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, other, ROOT_DEPTH),
+                    seL4_RevokeFirst);
+    TEST_EQ(env, seL4_DebugCapIdentify(other), seL4_CapType_Null);
+    /* Deleting the handler frees the interrupt. */
+    TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, slot, ROOT_DEPTH));
+    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, other, ROOT_DEPTH));
+}
+
+static void test_set_notification_checks(test_env_t *env)
+{
+    seL4_CPtr handler = test_slot(env);
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+
+    TEST_CHECK(env, ntfn != 0, "setup");
+    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, handler, ROOT_DEPTH));
+    TEST_EXPECT_ERR(env, seL4_IRQHandler_SetNotification(handler, ep), seL4_InvalidCapability);
+    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, ntfn));
+    TEST_OK(env, seL4_IRQHandler_Clear(handler));
+    /* IRQHandler invocations on something else. */
+    TEST_EXPECT_ERR(env, seL4_IRQHandler_Ack(ROOT_CNODE), seL4_IllegalOperation);
+}
+
+static void test_rtc_interrupt_delivered(test_env_t *env)
+{
+    seL4_CPtr handler = test_slot(env);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x80);
+    seL4_CPtr port = env->port_cmos;
+    seL4_Word badge = 0;
+    int got_first;
+    int early;
+    int got_second;
+
+    TEST_CHECK(env, badged != 0 && port != seL4_CapNull, "setup");
+    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, handler, ROOT_DEPTH));
+    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    rtc_periodic(port, 1);
+    got_first = test_wait_signal(env, ntfn, 2000, &badge);
+    rtc_read(port, RTC_REG_C);
+    /* Until the handler acknowledges, the interrupt stays masked. */
+    early = test_wait_signal(env, ntfn, 30, NULL);
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    got_second = test_wait_signal(env, ntfn, 2000, NULL);
+    rtc_periodic(port, 0);
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    TEST_CHECK(env, got_first, "no RTC interrupt arrived");
+    TEST_EQ(env, badge, 0x80);
+    TEST_CHECK(env, !early, "an interrupt arrived before Ack");
+    TEST_CHECK(env, got_second, "no interrupt after Ack");
+}
+
+static const test_case_t irq_cases[] = {
+        {"irq_get_handler", test_get_handler},
+        {"irq_get_errors", test_get_errors},
+        {"irq_set_notification_checks", test_set_notification_checks},
+        {"irq_rtc_interrupt_delivered_and_acked", test_rtc_interrupt_delivered},
+};
+
+const test_group_t irq_group = TEST_GROUP(irq_cases);

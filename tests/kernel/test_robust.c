@@ -1,0 +1,261 @@
+/*
+ * Misbehaving user code never takes down the kernel: wild pointers into the kernel window,
+ * non-canonical addresses, privileged instructions, bad system call numbers, garbage
+ * invocations, messages without an IPC buffer, stack overflow, many threads faulting at once.
+ * Each offender runs in its own thread; afterwards the kernel must still answer normally.
+ */
+#include "groups.h"
+#include "stubs.h"
+
+#define KERNEL_WINDOW 0xffff800000000000ull
+
+/* The kernel still works: create an object and use it. */
+static int kernel_alive(test_env_t *env)
+{
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr badged = ntfn != 0 ? test_mint(env, ntfn, seL4_AllRights, 0x5) : 0;
+    seL4_Word word = 0;
+
+    if (badged == 0) {
+        return 0;
+    }
+    seL4_Signal(badged);
+    seL4_Poll(ntfn, &word);
+    if (word != 0x5) {
+        test_fail(env, __LINE__, "the kernel misbehaves after the offence");
+        return 0;
+    }
+    return 1;
+}
+
+static int offend(test_env_t *env, const void *stub, seL4_Word rax, seL4_Word *label,
+                  seL4_Word *mrs)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_UserContext context;
+    thread_t thread;
+
+    if (ep == 0 || !test_run_stub(env, &thread, ep, NULL, stub, rax, 0, &context)) {
+        return 0;
+    }
+    if (!test_wait_fault(env, ep, label, mrs, seL4_CapFault_Length)) {
+        test_fail(env, __LINE__, "no fault message");
+        return 0;
+    }
+    return 1;
+}
+
+static void test_read_kernel_window(test_env_t *env)
+{
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_CapFault_Length];
+    static const seL4_Word targets[] = {KERNEL_WINDOW, KERNEL_WINDOW + 0x100000,
+                                        KERNEL_WINDOW + 0x7ffffffff8ull};
+
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        TEST_CHECK(env, offend(env, stub_fault_read, targets[i], &label, mrs), "offence");
+        TEST_EQ(env, label, seL4_Fault_VMFault);
+        TEST_EQ(env, mrs[seL4_VMFault_Addr], targets[i]);
+        TEST_CHECK(env, (mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_User) != 0, "FSR %#lx",
+                   (unsigned long)mrs[seL4_VMFault_FSR]);
+    }
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_write_kernel_window(test_env_t *env)
+{
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_CapFault_Length];
+
+    /* 1 MiB into the window: where the kernel image is. */
+    TEST_CHECK(env, offend(env, stub_fault_write, KERNEL_WINDOW + 0x100000, &label, mrs),
+               "offence");
+    TEST_EQ(env, label, seL4_Fault_VMFault);
+    TEST_CHECK(env, (mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_Write) != 0, "FSR %#lx",
+               (unsigned long)mrs[seL4_VMFault_FSR]);
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_noncanonical_access(test_env_t *env)
+{
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_CapFault_Length];
+
+    /* Not a page fault at all: the CPU raises #GP for a non-canonical address. */
+    TEST_CHECK(env, offend(env, stub_fault_read, 0x8000000000000000ull, &label, mrs), "offence");
+    TEST_EQ(env, label, seL4_Fault_UserException);
+    TEST_EQ(env, mrs[seL4_UserException_Number], 13);
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_privileged_instructions(test_env_t *env)
+{
+    static const struct {
+        const char *name;
+        const void *stub;
+    } offences[] = {
+            {"hlt", stub_hlt},     {"cli", stub_cli},         {"mov cr3", stub_read_cr3},
+            {"wrmsr", stub_wrmsr}, {"in port", stub_port_in}, {"lgdt", stub_lgdt},
+    };
+
+    for (size_t i = 0; i < sizeof(offences) / sizeof(offences[0]); i++) {
+        seL4_Word label = 0;
+        seL4_Word mrs[seL4_CapFault_Length];
+        TEST_CHECK(env, offend(env, offences[i].stub, 0, &label, mrs), "%s", offences[i].name);
+        TEST_CHECK(env, label == seL4_Fault_UserException && mrs[seL4_UserException_Number] == 13,
+                   "%s: label %lu exception %lu", offences[i].name, (unsigned long)label,
+                   (unsigned long)mrs[seL4_UserException_Number]);
+        TEST_EQ(env, mrs[seL4_UserContext_RIP], (seL4_Word)offences[i].stub);
+    }
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_bad_syscall_numbers(test_env_t *env)
+{
+    static const seL4_Word numbers[] = {0,
+                                        1,
+                                        (seL4_Word)(seL4_SysMin - 1),
+                                        (seL4_Word)-100,
+                                        0x7fffffffffffffffull,
+                                        0x8000000000000000ull};
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+
+    TEST_CHECK(env, ep != 0, "setup");
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        seL4_UserContext context;
+        thread_t thread;
+        seL4_Word label = 0;
+        seL4_Word mrs[seL4_UnknownSyscall_Length];
+        TEST_CHECK(env, test_thread_new(env, &thread, &(test_thread_opts_t){.fault_ep = ep}),
+                   "thread");
+        test_context(&thread, stub_syscall, &context);
+        context.rdx = numbers[i];
+        TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
+        TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_UnknownSyscall_Length),
+                   "no fault for %#lx", (unsigned long)numbers[i]);
+        TEST_EQ(env, label, seL4_Fault_UnknownSyscall);
+        TEST_EQ(env, mrs[seL4_UnknownSyscall_Syscall], numbers[i]);
+    }
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_garbage_invocations(test_env_t *env)
+{
+    static const seL4_Word infos[] = {
+            0xffffffffffffffffull,              /* every field at its maximum */
+            (CNodeCopy << 12) | (3 << 7) | 127, /* three bogus extra caps, 127 MRs */
+            ((seL4_Word)UntypedRetype << 12) | 2,
+            ((seL4_Word)nInvocationLabels << 12),
+    };
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+
+    TEST_CHECK(env, ep != 0, "setup");
+    for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+        seL4_UserContext context;
+        thread_t thread;
+        seL4_Word label = 0;
+        seL4_Word mrs[seL4_UserException_Length];
+        TEST_CHECK(env, test_thread_new(env, &thread, &(test_thread_opts_t){.fault_ep = ep}),
+                   "thread");
+        /* Extra caps that resolve (to empty slots), so the decoders see the garbage. */
+        for (int c = 0; c < seL4_MsgMaxExtraCaps; c++) {
+            thread.ipc_buffer->caps_or_badges[c] = c == 1 ? seL4_CapIOSpace : seL4_CapNull;
+        }
+        test_context(&thread, stub_syscall, &context);
+        context.rdx = (seL4_Word)seL4_SysCall;
+        context.rdi = ROOT_CNODE; /* a real object, so the garbage reaches its decoder */
+        context.rsi = infos[i];
+        TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
+        /* The call returns (with an error) and the thread reaches the #UD after it. */
+        TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_UserException_Length),
+                   "no fault after garbage %#lx", (unsigned long)infos[i]);
+        TEST_EQ(env, label, seL4_Fault_UserException);
+        TEST_EQ(env, mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+    }
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_message_without_ipc_buffer(test_env_t *env)
+{
+    seL4_CPtr fault_ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_UserContext context;
+    thread_t thread;
+    seL4_MessageInfo_t info;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_UserException_Length];
+
+    TEST_CHECK(env, ep != 0, "setup");
+    TEST_CHECK(env, test_thread_new(env, &thread, &(test_thread_opts_t){.fault_ep = fault_ep}),
+               "thread");
+    TEST_OK(env, seL4_TCB_SetIPCBuffer(thread.tcb, 0, seL4_CapNull));
+    test_context(&thread, stub_syscall, &context);
+    context.rdx = (seL4_Word)seL4_SysSend;
+    context.rdi = ep;
+    context.rsi = seL4_MessageInfo_new(0x77, 0, 0, seL4_MsgMaxLength).words[0];
+    TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
+    /* The register part of the message arrives; the rest cannot, and nothing breaks. */
+    TEST_CHECK(env, test_wait_message(env, ep, 1000, &info, NULL), "no message");
+    TEST_EQ(env, seL4_MessageInfo_get_label(info), 0x77);
+    TEST_CHECK(env, seL4_MessageInfo_get_length(info) <= seL4_MsgMaxLength, "length");
+    TEST_EQ(env, seL4_GetMR(0), context.r10);
+    TEST_EQ(env, seL4_GetMR(3), context.r15);
+    TEST_CHECK(env, test_wait_fault(env, fault_ep, &label, mrs, seL4_UserException_Length),
+               "the sender did not go on");
+    TEST_EQ(env, mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_stack_overflow(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_UserContext context;
+    thread_t thread;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_VMFault_Length];
+    seL4_Word guard;
+
+    TEST_CHECK(env, ep != 0, "setup");
+    TEST_CHECK(env, test_run_stub(env, &thread, ep, NULL, stub_stack_overflow, 0, 0, &context),
+               "thread");
+    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
+    TEST_EQ(env, label, seL4_Fault_VMFault);
+    /* The first push below the stack lands in the unmapped guard page. */
+    guard = thread.stack_top - ((seL4_Word)THREAD_STACK_PAGES << seL4_PageBits) - 8;
+    TEST_EQ(env, mrs[seL4_VMFault_Addr], guard);
+    TEST_EQ(env, mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User | seL4_VMFault_FSR_Write);
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static void test_many_faulting_threads(test_env_t *env)
+{
+    enum { COUNT = 16 };
+    test_thread_opts_t opts = {0};
+    thread_t threads[COUNT];
+
+    /* No fault handlers: every one of them is stopped, none disturbs anything else. */
+    for (int i = 0; i < COUNT; i++) {
+        seL4_UserContext context;
+        TEST_CHECK(env, test_thread_new(env, &threads[i], &opts), "thread %d", i);
+        test_context(&threads[i], i % 2 ? stub_fault_write : stub_divide_error, &context);
+        context.rax = KERNEL_WINDOW + (seL4_Word)i * 0x1000;
+        context.rcx = 0;
+        TEST_CHECK(env, test_thread_start_at(env, &threads[i], &context), "start %d", i);
+    }
+    test_yield(50);
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+static const test_case_t robust_cases[] = {
+        {"robust_read_kernel_window", test_read_kernel_window},
+        {"robust_write_kernel_image", test_write_kernel_window},
+        {"robust_noncanonical_access", test_noncanonical_access},
+        {"robust_privileged_instructions", test_privileged_instructions},
+        {"robust_bad_syscall_numbers", test_bad_syscall_numbers},
+        {"robust_garbage_invocations", test_garbage_invocations},
+        {"robust_message_without_ipc_buffer", test_message_without_ipc_buffer},
+        {"robust_stack_overflow", test_stack_overflow},
+        {"robust_many_faulting_threads", test_many_faulting_threads},
+};
+
+const test_group_t robust_group = TEST_GROUP(robust_cases);
