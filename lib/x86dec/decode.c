@@ -261,7 +261,7 @@ static x86dec_status_t vex_decode(x86dec_ctx_t *c, uint8_t escape)
         c->vex_x = (uint8_t)(~p[0] >> 6) & 1u;
         c->vex_b = (uint8_t)(~p[0] >> 5) & 1u;
         unsigned select = p[0] & 0x1Fu;
-        if (select > 3)
+        if (select < 1 || select > 3)
             return X86DEC_ERR_INVALID;
         c->map = (uint8_t)(X86DEC_MAP_PRIMARY + select);
         c->vex_w = p[1] >> 7;

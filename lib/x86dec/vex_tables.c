@@ -18,16 +18,12 @@
 #define X_GROUP (1u << 9)  /* bits 24-31: group number, resolved by ModRM.reg */
 #define X_VSIB  (1u << 10) /* gather: VSIB memory operand, destination/index/mask all distinct */
 #define X_KREG  (1u << 11) /* ModRM.reg names a mask register k0-k7 */
-#define X_KRM   (1u << 12) /* ModRM.rm (register form) names a mask register */
+#define X_KRM   (1u << 12) /* ModRM.rm names a mask register (VEX.B is ignored for it) */
 #define X_KV    (1u << 13) /* vvvv names a mask register */
 #define X_NOVM  (1u << 14) /* vvvv must be 1111 in the memory form only */
 #define X_AMX   (1u << 15) /* tile registers: see amx_ok() */
 #define X_I32   (1u << 16) /* imm32 (XOP map A) */
-#define X_SIB   (1u << 17) /* unused */
 #define X_AG    (1u << 18) /* no memory access */
-#define X_NOMODRM (1u << 19) /* no ModRM byte */
-#define X_KNC   (1u << 20) /* with L0: the Knights Corner two-operand mask form (W0, vvvv unused) */
-#define KNC_K   (U | RG | W0 | L0 | X_KREG | X_KRM) /* Knights Corner two-operand mask ops */
 #define X_ID(d) ((d) >> 24)
 
 #define I   X_VALID
@@ -50,9 +46,6 @@ enum {
     VG_0F72,
     VG_0F73,
     VG_0FAE,
-    VG_0F18_KNC,
-    VG_0FAE_F3_KNC,
-    VG_0FAE_F2_KNC,
     VG_0F38F3,
     VG_0F3849_NP,
     VG_XOP9_01,
@@ -66,10 +59,6 @@ static const uint32_t vex_groups[VG_COUNT][8] = {
     [VG_0F71] = {[2] = I | RG | IB, [4] = I | RG | IB, [6] = I | RG | IB},
     [VG_0F72] = {[2] = I | RG | IB, [4] = I | RG | IB, [6] = I | RG | IB},
     [VG_0F73] = {[2] = I | RG | IB, [3] = I | RG | IB, [6] = I | RG | IB, [7] = I | RG | IB},
-    [VG_0F18_KNC] = {U | MM | L0, U | MM | L0, U | MM | L0, U | MM | L0, U | MM | L0, U | MM | L0,
-                     U | MM | L0, U | MM | L0},
-    [VG_0FAE_F3_KNC] = {[6] = U | RG | L0 | X_AG, [7] = U | MM | L0},
-    [VG_0FAE_F2_KNC] = {[6] = U | RG | L0 | X_AG, [7] = U | MM | L0},
     [VG_0FAE] = {[2] = U | MM | L0, [3] = U | MM | L0},
     [VG_0F38F3] = {[1] = I | L0, [2] = I | L0, [3] = I | L0},
     [VG_XOP9_01] = {[1] = I | L0, [2] = I | L0, [3] = I | L0, [4] = I | L0, [5] = I | L0,
@@ -80,9 +69,8 @@ static const uint32_t vex_groups[VG_COUNT][8] = {
 };
 
 /* vex_map[map - 1][pp][opcode] */
+/* vex_map[map][pp][opcode]; map 0 (VEX.mmmmm = 0) is reserved and stays empty. */
 static const uint32_t vex_map[4][4][256] = {
-    /* ---- map 0: Knights Corner mask branches (JKZD, JKNZD rel8) ---- */
-    [0][PP_NONE][0x74] = I | W0 | IB | X_KV, I | W0 | IB | X_KV,
     /* ---- 0F ---- */
     [1][PP_NONE][0x10] = U, U, NDS | L0, U | MM | L0,
     [1][PP_NONE][0x14] = NDS, NDS, NDS | L0, U | MM | L0,
@@ -100,15 +88,6 @@ static const uint32_t vex_map[4][4][256] = {
     [1][PP_F2][0x2C] = U, U,
     [1][PP_NONE][0x2E] = U, U,
     [1][PP_66][0x2E] = U, U,
-    [1][PP_NONE][0x18] = XG(VG_0F18_KNC),
-    [1][PP_NONE][0x84] = I | W0 | X_I32 | X_KV | X_NOMODRM, I | W0 | X_I32 | X_KV | X_NOMODRM,
-    [1][PP_NONE][0x95] = I | RG | W0 | L0 | X_KV,
-    [1][PP_NONE][0x97] = I | RG | W0 | L0 | X_KV,
-    [1][PP_F3][0xAE] = XG(VG_0FAE_F3_KNC),
-    [1][PP_F2][0xAE] = XG(VG_0FAE_F2_KNC),
-    [1][PP_F3][0xB8] = U | RG | L0, [1][PP_F3][0xBC] = U | RG | L0, U | RG | L0,
-    [1][PP_F2][0xBC] = U | RG | L0,
-    [3][PP_66][0x3E] = U | RG | W0 | L0 | IB | X_KREG,
     [3][PP_66][0x48] = NDS | IB, NDS | IB,
     [3][PP_66][0x5C] = NDS | IB, NDS | IB, NDS | IB, NDS | IB,
     [3][PP_66][0x68] = NDS | IB, NDS | IB, NDS | IB, NDS | IB, NDS | IB, NDS | IB, NDS | IB, NDS | IB,
@@ -118,11 +97,9 @@ static const uint32_t vex_map[4][4][256] = {
     [2][PP_F3][0x5C] = I | X_AMX,
     [2][PP_NONE][0x5E] = I | X_AMX, [2][PP_66][0x5E] = I | X_AMX, [2][PP_F3][0x5E] = I | X_AMX,
     [2][PP_F2][0x5E] = I | X_AMX,
-    [1][PP_NONE][0x41] = I | RG | L1 | X_KREG | X_KRM | X_KV | X_KNC,
-                         I | RG | L1 | X_KREG | X_KRM | X_KV | X_KNC, KNC_K,
-                         U | RG | L0 | X_KREG | X_KRM, I | RG | L1 | X_KREG | X_KRM | X_KV | X_KNC,
-                         I | RG | L1 | X_KREG | X_KRM | X_KV | X_KNC,
-                         I | RG | L1 | X_KREG | X_KRM | X_KV | X_KNC, KNC_K, KNC_K,
+    [1][PP_NONE][0x41] = I | RG | L1 | X_KREG | X_KRM | X_KV, I | RG | L1 | X_KREG | X_KRM | X_KV,
+    [1][PP_NONE][0x44] = U | RG | L0 | X_KREG | X_KRM, I | RG | L1 | X_KREG | X_KRM | X_KV,
+    [1][PP_NONE][0x46] = I | RG | L1 | X_KREG | X_KRM | X_KV, I | RG | L1 | X_KREG | X_KRM | X_KV,
     [1][PP_NONE][0x4A] = I | RG | L1 | X_KREG | X_KRM | X_KV, I | RG | L1 | X_KREG | X_KRM | X_KV,
     [1][PP_66][0x41] = I | RG | L1 | X_KREG | X_KRM | X_KV, I | RG | L1 | X_KREG | X_KRM | X_KV,
     [1][PP_66][0x44] = U | RG | L0 | X_KREG | X_KRM, I | RG | L1 | X_KREG | X_KRM | X_KV,
@@ -244,11 +221,7 @@ static const uint32_t xop_map[3][256] = {
 
 bool vex_has_modrm(const x86dec_ctx_t *c)
 {
-    if (c->map == X86DEC_MAP_PRIMARY)
-        return false; /* JKZD, JKNZD rel8 */
-    if (c->map != X86DEC_MAP_0F)
-        return true;
-    return c->opcode != 0x77 && !(c->vex_pp == PP_NONE && (c->opcode == 0x84 || c->opcode == 0x85));
+    return !(c->map == X86DEC_MAP_0F && c->opcode == 0x77); /* VZEROUPPER, VZEROALL */
 }
 
 /* AMX: tile operands are tmm0-7 (no R/B/vvvv extension) and the three operands of a tile
@@ -264,7 +237,7 @@ static bool amx_ok(const x86dec_ctx_t *c)
         if (c->vex_vvvv != 0)
             return false;
         if (c->vex_pp == PP_F2)
-            return reg_form && modrm_rm(c) == 0 && !c->vex_r && !c->vex_b;
+            return reg_form && modrm_rm(c) == 0 && !c->vex_r;
         if (c->vex_pp == PP_NONE && reg_form)
             return c->modrm == 0xC0;
         return !reg_form && modrm_reg(c) == 0;
@@ -318,8 +291,6 @@ static x86dec_status_t constraints_check(x86dec_ctx_t *c, uint32_t d)
         return X86DEC_ERR_INVALID;
     if ((d & X_KREG) && c->vex_r)
         return X86DEC_ERR_INVALID;
-    if ((d & X_KRM) && reg_form && c->vex_b)
-        return X86DEC_ERR_INVALID;
     if ((d & X_KV) && c->vex_vvvv > 7)
         return X86DEC_ERR_INVALID;
     if ((d & X_VSIB) && !vsib_ok(c))
@@ -335,8 +306,6 @@ static x86dec_status_t constraints_check(x86dec_ctx_t *c, uint32_t d)
 x86dec_status_t vex_check(x86dec_ctx_t *c)
 {
     uint32_t d = vex_map[c->map][c->vex_pp][c->opcode];
-    if ((d & X_KNC) && !c->vex_l)
-        d = KNC_K;
     if (d & X_GROUP)
         d = vex_groups[X_ID(d)][modrm_reg(c)];
     return constraints_check(c, d);

@@ -111,7 +111,7 @@ static void enumerate_vex(void)
             for (unsigned l = 0; l < 2; l++)
                 for (unsigned pp = 0; pp < 4; pp++)
                     for (unsigned v = 0; v < 4; v++)
-                        for (unsigned rxb = 0; rxb < 8; rxb += (v == 0 ? 1 : 7))
+                        for (unsigned rxb = 0; rxb < 8; rxb += (v <= 1 ? 1 : 7))
                             for (unsigned op = 0; op < 256; op++)
                                 for (unsigned modrm = 0; modrm < 256; modrm++) {
                                     size_t n = 0;

@@ -61,6 +61,15 @@ static bool memory_accessed(const ZydisDecodedInstruction *in, const ZydisDecode
     return false;
 }
 
+/* Knights Corner (first-generation Xeon Phi coprocessor) encodings: MVEX and KNC's VEX forms.
+ * Zydis 4.0 decodes them whatever its KNC mode says; every x86-64 CPU raises #UD for them, so
+ * the reference counts them as invalid, as x86dec does. */
+static bool knights_corner(const ZydisDecodedInstruction *in)
+{
+    return in->encoding == ZYDIS_INSTRUCTION_ENCODING_MVEX || in->meta.isa_ext == ZYDIS_ISA_EXT_KNC ||
+           in->meta.isa_ext == ZYDIS_ISA_EXT_KNCE || in->meta.isa_ext == ZYDIS_ISA_EXT_KNCV;
+}
+
 void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result)
 {
     ZydisDecodedInstruction in;
@@ -69,6 +78,10 @@ void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result)
     ZyanStatus status = ZydisDecoderDecodeFull(&decoder, code, size, &in, ops);
     if (!ZYAN_SUCCESS(status)) {
         snprintf(result->text, sizeof(result->text), "zydis status 0x%x", (unsigned)status);
+        return;
+    }
+    if (knights_corner(&in)) {
+        snprintf(result->text, sizeof(result->text), "Knights Corner only");
         return;
     }
     result->valid = true;
@@ -90,7 +103,7 @@ void oracle_length(const uint8_t *code, size_t size, oracle_result_t *result)
     ZydisDecodedInstruction in;
     memset(result, 0, sizeof(*result));
     ZyanStatus status = ZydisDecoderDecodeInstruction(&decoder, NULL, code, size, &in);
-    if (ZYAN_SUCCESS(status)) {
+    if (ZYAN_SUCCESS(status) && !knights_corner(&in)) {
         result->valid = true;
         result->length = in.length;
     }

@@ -93,8 +93,10 @@ check_common() { # NAME LOG PROTOCOL MEMORY_MIB MODULE_NAMING(named|unnamed) MOD
     check "$name: kernel window covers RAM and 4 GiB" $? "window '$window' top of RAM '$top'"
 }
 
-# Self-test line: LAPIC timer 20 periodic ticks near 1 ms, one-shot no earlier than asked and at
-# most 50% late, one self-IPI, 20 PIT interrupts through the IOAPIC near 1 ms.
+# Self-test line: 20 LAPIC timer ticks, one self-IPI, 20 PIT interrupts through the IOAPIC. The
+# measured periods prove the calibration end to end; a loaded host can only delay interrupts, so
+# the bounds allow little earliness (the calibration's own accuracy is checked at 3% above) and
+# more lateness.
 check_selftest() { # NAME LOG
     local name=$1 log=$2 line
     line=$(grep '^boot: selftest ' "$log")
@@ -105,10 +107,16 @@ check_selftest() { # NAME LOG
         's/^boot: selftest lapic timer \([0-9]*\) ticks of \([0-9]*\) ns .*one-shot after \([0-9]*\) ns .*self-ipi \([0-9]*\), isa irq 0 -> gsi [0-9]*: \([0-9]*\) ticks of \([0-9]*\) ns.*/\1 \2 \3 \4 \5 \6/p')
     [ "${ticks:-0}" -eq 20 ] && [ "${ipi:-0}" -eq 1 ] && [ "${isa_ticks:-0}" -eq 20 ]
     check "$name: 20 timer ticks, 1 self-IPI, 20 IOAPIC interrupts" $? "'$line'"
-    check_rate "$name: LAPIC timer period is the calibrated 1 ms" "$period" 1000000 15
-    [ -n "$oneshot" ] && [ "$oneshot" -ge 2900000 ] && [ "$oneshot" -le 4500000 ]
-    check "$name: LAPIC one-shot fires 3 ms after arming" $? "got '$oneshot' ns"
-    check_rate "$name: PIT interrupts through the IOAPIC every 1 ms" "$isa_period" 1000000 15
+    check_between "$name: LAPIC timer period is the calibrated 1 ms" "$period" 900000 1500000
+    check_between "$name: LAPIC one-shot fires 3 ms after arming, not earlier" "$oneshot" \
+        2900000 6000000
+    check_between "$name: PIT interrupts through the IOAPIC every 1 ms" "$isa_period" \
+        900000 1500000
+}
+
+check_between() { # NAME VALUE LOW HIGH
+    [ -n "$2" ] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]
+    check "$1" $? "got '$2', want $3..$4"
 }
 
 check_rate() { # NAME VALUE EXPECTED PERCENT
