@@ -18,7 +18,7 @@
  * Layout: the tree has `depth` levels of 64-bit words; level 0 is the single root word, the last
  * level holds one bit per id. A leaf bit is 1 when its id is free. A bit in an inner word is 1
  * when the child word below it is non-zero, i.e. "there is a free id somewhere below". Only the
- * words needed for `count` ids are stored, so a 4-level tree for 100,000 ids costs ~12.6 KiB.
+ * words needed for `count` ids are stored, so a 4-level tree for 100,000 ids costs 12.4 KiB.
  *
  * Invariants (checked by idalloc_check):
  *   - every inner bit equals (child word != 0); bits for children that do not exist are 0;
