@@ -5,8 +5,9 @@
 # ($(BUILD)/user/...) in prerequisites, and use USER_CFLAGS / USER_LINK only in recipes.
 
 USER_OBJ      := $(BUILD)/user/obj
+# USER_EXTRA_CFLAGS: set per target by components (e.g. an include path for generated headers).
 USER_CFLAGS    = $(FREESTANDING_CFLAGS) $(SEL4_INCLUDES) -Ilib/runtime/include -Ilib/fmt/include \
-	-MMD -MP
+	$(USER_EXTRA_CFLAGS) -MMD -MP
 USER_ASFLAGS   = $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDSCRIPT := lib/runtime/user.ld
 USER_LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \

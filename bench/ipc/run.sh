@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the IPC benchmark under QEMU KVM (when usable) and TCG and prints every figure with the
+# command line that produced it.
+#   bench/ipc/run.sh KERNEL BENCH_ELF
+set -uo pipefail
+kernel=$1
+bench=$2
+status=0
+
+run() {
+    local name=$1
+    shift
+    local command=(tools/run-qemu.sh "$@" --timeout 300 "$kernel" "$bench")
+    echo "bench-ipc [$name]: ${command[*]}"
+    local out
+    out=$("${command[@]}" 2>&1)
+    local code=$?
+    if ! grep -q '^bench-ipc: done' <<<"$out" || [ $code -ne 0 ]; then
+        echo "bench-ipc [$name]: run failed (exit status $code)"
+        tail -20 <<<"$out"
+        status=1
+        return
+    fi
+    grep '^bench-ipc: ' <<<"$out" | sed "s/^bench-ipc: /bench-ipc [$name]: /"
+}
+
+if tools/kvm-usable.sh; then
+    run kvm --kvm
+else
+    echo "bench-ipc [kvm]: skipped: KVM not usable"
+fi
+run tcg
+exit $status

@@ -1,0 +1,21 @@
+# bench/ipc: IPC round-trip and null system call cycles, under QEMU KVM (-cpu host, when usable)
+# and TCG; each figure is printed with the command that produced it.
+
+BENCH_IPC_DIR    := bench/ipc
+BENCH_IPC_ELF    := $(BUILD)/bench/ipc/bench-ipc.elf
+BENCH_IPC_C_SRCS := $(sort $(wildcard $(BENCH_IPC_DIR)/*.c))
+BENCH_IPC_OBJS   := $(patsubst %,$(BUILD)/user/obj/%.o,$(BENCH_IPC_C_SRCS))
+
+$(BENCH_IPC_ELF): $(BENCH_IPC_OBJS) $(BUILD)/user/libruntime.a \
+		$(BUILD)/user/obj/lib/runtime/crt0.S.o lib/runtime/user.ld
+	@mkdir -p $(dir $@)
+	$(USER_LINK)
+
+-include $(BENCH_IPC_OBJS:.o=.d)
+
+.PHONY: bench-ipc
+bench-ipc: kernel $(BENCH_IPC_ELF)
+	$(BENCH_IPC_DIR)/run.sh $(BUILD)/kernel/beaml4.elf $(BENCH_IPC_ELF)
+
+BENCH_TARGETS += bench-ipc
+LINT_SOURCES += $(BENCH_IPC_C_SRCS)

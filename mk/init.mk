@@ -1,0 +1,35 @@
+# services/init: the root task (first version): banner, boot summary, idle or power-off.
+# Its system test boots it with exit_after_boot and checks what it prints.
+
+INIT_DIR     := services/init
+INIT_ELF     := $(BUILD)/services/init/init.elf
+INIT_GEN     := $(BUILD)/services/init/gen
+INIT_C_SRCS  := $(sort $(wildcard $(INIT_DIR)/*.c))
+INIT_OBJS    := $(patsubst %,$(BUILD)/user/obj/%.o,$(INIT_C_SRCS))
+BEAML4_VERSION := 0.1.0+g$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+$(INIT_OBJS): USER_EXTRA_CFLAGS := -I$(INIT_GEN)
+$(INIT_OBJS): $(INIT_GEN)/version.h
+
+# Rewritten only when the version changes, so that init rebuilds exactly then.
+.PHONY: init-version-check
+$(INIT_GEN)/version.h: init-version-check
+	@mkdir -p $(dir $@)
+	@line='#define BEAML4_VERSION "$(BEAML4_VERSION)"'; \
+		echo "$$line" | cmp -s - $@ || echo "$$line" >$@
+
+$(INIT_ELF): $(INIT_OBJS) $(BUILD)/user/libruntime.a $(BUILD)/user/obj/lib/runtime/crt0.S.o \
+		lib/runtime/user.ld
+	@mkdir -p $(dir $@)
+	$(USER_LINK)
+
+-include $(INIT_OBJS:.o=.d)
+
+.PHONY: init test-init-boot
+init: $(INIT_ELF)
+
+test-init-boot: kernel $(INIT_ELF)
+	tests/system/init-boot.sh $(BUILD)/kernel/beaml4.elf $(INIT_ELF)
+
+TEST_TARGETS += test-init-boot
+LINT_SOURCES += $(INIT_C_SRCS)
