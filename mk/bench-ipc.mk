@@ -19,3 +19,19 @@ bench-ipc: kernel $(BENCH_IPC_ELF)
 
 BENCH_TARGETS += bench-ipc
 LINT_SOURCES += $(BENCH_IPC_C_SRCS)
+
+# Host unit test of the statistics, against a qsort reference.
+BENCH_IPC_HOST_TEST := $(BUILD)/host/bench/test_stats
+
+$(BENCH_IPC_HOST_TEST): tests/host/bench/test_stats.c $(BENCH_IPC_DIR)/stats.c \
+		$(BENCH_IPC_DIR)/stats.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) tests/host/bench/test_stats.c \
+		$(BENCH_IPC_DIR)/stats.c -lcmocka -o $@
+
+.PHONY: test-bench-ipc-stats
+test-bench-ipc-stats: $(BENCH_IPC_HOST_TEST)
+	$(BENCH_IPC_HOST_TEST)
+
+TEST_TARGETS += test-bench-ipc-stats
+LINT_SOURCES += tests/host/bench/test_stats.c

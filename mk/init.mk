@@ -33,3 +33,19 @@ test-init-boot: kernel $(INIT_ELF)
 
 TEST_TARGETS += test-init-boot
 LINT_SOURCES += $(INIT_C_SRCS)
+
+# Host unit test of the boot summary arithmetic, sanitizers on.
+INIT_HOST_TEST := $(BUILD)/host/init/test_summary
+
+$(INIT_HOST_TEST): tests/host/init/test_summary.c $(INIT_DIR)/summary.c $(INIT_DIR)/summary.h \
+		lib/runtime/bootinfo.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
+		tests/host/init/test_summary.c $(INIT_DIR)/summary.c lib/runtime/bootinfo.c -lcmocka -o $@
+
+.PHONY: test-init-host
+test-init-host: $(INIT_HOST_TEST)
+	$(INIT_HOST_TEST)
+
+TEST_TARGETS += test-init-host
+LINT_SOURCES += tests/host/init/test_summary.c

@@ -42,3 +42,19 @@ $(USER_RUNTIME): $(RUNTIME_OBJS)
 user-runtime: $(USER_RUNTIME) $(USER_CRT0)
 
 LINT_SOURCES += $(RUNTIME_C_SRCS)
+
+# Host unit test of the runtime's pure logic (boot info parsing), sanitizers on.
+RUNTIME_HOST_TEST := $(BUILD)/host/runtime/test_bootinfo
+
+$(RUNTIME_HOST_TEST): tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c \
+		lib/runtime/include/runtime/bootinfo.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
+		tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c -lcmocka -o $@
+
+.PHONY: test-runtime-host
+test-runtime-host: $(RUNTIME_HOST_TEST)
+	$(RUNTIME_HOST_TEST)
+
+TEST_TARGETS += test-runtime-host
+LINT_SOURCES += tests/host/runtime/test_bootinfo.c
