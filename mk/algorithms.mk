@@ -28,8 +28,7 @@ ALG_BENCH_FLAGS := $(filter-out -O0 -O1 -O2 -O3 -g,$(HOST_CFLAGS)) -O2 -DNDEBUG
 # Only these libc symbols may remain undefined in the freestanding objects.
 ALG_ALLOWED_UNDEFINED := memcpy memset memmove memcmp
 
-LINT_SOURCES  += $(ALG_SRCS) $(ALG_HDRS) $(ALG_TEST_SRCS) $(ALG_TEST_HELP) $(ALG_TEST_HDRS) \
-	$(ALG_BENCH_SRCS)
+LINT_SOURCES  += $(ALG_SRCS) $(ALG_TEST_SRCS) $(ALG_TEST_HELP) $(ALG_BENCH_SRCS)
 TEST_TARGETS  += test-algorithms
 BENCH_TARGETS += bench-alloc
 

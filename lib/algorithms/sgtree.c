@@ -96,6 +96,9 @@ static void vine_compress(sgtree_node_t *pseudo, size_t count)
     sgtree_node_t *scanner = pseudo;
     for (size_t i = 0; i < count; i++) {
         sgtree_node_t *child = scanner->right;
+        if (child == NULL || child->right == NULL) {
+            return; /* vine shorter than the size says: stop rather than fault */
+        }
         scanner->right = child->right;
         scanner = scanner->right;
         child->right = scanner->left;
