@@ -49,6 +49,10 @@ typedef enum unialloc_kind {
  * Capability operations. Each returns 0 on success and non-zero on failure (the value is not
  * interpreted); a failing operation must leave the kernel state as it was. Capabilities and
  * slots are opaque 64-bit values (CPtrs in the root task).
+ *
+ * There is no separate "delete": the only capabilities the allocator ever destroys are the
+ * two halves of a split, and revoking their parent deletes exactly those (and whatever was
+ * derived from them), leaving their slots empty for slot_free.
  */
 typedef struct unialloc_ops {
     /* Reserves an empty capability slot. */
