@@ -372,6 +372,21 @@ static void test_delete_last_cap_destroys_object(test_env_t *env)
             seL4_Untyped_Retype(untyped, seL4_NotificationObject, 0, ROOT_CNODE, 0, 0, again, 1));
 }
 
+static void test_identify_bad_address(test_env_t *env)
+{
+    /* A lookup that fails reports an empty slot; it is not a fault of the caller. */
+    TEST_EQ(env, seL4_DebugCapIdentify(0x123456789ull), seL4_CapType_Null);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapInitThreadCNode), seL4_CapType_CNode);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapInitThreadTCB), seL4_CapType_Thread);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapInitThreadVSpace), seL4_CapType_PML4);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapIRQControl), seL4_CapType_IRQControl);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapASIDControl), seL4_CapType_ASIDControl);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapInitThreadASIDPool), seL4_CapType_ASIDPool);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapIOPortControl), seL4_CapType_IOPortControl);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapBootInfoFrame), seL4_CapType_Frame);
+    TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapInitThreadIPCBuffer), seL4_CapType_Frame);
+}
+
 static const test_case_t cnode_cases[] = {
         {"cnode_copy_same_object", test_copy_same_object},
         {"cnode_copy_dest_occupied", test_copy_dest_occupied},
@@ -396,6 +411,7 @@ static const test_case_t cnode_cases[] = {
         {"cnode_invoke_wrong_type", test_invoke_non_cnode},
         {"cnode_mint_guard_too_large", test_mint_guard_too_large},
         {"cnode_copy_irq_control_refused", test_copy_irq_control_refused},
+        {"cnode_initial_caps_and_bad_address", test_identify_bad_address},
 };
 
 const test_group_t cnode_group = TEST_GROUP(cnode_cases);

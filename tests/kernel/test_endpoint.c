@@ -379,6 +379,37 @@ static void test_nbrecv_empty(test_env_t *env)
     TEST_EQ(env, info.words[0], 0);
 }
 
+static volatile seL4_Word ep_after_recv;
+
+static void entry_recv_then_mark(seL4_Word ep)
+{
+    seL4_Recv(ep, NULL);
+    ep_after_recv = 1;
+}
+
+static void test_delete_endpoint_releases_receiver(test_env_t *env)
+{
+    seL4_CPtr fault_ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    test_thread_opts_t opts = {.fault_ep = fault_ep};
+    thread_t receiver;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_CapFault_Length];
+
+    TEST_CHECK(env, ep != 0, "setup");
+    ep_after_recv = 0;
+    TEST_CHECK(env, test_thread_run(env, &receiver, &opts, entry_recv_then_mark, ep), "thread");
+    test_yield(10);
+    /* Destroying the endpoint cancels the wait; the restarted Recv finds no capability. */
+    TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, ep, ROOT_DEPTH));
+    TEST_CHECK(env, test_wait_fault(env, fault_ep, &label, mrs, seL4_CapFault_Length),
+               "the receiver stayed blocked");
+    TEST_EQ(env, label, seL4_Fault_CapFault);
+    TEST_EQ(env, mrs[seL4_CapFault_Addr], ep);
+    TEST_EQ(env, mrs[seL4_CapFault_InRecvPhase], 1);
+    TEST_EQ(env, ep_after_recv, 0);
+}
+
 static const test_case_t endpoint_cases[] = {
         {"endpoint_send_receive_all_mrs", test_send_receive_all_mrs},
         {"endpoint_badge_delivered", test_badge_delivered},
@@ -393,6 +424,7 @@ static const test_case_t endpoint_cases[] = {
         {"endpoint_cap_unwrapped_badge", test_cap_unwrapped_badge},
         {"endpoint_save_caller", test_save_caller},
         {"endpoint_send_needs_write_right", test_send_needs_write_right},
+        {"endpoint_delete_releases_receiver", test_delete_endpoint_releases_receiver},
 };
 
 const test_group_t endpoint_group = TEST_GROUP(endpoint_cases);

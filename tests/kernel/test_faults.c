@@ -420,6 +420,49 @@ static void test_fault_all_syscalls_off(test_env_t *env)
     TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
 }
 
+static void test_fault_ep_in_thread_cspace(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr badged = test_mint(env, ep, seL4_AllRights, 0x5a);
+    seL4_CPtr cspace = test_cspace_new(env, 4);
+    test_thread_opts_t opts = {.cspace = cspace, .fault_ep = 3};
+    seL4_UserContext context;
+    thread_t thread;
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info;
+
+    TEST_CHECK(env, cspace != 0 && badged != 0, "setup");
+    /* The fault endpoint is a cptr in the faulting thread's own CSpace, not the creator's. */
+    TEST_CHECK(env, test_cspace_put(env, cspace, 3, badged, seL4_AllRights), "put");
+    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
+    test_context(&thread, stub_ud2, &context);
+    TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
+    TEST_CHECK(env, test_wait_message(env, ep, 1000, &info, &badge), "no fault");
+    TEST_EQ(env, seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    TEST_EQ(env, badge, 0x5a);
+}
+
+static void test_fault_ep_empty_at_fault_time(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr copy = test_copy(env, ep, seL4_AllRights);
+    test_thread_opts_t opts = {.fault_ep = copy};
+    seL4_UserContext context;
+    seL4_UserContext regs;
+    thread_t thread;
+
+    TEST_CHECK(env, copy != 0, "setup");
+    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
+    /* The fault endpoint slot is emptied before the fault: no handler, the thread stops. */
+    TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, copy, ROOT_DEPTH));
+    test_context(&thread, stub_ud2, &context);
+    TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
+    test_yield(10);
+    TEST_CHECK(env, !test_wait_message(env, ep, 30, NULL, NULL), "a fault went to the endpoint");
+    TEST_OK(env, seL4_TCB_ReadRegisters(thread.tcb, seL4_False, 0, seL4_UserContext_Count, &regs));
+    TEST_EQ(env, regs.rip, (seL4_Word)stub_ud2);
+}
+
 static const test_case_t fault_cases[] = {
         {"fault_vm_read_full_registers", test_vm_fault_read},
         {"fault_vm_write", test_vm_fault_write},
@@ -437,6 +480,8 @@ static const test_case_t fault_cases[] = {
         {"fault_reply_noncanonical_stops", test_reply_noncanonical_stops},
         {"fault_no_handler_stops_thread", test_no_handler_stops_thread},
         {"fault_badged_endpoints", test_badged_fault_endpoints},
+        {"fault_endpoint_in_thread_cspace", test_fault_ep_in_thread_cspace},
+        {"fault_endpoint_empty_at_fault_time", test_fault_ep_empty_at_fault_time},
         {"fault_cap_fault_send_phase", test_cap_fault_send_phase},
         {"fault_cap_fault_recv_phase", test_cap_fault_recv_phase},
         {"fault_all_syscalls_valid_numbers", test_fault_all_syscalls},

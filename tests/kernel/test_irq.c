@@ -116,11 +116,46 @@ static void test_rtc_interrupt_delivered(test_env_t *env)
     TEST_CHECK(env, got_second, "no interrupt after Ack");
 }
 
+static void test_clear_stops_delivery(test_env_t *env)
+{
+    seL4_CPtr handler = test_slot(env);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x2);
+    seL4_CPtr port = env->port_cmos;
+    int before;
+    int after_clear;
+    int after_rebind;
+
+    TEST_CHECK(env, badged != 0 && port != seL4_CapNull, "setup");
+    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, handler, ROOT_DEPTH));
+    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    rtc_periodic(port, 1);
+    before = test_wait_signal(env, ntfn, 2000, NULL);
+    /* Unbound: interrupts keep coming at the RTC, none reaches the notification. */
+    TEST_OK(env, seL4_IRQHandler_Clear(handler));
+    rtc_read(port, RTC_REG_C);
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    test_wait_signal(env, ntfn, 5, NULL); /* drain one that raced with Clear */
+    rtc_read(port, RTC_REG_C);
+    after_clear = test_wait_signal(env, ntfn, 30, NULL);
+    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
+    rtc_read(port, RTC_REG_C);
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    after_rebind = test_wait_signal(env, ntfn, 2000, NULL);
+    rtc_periodic(port, 0);
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    TEST_CHECK(env, before, "no interrupt before Clear");
+    TEST_CHECK(env, !after_clear, "an interrupt reached the notification after Clear");
+    TEST_CHECK(env, after_rebind, "no interrupt after binding again");
+}
+
 static const test_case_t irq_cases[] = {
         {"irq_get_handler", test_get_handler},
         {"irq_get_errors", test_get_errors},
         {"irq_set_notification_checks", test_set_notification_checks},
         {"irq_rtc_interrupt_delivered_and_acked", test_rtc_interrupt_delivered},
+        {"irq_clear_stops_delivery", test_clear_stops_delivery},
 };
 
 const test_group_t irq_group = TEST_GROUP(irq_cases);

@@ -118,6 +118,39 @@ static void test_two_waiters_one_signal_each(test_env_t *env)
     TEST_EQ(env, test_wait_flag(env, &ntfn_woken_with, 1000), 0x1);
 }
 
+static void test_wait_on_other_threads_bound(test_env_t *env)
+{
+    seL4_CPtr fault_ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr owner = test_object(env, seL4_TCBObject, 0);
+    test_thread_opts_t opts = {.fault_ep = fault_ep};
+    thread_t waiter;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_CapFault_Length];
+
+    TEST_CHECK(env, owner != 0, "setup");
+    /* A notification bound to one thread cannot be waited on by another. */
+    TEST_OK(env, seL4_TCB_BindNotification(owner, ntfn));
+    ntfn_woken_with = 0;
+    TEST_CHECK(env, test_thread_run(env, &waiter, &opts, entry_wait, ntfn), "thread");
+    TEST_CHECK(env, test_wait_fault(env, fault_ep, &label, mrs, seL4_CapFault_Length), "no fault");
+    TEST_EQ(env, label, seL4_Fault_CapFault);
+    TEST_EQ(env, mrs[seL4_CapFault_InRecvPhase], 1);
+}
+
+static void test_delete_bound_notification_unbinds(test_env_t *env)
+{
+    seL4_CPtr tcb = test_object(env, seL4_TCBObject, 0);
+    seL4_CPtr first = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr second = test_object(env, seL4_NotificationObject, 0);
+
+    TEST_CHECK(env, second != 0, "setup");
+    TEST_OK(env, seL4_TCB_BindNotification(tcb, first));
+    TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, first, ROOT_DEPTH));
+    /* The TCB is free to bind again. */
+    TEST_OK(env, seL4_TCB_BindNotification(tcb, second));
+}
+
 static const test_case_t notification_cases[] = {
         {"notification_signal_then_poll", test_signal_then_poll},
         {"notification_badges_or_together", test_badges_or_together},
@@ -125,6 +158,8 @@ static const test_case_t notification_cases[] = {
         {"notification_signal_before_wait_kept", test_signal_before_wait_not_lost},
         {"notification_signal_needs_write_right", test_signal_needs_write_right},
         {"notification_one_signal_wakes_one", test_two_waiters_one_signal_each},
+        {"notification_bound_to_other_thread", test_wait_on_other_threads_bound},
+        {"notification_delete_unbinds", test_delete_bound_notification_unbinds},
 };
 
 const test_group_t notification_group = TEST_GROUP(notification_cases);

@@ -401,6 +401,34 @@ static void test_physical_addresses(test_env_t *env)
     TEST_CHECK(env, 0, "no device untyped in the boot info");
 }
 
+static void test_page_table_churn(test_env_t *env)
+{
+    seL4_CPtr table = test_object(env, seL4_X86_PageTableObject, 0);
+    const seL4_CPtr frames[2] = {test_object(env, seL4_X86_4K, 0),
+                                 test_object(env, seL4_X86_4K, 0)};
+    seL4_CPtr anchor = test_object(env, seL4_X86_4K, 0);
+    seL4_Word region = reserve(env, 2 * TWO_MIB, TWO_MIB);
+    volatile seL4_Word *word = (volatile seL4_Word *)(region + 0x5000);
+
+    TEST_CHECK(env, anchor != 0 && region != 0, "setup");
+    TEST_OK(env, vspace_map_frame(&env->vspace, anchor, region + TWO_MIB, seL4_ReadWrite,
+                                  seL4_X86_Default_VMAttributes, seL4_False));
+    /* Map, use, unmap the same table and two frames alternately: no stale translation. */
+    for (seL4_Word round = 0; round < 64; round++) {
+        seL4_CPtr frame = frames[round % 2];
+        TEST_OK(env, seL4_X86_PageTable_Map(table, seL4_CapInitThreadVSpace, region,
+                                            seL4_X86_Default_VMAttributes));
+        TEST_OK(env, seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, region + 0x5000,
+                                       seL4_ReadWrite, seL4_X86_Default_VMAttributes));
+        if (round >= 2) {
+            TEST_EQ(env, *word, round - 2); /* what this frame held two rounds ago */
+        }
+        *word = round;
+        TEST_OK(env, seL4_X86_Page_Unmap(frame));
+        TEST_OK(env, seL4_X86_PageTable_Unmap(table));
+    }
+}
+
 static const test_case_t vspace_cases[] = {
         {"vspace_map_read_write", test_map_read_write},
         {"vspace_same_frame_two_addresses", test_same_frame_two_addresses},
@@ -415,6 +443,7 @@ static const test_case_t vspace_cases[] = {
         {"vspace_large_page", test_large_page},
         {"vspace_page_table_map_checks", test_page_table_map_checks},
         {"vspace_unmap_page_table_faults", test_unmap_page_table_faults},
+        {"vspace_page_table_churn", test_page_table_churn},
         {"vspace_build_hierarchy_by_hand", test_build_hierarchy_by_hand},
         {"vspace_unassigned_or_wrong_vspace", test_unassigned_or_wrong_vspace},
         {"vspace_unmap_unmapped", test_unmap_unmapped},
