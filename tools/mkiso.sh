@@ -12,8 +12,11 @@ out=$1
 kernel=$2
 shift 2
 
-staging=$(mktemp -d)
-trap 'rm -rf "$staging"' EXIT
+# The ISO's tree is a subdirectory: the tool's log beside it must not be packed into the ISO
+# (xorriso fails when a file it packs grows meanwhile).
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+staging=$work/iso
 mkdir -p "$staging/boot/grub"
 cp "$kernel" "$staging/boot/beaml4.elf"
 {
@@ -33,6 +36,6 @@ cp "$kernel" "$staging/boot/beaml4.elf"
 } >"$staging/boot/grub/grub.cfg"
 
 mkdir -p "$(dirname "$out")"
-grub-mkrescue --compress=no -d /usr/lib/grub/i386-pc -o "$out.tmp" "$staging" 2>"$staging/log" ||
-    { cat "$staging/log" >&2; exit 1; }
+grub-mkrescue --compress=no -d /usr/lib/grub/i386-pc -o "$out.tmp" "$staging" 2>"$work/log" ||
+    { cat "$work/log" >&2; exit 1; }
 mv "$out.tmp" "$out"

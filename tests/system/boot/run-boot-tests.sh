@@ -93,12 +93,13 @@ check_common() { # NAME LOG PROTOCOL MEMORY_MIB MODULE_NAMING(named|unnamed) MOD
     check "$name: kernel window covers RAM and 4 GiB" $? "window '$window' top of RAM '$top'"
 }
 
-# Self-test line: 20 LAPIC timer ticks, one self-IPI, 20 PIT interrupts through the IOAPIC. The
-# measured periods prove the calibration end to end; a loaded host can only delay interrupts, so
-# the bounds allow little earliness (the calibration's own accuracy is checked at 3% above) and
-# more lateness.
-check_selftest() { # NAME LOG
-    local name=$1 log=$2 line
+# Self-test line: 20 LAPIC timer ticks, one self-IPI, 20 PIT interrupts through the IOAPIC, with
+# the measured periods. Bochs runs on emulated time, so there the periods must be exact (5%). Under
+# QEMU the host's load delays interrupts without bound (seen: 18 ms mean periods with both cores
+# busy), so there only earliness is an error; a calibration that is too slow is caught by the
+# 3% checks of the TSC and LAPIC timer rates.
+check_selftest() { # NAME LOG exact|not-early
+    local name=$1 log=$2 mode=$3 line
     line=$(grep '^boot: selftest ' "$log")
     [[ "$line" == *": ok" ]]
     check "$name: interrupt self-test passed" $? "'$line'"
@@ -107,15 +108,22 @@ check_selftest() { # NAME LOG
         's/^boot: selftest lapic timer \([0-9]*\) ticks of \([0-9]*\) ns .*one-shot after \([0-9]*\) ns .*self-ipi \([0-9]*\), isa irq 0 -> gsi [0-9]*: \([0-9]*\) ticks of \([0-9]*\) ns.*/\1 \2 \3 \4 \5 \6/p')
     [ "${ticks:-0}" -eq 20 ] && [ "${ipi:-0}" -eq 1 ] && [ "${isa_ticks:-0}" -eq 20 ]
     check "$name: 20 timer ticks, 1 self-IPI, 20 IOAPIC interrupts" $? "'$line'"
-    check_between "$name: LAPIC timer period is the calibrated 1 ms" "$period" 900000 1500000
-    check_between "$name: LAPIC one-shot fires 3 ms after arming, not earlier" "$oneshot" \
-        2900000 6000000
-    check_between "$name: PIT interrupts through the IOAPIC every 1 ms" "$isa_period" \
-        900000 1500000
+    if [ "$mode" = exact ]; then
+        check_rate "$name: LAPIC timer period is the calibrated 1 ms" "$period" 1000000 5
+        check_rate "$name: LAPIC one-shot fires 3 ms after arming" "$oneshot" 3000000 5
+        check_rate "$name: PIT interrupts through the IOAPIC every 1 ms" "$isa_period" 1000000 5
+    else
+        # A late first tick followed by on-time ones shortens the mean by at most 1/20.
+        check_between "$name: LAPIC timer period not shorter than 1 ms" "$period" 940000 ""
+        check_between "$name: LAPIC one-shot not before 3 ms" "$oneshot" 2990000 ""
+        # KVM's PIT re-injects ticks a busy host made it miss, in quick succession.
+        check_between "$name: PIT interrupts through the IOAPIC not faster than ~1 kHz" \
+            "$isa_period" 500000 ""
+    fi
 }
 
-check_between() { # NAME VALUE LOW HIGH
-    [ -n "$2" ] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]
+check_between() { # NAME VALUE LOW HIGH (HIGH may be empty: no upper bound)
+    [ -n "$2" ] && [ "$2" -ge "$3" ] && { [ -z "$4" ] || [ "$2" -le "$4" ]; }
     check "$1" $? "got '$2', want $3..$4"
 }
 
@@ -149,7 +157,7 @@ log=$work/tcg-multiboot1.log
 qemu_direct "$log" max 256 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
 check "tcg-multiboot1: kernel powered off with status 0" $? "see $log"
 check_common tcg-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
-check_selftest tcg-multiboot1 "$log"
+check_selftest tcg-multiboot1 "$log" not-early
 check_rate "tcg-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 check_rate "tcg-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
 grep -q '^boot: kernel window .* in 1 GiB pages' "$log"
@@ -163,7 +171,7 @@ log=$work/tcg-multiboot1-5g.log
 qemu_direct "$log" qemu64 5120 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
 check "tcg-5g: kernel powered off with status 0" $? "see $log"
 check_common tcg-5g "$log" multiboot1 5120 named "$work/mod_a.bin" "$work/mod_b.bin"
-check_selftest tcg-5g "$log"
+check_selftest tcg-5g "$log" not-early
 grep -q '^boot: kernel window .* in 2 MiB pages' "$log"
 check "tcg-5g: window falls back to 2 MiB pages without pdpe1gb" $? "$(grep '^boot: kernel window' "$log")"
 
@@ -175,12 +183,14 @@ log=$work/tcg-pvh.log
 qemu_direct "$log" max 512 tcg "$pvh_kernel" -initrd "$work/mod_b.bin"
 check "tcg-pvh: kernel powered off with status 0" $? "see $log"
 check_common tcg-pvh "$log" pvh 512 unnamed "$work/mod_b.bin"
-check_selftest tcg-pvh "$log"
+check_selftest tcg-pvh "$log" not-early
 check_rate "tcg-pvh: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 
 echo "== QEMU TCG, multiboot2 from the GRUB ISO (SeaBIOS, -cdrom)"
 iso=$work/beaml4-boot-test.iso
-"$tools/mkiso.sh" --append "$cmdline" "$iso" "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
+"$tools/mkiso.sh" --append "$cmdline" "$iso" "$kernel" "$work/mod_a.bin" "$work/mod_b.bin" \
+    >"$work/mkiso.log" 2>&1
+check "GRUB ISO built (tools/mkiso.sh)" $? "see $work/mkiso.log"
 log=$work/tcg-multiboot2.log
 timeout 120 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 256 -cdrom "$iso" -boot d \
     -nographic -serial stdio -monitor none -no-reboot \
@@ -188,7 +198,7 @@ timeout 120 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 256 -cdrom "$iso" -
 [ "${PIPESTATUS[0]}" -eq 1 ]
 check "tcg-multiboot2: kernel powered off with status 0" $? "see $log"
 check_common tcg-multiboot2 "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
-check_selftest tcg-multiboot2 "$log"
+check_selftest tcg-multiboot2 "$log" not-early
 check_rate "tcg-multiboot2: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 
 echo "== QEMU KVM, multiboot1, -cpu host"
@@ -197,7 +207,7 @@ if "$tools/kvm-usable.sh"; then
     qemu_direct "$log" host 256 kvm "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
     check "kvm-multiboot1: kernel powered off with status 0" $? "see $log"
     check_common kvm-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
-    check_selftest kvm-multiboot1 "$log"
+    check_selftest kvm-multiboot1 "$log" not-early
     check_rate "kvm-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
     check_rate "kvm-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
 else
@@ -210,7 +220,7 @@ log=$work/bochs.log
 grep -q '^boot: protocol' "$log"
 check "bochs: kernel printed its summary" $? "see $log"
 check_common bochs "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
-check_selftest bochs "$log"
+check_selftest bochs "$log" exact
 # Bochs' TSC advances once per emulated instruction (ips=50000000 in run-bochs.sh), and the PIT
 # follows the same emulated clock; its LAPIC timer runs at the same rate.
 check_rate "bochs: TSC frequency equals the emulated 50 MIPS" "$(tsc_of "$log")" 50000000 2

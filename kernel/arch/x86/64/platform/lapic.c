@@ -45,9 +45,10 @@
 #define ICR_LEVEL_ASSERT     (1u << 14)
 #define TIMER_DIVIDE_BY_16   0x3u
 
-#define CALIBRATION_ROUNDS 3
-#define CALIBRATION_NS     2000000ull /* 2 ms a round */
-#define ICR_WAIT_POLLS     1000000u
+#define CALIBRATION_ROUNDS       3
+#define CALIBRATION_NS           2000000ull /* 2 ms a round */
+#define ICR_WAIT_POLLS           1000000u
+#define CALIBRATION_SAMPLE_TRIES 3
 
 static lapic_mode_t mode;
 static volatile uint32_t *xapic_registers;
@@ -72,23 +73,45 @@ static void lapic_write(uint32_t offset, uint32_t value)
     }
 }
 
-/* Count the timer down from its maximum for CALIBRATION_NS; ticks per second, or 0. */
+/* The timer's count and the TSC at one instant: the tightest of a few bracketed reads. */
+BOOT_CODE static void timer_sample(uint64_t *tsc, uint32_t *count)
+{
+    uint64_t best_width = UINT64_MAX;
+
+    for (int i = 0; i < CALIBRATION_SAMPLE_TRIES; i++) {
+        uint64_t before = tsc_read();
+        uint32_t value = lapic_read(LAPIC_TIMER_CURRENT);
+        uint64_t after = tsc_read();
+        if (after - before < best_width) {
+            best_width = after - before;
+            *tsc = before + best_width / 2;
+            *count = value;
+        }
+    }
+}
+
+/*
+ * Count the timer down from its maximum for CALIBRATION_NS of TSC time; ticks per second, or 0.
+ * Both ends pair a count with a TSC value, so a preempted virtual CPU does not skew the result.
+ */
 BOOT_CODE static uint64_t timer_round(void)
 {
-    uint64_t ticks = tsc_ns_to_ticks(CALIBRATION_NS);
-    uint64_t start;
-    uint64_t end;
-    uint32_t remaining;
+    uint64_t first_tsc;
+    uint64_t last_tsc;
+    uint32_t first_count;
+    uint32_t last_count;
 
     lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffu);
-    start = tsc_read();
-    do {
-        end = tsc_read();
-    } while (end - start < ticks);
-    remaining = lapic_read(LAPIC_TIMER_CURRENT);
-    end = tsc_read();
+    timer_sample(&first_tsc, &first_count);
+    while (tsc_read() - first_tsc < tsc_ns_to_ticks(CALIBRATION_NS)) {
+        cpu_pause();
+    }
+    timer_sample(&last_tsc, &last_count);
     lapic_write(LAPIC_TIMER_INITIAL, 0);
-    return mul_div_u64(0xffffffffu - remaining, tsc_hz(), end - start);
+    if (last_count == 0 || last_count >= first_count) {
+        return 0;
+    }
+    return mul_div_u64(first_count - last_count, tsc_hz(), last_tsc - first_tsc);
 }
 
 BOOT_CODE static platform_error_t timer_calibrate(void)

@@ -1,6 +1,6 @@
 /*
- * PIT channel 2 as a one-shot for TSC calibration: gate on, speaker off, mode 0, poll OUT2 in
- * port 0x61. Never touches channel 0 or 1.
+ * PIT channel 2 as a one-shot for TSC calibration: gate on, speaker off, mode 0; its count is
+ * read with the latch command, its output in port 0x61. Never touches channel 0 or 1.
  */
 #include <arch/io.h>
 #include <arch/pit.h>
@@ -14,6 +14,8 @@
 
 /* Channel 2, access low byte then high byte, mode 0, binary counting. */
 #define PIT_CMD_CH2_MODE0 0xb0
+/* Channel 2, counter latch: the next two data reads return the count at this instant. */
+#define PIT_CMD_CH2_LATCH 0x80
 
 void pit_channel2_start(uint16_t ticks)
 {
@@ -27,4 +29,12 @@ void pit_channel2_start(uint16_t ticks)
 bool pit_channel2_expired(void)
 {
     return (io_in8(PORT_B) & PORT_B_OUT2) != 0;
+}
+
+uint16_t pit_channel2_count(void)
+{
+    io_out8(PIT_COMMAND, PIT_CMD_CH2_LATCH);
+    uint8_t low = io_in8(PIT_CHANNEL2_DATA);
+    uint8_t high = io_in8(PIT_CHANNEL2_DATA);
+    return (uint16_t)(low | (high << 8));
 }

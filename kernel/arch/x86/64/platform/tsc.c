@@ -1,6 +1,7 @@
 /*
  * TSC frequency: CPUID leaves 0x15/0x16 when complete, cross-checked by one PIT round; else the
- * median of several PIT channel 2 rounds. Also tick/nanosecond conversion and busy waiting.
+ * median of several PIT channel 2 rounds, each the TSC and PIT count sampled together at both
+ * ends (robust to a host preempting a virtual CPU). Also tick/ns conversion and busy waiting.
  */
 #include "bytes.h"
 #include <arch/boot_section.h>
@@ -11,8 +12,10 @@
 #include <stdbool.h>
 
 #define NS_PER_SECOND 1000000000ull
-/* Polls of port 0x61 before a PIT round is given up (each poll is an I/O access, >= 100 ns). */
+/* Polls of the PIT before a round is given up (each poll is I/O accesses, >= 100 ns each). */
 #define PIT_POLL_LIMIT 20000000u
+/* Reads per (TSC, PIT count) sample; the tightest is kept. */
+#define PIT_SAMPLE_TRIES 5
 /* CPUID is trusted when one PIT round agrees within this many parts per thousand. */
 #define CPUID_AGREEMENT_PERMILLE 20
 
@@ -20,44 +23,89 @@ static uint64_t frequency_hz;
 static tsc_source_t frequency_source;
 static uint64_t rounds_hz[TSC_CALIBRATION_ROUNDS];
 
-/* One PIT round: TSC ticks per second measured over TSC_CALIBRATION_PERIOD_US, or 0. */
+/* A PIT count and the TSC at the same instant. */
+typedef struct {
+    uint64_t tsc;
+    uint16_t count;
+} pit_sample_t;
+
+/*
+ * Read the count between two TSC reads, several times, and keep the tightest bracket: a virtual
+ * CPU preempted by its host between the reads would otherwise pair a count with a late TSC.
+ * Preemption between two samples does no harm, as both clocks run in real time meanwhile.
+ */
+BOOT_CODE static pit_sample_t pit_sample(void)
+{
+    pit_sample_t best = {0};
+    uint64_t best_width = UINT64_MAX;
+
+    for (int i = 0; i < PIT_SAMPLE_TRIES; i++) {
+        uint64_t before = tsc_read();
+        uint16_t count = pit_channel2_count();
+        uint64_t after = tsc_read();
+        if (after - before < best_width) {
+            best_width = after - before;
+            best.tsc = before + best_width / 2;
+            best.count = count;
+        }
+    }
+    return best;
+}
+
+/*
+ * One PIT round: TSC ticks per second over at least TSC_CALIBRATION_PERIOD_US of PIT time, or 0
+ * when the PIT does not count or wrapped (a preemption longer than its 55 ms range).
+ */
 BOOT_CODE static uint64_t pit_round(void)
 {
     const uint16_t ticks =
             (uint16_t)((uint64_t)PIT_FREQUENCY_HZ * TSC_CALIBRATION_PERIOD_US / 1000000);
-    uint64_t start;
-    uint64_t end;
+    pit_sample_t first;
+    pit_sample_t last;
     uint32_t polls = 0;
 
-    pit_channel2_start(ticks);
-    start = tsc_read();
-    while (!pit_channel2_expired()) {
+    pit_channel2_start(0xffff);
+    /* The count is loaded on the first input clock after it is written: wait for it to run. */
+    while (pit_channel2_count() > 0xfff0) {
         if (++polls == PIT_POLL_LIMIT) {
             return 0;
         }
     }
-    end = tsc_read();
-    return mul_div_u64(end - start, PIT_FREQUENCY_HZ, ticks);
+    first = pit_sample();
+    while ((uint16_t)(first.count - pit_channel2_count()) < ticks) {
+        if (++polls == PIT_POLL_LIMIT || pit_channel2_expired()) {
+            return 0;
+        }
+    }
+    last = pit_sample();
+    if (pit_channel2_expired() || last.count >= first.count) {
+        return 0;
+    }
+    return mul_div_u64(last.tsc - first.tsc, PIT_FREQUENCY_HZ, first.count - last.count);
 }
 
+/* The median of TSC_CALIBRATION_ROUNDS good rounds (a few failed rounds are retried). */
 BOOT_CODE static uint64_t pit_calibrate(void)
 {
     uint64_t sorted[TSC_CALIBRATION_ROUNDS] = {0};
+    int good = 0;
 
-    for (int i = 0; i < TSC_CALIBRATION_ROUNDS; i++) {
-        rounds_hz[i] = pit_round();
-        if (rounds_hz[i] == 0) {
-            return 0;
+    for (int attempt = 0; attempt < 3 * TSC_CALIBRATION_ROUNDS && good < TSC_CALIBRATION_ROUNDS;
+         attempt++) {
+        uint64_t value = pit_round();
+        if (value == 0 || value == UINT64_MAX) {
+            continue;
         }
-        uint64_t value = rounds_hz[i];
-        int j = i;
+        rounds_hz[good] = value;
+        int j = good;
         while (j > 0 && sorted[j - 1] > value) {
             sorted[j] = sorted[j - 1];
             j--;
         }
         sorted[j] = value;
+        good++;
     }
-    return sorted[TSC_CALIBRATION_ROUNDS / 2];
+    return good == TSC_CALIBRATION_ROUNDS ? sorted[TSC_CALIBRATION_ROUNDS / 2] : 0;
 }
 
 /* The frequency CPUID states, or 0 when it does not state one completely. */
@@ -100,7 +148,8 @@ BOOT_CODE platform_error_t tsc_init(void)
     if (stated != 0) {
         uint64_t measured = pit_round();
         uint64_t difference = measured > stated ? measured - stated : stated - measured;
-        if (measured == 0 || difference <= stated / 1000 * CPUID_AGREEMENT_PERMILLE) {
+        if (measured == 0 || measured == UINT64_MAX ||
+            difference <= stated / 1000 * CPUID_AGREEMENT_PERMILLE) {
             rounds_hz[0] = measured;
             frequency_hz = stated;
             frequency_source = source;

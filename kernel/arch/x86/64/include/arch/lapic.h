@@ -57,7 +57,10 @@ platform_error_t lapic_timer_start_periodic(uint64_t period_ns);
 /* Fire VECTOR_LAPIC_TIMER once after delay_ns. */
 platform_error_t lapic_timer_start_oneshot(uint64_t delay_ns);
 
-/* Stop the timer (mask it and clear its count). */
+/*
+ * Stop the timer (mask it and clear its count). A tick the LAPIC accepted before this is still
+ * pending and is delivered once interrupts are enabled: its handler must expect it.
+ */
 void lapic_timer_stop(void);
 
 /* The timer's current count (for tests of the calibration). */

@@ -17,6 +17,9 @@
  */
 void pit_channel2_start(uint16_t ticks);
 
+/* The current count of channel 2 (latched, so both bytes belong to the same instant). */
+uint16_t pit_channel2_count(void);
+
 /* True once the count started by pit_channel2_start() has run out (port 0x61 bit 5). */
 bool pit_channel2_expired(void);
 
