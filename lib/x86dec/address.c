@@ -5,7 +5,7 @@
 #include "internal.h"
 
 x86dec_status_t x86dec_effective_address(const x86dec_insn_t *insn, unsigned operand,
-        const x86dec_regs_t *regs, uint64_t *address)
+                                         const x86dec_regs_t *regs, uint64_t *address)
 {
     if (insn == NULL || regs == NULL || address == NULL || operand >= insn->operand_count)
         return X86DEC_ERR_ARGUMENT;

@@ -475,7 +475,7 @@ static uint32_t flags_of(const x86dec_ctx_t *c)
             flags |= X86DEC_F_AMD_ONLY;
         unsigned spec = DESC_SPEC(d);
         if (c->has_modrm && modrm_mod(c) != 3 && !(d & D_AGEN) && spec != SPEC_CR &&
-                spec != SPEC_DR)
+            spec != SPEC_DR)
             flags |= X86DEC_F_MEMORY;
         if (DESC_IMM(d) == IMM_MOFFS)
             flags |= X86DEC_F_MEMORY;
@@ -514,7 +514,7 @@ x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *i
     insn->operand_size = c.operand_size;
     insn->address_size = c.address_size;
     insn->rex = c.rex;
-    insn->segment = c.segment == 0x64 ? X86DEC_REG_FS
+    insn->segment = c.segment == 0x64   ? X86DEC_REG_FS
                     : c.segment == 0x65 ? X86DEC_REG_GS
                                         : X86DEC_REG_NONE;
     insn->has_modrm = c.has_modrm;

@@ -34,10 +34,10 @@ typedef uint32_t desc_t;
 #define D_GROUP   (1u << 21)
 #define D_KEEP66  (1u << 22) /* found in the 66 column, yet 66 still sets a 16-bit operand size */
 
-#define D_IMM_SHIFT 8
-#define D_OSZ_SHIFT 12
+#define D_IMM_SHIFT  8
+#define D_OSZ_SHIFT  12
 #define D_SPEC_SHIFT 16
-#define D_ID_SHIFT 24
+#define D_ID_SHIFT   24
 
 enum {
     IMM_NONE = 0,

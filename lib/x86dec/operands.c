@@ -6,7 +6,7 @@
 #include "internal.h"
 
 static x86dec_operand_t *operand_add(x86dec_insn_t *insn, uint8_t kind, uint8_t size,
-        uint8_t access)
+                                     uint8_t access)
 {
     x86dec_operand_t *op = &insn->operands[insn->operand_count++];
     op->kind = kind;
@@ -30,7 +30,7 @@ static void reg_add(x86dec_insn_t *insn, x86dec_reg_t reg, unsigned size, uint8_
 }
 
 static void gpr_add(const x86dec_ctx_t *c, x86dec_insn_t *insn, unsigned number, unsigned size,
-        uint8_t access)
+                    uint8_t access)
 {
     reg_add(insn, gpr_of(c, number, size), size, access);
 }
@@ -92,8 +92,8 @@ static void rm_add(const x86dec_ctx_t *c, x86dec_insn_t *insn, unsigned size, ui
 }
 
 /* String operand: [rSI] (segment overridable) or ES:[rDI]. */
-static void string_add(const x86dec_ctx_t *c, x86dec_insn_t *insn, bool destination,
-        unsigned size, uint8_t access)
+static void string_add(const x86dec_ctx_t *c, x86dec_insn_t *insn, bool destination, unsigned size,
+                       uint8_t access)
 {
     x86dec_operand_t *op = operand_add(insn, X86DEC_OPK_MEM, (uint8_t)size, access);
     op->mem.scale = 1;
@@ -171,19 +171,18 @@ static void io_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn, bool out)
 {
     unsigned size = c->operand_size > 4 ? 4 : c->operand_size;
     bool port_imm = c->opcode < 0xEC;
-    uint8_t R = X86DEC_ACCESS_READ, W = X86DEC_ACCESS_WRITE;
     if (!out)
-        gpr_add(c, insn, X86DEC_GPR_RAX, size, W);
+        gpr_add(c, insn, X86DEC_GPR_RAX, size, X86DEC_ACCESS_WRITE);
     if (port_imm)
         imm_add(insn, insn->imm & 0xFFu, 1);
     else
-        reg_add(insn, x86dec_reg_gpr(X86DEC_GPR_RDX), 2, R);
+        reg_add(insn, x86dec_reg_gpr(X86DEC_GPR_RDX), 2, X86DEC_ACCESS_READ);
     if (out)
-        gpr_add(c, insn, X86DEC_GPR_RAX, size, R);
+        gpr_add(c, insn, X86DEC_GPR_RAX, size, X86DEC_ACCESS_READ);
 }
 
 static void control_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn, x86dec_reg_t bank,
-        bool to_special)
+                             bool to_special)
 {
     x86dec_reg_t special = (x86dec_reg_t)(bank + modrm_reg_number(c));
     x86dec_reg_t gpr = x86dec_reg_gpr(modrm_rm_number(c));

@@ -10,7 +10,7 @@
 #include "../../host/x86dec/oracle.h"
 
 static void disagreement_report(const uint8_t *data, size_t size, const oracle_result_t *ours,
-        const oracle_result_t *ref)
+                                const oracle_result_t *ref)
 {
     fprintf(stderr, "x86dec/Zydis disagreement on:");
     for (size_t i = 0; i < size && i < 16; i++)
@@ -29,6 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         initialised = 1;
     }
     oracle_result_t ours, ref;
+    /* Every suffix of the input is an instruction candidate too: more encodings per run. */
+    for (size_t offset = 1; offset < size; offset++) {
+        ours_decode(data + offset, size - offset, &ours);
+        oracle_decode(data + offset, size - offset, &ref);
+        if (oracle_compare(&ours, &ref))
+            disagreement_report(data + offset, size - offset, &ours, &ref);
+    }
     ours_decode(data, size, &ours);
     oracle_decode(data, size, &ref);
     if (oracle_compare(&ours, &ref))
@@ -51,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
         if (x86dec_effective_address(&insn, insn.operand_count, &regs, &(uint64_t){0}) !=
-                X86DEC_ERR_ARGUMENT)
+            X86DEC_ERR_ARGUMENT)
             abort();
     }
     return 0;

@@ -18,7 +18,7 @@ static long print_budget = 200;
 static unsigned char printed[1 << 20];
 
 static void report(const uint8_t *code, size_t size, const oracle_result_t *ours,
-        const oracle_result_t *ref, unsigned key)
+                   const oracle_result_t *ref, unsigned key)
 {
     mismatches++;
     if (printed[key & ((1u << 20) - 1)]++ >= 2 || print_budget <= 0)
@@ -31,8 +31,8 @@ static void report(const uint8_t *code, size_t size, const oracle_result_t *ours
     for (size_t i = 0; i < shown && i < 20; i++)
         snprintf(hex + 2 * i, 3, "%02x", code[i]);
     printf("%-32s ours: %s len=%u cls=%x (%s) | zydis: %s len=%u cls=%x (%s)\n", hex,
-            ours->valid ? "ok " : "bad", ours->length, ours->flags, ours->text,
-            ref->valid ? "ok " : "bad", ref->length, ref->flags, ref->text);
+           ours->valid ? "ok " : "bad", ours->length, ours->flags, ours->text,
+           ref->valid ? "ok " : "bad", ref->length, ref->flags, ref->text);
 }
 
 static void check(const uint8_t *code, size_t size, unsigned key)
@@ -46,10 +46,10 @@ static void check(const uint8_t *code, size_t size, unsigned key)
 }
 
 static const char *const legacy_prefixes[] = {
-    "",     "66",     "f3",   "f2",     "f0",   "48",   "41",     "44",    "42",
-    "4f",   "67",     "6648", "66f3",   "f366", "66f2", "f266",   "f066",  "f048",
-    "f0f3", "f2f0",   "64",   "2e",     "4866", "f348", "66f248", "f2f3",  "f3f2",
-    "40",   "f06641", "4c",   "f04c",   "6667", "f366f2",
+        "",     "66",     "f3",   "f2",   "f0",   "48",     "41",     "44",   "42",
+        "4f",   "67",     "6648", "66f3", "f366", "66f2",   "f266",   "f066", "f048",
+        "f0f3", "f2f0",   "64",   "2e",   "4866", "f348",   "66f248", "f2f3", "f3f2",
+        "40",   "f06641", "4c",   "f04c", "6667", "f366f2",
 };
 
 static size_t hex_parse(const char *s, uint8_t *out)
@@ -117,13 +117,15 @@ static void enumerate_vex(void)
                                     size_t n = 0;
                                     buf[n++] = 0xC4;
                                     buf[n++] = (uint8_t)(((~rxb & 7u) << 5) | map);
-                                    buf[n++] = (uint8_t)((w << 7) | ((~vvvv_choices[v] & 15u) << 3) |
-                                                         (l << 2) | pp);
+                                    buf[n++] =
+                                            (uint8_t)((w << 7) | ((~vvvv_choices[v] & 15u) << 3) |
+                                                      (l << 2) | pp);
                                     buf[n++] = (uint8_t)op;
                                     buf[n++] = (uint8_t)modrm;
                                     memset(buf + n, 0x00, sizeof(buf) - n);
                                     unsigned key = (2u << 18) | (map << 15) | (pp << 13) |
-                                                   (op << 5) | (w << 4) | (l << 3) | (v ^ (rxb << 2) ^ ((modrm >> 3) << 9));
+                                                   (op << 5) | (w << 4) | (l << 3) |
+                                                   (v ^ (rxb << 2) ^ ((modrm >> 3) << 9));
                                     check(buf, sizeof(buf), key);
                                 }
     }
@@ -143,7 +145,8 @@ static void enumerate_xop(void)
                                 size_t n = 0;
                                 buf[n++] = 0x8F;
                                 buf[n++] = (uint8_t)(0xE0 | map);
-                                buf[n++] = (uint8_t)((w << 7) | ((v ? 0x0u : 0xFu) << 3) | (l << 2) | pp);
+                                buf[n++] = (uint8_t)((w << 7) | ((v ? 0x0u : 0xFu) << 3) |
+                                                     (l << 2) | pp);
                                 buf[n++] = (uint8_t)op;
                                 buf[n++] = (uint8_t)modrm;
                                 memset(buf + n, 0x00, sizeof(buf) - n);
@@ -157,9 +160,9 @@ static void enumerate_xop(void)
 static void enumerate_evex(void)
 {
     uint8_t buf[32];
-    static const uint8_t modrms[] = {0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x04, 0x44,
-                                     0xC0, 0xC8, 0xD0, 0xD8, 0xE0, 0xE8, 0xF0, 0xF8, 0xC1, 0xC4,
-                                     0xCA, 0xFF, 0x05};
+    static const uint8_t modrms[] = {0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38,
+                                     0x04, 0x44, 0xC0, 0xC8, 0xD0, 0xD8, 0xE0, 0xE8,
+                                     0xF0, 0xF8, 0xC1, 0xC4, 0xCA, 0xFF, 0x05};
     for (unsigned map = 0; map < 8; map++)
         for (unsigned w = 0; w < 2; w++)
             for (unsigned pp = 0; pp < 4; pp++)
@@ -168,8 +171,9 @@ static void enumerate_evex(void)
                         for (unsigned variant = 0; variant < 9; variant++)
                             for (unsigned op = 0; op < 256; op++)
                                 for (unsigned m = 0; m < sizeof(modrms); m++) {
-                                    unsigned z = variant == 1 || variant == 8, aaa = variant == 2 || variant == 8 ? 1 : 0;
-                                    unsigned vprime = variant == 3 ? 0 : 1; /* raw bit */
+                                    unsigned z = variant == 1 || variant == 8,
+                                             aaa = variant == 2 || variant == 8 ? 1 : 0;
+                                    unsigned vprime = variant == 3 ? 0 : 1;   /* raw bit */
                                     unsigned vvvv = variant == 4 ? 0x0 : 0xF; /* raw (inverted) */
                                     unsigned rprime = variant == 5 ? 0 : 1;
                                     unsigned rxb = variant == 6 ? 0x0 : (variant == 7 ? 0x3 : 0x7);
@@ -177,7 +181,8 @@ static void enumerate_evex(void)
                                     buf[n++] = 0x62;
                                     buf[n++] = (uint8_t)((rxb << 5) | (rprime << 4) | map);
                                     buf[n++] = (uint8_t)((w << 7) | (vvvv << 3) | 4u | pp);
-                                    buf[n++] = (uint8_t)((z << 7) | (ll << 5) | (b << 4) | (vprime << 3) | aaa);
+                                    buf[n++] = (uint8_t)((z << 7) | (ll << 5) | (b << 4) |
+                                                         (vprime << 3) | aaa);
                                     buf[n++] = (uint8_t)op;
                                     buf[n++] = modrms[m];
                                     memset(buf + n, 0x00, sizeof(buf) - n);

@@ -24,19 +24,19 @@ void oracle_init(void)
 }
 
 static const ZydisMnemonic privileged_extra[] = {
-    ZYDIS_MNEMONIC_LGDT,  ZYDIS_MNEMONIC_LIDT,  ZYDIS_MNEMONIC_RDPMC, ZYDIS_MNEMONIC_IN,
-    ZYDIS_MNEMONIC_INSB,  ZYDIS_MNEMONIC_INSW,  ZYDIS_MNEMONIC_INSD,  ZYDIS_MNEMONIC_OUT,
-    ZYDIS_MNEMONIC_OUTSB, ZYDIS_MNEMONIC_OUTSW, ZYDIS_MNEMONIC_OUTSD, ZYDIS_MNEMONIC_CLI,
-    ZYDIS_MNEMONIC_STI,   ZYDIS_MNEMONIC_VMRUN, ZYDIS_MNEMONIC_VMLOAD, ZYDIS_MNEMONIC_VMSAVE,
-    ZYDIS_MNEMONIC_STGI,  ZYDIS_MNEMONIC_CLGI,  ZYDIS_MNEMONIC_SKINIT,
+        ZYDIS_MNEMONIC_LGDT,  ZYDIS_MNEMONIC_LIDT,  ZYDIS_MNEMONIC_RDPMC,  ZYDIS_MNEMONIC_IN,
+        ZYDIS_MNEMONIC_INSB,  ZYDIS_MNEMONIC_INSW,  ZYDIS_MNEMONIC_INSD,   ZYDIS_MNEMONIC_OUT,
+        ZYDIS_MNEMONIC_OUTSB, ZYDIS_MNEMONIC_OUTSW, ZYDIS_MNEMONIC_OUTSD,  ZYDIS_MNEMONIC_CLI,
+        ZYDIS_MNEMONIC_STI,   ZYDIS_MNEMONIC_VMRUN, ZYDIS_MNEMONIC_VMLOAD, ZYDIS_MNEMONIC_VMSAVE,
+        ZYDIS_MNEMONIC_STGI,  ZYDIS_MNEMONIC_CLGI,  ZYDIS_MNEMONIC_SKINIT,
 };
 
 static const ZydisMnemonic sensitive[] = {
-    ZYDIS_MNEMONIC_PUSHF, ZYDIS_MNEMONIC_PUSHFQ, ZYDIS_MNEMONIC_POPF,  ZYDIS_MNEMONIC_POPFQ,
-    ZYDIS_MNEMONIC_SGDT,  ZYDIS_MNEMONIC_SIDT,   ZYDIS_MNEMONIC_SLDT,  ZYDIS_MNEMONIC_STR,
-    ZYDIS_MNEMONIC_SMSW,  ZYDIS_MNEMONIC_CPUID,  ZYDIS_MNEMONIC_RDTSC, ZYDIS_MNEMONIC_RDTSCP,
-    ZYDIS_MNEMONIC_IRET,  ZYDIS_MNEMONIC_IRETD,  ZYDIS_MNEMONIC_IRETQ, ZYDIS_MNEMONIC_LAR,
-    ZYDIS_MNEMONIC_LSL,   ZYDIS_MNEMONIC_VERR,   ZYDIS_MNEMONIC_VERW,
+        ZYDIS_MNEMONIC_PUSHF, ZYDIS_MNEMONIC_PUSHFQ, ZYDIS_MNEMONIC_POPF,  ZYDIS_MNEMONIC_POPFQ,
+        ZYDIS_MNEMONIC_SGDT,  ZYDIS_MNEMONIC_SIDT,   ZYDIS_MNEMONIC_SLDT,  ZYDIS_MNEMONIC_STR,
+        ZYDIS_MNEMONIC_SMSW,  ZYDIS_MNEMONIC_CPUID,  ZYDIS_MNEMONIC_RDTSC, ZYDIS_MNEMONIC_RDTSCP,
+        ZYDIS_MNEMONIC_IRET,  ZYDIS_MNEMONIC_IRETD,  ZYDIS_MNEMONIC_IRETQ, ZYDIS_MNEMONIC_LAR,
+        ZYDIS_MNEMONIC_LSL,   ZYDIS_MNEMONIC_VERR,   ZYDIS_MNEMONIC_VERW,
 };
 
 static bool mnemonic_in(ZydisMnemonic m, const ZydisMnemonic *list, size_t count)
@@ -53,7 +53,8 @@ static bool memory_accessed(const ZydisDecodedInstruction *in, const ZydisDecode
         return false;
     for (unsigned i = 0; i < in->operand_count; i++) {
         const ZydisDecodedOperand *op = &ops[i];
-        if (op->type != ZYDIS_OPERAND_TYPE_MEMORY || op->visibility != ZYDIS_OPERAND_VISIBILITY_EXPLICIT)
+        if (op->type != ZYDIS_OPERAND_TYPE_MEMORY ||
+            op->visibility != ZYDIS_OPERAND_VISIBILITY_EXPLICIT)
             continue;
         if (op->mem.type == ZYDIS_MEMOP_TYPE_MEM || op->mem.type == ZYDIS_MEMOP_TYPE_VSIB)
             return true;
@@ -66,8 +67,9 @@ static bool memory_accessed(const ZydisDecodedInstruction *in, const ZydisDecode
  * the reference counts them as invalid, as x86dec does. */
 static bool knights_corner(const ZydisDecodedInstruction *in)
 {
-    return in->encoding == ZYDIS_INSTRUCTION_ENCODING_MVEX || in->meta.isa_ext == ZYDIS_ISA_EXT_KNC ||
-           in->meta.isa_ext == ZYDIS_ISA_EXT_KNCE || in->meta.isa_ext == ZYDIS_ISA_EXT_KNCV;
+    return in->encoding == ZYDIS_INSTRUCTION_ENCODING_MVEX ||
+           in->meta.isa_ext == ZYDIS_ISA_EXT_KNC || in->meta.isa_ext == ZYDIS_ISA_EXT_KNCE ||
+           in->meta.isa_ext == ZYDIS_ISA_EXT_KNCV;
 }
 
 void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result)
@@ -87,7 +89,7 @@ void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result)
     result->valid = true;
     result->length = in.length;
     if ((in.attributes & ZYDIS_ATTRIB_IS_PRIVILEGED) ||
-            mnemonic_in(in.mnemonic, privileged_extra,
+        mnemonic_in(in.mnemonic, privileged_extra,
                     sizeof(privileged_extra) / sizeof(privileged_extra[0])))
         result->flags |= X86DEC_F_PRIVILEGED;
     if (mnemonic_in(in.mnemonic, sensitive, sizeof(sensitive) / sizeof(sensitive[0])))
@@ -95,7 +97,7 @@ void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result)
     if (memory_accessed(&in, ops))
         result->flags |= X86DEC_F_MEMORY;
     ZydisFormatterFormatInstruction(&formatter, &in, ops, in.operand_count_visible, result->text,
-            sizeof(result->text), 0, NULL);
+                                    sizeof(result->text), 0, NULL);
 }
 
 void oracle_length(const uint8_t *code, size_t size, oracle_result_t *result)

@@ -3,7 +3,8 @@
  * command line is walked linearly with Zydis as the oracle for where instructions start (where
  * Zydis finds no valid instruction, one byte is skipped). At each position x86dec must agree on
  * validity, length and classification. Prints per-file and total counts; exits 1 on any
- * disagreement.   usage: x86dec-sweep [-q] file...
+ * disagreement or when fewer than --min-bytes bytes were covered.
+ *   usage: x86dec-sweep [-q] [--min-bytes N] file...
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -23,7 +24,7 @@ typedef struct {
 static int disagreement_prints = 40;
 
 static void section_sweep(const char *file, const char *name, const uint8_t *code, size_t size,
-        sweep_totals_t *t)
+                          sweep_totals_t *t)
 {
     size_t pos = 0;
     while (pos < size) {
@@ -37,9 +38,10 @@ static void section_sweep(const char *file, const char *name, const uint8_t *cod
                 printf("DISAGREE %s %s+0x%zx:", file, name, pos);
                 for (size_t i = 0; i < 15 && i < avail; i++)
                     printf(" %02x", code[pos + i]);
-                printf("\n    x86dec: %s len=%u class=%x (%s)\n    zydis:  %s len=%u class=%x (%s)\n",
-                        ours.valid ? "valid" : "invalid", ours.length, ours.flags, ours.text,
-                        ref.valid ? "valid" : "invalid", ref.length, ref.flags, ref.text);
+                printf("\n    x86dec: %s len=%u class=%x (%s)\n    zydis:  %s len=%u class=%x "
+                       "(%s)\n",
+                       ours.valid ? "valid" : "invalid", ours.length, ours.flags, ours.text,
+                       ref.valid ? "valid" : "invalid", ref.length, ref.flags, ref.text);
             }
         }
         if (!ref.valid) {
@@ -75,8 +77,8 @@ static int file_sweep(const char *path, sweep_totals_t *t)
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)image;
     int swept = 0;
     if (memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
-            eh->e_machine == EM_X86_64 && eh->e_shoff && eh->e_shentsize == sizeof(Elf64_Shdr) &&
-            eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) <= size) {
+        eh->e_machine == EM_X86_64 && eh->e_shoff && eh->e_shentsize == sizeof(Elf64_Shdr) &&
+        eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) <= size) {
         const Elf64_Shdr *sh = (const Elf64_Shdr *)(image + eh->e_shoff);
         const char *names = NULL;
         if (eh->e_shstrndx < eh->e_shnum && sh[eh->e_shstrndx].sh_offset < size)
@@ -98,9 +100,17 @@ static int file_sweep(const char *path, sweep_totals_t *t)
 int main(int argc, char **argv)
 {
     int quiet = 0, first = 1;
-    if (argc > 1 && strcmp(argv[1], "-q") == 0) {
-        quiet = 1;
-        first = 2;
+    unsigned long long min_bytes = 0;
+    for (;;) {
+        if (first < argc && strcmp(argv[first], "-q") == 0) {
+            quiet = 1;
+            first++;
+        } else if (first + 1 < argc && strcmp(argv[first], "--min-bytes") == 0) {
+            min_bytes = strtoull(argv[first + 1], NULL, 0);
+            first += 2;
+        } else {
+            break;
+        }
     }
     oracle_init();
     sweep_totals_t total = {0};
@@ -112,7 +122,7 @@ int main(int argc, char **argv)
         files++;
         if (!quiet)
             printf("%-60s %10llu insns %10llu bytes %6llu skipped %llu disagreements\n", argv[i],
-                    t.instructions, t.bytes, t.skipped, t.disagreements);
+                   t.instructions, t.bytes, t.skipped, t.disagreements);
         total.instructions += t.instructions;
         total.bytes += t.bytes;
         total.skipped += t.skipped;
@@ -123,7 +133,11 @@ int main(int argc, char **argv)
     }
     printf("sweep: %u files, %llu instructions, %llu bytes (%.1f MB), %llu undecodable bytes "
            "skipped; privileged %llu, sensitive %llu, memory %llu; %llu disagreements\n",
-            files, total.instructions, total.bytes, total.bytes / 1e6, total.skipped,
-            total.privileged, total.sensitive, total.memory, total.disagreements);
+           files, total.instructions, total.bytes, total.bytes / 1e6, total.skipped,
+           total.privileged, total.sensitive, total.memory, total.disagreements);
+    if (total.bytes < min_bytes) {
+        printf("sweep: only %llu bytes of code covered, %llu required\n", total.bytes, min_bytes);
+        return 1;
+    }
     return total.disagreements != 0 || files == 0;
 }

@@ -19,11 +19,11 @@
 
 typedef enum {
     X86DEC_OK = 0,
-    X86DEC_ERR_TRUNCATED,    /* the buffer ends before the instruction does */
-    X86DEC_ERR_TOO_LONG,     /* the instruction would exceed X86DEC_MAX_LENGTH bytes */
-    X86DEC_ERR_INVALID,      /* undefined opcode or an encoding that raises #UD */
-    X86DEC_ERR_NOT_MEMORY,   /* x86dec_effective_address(): the operand is not a memory operand */
-    X86DEC_ERR_ARGUMENT,     /* a NULL pointer or an out-of-range operand index */
+    X86DEC_ERR_TRUNCATED,  /* the buffer ends before the instruction does */
+    X86DEC_ERR_TOO_LONG,   /* the instruction would exceed X86DEC_MAX_LENGTH bytes */
+    X86DEC_ERR_INVALID,    /* undefined opcode or an encoding that raises #UD */
+    X86DEC_ERR_NOT_MEMORY, /* x86dec_effective_address(): the operand is not a memory operand */
+    X86DEC_ERR_ARGUMENT,   /* a NULL pointer or an out-of-range operand index */
 } x86dec_status_t;
 
 typedef enum {
@@ -50,12 +50,12 @@ typedef enum {
 /* Instructions that get an operand-level description. Everything else is X86DEC_MN_OTHER. */
 typedef enum {
     X86DEC_MN_OTHER = 0,
-    X86DEC_MN_MOV,        /* 88-8C, 8E, A0-A3, B0-BF, C6 /0, C7 /0 */
-    X86DEC_MN_MOVZX,      /* 0F B6, 0F B7 */
-    X86DEC_MN_MOVSX,      /* 0F BE, 0F BF */
-    X86DEC_MN_MOVSXD,     /* 63 */
-    X86DEC_MN_MOVS,       /* A4, A5 */
-    X86DEC_MN_STOS,       /* AA, AB */
+    X86DEC_MN_MOV,    /* 88-8C, 8E, A0-A3, B0-BF, C6 /0, C7 /0 */
+    X86DEC_MN_MOVZX,  /* 0F B6, 0F B7 */
+    X86DEC_MN_MOVSX,  /* 0F BE, 0F BF */
+    X86DEC_MN_MOVSXD, /* 63 */
+    X86DEC_MN_MOVS,   /* A4, A5 */
+    X86DEC_MN_STOS,   /* AA, AB */
     X86DEC_MN_MOV_FROM_CR,
     X86DEC_MN_MOV_TO_CR,
     X86DEC_MN_MOV_FROM_DR,
@@ -105,7 +105,7 @@ typedef enum {
  * an operand's size says which part (AL, AX, EAX or RAX) is meant. */
 typedef enum {
     X86DEC_REG_NONE = 0,
-    X86DEC_REG_GPR0 = 1, /* RAX .. R15 = GPR0 + 0 .. 15 */
+    X86DEC_REG_GPR0 = 1,                  /* RAX .. R15 = GPR0 + 0 .. 15 */
     X86DEC_REG_AH = X86DEC_REG_GPR0 + 16, /* AH, CH, DH, BH: byte registers 4-7 without REX */
     X86DEC_REG_CH,
     X86DEC_REG_DH,
@@ -116,7 +116,7 @@ typedef enum {
     X86DEC_REG_DS,
     X86DEC_REG_FS,
     X86DEC_REG_GS,
-    X86DEC_REG_CR0, /* CR0 .. CR15 */
+    X86DEC_REG_CR0,                       /* CR0 .. CR15 */
     X86DEC_REG_DR0 = X86DEC_REG_CR0 + 16, /* DR0 .. DR15 */
     X86DEC_REG_RIP = X86DEC_REG_DR0 + 16,
 } x86dec_reg_t;
@@ -189,8 +189,8 @@ typedef struct {
 } x86dec_mem_t;
 
 typedef struct {
-    uint8_t kind;   /* x86dec_operand_kind_t */
-    uint8_t size;   /* bytes accessed; for LGDT/SGDT-style operands the full 10-byte pseudo-descriptor */
+    uint8_t kind; /* x86dec_operand_kind_t */
+    uint8_t size; /* bytes accessed; for LGDT/SGDT-style operands the full 10-byte pseudo-descriptor */
     uint8_t access; /* X86DEC_ACCESS_* */
     x86dec_reg_t reg;
     x86dec_mem_t mem;
@@ -242,7 +242,7 @@ x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *i
  * only, as in 64-bit mode) plus base + index * scale + displacement, wrapped to the address size.
  * RIP-relative operands are relative to the end of the instruction. */
 x86dec_status_t x86dec_effective_address(const x86dec_insn_t *insn, unsigned operand,
-        const x86dec_regs_t *regs, uint64_t *address);
+                                         const x86dec_regs_t *regs, uint64_t *address);
 
 /* Upper-case name of a mnemonic class ("MOV_TO_CR"), "OTHER" for anything unknown. */
 const char *x86dec_mnemonic_name(unsigned mnemonic);
