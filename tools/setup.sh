@@ -12,6 +12,8 @@ packages=(
   libcmocka-dev libzydis-dev libcapstone-dev
   # reference CRC-32 for the boot layer's host tests
   zlib1g-dev
+  # unpacking Debian's kernel image for the decoder's real-code tests (tools/fetch-linux.sh)
+  xz-utils
 )
 
 missing=()
