@@ -109,12 +109,15 @@ typedef struct seL4_X86_TSC_Freq {
 } seL4_X86_TSC_Freq;
 
 /*
- * TSC readings: time since power-on is tsc / hz when the firmware did not reset the TSC
- * (true of QEMU, KVM, Bochs and most machines' cold boot).
+ * Boot times. The time from power-on to the root task is
+ *   kernelEntryNs + (rootTaskTSC - kernelEntryTSC) / TSC frequency.
+ * kernelEntryNs comes from the ACPI PM timer, which starts at power-on, when the machine has one,
+ * else from the TSC alone (which does not start at power-on under every hypervisor).
  */
 typedef struct seL4_BootTimes {
     seL4_Uint64 kernelEntryTSC; /* first C code of the kernel */
     seL4_Uint64 rootTaskTSC;    /* just before the root task's first instruction */
+    seL4_Uint64 kernelEntryNs;  /* nanoseconds from power-on to kernelEntryTSC */
 } seL4_BootTimes;
 
 #endif

@@ -18,6 +18,7 @@
 #include <arch/pic.h>
 #include <arch/platform.h>
 #include <arch/power.h>
+#include <arch/power_on_clock.h>
 #include <arch/tsc.h>
 #include <arch/vectors.h>
 #include <kernel/printf.h>
@@ -118,6 +119,7 @@ BOOT_CODE void platform_init(uint32_t magic, uint32_t info_phys)
     if (error != PLATFORM_OK) {
         platform_fail("TSC frequency", error, "PIT channel 2 never expired");
     }
+    power_on_clock_init(&acpi, entry_tsc);
     stage_tsc[STAGE_TSC] = tsc_read();
     error = lapic_init(acpi.madt.lapic_address,
                        !boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_NO_X2APIC),
@@ -318,9 +320,11 @@ BOOT_CODE void platform_print_summary(void)
     if (selftest_ran) {
         print_selftest();
     }
-    kprintf("boot: platform ready:");
-    print_milliseconds("", ready_tsc);
-    kprintf(" after power-on (tsc %lu);", ready_tsc);
+    uint64_t ready_us = (power_on_clock_entry_ns() + tsc_ticks_to_ns(ready_tsc - entry_tsc)) / 1000;
+    kprintf("boot: platform ready: %lu.%03lu ms after power-on (clock %s;", ready_us / 1000,
+            ready_us % 1000, power_on_clock_name(power_on_clock_source()));
+    print_milliseconds(" tsc alone says", ready_tsc);
+    kprintf(");");
     print_milliseconds(" platform_init took", ready_tsc - entry_tsc);
     kprintf("\nboot: platform_init steps (us):");
     for (int i = 0; i < STAGE_COUNT; i++) {
@@ -343,6 +347,11 @@ const boot_params_t *platform_boot_params(void)
 uint64_t platform_entry_tsc(void)
 {
     return entry_tsc;
+}
+
+uint64_t platform_entry_ns_since_power_on(void)
+{
+    return power_on_clock_entry_ns();
 }
 
 uint64_t platform_ready_tsc(void)

@@ -8,19 +8,24 @@
 #include <arch/boot_section.h>
 #include <arch/phys.h>
 
-#define LOW_MEMORY_END    0x100000u
-#define BDA_EBDA_SEGMENT  0x40e
-#define EBDA_SCAN_BYTES   1024
-#define BIOS_AREA_START   0xe0000u
-#define BIOS_AREA_END     0x100000u
-#define RSDP_RSDT_ADDRESS 16
-#define RSDP_LENGTH       20
-#define RSDP_XSDT_ADDRESS 24
-#define RSDP_REVISION     15
-#define RSDP_OEM_ID       9
-#define FADT_DSDT         40
-#define FADT_X_DSDT       140
-#define TABLE_MAX_LENGTH  (16u << 20)
+#define LOW_MEMORY_END        0x100000u
+#define BDA_EBDA_SEGMENT      0x40e
+#define EBDA_SCAN_BYTES       1024
+#define BIOS_AREA_START       0xe0000u
+#define BIOS_AREA_END         0x100000u
+#define RSDP_RSDT_ADDRESS     16
+#define RSDP_LENGTH           20
+#define RSDP_XSDT_ADDRESS     24
+#define RSDP_REVISION         15
+#define RSDP_OEM_ID           9
+#define FADT_DSDT             40
+#define FADT_X_DSDT           140
+#define FADT_PM_TMR_BLK       76
+#define FADT_FLAGS            112
+#define FADT_X_PM_TMR_BLK     208 /* generic address structure: space id, ..., 64-bit address */
+#define FADT_FLAG_TMR_VAL_EXT (1u << 8)
+#define GAS_SPACE_IO          1
+#define TABLE_MAX_LENGTH      (16u << 20)
 
 static acpi_info_t *acpi_result;
 
@@ -223,6 +228,24 @@ BOOT_CODE static platform_error_t dsdt_record(const boot_params_t *params, acpi_
     return table_record(info, table, dsdt);
 }
 
+/* The power-management timer: a 3.579545 MHz counter that starts at power-on. */
+BOOT_CODE static void pm_timer_record(acpi_info_t *info, const uint8_t *fadt)
+{
+    uint32_t length = load_u32(fadt + 4);
+    uint64_t port = length >= FADT_PM_TMR_BLK + 4 ? load_u32(fadt + FADT_PM_TMR_BLK) : 0;
+
+    if (length >= FADT_X_PM_TMR_BLK + 12 && fadt[FADT_X_PM_TMR_BLK] == GAS_SPACE_IO &&
+        load_u64(fadt + FADT_X_PM_TMR_BLK + 4) != 0) {
+        port = load_u64(fadt + FADT_X_PM_TMR_BLK + 4);
+    }
+    if (port == 0 || port > 0xfffc) {
+        return;
+    }
+    info->pm_timer_port = (uint16_t)port;
+    info->pm_timer_32bit =
+            length >= FADT_FLAGS + 4 && (load_u32(fadt + FADT_FLAGS) & FADT_FLAG_TMR_VAL_EXT) != 0;
+}
+
 BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_info_t *info,
                                             const uint8_t *root)
 {
@@ -240,6 +263,7 @@ BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_in
         }
         error = table_record(info, table, phys);
         if (error == PLATFORM_OK && signature_is(table, "FACP")) {
+            pm_timer_record(info, table);
             error = dsdt_record(params, info, table);
         }
         if (error == PLATFORM_OK && signature_is(table, "APIC") && !info->madt_found) {

@@ -103,6 +103,8 @@ typedef struct {
     size_t bad_tables; /* root entries skipped: unmapped, short, or failing their checksum */
     bool madt_found;
     madt_info_t madt;
+    uint16_t pm_timer_port; /* FADT PM_TMR_BLK (I/O space), 0 when absent */
+    bool pm_timer_32bit;    /* FADT flag TMR_VAL_EXT: 32 counter bits instead of 24 */
 } acpi_info_t;
 
 /*

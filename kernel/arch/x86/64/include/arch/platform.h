@@ -40,4 +40,7 @@ const boot_params_t *platform_boot_params(void);
 uint64_t platform_entry_tsc(void);
 uint64_t platform_ready_tsc(void);
 
+/* Nanoseconds from power-on to platform_entry_tsc() (arch/power_on_clock.h says how). */
+uint64_t platform_entry_ns_since_power_on(void);
+
 #endif
