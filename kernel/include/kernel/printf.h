@@ -10,6 +10,9 @@
 void kprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *format, va_list args);
 
+/* One character to the console, as is (user space's DebugPutChar). */
+void kputchar(char c);
+
 __attribute__((noreturn, format(printf, 1, 2))) void kpanic(const char *format, ...);
 
 #endif

@@ -25,6 +25,11 @@ void kprintf(const char *format, ...)
     va_end(args);
 }
 
+void kputchar(char c)
+{
+    serial_putc(c);
+}
+
 void kpanic(const char *format, ...)
 {
     va_list args;

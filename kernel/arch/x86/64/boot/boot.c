@@ -3,6 +3,7 @@
  * kernel core continues from here; with "platform_summary_only" on the command line the kernel
  * stops after the summary instead (the boot tests rely on it).
  */
+#include <arch/kernel/boot_root_task.h>
 #include <arch/platform.h>
 #include <arch/power.h>
 #include <arch/serial.h>
@@ -18,6 +19,5 @@ void boot_main(uint32_t magic, uint32_t info_phys)
     if (platform_summary_only()) {
         machine_power_off(0);
     }
-    /* Nothing follows the platform yet: stop the same way. */
-    machine_power_off(0);
+    kernel_boot();
 }

@@ -1,0 +1,169 @@
+/*
+ * Kernel entry and exit: the SYSCALL entry point, one 16-byte stub per interrupt vector, and
+ * the two ways back to user mode (SYSRETQ and IRETQ). User registers are saved straight into
+ * the current TCB (TSS.RSP0 and CPU_CONTEXT_TOP point just past its register block); the C
+ * handlers then run on the per-CPU kernel stack and never return here.
+ */
+#include <arch/kernel/context_layout.h>
+
+    .text
+    .code64
+
+.macro SAVE_GPRS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+.macro RESTORE_GPRS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+/*
+ * SYSCALL: RCX = user RIP, R11 = user RFLAGS, interrupts masked by IA32_FMASK. Builds the same
+ * frame an interrupt would, then calls c_handle_syscall(cptr = RDI, info = RSI, number = RDX).
+ */
+    .global syscall_entry
+    .balign 64
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:CPU_USER_RSP_SCRATCH
+    movq %gs:CPU_CONTEXT_TOP, %rsp
+    pushq $(SEL_USER_DATA | SEL_RPL_USER)
+    pushq %gs:CPU_USER_RSP_SCRATCH
+    pushq %r11
+    pushq $(SEL_USER_CODE | SEL_RPL_USER)
+    pushq %rcx
+    pushq $0
+    pushq $ENTRY_VECTOR_SYSCALL
+    SAVE_GPRS
+    movq %gs:CPU_KERNEL_STACK_TOP, %rsp
+    xorl %ebp, %ebp
+    call c_handle_syscall
+    ud2
+
+/*
+ * Vector stubs, 16 bytes apart starting at trap_stubs (the IDT code computes the addresses).
+ * Each leaves [vector][error code][processor frame]; the processor pushed the error code
+ * itself for the vectors listed in TRAP_HAS_ERROR.
+ */
+.altmacro
+.macro TRAP_STUB vector
+    .balign 16
+    .if (\vector == 8) || (\vector == 10) || (\vector == 11) || (\vector == 12) || (\vector == 13) || (\vector == 14) || (\vector == 17) || (\vector == 21) || (\vector == 29) || (\vector == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\vector
+    .if (\vector == 2) || (\vector == 8) || (\vector == 18)
+    jmp trap_fatal
+    .else
+    jmp trap_common
+    .endif
+.endm
+
+    .balign 16
+    .global trap_stubs
+trap_stubs:
+    .set trap_vector, 0
+    .rept 256
+    TRAP_STUB %trap_vector
+    .set trap_vector, trap_vector + 1
+    .endr
+    .global trap_stubs_end
+trap_stubs_end:
+.noaltmacro
+
+/*
+ * From user mode: the frame is in the current TCB; save the rest there and continue on the
+ * kernel stack. From kernel mode (only the idle loop runs with interrupts enabled): the frame
+ * is on the kernel stack; hand it to C as it is.
+ */
+trap_common:
+    testb $3, 24(%rsp)
+    jz trap_from_kernel
+    swapgs
+    SAVE_GPRS
+    movq %gs:CPU_KERNEL_STACK_TOP, %rsp
+    xorl %ebp, %ebp
+    call c_handle_trap
+    ud2
+
+trap_from_kernel:
+    SAVE_GPRS
+    movq %rsp, %rdi
+    call c_handle_kernel_trap
+    ud2
+
+/* NMI, double fault, machine check: on their own IST stacks, always fatal. */
+trap_fatal:
+    SAVE_GPRS
+    movq %rsp, %rdi
+    call c_handle_fatal_trap
+    ud2
+
+/*
+ * void arch_context_restore_iret(arch_context_t *context): every register from the block,
+ * then IRETQ (any RIP, RCX and R11 preserved). Never returns.
+ */
+    .global arch_context_restore_iret
+arch_context_restore_iret:
+    movq %rdi, %rsp
+    RESTORE_GPRS
+    addq $16, %rsp
+    swapgs
+    iretq
+
+/*
+ * void arch_context_restore_sysret(arch_context_t *context): for a thread that entered by
+ * SYSCALL with untouched registers: RCX and R11 are dead, so SYSRETQ returns to the saved RIP
+ * and RFLAGS. The caller guarantees a canonical RIP. Never returns.
+ */
+    .global arch_context_restore_sysret
+arch_context_restore_sysret:
+    movq %rdi, %rsp
+    RESTORE_GPRS
+    movq (REG_RIP - REG_VECTOR) * 8(%rsp), %rcx
+    movq (REG_RFLAGS - REG_VECTOR) * 8(%rsp), %r11
+    movq (REG_RSP - REG_VECTOR) * 8(%rsp), %rsp
+    swapgs
+    sysretq
+
+/*
+ * void arch_idle_loop(word_t stack_top): wait for interrupts on a fresh kernel stack. An
+ * interrupt arrives through trap_from_kernel and never comes back here.
+ */
+    .global arch_idle_loop
+arch_idle_loop:
+    movq %rdi, %rsp
+    xorl %ebp, %ebp
+1:  sti
+    hlt
+    cli
+    jmp 1b

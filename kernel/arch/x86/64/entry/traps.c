@@ -1,0 +1,120 @@
+/*
+ * The C side of every kernel entry: system calls, exceptions and interrupts from user mode,
+ * interrupts that end the idle loop, and the fatal traps. Each handler ends by scheduling and
+ * leaving for the current thread; none returns to the entry assembly. A user exception only
+ * ever becomes a fault of the thread that caused it; a kernel-mode exception is a kernel bug.
+ */
+#include <arch/kernel/arch_init.h>
+#include <arch/lapic.h>
+#include <arch/vectors.h>
+#include <kernel/cpu.h>
+#include <kernel/faulthandler.h>
+#include <kernel/interrupt.h>
+#include <kernel/printf.h>
+#include <kernel/scheduler.h>
+#include <kernel/syscall.h>
+
+#define VECTOR_PAGE_FAULT   14
+#define PF_ERROR_FETCH      0x10u
+#define SYSCALL_INSN_LENGTH 2
+
+NORETURN void c_handle_syscall(word_t cptr, word_t info, word_t number);
+NORETURN void c_handle_trap(void);
+NORETURN void c_handle_kernel_trap(arch_context_t *frame);
+NORETURN void c_handle_fatal_trap(arch_context_t *frame);
+
+static word_t cr2_read(void)
+{
+    word_t value;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(value));
+    return value;
+}
+
+void c_handle_syscall(word_t cptr, word_t info, word_t number)
+{
+    tcb_t *thread = current_thread();
+
+    (void)cptr; /* both are also in the saved registers, where the syscall layer reads them */
+    (void)info;
+    thread->arch.fault_ip = arch_reg(&thread->arch, REG_RIP) - SYSCALL_INSN_LENGTH;
+    thread->arch.sysret_ok = true;
+    syscall_handle(number);
+    schedule();
+    restore_user_context();
+}
+
+void interrupt_dispatch(word_t vector)
+{
+    if (vector == VECTOR_LAPIC_TIMER) {
+        lapic_eoi();
+        sched_timer_tick();
+    } else if (vector >= VECTOR_IRQ_BASE && vector <= VECTOR_IRQ_LAST) {
+        irq_deliver(vector - VECTOR_IRQ_BASE);
+        lapic_eoi();
+    } else if (vector == VECTOR_SPURIOUS || vector == VECTOR_PIC_SPURIOUS_1 ||
+               vector == VECTOR_PIC_SPURIOUS_2) {
+        /* spurious: no EOI */
+    } else {
+        lapic_eoi();
+    }
+}
+
+static void handle_user_exception(tcb_t *thread, word_t vector, word_t error)
+{
+    if (vector == VECTOR_PAGE_FAULT) {
+        thread->fault = fault_vm(cr2_read(), error, (error & PF_ERROR_FETCH) != 0);
+    } else {
+        thread->fault = fault_user_exception(vector, error);
+    }
+    fault_handle(thread);
+}
+
+void c_handle_trap(void)
+{
+    tcb_t *thread = current_thread();
+    word_t vector = arch_reg(&thread->arch, REG_VECTOR);
+
+    thread->arch.sysret_ok = false;
+    thread->arch.fault_ip = arch_reg(&thread->arch, REG_RIP);
+    if (vector < VECTOR_EXCEPTION_COUNT) {
+        handle_user_exception(thread, vector, arch_reg(&thread->arch, REG_ERROR));
+    } else {
+        interrupt_dispatch(vector);
+    }
+    schedule();
+    restore_user_context();
+}
+
+static NORETURN void kernel_trap_panic(const char *what, const arch_context_t *frame)
+{
+    const word_t *r = frame->regs;
+
+    kpanic("%s: vector %lu error %#lx rip %#lx cs %#lx rflags %#lx rsp %#lx\n"
+           "rax %#lx rbx %#lx rcx %#lx rdx %#lx rsi %#lx rdi %#lx rbp %#lx\n"
+           "r8 %#lx r9 %#lx r10 %#lx r11 %#lx r12 %#lx r13 %#lx r14 %#lx r15 %#lx cr2 %#lx",
+           what, r[REG_VECTOR], r[REG_ERROR], r[REG_RIP], r[REG_CS], r[REG_RFLAGS], r[REG_RSP],
+           r[REG_RAX], r[REG_RBX], r[REG_RCX], r[REG_RDX], r[REG_RSI], r[REG_RDI], r[REG_RBP],
+           r[REG_R8], r[REG_R9], r[REG_R10], r[REG_R11], r[REG_R12], r[REG_R13], r[REG_R14],
+           r[REG_R15], cr2_read());
+}
+
+void c_handle_kernel_trap(arch_context_t *frame)
+{
+    word_t vector = frame->regs[REG_VECTOR];
+
+    /* Only the idle loop runs with interrupts enabled in the kernel; its frame is dropped. */
+    if (vector >= VECTOR_EXCEPTION_COUNT) {
+        cpu_t *cpu = cpu_self();
+        if (cpu->current == cpu->idle) {
+            interrupt_dispatch(vector);
+            schedule();
+            restore_user_context();
+        }
+    }
+    kernel_trap_panic("exception in kernel mode", frame);
+}
+
+void c_handle_fatal_trap(arch_context_t *frame)
+{
+    kernel_trap_panic("fatal trap (NMI, double fault or machine check)", frame);
+}

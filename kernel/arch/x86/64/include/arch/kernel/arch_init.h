@@ -1,0 +1,19 @@
+/*
+ * Bringing the boot CPU into the state the kernel core runs in (descriptor tables, system-call
+ * MSRs, per-CPU pointer, PAT, FPU defaults), and leaving the kernel for user mode.
+ */
+#ifndef ARCH_KERNEL_ARCH_INIT_H
+#define ARCH_KERNEL_ARCH_INIT_H
+
+#include <kernel/cpu.h>
+
+/* Boot only: GDT, TSS, IDT, SYSCALL MSRs, GS base, PAT, CR4 policy, FPU initial image. */
+void arch_cpu_init(cpu_t *cpu);
+
+/* Leave the kernel for cpu_self()->current (or idle until an interrupt). Never returns. */
+NORETURN void restore_user_context(void);
+
+/* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
+void interrupt_dispatch(word_t vector);
+
+#endif

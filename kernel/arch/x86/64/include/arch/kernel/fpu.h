@@ -1,0 +1,20 @@
+/*
+ * FPU/SSE state of user threads, saved with FXSAVE and restored with FXRSTOR (no XSAVE: the
+ * KVM used here cannot run it). Eager switching: the registers always hold the state of the
+ * thread last run in user mode, saved only when another thread's is loaded.
+ */
+#ifndef ARCH_KERNEL_FPU_H
+#define ARCH_KERNEL_FPU_H
+
+#include <kernel/tcb.h>
+
+/* Boot only: build the state a new thread starts with (FCW 0x37f, MXCSR 0x1f80). */
+void fpu_init(void);
+
+/* Give a new thread the initial state. */
+void fpu_state_init(fpu_state_t *state);
+
+/* Load the thread's state into the FPU if it is not there already. */
+void fpu_switch_to(tcb_t *tcb);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * Boot CPU set-up for the kernel core: this CPU's GDT (kernel and user segments in the order
+ * SYSCALL/SYSRET need, and the TSS), the IDT (a gate per vector; only #BP and #OF reachable
+ * from user mode by `int`), the SYSCALL MSRs, the per-CPU GS base, the PAT and the CR4 policy.
+ * Boot-only.
+ */
+#include <arch/boot_section.h>
+#include <arch/cpu.h>
+#include <arch/kernel/arch_init.h>
+#include <arch/kernel/fpu.h>
+#include <kernel/cpu.h>
+#include <kernel/string.h>
+#include <stddef.h>
+
+#define MSR_STAR           0xc0000081u
+#define MSR_LSTAR          0xc0000082u
+#define MSR_FMASK          0xc0000084u
+#define MSR_FS_BASE        0xc0000100u
+#define MSR_GS_BASE        0xc0000101u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define MSR_PAT            0x00000277u
+#define EFER_SCE           BIT(0)
+
+/* RFLAGS bits cleared on SYSCALL: TF, IF, DF, IOPL, NT, AC. */
+#define SYSCALL_FLAG_MASK 0x47700ull
+
+/* PAT: 0 WB, 1 WT, 2 UC-, 3 UC, 4 WC, 5 WT, 6 UC-, 7 UC (entry 4 differs from the reset value
+ * so that seL4_X86_WriteCombining has an index; see object/frame.c). */
+#define PAT_VALUE 0x0007040100070406ull
+
+/* Segment descriptors (Intel SDM vol. 3, 3.4.5): flat, 64-bit code with L set. */
+#define GDT_KERNEL_CODE    0x00af9a000000ffffull
+#define GDT_KERNEL_DATA    0x00cf92000000ffffull
+#define GDT_USER_CODE32    0x00cffa000000ffffull
+#define GDT_USER_DATA      0x00cff2000000ffffull
+#define GDT_USER_CODE      0x00affa000000ffffull
+#define TSS_TYPE_AVAILABLE 0x9ull
+#define DESCRIPTOR_PRESENT BIT(47)
+
+/* IDT gate: 64-bit interrupt gate (Intel SDM vol. 3, 6.14.1). */
+#define GATE_TYPE_INTERRUPT 0xeu
+#define GATE_PRESENT        0x80u
+#define GATE_DPL_USER       0x60u
+
+#define VECTOR_BREAKPOINT 3
+#define VECTOR_OVERFLOW   4
+#define VECTOR_NMI        2
+#define VECTOR_DOUBLE     8
+#define VECTOR_MACHINE    18
+#define IDT_ENTRIES       256
+#define TRAP_STUB_SIZE    16
+
+typedef struct {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attributes;
+    uint16_t offset_middle;
+    uint32_t offset_high;
+    uint32_t reserved;
+} PACKED idt_gate_t;
+
+typedef struct {
+    uint16_t limit;
+    uint64_t base;
+} PACKED descriptor_pointer_t;
+
+_Static_assert(offsetof(arch_cpu_t, self) == CPU_SELF, "entry code offset");
+_Static_assert(offsetof(arch_cpu_t, kernel_stack_top) == CPU_KERNEL_STACK_TOP, "entry offset");
+_Static_assert(offsetof(arch_cpu_t, user_rsp_scratch) == CPU_USER_RSP_SCRATCH, "entry offset");
+_Static_assert(offsetof(arch_cpu_t, context_top) == CPU_CONTEXT_TOP, "entry offset");
+_Static_assert(offsetof(cpu_t, arch) == 0, "arch part first");
+
+#define KERNEL_STACK_SIZE 0x4000
+
+static uint8_t kernel_stack[KERNEL_STACK_SIZE] ALIGNED(16);
+static uint8_t ist_stacks[2][IST_STACK_SIZE] ALIGNED(16);
+static idt_gate_t idt[IDT_ENTRIES] ALIGNED(16);
+
+extern char trap_stubs[];
+extern char syscall_entry[];
+
+static void gdt_init(arch_cpu_t *arch)
+{
+    uint64_t tss_base = (uint64_t)&arch->tss;
+    uint64_t tss_limit = sizeof(tss_t) - 1;
+
+    arch->gdt[0] = 0;
+    arch->gdt[SEL_KERNEL_CODE / 8] = GDT_KERNEL_CODE;
+    arch->gdt[SEL_KERNEL_DATA / 8] = GDT_KERNEL_DATA;
+    arch->gdt[SEL_USER_CODE32 / 8] = GDT_USER_CODE32;
+    arch->gdt[SEL_USER_DATA / 8] = GDT_USER_DATA;
+    arch->gdt[SEL_USER_CODE / 8] = GDT_USER_CODE;
+    arch->gdt[SEL_TSS / 8] = (tss_limit & 0xffff) | ((tss_base & 0xffffff) << 16) |
+                             (TSS_TYPE_AVAILABLE << 40) | DESCRIPTOR_PRESENT |
+                             (((tss_base >> 24) & 0xff) << 56);
+    arch->gdt[SEL_TSS / 8 + 1] = tss_base >> 32;
+
+    memset(&arch->tss, 0, sizeof(arch->tss));
+    arch->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
+    arch->tss.ist[IST_NMI_MCE - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
+    arch->tss.io_map_base = sizeof(tss_t); /* no I/O bitmap: user port access faults */
+
+    descriptor_pointer_t pointer = {.limit = sizeof(arch->gdt) - 1, .base = (uint64_t)arch->gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "movw %w2, %%ds\n\t"
+                     "movw %w2, %%es\n\t"
+                     "movw %w2, %%ss\n\t"
+                     "xorl %%eax, %%eax\n\t"
+                     "movw %%ax, %%fs\n\t"
+                     "movw %%ax, %%gs\n\t"
+                     "ltr %w3"
+                     :
+                     : "m"(pointer), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
+                     : "rax", "memory");
+}
+
+static void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist, bool user)
+{
+    idt_gate_t *gate = &idt[vector];
+
+    gate->offset_low = (uint16_t)handler;
+    gate->selector = SEL_KERNEL_CODE;
+    gate->ist = (uint8_t)ist;
+    gate->type_attributes = GATE_PRESENT | GATE_TYPE_INTERRUPT | (user ? GATE_DPL_USER : 0);
+    gate->offset_middle = (uint16_t)(handler >> 16);
+    gate->offset_high = (uint32_t)(handler >> 32);
+    gate->reserved = 0;
+}
+
+static void idt_init(void)
+{
+    for (unsigned vector = 0; vector < IDT_ENTRIES; vector++) {
+        uint64_t handler = (uint64_t)trap_stubs + vector * TRAP_STUB_SIZE;
+        unsigned ist = 0;
+        if (vector == VECTOR_DOUBLE) {
+            ist = IST_DOUBLE_FAULT;
+        } else if (vector == VECTOR_NMI || vector == VECTOR_MACHINE) {
+            ist = IST_NMI_MCE;
+        }
+        idt_set_gate(vector, handler, ist,
+                     vector == VECTOR_BREAKPOINT || vector == VECTOR_OVERFLOW);
+    }
+    descriptor_pointer_t pointer = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(pointer));
+}
+
+static void syscall_msrs_init(cpu_t *cpu)
+{
+    msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
+    msr_write(MSR_STAR, ((uint64_t)SEL_USER_CODE32 << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
+    msr_write(MSR_LSTAR, (uint64_t)syscall_entry);
+    msr_write(MSR_FMASK, SYSCALL_FLAG_MASK);
+    msr_write(MSR_FS_BASE, 0);
+    msr_write(MSR_GS_BASE, (uint64_t)cpu);
+    msr_write(MSR_KERNEL_GS_BASE, 0);
+}
+
+/*
+ * User FS/GS bases change only through the kernel (TCB_SetTLSBase, WriteRegisters, fault
+ * replies), so the TCB always holds them: no FSGSBASE instructions in user mode (a PV guest's
+ * WRFSBASE becomes #UD for its VMM to emulate). UMIP makes SGDT/SIDT/SMSW/STR/SLDT fault in
+ * user mode where the CPU has it, so guests never see the host's tables.
+ */
+static void cr4_policy_init(void)
+{
+    uint64_t cr4 = cr4_read() & ~CR4_FSGSBASE;
+
+    if (cpu_features()->umip) {
+        cr4 |= CR4_UMIP;
+    }
+    cr4_write(cr4);
+}
+
+void arch_cpu_init(cpu_t *cpu)
+{
+    arch_cpu_t *arch = &cpu->arch;
+
+    arch->self = arch;
+    arch->kernel_stack_top = (word_t)&kernel_stack[KERNEL_STACK_SIZE];
+    arch->fpu_owner = NULL;
+    arch->loaded_cr3 = cr3_read();
+    arch->loaded_fs_base = 0;
+    arch->loaded_gs_base = 0;
+    gdt_init(arch);
+    idt_init();
+    syscall_msrs_init(cpu);
+    msr_write(MSR_PAT, PAT_VALUE);
+    cr4_policy_init();
+    fpu_init();
+}

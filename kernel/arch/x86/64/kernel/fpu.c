@@ -1,0 +1,54 @@
+/*
+ * Eager FPU switching with an owner: the FPU holds the state of cpu->arch.fpu_owner; switching
+ * to another user thread saves the owner's and loads the new one's. A deleted TCB stops being
+ * the owner before its memory can be reused.
+ */
+#include <arch/kernel/fpu.h>
+#include <kernel/arch_thread.h>
+#include <kernel/cpu.h>
+#include <kernel/string.h>
+
+#define FXSAVE_FCW_OFFSET   0
+#define FXSAVE_MXCSR_OFFSET 24
+#define FCW_DEFAULT         0x037f
+#define MXCSR_DEFAULT       0x1f80
+
+static fpu_state_t fpu_initial_state;
+
+void fpu_init(void)
+{
+    uint16_t fcw = FCW_DEFAULT;
+    uint32_t mxcsr = MXCSR_DEFAULT;
+
+    memset(&fpu_initial_state, 0, sizeof(fpu_initial_state));
+    memcpy(&fpu_initial_state.bytes[FXSAVE_FCW_OFFSET], &fcw, sizeof(fcw));
+    memcpy(&fpu_initial_state.bytes[FXSAVE_MXCSR_OFFSET], &mxcsr, sizeof(mxcsr));
+}
+
+void fpu_state_init(fpu_state_t *state)
+{
+    memcpy(state, &fpu_initial_state, sizeof(*state));
+}
+
+void fpu_switch_to(tcb_t *tcb)
+{
+    arch_cpu_t *arch = &cpu_self()->arch;
+
+    if (arch->fpu_owner == tcb) {
+        return;
+    }
+    if (arch->fpu_owner != NULL) {
+        __asm__ volatile("fxsave64 %0" : "=m"(arch->fpu_owner->arch.fpu));
+    }
+    __asm__ volatile("fxrstor64 %0" : : "m"(tcb->arch.fpu));
+    arch->fpu_owner = tcb;
+}
+
+void arch_tcb_release(const tcb_t *tcb)
+{
+    arch_cpu_t *arch = &cpu_self()->arch;
+
+    if (arch->fpu_owner == tcb) {
+        arch->fpu_owner = NULL;
+    }
+}

@@ -1,0 +1,38 @@
+/*
+ * The x86-64 side of thread state: initial registers, the restart point, and the message
+ * registers of the system-call convention.
+ */
+#include <arch/kernel/fpu.h>
+#include <kernel/arch_thread.h>
+#include <kernel/string.h>
+
+#define RFLAGS_RESERVED_ONE 0x2ull
+#define RFLAGS_IF           0x200ull
+
+const uint8_t arch_msg_registers[ARCH_MSG_REGISTER_COUNT] = {REG_R10, REG_R8, REG_R9, REG_R15};
+
+void arch_tcb_init(tcb_t *tcb)
+{
+    arch_tcb_t *arch = &tcb->arch;
+
+    memset(&arch->context, 0, sizeof(arch->context));
+    arch_set_reg(arch, REG_CS, SEL_USER_CODE | SEL_RPL_USER);
+    arch_set_reg(arch, REG_SS, SEL_USER_DATA | SEL_RPL_USER);
+    arch_set_reg(arch, REG_RFLAGS, RFLAGS_IF | RFLAGS_RESERVED_ONE);
+    arch->fs_base = 0;
+    arch->gs_base = 0;
+    arch->fault_ip = 0;
+    arch->sysret_ok = false;
+    fpu_state_init(&arch->fpu);
+}
+
+void arch_thread_rewind(tcb_t *tcb)
+{
+    arch_set_reg(&tcb->arch, REG_RIP, tcb->arch.fault_ip);
+    tcb->arch.sysret_ok = false;
+}
+
+void arch_thread_update_restart_pc(tcb_t *tcb)
+{
+    tcb->arch.fault_ip = arch_reg(&tcb->arch, REG_RIP);
+}

@@ -1,0 +1,139 @@
+/*
+ * Walking, checking and switching x86-64 VSpaces. A VSpace is reached only through its ASID,
+ * so a deleted VSpace is never walked. Without PCIDs, only the loaded VSpace can have TLB
+ * entries, and every CR3 load flushes the rest (kernel pages are global).
+ */
+#include <arch/cpu.h>
+#include <arch/kernel_window.h>
+#include <arch/layout.h>
+#include <arch/object/asid.h>
+#include <arch/object/vspace.h>
+#include <kernel/arch_vspace.h>
+#include <kernel/cpu.h>
+#include <kernel/string.h>
+#include <kernel/syscall_error.h>
+
+#define CANONICAL_LOW_END    0x0000800000000000ull
+#define CANONICAL_HIGH_START 0xffff800000000000ull
+
+bool user_address_is_canonical(word_t value)
+{
+    return value < CANONICAL_LOW_END || value >= CANONICAL_HIGH_START;
+}
+
+bool vspace_user_range_valid(vaddr_t vaddr, word_t size)
+{
+    vaddr_t last = vaddr + size - 1;
+
+    if (size == 0 || last < vaddr) {
+        return false;
+    }
+    if (!user_address_is_canonical(vaddr) || !user_address_is_canonical(last)) {
+        return false;
+    }
+    if ((vaddr < CANONICAL_LOW_END) != (last < CANONICAL_LOW_END)) {
+        return false;
+    }
+    for (vaddr_t slot = vaddr >> PML4_INDEX_SHIFT; slot <= last >> PML4_INDEX_SHIFT; slot++) {
+        if ((slot & (PAGING_ENTRIES - 1)) == KERNEL_PML4_SLOT) {
+            return false;
+        }
+    }
+    return true;
+}
+
+pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *bits_left)
+{
+    pte_t *table = paging_table(pml4);
+    unsigned level = PML4_INDEX_SHIFT;
+
+    for (;;) {
+        pte_t *entry = &table[paging_index(vaddr, level)];
+        if (level == shift) {
+            return entry;
+        }
+        if (!pte_is_present(*entry) || (*entry & PTE_LARGE)) {
+            *bits_left = level;
+            return NULL;
+        }
+        table = paging_table(pte_address(*entry));
+        level -= PAGING_INDEX_BITS;
+    }
+}
+
+seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid)
+{
+    paddr_t found;
+
+    if (vspace.type != CAP_PML4 || vspace.u.pml4.asid == ASID_INVALID) {
+        return error_invalid_capability(cap_index);
+    }
+    found = asid_find_vspace(vspace.u.pml4.asid);
+    if (found == 0) {
+        return error_failed_lookup(false, lookup_fault_invalid_root());
+    }
+    if (found != vspace.u.pml4.paddr) {
+        return error_invalid_capability(cap_index);
+    }
+    *pml4 = found;
+    *asid = vspace.u.pml4.asid;
+    return seL4_NoError;
+}
+
+void vspace_flush_page(paddr_t pml4, vaddr_t vaddr)
+{
+    if (cpu_self()->arch.loaded_cr3 == pml4) {
+        __asm__ volatile("invlpg (%0)" : : "r"(vaddr) : "memory");
+    }
+}
+
+void vspace_flush_all(paddr_t pml4)
+{
+    if (cpu_self()->arch.loaded_cr3 == pml4) {
+        cr3_write(pml4);
+    }
+}
+
+paddr_t vspace_kernel_pml4(void)
+{
+    return kernel_window_pml4_phys();
+}
+
+void vspace_forget(paddr_t pml4)
+{
+    arch_cpu_t *arch = &cpu_self()->arch;
+
+    if (arch->loaded_cr3 == pml4) {
+        arch->loaded_cr3 = vspace_kernel_pml4();
+        cr3_write(arch->loaded_cr3);
+    }
+}
+
+void vspace_init_pml4(paddr_t pml4)
+{
+    pte_t *table = paging_table(pml4);
+
+    memzero_words(table, BIT(seL4_PML4Bits));
+    table[KERNEL_PML4_SLOT] = kernel_window_pml4_entry();
+}
+
+bool arch_is_valid_vspace_root(cap_t cap)
+{
+    return cap.type == CAP_PML4 && cap.u.pml4.asid != ASID_INVALID;
+}
+
+void vspace_activate(tcb_t *tcb)
+{
+    arch_cpu_t *arch = &cpu_self()->arch;
+    cap_t cap = tcb_slot(tcb, TCB_SLOT_VTABLE)->cap;
+    paddr_t cr3 = vspace_kernel_pml4();
+
+    if (cap.type == CAP_PML4 && cap.u.pml4.asid != ASID_INVALID &&
+        asid_find_vspace(cap.u.pml4.asid) == cap.u.pml4.paddr) {
+        cr3 = cap.u.pml4.paddr;
+    }
+    if (cr3 != arch->loaded_cr3) {
+        arch->loaded_cr3 = cr3;
+        cr3_write(cr3);
+    }
+}

@@ -1,0 +1,21 @@
+/*
+ * What the generic thread code asks of the architecture about a thread's registers.
+ */
+#ifndef KERNEL_ARCH_THREAD_H
+#define KERNEL_ARCH_THREAD_H
+
+#include <kernel/tcb.h>
+
+/* Registers and FPU state of a fresh thread. */
+void arch_tcb_init(tcb_t *tcb);
+
+/* Continue at the restart point (Restart state): RIP = fault IP. */
+void arch_thread_rewind(tcb_t *tcb);
+
+/* The thread's restart point becomes where it would continue now (suspending a running one). */
+void arch_thread_update_restart_pc(tcb_t *tcb);
+
+/* The thread is being destroyed: forget any CPU state that refers to it (FPU owner). */
+void arch_tcb_release(const tcb_t *tcb);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * What deleting a capability does to its object: endpoints and notifications release their
+ * waiters, TCBs stop, IRQ handlers mask their line, architecture objects drop their mappings.
+ * CNode and TCB slots are emptied by the caller (delete.c) through the zombie returned here.
+ */
+#include <kernel/arch_object.h>
+#include <kernel/endpoint.h>
+#include <kernel/finalise.h>
+#include <kernel/interrupt.h>
+#include <kernel/notification.h>
+#include <kernel/tcb_object.h>
+
+bool cap_finalise_needs_zombie(cap_t cap)
+{
+    return cap.type == CAP_CNODE || cap.type == CAP_THREAD;
+}
+
+static cap_t zombie_new(cte_t *slots, word_t count, zombie_kind_t kind, uint8_t radix)
+{
+    cap_t cap = {.type = CAP_ZOMBIE};
+    cap.u.zombie.slots = slots;
+    cap.u.zombie.parent = NULL;
+    cap.u.zombie.remaining = (uint32_t)count;
+    cap.u.zombie.kind = (uint8_t)kind;
+    cap.u.zombie.radix = radix;
+    return cap;
+}
+
+cap_t cap_finalise(cap_t cap, bool final)
+{
+    switch (cap.type) {
+    case CAP_ENDPOINT:
+        if (final) {
+            endpoint_cancel_all(cap.u.endpoint.ep);
+        }
+        break;
+    case CAP_NOTIFICATION:
+        if (final) {
+            notification_unbind(cap.u.notification.ntfn);
+            notification_cancel_all(cap.u.notification.ntfn);
+        }
+        break;
+    case CAP_CNODE:
+        if (final) {
+            return zombie_new(cap.u.cnode.slots, BIT(cap.u.cnode.radix), ZOMBIE_CNODE,
+                              cap.u.cnode.radix);
+        }
+        break;
+    case CAP_THREAD:
+        if (final) {
+            tcb_finalise(cap.u.thread.tcb);
+            return zombie_new(cap.u.thread.tcb->slots, TCB_SLOT_COUNT, ZOMBIE_TCB, 0);
+        }
+        break;
+    case CAP_IRQ_HANDLER:
+        if (final) {
+            irq_handler_deleting(cap.u.irq_handler.irq);
+        }
+        break;
+    default:
+        if (cap_is_arch(cap)) {
+            arch_finalise_cap(cap, final);
+        }
+        break;
+    }
+    return cap_null();
+}

@@ -1,0 +1,131 @@
+/*
+ * TCB_ReadRegisters, TCB_WriteRegisters and TCB_CopyRegisters: a thread's registers in
+ * seL4_UserContext order. A thread never reads or writes its own registers this way.
+ */
+#include <kernel/cpu.h>
+#include <kernel/scheduler.h>
+#include <kernel/syscall_error.h>
+#include <kernel/tcb_invoke.h>
+#include <kernel/thread.h>
+#include <kernel/user_context.h>
+
+#define FLAG_SUSPEND_SOURCE   0x1u
+#define FLAG_RESUME_TARGET    0x2u
+#define FLAG_TRANSFER_FRAME   0x4u
+#define FLAG_TRANSFER_INTEGER 0x8u
+
+/* seL4_UserContext: RIP..RBP are the frame registers, R8..GS base the integer ones. */
+#define FRAME_REGISTER_COUNT 10
+
+static void invoke_read_registers(invocation_t *inv, tcb_t *tcb, bool suspend, word_t count)
+{
+    word_t registers[seL4_UserContext_Count];
+
+    if (suspend) {
+        thread_suspend(tcb);
+    }
+    user_context_read(tcb, registers);
+    for (word_t i = 0; i < count; i++) {
+        inv_reply(inv, (unsigned)i, registers[i]);
+    }
+}
+
+seL4_Error tcb_decode_read_registers(invocation_t *inv, tcb_t *tcb)
+{
+    word_t count;
+
+    if (inv->length < 2) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    count = inv_arg(inv, 1);
+    if (count < 1 || count > seL4_UserContext_Count) {
+        return error_range(1, seL4_UserContext_Count);
+    }
+    if (tcb == inv->thread) {
+        return error_simple(seL4_IllegalOperation);
+    }
+    invoke_read_registers(inv, tcb, (inv_arg(inv, 0) & FLAG_SUSPEND_SOURCE) != 0, count);
+    return seL4_NoError;
+}
+
+static void invoke_write_registers(tcb_t *tcb, const word_t *registers, word_t count, bool resume)
+{
+    unsigned bad;
+
+    user_context_write(tcb, registers, (unsigned)count, &bad);
+    if (resume) {
+        thread_restart(tcb);
+    }
+}
+
+seL4_Error tcb_decode_write_registers(invocation_t *inv, tcb_t *tcb)
+{
+    word_t registers[seL4_UserContext_Count];
+    word_t count;
+    unsigned bad;
+
+    if (inv->length < 2) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    count = inv_arg(inv, 1);
+    if (count > seL4_UserContext_Count) {
+        return error_range(0, seL4_UserContext_Count);
+    }
+    if (inv->length - 2 < count) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    if (tcb == inv->thread) {
+        return error_simple(seL4_IllegalOperation);
+    }
+    for (word_t i = 0; i < count; i++) {
+        registers[i] = inv_arg(inv, (unsigned)(i + 2));
+    }
+    if (!user_context_check(registers, (unsigned)count, &bad)) {
+        return error_invalid_argument(bad + 2);
+    }
+    invoke_write_registers(tcb, registers, count, (inv_arg(inv, 0) & FLAG_RESUME_TARGET) != 0);
+    return seL4_NoError;
+}
+
+static void invoke_copy_registers(tcb_t *dest, tcb_t *src, word_t flags)
+{
+    word_t from[seL4_UserContext_Count];
+    word_t to[seL4_UserContext_Count];
+    unsigned bad;
+
+    if (flags & FLAG_SUSPEND_SOURCE) {
+        thread_suspend(src);
+    }
+    if (flags & FLAG_RESUME_TARGET) {
+        thread_restart(dest);
+    }
+    user_context_read(src, from);
+    user_context_read(dest, to);
+    for (unsigned i = 0; i < seL4_UserContext_Count; i++) {
+        bool frame = i < FRAME_REGISTER_COUNT;
+        if ((frame && (flags & FLAG_TRANSFER_FRAME)) ||
+            (!frame && (flags & FLAG_TRANSFER_INTEGER))) {
+            to[i] = from[i];
+        }
+    }
+    if (flags & (FLAG_TRANSFER_FRAME | FLAG_TRANSFER_INTEGER)) {
+        user_context_write(dest, to, seL4_UserContext_Count, &bad);
+    }
+    if (dest == current_thread()) {
+        sched_reschedule_required();
+    }
+}
+
+seL4_Error tcb_decode_copy_registers(invocation_t *inv, tcb_t *tcb)
+{
+    cap_t source = inv_extra_cap(inv, 0);
+
+    if (inv->length < 1 || inv->extra_cap_count < 1) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    if (source.type != CAP_THREAD) {
+        return error_invalid_capability(1);
+    }
+    invoke_copy_registers(tcb, source.u.thread.tcb, inv_arg(inv, 0));
+    return seL4_NoError;
+}

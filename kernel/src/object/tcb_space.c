@@ -1,0 +1,164 @@
+/*
+ * TCB_Configure, TCB_SetSpace and TCB_SetIPCBuffer: a thread's CSpace root, VSpace root, fault
+ * endpoint and IPC buffer. The new capabilities are derived copies inserted into the TCB's own
+ * slots; seL4's rule applies that they go in only if their sources survived the deletion of
+ * the old ones.
+ */
+#include <kernel/arch_vspace.h>
+#include <kernel/cpu.h>
+#include <kernel/derive.h>
+#include <kernel/scheduler.h>
+#include <kernel/syscall_error.h>
+#include <kernel/tcb_invoke.h>
+#include <sel4/ipc_buffer.h>
+
+typedef struct {
+    cap_t cap;
+    cte_t *src; /* NULL: leave the TCB's slot empty */
+} tcb_new_cap_t;
+
+typedef struct {
+    bool update_space;
+    cptr_t fault_handler;
+    tcb_new_cap_t cspace;
+    tcb_new_cap_t vspace;
+    bool update_buffer;
+    vaddr_t buffer_address;
+    tcb_new_cap_t buffer;
+} tcb_control_t;
+
+static void tcb_replace_slot(cap_t tcb_cap, cte_t *tcb_cap_slot, cte_t *dest,
+                             const tcb_new_cap_t *new_cap)
+{
+    cte_delete(dest);
+    if (new_cap->src != NULL && cap_same_object_as(new_cap->cap, new_cap->src->cap) &&
+        cap_same_object_as(tcb_cap, tcb_cap_slot->cap)) {
+        cte_insert(new_cap->cap, new_cap->src, dest);
+    }
+}
+
+static void invoke_tcb_control(cap_t cap, cte_t *slot, const tcb_control_t *control)
+{
+    tcb_t *tcb = cap.u.thread.tcb;
+
+    if (control->update_space) {
+        tcb->fault_handler = control->fault_handler;
+        tcb_replace_slot(cap, slot, tcb_slot(tcb, TCB_SLOT_CTABLE), &control->cspace);
+        tcb_replace_slot(cap, slot, tcb_slot(tcb, TCB_SLOT_VTABLE), &control->vspace);
+    }
+    if (control->update_buffer) {
+        tcb->ipc_buffer = control->buffer_address;
+        tcb_replace_slot(cap, slot, tcb_slot(tcb, TCB_SLOT_BUFFER), &control->buffer);
+    }
+}
+
+static seL4_Error decode_ipc_buffer(word_t address, cte_t *frame_slot, tcb_control_t *control)
+{
+    seL4_Error error;
+    cap_t derived;
+
+    control->update_buffer = true;
+    control->buffer_address = address;
+    control->buffer.src = NULL;
+    if (address == 0 || frame_slot == NULL || frame_slot->cap.type == CAP_NULL) {
+        return seL4_NoError;
+    }
+    error = cap_derive(frame_slot, frame_slot->cap, &derived);
+    if (error != seL4_NoError) {
+        return error;
+    }
+    if (derived.type != CAP_FRAME || derived.u.frame.is_device) {
+        return error_simple(seL4_IllegalOperation);
+    }
+    if (!IS_ALIGNED(address, seL4_IPCBufferSizeBits)) {
+        return error_simple(seL4_AlignmentError);
+    }
+    control->buffer.cap = derived;
+    control->buffer.src = frame_slot;
+    return seL4_NoError;
+}
+
+static seL4_Error decode_space(cptr_t fault_handler, word_t cspace_data, cte_t *cspace_slot,
+                               word_t vspace_data, cte_t *vspace_slot, tcb_control_t *control)
+{
+    cap_t cspace = cspace_slot->cap;
+    cap_t vspace = vspace_slot->cap;
+    seL4_Error error;
+
+    control->update_space = true;
+    control->fault_handler = fault_handler;
+    if (cspace_data != 0) {
+        cspace = cap_update_data(false, cspace_data, cspace);
+    }
+    error = cap_derive(cspace_slot, cspace, &control->cspace.cap);
+    if (error != seL4_NoError) {
+        return error;
+    }
+    if (control->cspace.cap.type != CAP_CNODE) {
+        return error_simple(seL4_IllegalOperation);
+    }
+    (void)vspace_data; /* a PML4 capability has no data to update */
+    error = cap_derive(vspace_slot, vspace, &control->vspace.cap);
+    if (error != seL4_NoError) {
+        return error;
+    }
+    if (!arch_is_valid_vspace_root(control->vspace.cap)) {
+        return error_simple(seL4_IllegalOperation);
+    }
+    control->cspace.src = cspace_slot;
+    control->vspace.src = vspace_slot;
+    return seL4_NoError;
+}
+
+seL4_Error tcb_decode_configure(invocation_t *inv, cap_t cap, cte_t *slot)
+{
+    tcb_control_t control = {0};
+    seL4_Error error;
+
+    if (inv->length < 4 || inv->extra_cap_count < 3) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    error = decode_ipc_buffer(inv_arg(inv, 3), inv_extra_slot(inv, 2), &control);
+    if (error == seL4_NoError) {
+        error = decode_space(inv_arg(inv, 0), inv_arg(inv, 1), inv_extra_slot(inv, 0),
+                             inv_arg(inv, 2), inv_extra_slot(inv, 1), &control);
+    }
+    if (error != seL4_NoError) {
+        return error;
+    }
+    invoke_tcb_control(cap, slot, &control);
+    return seL4_NoError;
+}
+
+seL4_Error tcb_decode_set_space(invocation_t *inv, cap_t cap, cte_t *slot)
+{
+    tcb_control_t control = {0};
+    seL4_Error error;
+
+    if (inv->length < 3 || inv->extra_cap_count < 2) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    error = decode_space(inv_arg(inv, 0), inv_arg(inv, 1), inv_extra_slot(inv, 0), inv_arg(inv, 2),
+                         inv_extra_slot(inv, 1), &control);
+    if (error != seL4_NoError) {
+        return error;
+    }
+    invoke_tcb_control(cap, slot, &control);
+    return seL4_NoError;
+}
+
+seL4_Error tcb_decode_set_ipc_buffer(invocation_t *inv, cap_t cap, cte_t *slot)
+{
+    tcb_control_t control = {0};
+    seL4_Error error;
+
+    if (inv->length < 1 || inv->extra_cap_count < 1) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    error = decode_ipc_buffer(inv_arg(inv, 0), inv_extra_slot(inv, 0), &control);
+    if (error != seL4_NoError) {
+        return error;
+    }
+    invoke_tcb_control(cap, slot, &control);
+    return seL4_NoError;
+}
