@@ -486,7 +486,7 @@ static uint32_t flags_of(const x86dec_ctx_t *c)
     } else {
         if (c->encoding == X86DEC_ENC_XOP)
             flags |= X86DEC_F_AMD_ONLY;
-        if (c->has_modrm && modrm_mod(c) != 3 && !c->address_only)
+        if (c->has_modrm && modrm_mod(c) != 3)
             flags |= X86DEC_F_MEMORY;
     }
     if (c->encoding == X86DEC_ENC_3DNOW)

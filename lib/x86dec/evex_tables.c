@@ -24,11 +24,9 @@
 #define E_KREG     (1u << 16) /* ModRM.reg names a mask register */
 #define E_VSIB     (1u << 17) /* VSIB memory operand */
 #define E_GROUP    (1u << 18) /* bits 25-31: group number, resolved by ModRM.reg */
-#define E_KRM      (1u << 19) /* ModRM.rm (register form) names a mask register */
 #define E_NOVM     (1u << 20) /* vvvv unused in the memory form only (VMOVSS/SD/SH loads) */
 #define E_GPR      0u         /* a general-purpose register in ModRM.rm: no extra constraint */
 #define E_GPRREG   (1u << 22) /* a general-purpose register in ModRM.reg: EVEX.R' must be 0 */
-#define E_AG       (1u << 23) /* memory operand not accessed (prefetch hints) */
 #define E_DISTINCT (1u << 24) /* destination differs from both sources (complex FP16) */
 #define E_ID(d)    ((d) >> 25)
 
@@ -84,14 +82,14 @@ static const uint32_t evex_groups[EG_COUNT][8][2] = {
                      [3] = WIG(NDS | IB | NM),
                      [6] = W1(NDS | IB | B),
                      [7] = WIG(NDS | IB | NM)},
-        [EG_0F38C6] = {[1] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG),
-                       [2] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG),
-                       [5] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG),
-                       [6] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG)},
-        [EG_0F38C7] = {[1] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG),
-                       [2] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG),
-                       [5] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG),
-                       [6] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X | E_AG)},
+        [EG_0F38C6] = {[1] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X),
+                       [2] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X),
+                       [5] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X),
+                       [6] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X)},
+        [EG_0F38C7] = {[1] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X),
+                       [2] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X),
+                       [5] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X),
+                       [6] = WIG(UN | E_MEM | E_VSIB | E_MASKREQ | E_NOZ | L5X)},
 };
 
 #define FMA_P WIG(NDS | ER)
@@ -706,8 +704,6 @@ x86dec_status_t evex_check(x86dec_ctx_t *c)
         if (dest == src1 || (reg_form && dest == src2))
             return X86DEC_ERR_INVALID;
     }
-    if ((d & E_KRM) && reg_form && (c->vex_b || c->vex_x))
-        return X86DEC_ERR_INVALID;
     if (d & E_VSIB) {
         if (reg_form || modrm_rm(c) != 4)
             return X86DEC_ERR_INVALID;
@@ -719,7 +715,6 @@ x86dec_status_t evex_check(x86dec_ctx_t *c)
                 return X86DEC_ERR_INVALID;
         }
     }
-    c->address_only = (d & E_AG) != 0;
     c->imm_size = (d & E_IB) ? 1 : 0;
     c->desc = d;
     return X86DEC_OK;

@@ -115,7 +115,6 @@ typedef struct {
     uint8_t evex_r2, evex_v2, evex_z, evex_b, evex_aaa;
 
     desc_t desc;
-    bool address_only; /* VEX/EVEX: the memory operand is not accessed */
     uint8_t mnemonic;
     uint32_t flags;
 } x86dec_ctx_t;

@@ -18,12 +18,11 @@
 #define X_GROUP (1u << 9)  /* bits 24-31: group number, resolved by ModRM.reg */
 #define X_VSIB  (1u << 10) /* gather: VSIB memory operand, destination/index/mask all distinct */
 #define X_KREG  (1u << 11) /* ModRM.reg names a mask register k0-k7 */
-#define X_KRM   (1u << 12) /* ModRM.rm names a mask register (VEX.B is ignored for it) */
+#define X_KRM   0u         /* ModRM.rm names a mask register: VEX.B is ignored, nothing to check */
 #define X_KV    (1u << 13) /* vvvv names a mask register */
 #define X_NOVM  (1u << 14) /* vvvv must be 1111 in the memory form only */
 #define X_AMX   (1u << 15) /* tile registers: see amx_ok() */
 #define X_I32   (1u << 16) /* imm32 (XOP map A) */
-#define X_AG    (1u << 18) /* no memory access */
 #define X_ID(d) ((d) >> 24)
 
 #define I     X_VALID
@@ -658,7 +657,6 @@ static x86dec_status_t constraints_check(x86dec_ctx_t *c, uint32_t d)
         return X86DEC_ERR_INVALID;
     if ((d & X_AMX) && !amx_ok(c))
         return X86DEC_ERR_INVALID;
-    c->address_only = (d & X_AG) != 0;
     c->imm_size = (d & X_I32) ? 4 : (d & X_IB) ? 1 : 0;
     c->desc = d;
     return X86DEC_OK;
