@@ -8,7 +8,7 @@
 #define THREAD_PAGES (1 + THREAD_STACK_PAGES + 1 + 1)
 
 /* The thread's own TCB in its CSpace, for runtime_thread_exit. */
-static __thread seL4_CPtr thread_self_tcb;
+__thread seL4_CPtr runtime_thread_self_tcb;
 
 static seL4_Error thread_map_memory(thread_t *thread, vspace_t *own, vspace_t *target,
                                     seL4_Word base)
@@ -60,7 +60,7 @@ seL4_Error thread_create(thread_t *thread, vspace_t *own, const thread_params_t 
     if (thread->tls_pointer == 0) {
         return seL4_NotEnoughMemory;
     }
-    *(seL4_CPtr *)tls_variable_in(thread->tls_pointer, &thread_self_tcb) =
+    *TLS_VARIABLE_IN(thread->tls_pointer, runtime_thread_self_tcb) =
             params->self_tcb == THREAD_SELF_IS_TCB ? thread->tcb : params->self_tcb;
 
     error = seL4_TCB_Configure(thread->tcb, params->fault_ep, params->cspace, params->cspace_data,
@@ -93,8 +93,8 @@ seL4_Error thread_start(const thread_t *thread, thread_entry_t entry, seL4_Word 
 
 void runtime_thread_exit(void)
 {
-    if (thread_self_tcb != seL4_CapNull) {
-        seL4_TCB_Suspend(thread_self_tcb);
+    if (runtime_thread_self_tcb != seL4_CapNull) {
+        seL4_TCB_Suspend(runtime_thread_self_tcb);
     }
     for (;;) {
         seL4_Yield();

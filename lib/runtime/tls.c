@@ -48,13 +48,6 @@ seL4_Word tls_area_prepare(void *area, size_t size, seL4_IPCBuffer *ipc_buffer)
     memset(block + filesz, 0, memsz - filesz);
     *(seL4_Word *)tp = tp;
 
-    /* The IPC buffer pointer lives at the same offset from tp as in the calling thread. */
-    *(seL4_IPCBuffer **)tls_variable_in(tp, &__sel4_ipc_buffer) = ipc_buffer;
+    *TLS_VARIABLE_IN(tp, __sel4_ipc_buffer) = ipc_buffer;
     return tp;
-}
-
-void *tls_variable_in(seL4_Word tp, void *variable)
-{
-    intptr_t offset = (intptr_t)((uintptr_t)variable - tls_thread_pointer());
-    return (void *)(uintptr_t)((intptr_t)tp + offset);
 }

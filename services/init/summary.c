@@ -36,11 +36,14 @@ void boot_summary_compute(const seL4_BootInfo *bootinfo, boot_summary_t *summary
         summary->rsdp_paddr = rsdp->paddr;
     }
     times = bootinfo_find_extra(bootinfo, seL4_BootInfo_BootTimes, &length);
-    if (times != NULL && length >= sizeof(*times) && summary->tsc_hz != 0) {
+    if (times != NULL && length >= sizeof(*times) && summary->tsc_hz != 0 &&
+        times->rootTaskTSC >= times->kernelEntryTSC) {
+        /* Power-on to kernel entry as the kernel measured it, then the TSC from there. */
+        seL4_Uint64 delta = times->rootTaskTSC - times->kernelEntryTSC;
         summary->has_boot_times = 1;
-        /* Split the division so that tsc * 10^6 cannot overflow for any realistic TSC. */
-        summary->boot_us = times->rootTaskTSC / summary->tsc_hz * 1000000 +
-                           times->rootTaskTSC % summary->tsc_hz * 1000000 / summary->tsc_hz;
+        /* Split the division so that delta * 10^6 cannot overflow for any realistic TSC. */
+        summary->boot_us = times->kernelEntryNs / 1000 + delta / summary->tsc_hz * 1000000 +
+                           delta % summary->tsc_hz * 1000000 / summary->tsc_hz;
     }
 }
 

@@ -32,15 +32,22 @@ static void chunk_add(seL4_Word id, const void *payload, size_t size)
     boot.info.extraLen = extra_used;
 }
 
-static void boot_setup(seL4_Uint64 hz, seL4_Uint64 root_tsc)
+static void boot_setup_times(seL4_Uint64 hz, seL4_Uint64 entry_tsc, seL4_Uint64 root_tsc,
+                             seL4_Uint64 entry_ns)
 {
     seL4_X86_TSC_Freq freq = {.hz = hz, .mhz = (seL4_Uint32)(hz / 1000000)};
-    seL4_BootTimes times = {.kernelEntryTSC = root_tsc / 2, .rootTaskTSC = root_tsc};
+    seL4_BootTimes times = {
+            .kernelEntryTSC = entry_tsc, .rootTaskTSC = root_tsc, .kernelEntryNs = entry_ns};
 
     memset(&boot, 0, sizeof(boot));
     extra_used = 0;
     chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq));
     chunk_add(seL4_BootInfo_BootTimes, &times, sizeof(times));
+}
+
+static void boot_setup(seL4_Uint64 hz, seL4_Uint64 root_tsc)
+{
+    boot_setup_times(hz, 0, root_tsc, 0);
 }
 
 static void test_memory_totals(void **state)
@@ -95,19 +102,28 @@ static void test_boot_time_against_reference(void **state)
     srand(99);
     for (size_t f = 0; f < sizeof(frequencies) / sizeof(frequencies[0]); f++) {
         for (int i = 0; i < 1000; i++) {
-            /* Up to about a day of cycles, and a few huge values. */
-            seL4_Uint64 tsc =
+            /* A kernel entry anywhere (the TSC may have started long before power-on), up to
+             * about a day of cycles after it, and a few huge values. */
+            seL4_Uint64 entry = ((seL4_Uint64)rand() << 31 | (seL4_Uint64)rand()) << 8;
+            seL4_Uint64 delta =
                     ((seL4_Uint64)rand() << 31 | (seL4_Uint64)rand()) % (frequencies[f] * 86400);
+            seL4_Uint64 entry_ns = (seL4_Uint64)rand() * 1000;
             if (i % 100 == 0) {
-                tsc = UINT64_MAX - (seL4_Uint64)i;
+                entry = 0;
+                delta = UINT64_MAX - (seL4_Uint64)i;
             }
-            boot_setup(frequencies[f], tsc);
+            boot_setup_times(frequencies[f], entry, entry + delta, entry_ns);
             boot_summary_compute(&boot.info, &s);
             assert_true(s.has_boot_times);
-            unsigned __int128 want = (unsigned __int128)tsc * 1000000 / frequencies[f];
+            unsigned __int128 want =
+                    entry_ns / 1000 + (unsigned __int128)delta * 1000000 / frequencies[f];
             assert_true(s.boot_us == (seL4_Uint64)want);
         }
     }
+    /* A root-task reading before the kernel entry reading is not a time. */
+    boot_setup_times(frequencies[0], 1000, 999, 0);
+    boot_summary_compute(&boot.info, &s);
+    assert_false(s.has_boot_times);
 }
 
 int main(void)

@@ -43,6 +43,10 @@ seL4_Error thread_start(const thread_t *thread, thread_entry_t entry, seL4_Word 
 void thread_initial_context(const thread_t *thread, thread_entry_t entry, seL4_Word arg,
                             seL4_UserContext *context);
 
+/* The calling thread's own TCB in its CSpace (0: none); set by thread_create. Global because
+ * TLS_VARIABLE_IN names it from assembly. */
+extern __thread seL4_CPtr runtime_thread_self_tcb;
+
 /* Ends the calling thread: suspends it through its own TCB cap if it has one, else yields
  * forever. Threads whose entry function returns end here. */
 void runtime_thread_exit(void) __attribute__((noreturn));

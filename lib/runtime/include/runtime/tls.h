@@ -8,6 +8,7 @@
 
 #include <sel4/functions.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bytes a TLS area needs for this program (template, alignment, self-pointer). */
 size_t tls_area_size(void);
@@ -20,7 +21,7 @@ size_t tls_area_size(void);
  */
 seL4_Word tls_area_prepare(void *area, size_t size, seL4_IPCBuffer *ipc_buffer);
 
-/* The calling thread's thread pointer (its FS base). */
+/* The calling thread's thread pointer (its FS base); only valid once the FS base is set. */
 static inline seL4_Word tls_thread_pointer(void)
 {
     seL4_Word tp;
@@ -29,9 +30,18 @@ static inline seL4_Word tls_thread_pointer(void)
 }
 
 /*
- * Where thread-local variable `variable` (an address in the calling thread's TLS) lives in the
- * TLS of the thread whose thread pointer is tp; lets a creator set a new thread's variables.
+ * The offset of thread-local variable `variable` from the thread pointer, as the linker laid it
+ * out (local-exec model). Needs no FS base, so it works before a thread's TLS is set up.
  */
-void *tls_variable_in(seL4_Word tp, void *variable);
+#define TLS_OFFSET(variable)                                                                       \
+    ({                                                                                             \
+        intptr_t tls_offset_;                                                                      \
+        __asm__("mov $" #variable "@tpoff, %0" : "=r"(tls_offset_));                               \
+        tls_offset_;                                                                               \
+    })
+
+/* The copy of thread-local `variable` in the TLS whose thread pointer is tp. */
+#define TLS_VARIABLE_IN(tp, variable)                                                              \
+    ((__typeof__(&(variable)))(uintptr_t)((intptr_t)(tp) + TLS_OFFSET(variable)))
 
 #endif
