@@ -55,20 +55,20 @@ $(X86DEC_OUT)/x86dec-enumerate: $(X86DEC_SRCS) $(X86DEC_HDRS) $(X86DEC_ORACLE) $
 		$(X86DEC_TESTDIR)/enumerate.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(X86DEC_TOOL_CFLAGS) $(X86DEC_INCLUDES) $(X86DEC_SRCS) $(X86DEC_ORACLE) \
-		$(X86DEC_TESTDIR)/enumerate.c -lZydis -o $@
+		$(X86DEC_TESTDIR)/enumerate.c -lZydis -lcapstone -o $@
 
 $(X86DEC_OUT)/x86dec-sweep: $(X86DEC_SRCS) $(X86DEC_HDRS) $(X86DEC_ORACLE) $(X86DEC_ORACLE_H) \
 		$(X86DEC_TESTDIR)/sweep.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(X86DEC_TOOL_CFLAGS) $(X86DEC_INCLUDES) $(X86DEC_SRCS) $(X86DEC_ORACLE) \
-		$(X86DEC_TESTDIR)/sweep.c -lZydis -o $@
+		$(X86DEC_TESTDIR)/sweep.c -lZydis -lcapstone -o $@
 
 $(X86DEC_OUT)/x86dec-fuzz: $(X86DEC_SRCS) $(X86DEC_HDRS) $(X86DEC_ORACLE) $(X86DEC_ORACLE_H) \
 		$(X86DEC_FUZZDIR)/fuzz_x86dec.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(X86DEC_INCLUDES) $(X86DEC_SRCS) $(X86DEC_ORACLE) \
-		$(X86DEC_FUZZDIR)/fuzz_x86dec.c -lZydis -o $@
+		$(X86DEC_FUZZDIR)/fuzz_x86dec.c -lZydis -lcapstone -o $@
 
 $(X86DEC_OUT)/x86dec-bench: $(X86DEC_SRCS) $(X86DEC_HDRS) bench/decoder/bench_decoder.c
 	@mkdir -p $(dir $@)
@@ -88,6 +88,7 @@ x86dec-enumerate: $(X86DEC_OUT)/x86dec-enumerate
 
 x86dec-sweep: $(X86DEC_OUT)/x86dec-sweep $(X86DEC_VMLINUX)
 	$< -q --min-bytes $(X86DEC_SWEEP_MIN_BYTES) $(X86DEC_SWEEP_FILES)
+	$< -q --capstone $(X86DEC_VMLINUX)
 
 # Bounded fuzzing: a fixed wall-clock budget, corpus kept under build/ between runs.
 x86dec-fuzz-short: $(X86DEC_OUT)/x86dec-fuzz

@@ -642,10 +642,10 @@ typedef desc_t group_t[2][8][PFX_COLUMNS];
     }
 #define GRP1(x)                                                                                    \
     {                                                                                              \
-        ANY(M | L | x), ANY(M | L | x), ANY(M | L | x), ANY(M | L | x), ANY(M | L | x),            \
-                ANY(M | L | x), ANY(M | L | x), ANY(M | x)                                         \
+        ANY(M | L | (x)), ANY(M | L | (x)), ANY(M | L | (x)), ANY(M | L | (x)), ANY(M | L | (x)),  \
+                ANY(M | L | (x)), ANY(M | L | (x)), ANY(M | (x))                                   \
     }
-#define SHIFT8(x) ROW8(M | x)
+#define SHIFT8(x) ROW8(M | (x))
 
 static const group_t group_table[GRP_X87] = {
         [GRP_80] = BOTH(GRP1(B | IB)),

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <Zydis/Zydis.h>
+#include <capstone/capstone.h>
 
 static ZydisDecoder decoder;
 static ZydisFormatter formatter;
@@ -109,6 +110,24 @@ void oracle_length(const uint8_t *code, size_t size, oracle_result_t *result)
         result->valid = true;
         result->length = in.length;
     }
+}
+
+unsigned capstone_length(const uint8_t *code, size_t size, char *text, size_t text_size)
+{
+    static csh handle;
+    static cs_insn *insn;
+    if (insn == NULL) {
+        if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK)
+            return 0;
+        insn = cs_malloc(handle);
+    }
+    const uint8_t *p = code;
+    size_t left = size;
+    uint64_t address = 0;
+    if (!cs_disasm_iter(handle, &p, &left, &address, insn))
+        return 0;
+    snprintf(text, text_size, "%s %s", insn->mnemonic, insn->op_str);
+    return insn->size;
 }
 
 void ours_decode(const uint8_t *code, size_t size, oracle_result_t *result)

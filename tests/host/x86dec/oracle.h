@@ -28,6 +28,9 @@ void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result);
 /* Length-only decode: valid and length, no classification or text. */
 void oracle_length(const uint8_t *code, size_t size, oracle_result_t *result);
 
+/* Capstone 4, a second opinion only: length of the instruction, 0 when it finds none. */
+unsigned capstone_length(const uint8_t *code, size_t size, char *text, size_t text_size);
+
 /* Our side, reduced to the same fields. */
 void ours_decode(const uint8_t *code, size_t size, oracle_result_t *result);
 

@@ -4,7 +4,8 @@
  * Zydis finds no valid instruction, one byte is skipped). At each position x86dec must agree on
  * validity, length and classification. Prints per-file and total counts; exits 1 on any
  * disagreement or when fewer than --min-bytes bytes were covered.
- *   usage: x86dec-sweep [-q] [--min-bytes N] file...
+ * With --capstone, Capstone's lengths are compared with Zydis' too, for information only.
+ *   usage: x86dec-sweep [-q] [--capstone] [--min-bytes N] file...
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -19,9 +20,29 @@
 
 typedef struct {
     unsigned long long instructions, bytes, skipped, disagreements, privileged, sensitive, memory;
+    unsigned long long capstone_missing, capstone_length; /* informational */
 } sweep_totals_t;
 
 static int disagreement_prints = 40;
+static int capstone_enabled;
+static int capstone_prints = 10;
+
+/* Capstone is not the reference: its differences from Zydis are counted and shown, not failed. */
+static void capstone_compare(const uint8_t *code, size_t avail, const oracle_result_t *ref,
+                             sweep_totals_t *t)
+{
+    char text[128] = "";
+    unsigned length = capstone_length(code, avail, text, sizeof(text));
+    if (length == ref->length)
+        return;
+    if (length == 0)
+        t->capstone_missing++;
+    else
+        t->capstone_length++;
+    if (capstone_prints-- > 0)
+        printf("capstone: %s len=%u where zydis has %s len=%u\n", length ? text : "(invalid)",
+               length, ref->text, ref->length);
+}
 
 static void section_sweep(const char *file, const char *name, const uint8_t *code, size_t size,
                           sweep_totals_t *t)
@@ -49,6 +70,8 @@ static void section_sweep(const char *file, const char *name, const uint8_t *cod
             pos++;
             continue;
         }
+        if (capstone_enabled)
+            capstone_compare(code + pos, avail, &ref, t);
         t->instructions++;
         t->bytes += ref.length;
         t->privileged += (ref.flags & X86DEC_F_PRIVILEGED) != 0;
@@ -105,6 +128,9 @@ int main(int argc, char **argv)
         if (first < argc && strcmp(argv[first], "-q") == 0) {
             quiet = 1;
             first++;
+        } else if (first < argc && strcmp(argv[first], "--capstone") == 0) {
+            capstone_enabled = 1;
+            first++;
         } else if (first + 1 < argc && strcmp(argv[first], "--min-bytes") == 0) {
             min_bytes = strtoull(argv[first + 1], NULL, 0);
             first += 2;
@@ -130,11 +156,17 @@ int main(int argc, char **argv)
         total.privileged += t.privileged;
         total.sensitive += t.sensitive;
         total.memory += t.memory;
+        total.capstone_missing += t.capstone_missing;
+        total.capstone_length += t.capstone_length;
     }
     printf("sweep: %u files, %llu instructions, %llu bytes (%.1f MB), %llu undecodable bytes "
            "skipped; privileged %llu, sensitive %llu, memory %llu; %llu disagreements\n",
            files, total.instructions, total.bytes, total.bytes / 1e6, total.skipped,
            total.privileged, total.sensitive, total.memory, total.disagreements);
+    if (capstone_enabled)
+        printf("capstone (informational): no instruction at %llu positions, another length at "
+               "%llu, of %llu\n",
+               total.capstone_missing, total.capstone_length, total.instructions);
     if (total.bytes < min_bytes) {
         printf("sweep: only %llu bytes of code covered, %llu required\n", total.bytes, min_bytes);
         return 1;
