@@ -13,6 +13,8 @@
 #define FLAG_RESUME_TARGET    0x2u
 #define FLAG_TRANSFER_FRAME   0x4u
 #define FLAG_TRANSFER_INTEGER 0x8u
+/* WriteRegisters: MR0 bit 0. */
+#define FLAG_WRITE_RESUME 0x1u
 
 /* seL4_UserContext: RIP..RBP are the frame registers, R8..GS base the integer ones. */
 #define FRAME_REGISTER_COUNT 10
@@ -83,7 +85,7 @@ seL4_Error tcb_decode_write_registers(invocation_t *inv, tcb_t *tcb)
     if (!user_context_check(registers, (unsigned)count, &bad)) {
         return error_invalid_argument(bad + 2);
     }
-    invoke_write_registers(tcb, registers, count, (inv_arg(inv, 0) & FLAG_RESUME_TARGET) != 0);
+    invoke_write_registers(tcb, registers, count, (inv_arg(inv, 0) & FLAG_WRITE_RESUME) != 0);
     return seL4_NoError;
 }
 

@@ -13,9 +13,12 @@
 #include <kernel/printf.h>
 #include <kernel/scheduler.h>
 #include <kernel/syscall.h>
+#include <kernel/user_context.h>
 
 #define VECTOR_PAGE_FAULT   14
+#define PF_ERROR_USER       0x04u
 #define PF_ERROR_FETCH      0x10u
+#define RFLAGS_ALWAYS_SET   0x202ull
 #define SYSCALL_INSN_LENGTH 2
 
 NORETURN void c_handle_syscall(word_t cptr, word_t info, word_t number);
@@ -69,6 +72,38 @@ static void handle_user_exception(tcb_t *thread, word_t vector, word_t error)
     fault_handle(thread);
 }
 
+/*
+ * The KVM used here (kvm_pvm, for a guest that is not PVM-aware) carries out a user-mode SYSCALL
+ * halfway: RCX, R11, RFLAGS masking and RIP = IA32_LSTAR, but no switch to CPL 0, so fetching
+ * syscall_entry faults in user mode. Such a fault is the system call it stands for. A thread that
+ * jumps to syscall_entry on purpose gets exactly what a SYSCALL with its RCX and R11 would give.
+ */
+extern char syscall_entry[];
+
+static bool syscall_entered_without_privilege(tcb_t *thread)
+{
+    word_t entry = (word_t)syscall_entry;
+    word_t error = arch_reg(&thread->arch, REG_ERROR);
+
+    return arch_reg(&thread->arch, REG_RIP) == entry && cr2_read() == entry &&
+           (error & (PF_ERROR_USER | PF_ERROR_FETCH)) == (PF_ERROR_USER | PF_ERROR_FETCH) &&
+           user_address_is_canonical(arch_reg(&thread->arch, REG_RCX));
+}
+
+static void handle_unprivileged_syscall(tcb_t *thread)
+{
+    arch_tcb_t *arch = &thread->arch;
+    word_t rflags = arch_reg(arch, REG_R11);
+
+    arch_set_reg(arch, REG_RIP, arch_reg(arch, REG_RCX));
+    arch_set_reg(arch, REG_RFLAGS, (rflags & seL4_RFLAGS_UserMask) | RFLAGS_ALWAYS_SET);
+    arch_set_reg(arch, REG_VECTOR, ENTRY_VECTOR_SYSCALL);
+    arch_set_reg(arch, REG_ERROR, 0);
+    arch->fault_ip = arch_reg(arch, REG_RIP) - SYSCALL_INSN_LENGTH;
+    arch->sysret_ok = false; /* this hypervisor's SYSRET is not to be trusted either */
+    syscall_handle(arch_reg(arch, REG_RDX));
+}
+
 void c_handle_trap(void)
 {
     tcb_t *thread = current_thread();
@@ -76,6 +111,11 @@ void c_handle_trap(void)
 
     thread->arch.sysret_ok = false;
     thread->arch.fault_ip = arch_reg(&thread->arch, REG_RIP);
+    if (vector == VECTOR_PAGE_FAULT && syscall_entered_without_privilege(thread)) {
+        handle_unprivileged_syscall(thread);
+        schedule();
+        restore_user_context();
+    }
     if (vector < VECTOR_EXCEPTION_COUNT) {
         handle_user_exception(thread, vector, arch_reg(&thread->arch, REG_ERROR));
     } else {

@@ -1,0 +1,38 @@
+# kernel/tests/smoke: the kernel's own quick self-check, a tiny root task with raw system calls,
+# run under QEMU TCG and (when usable) KVM. The full kernel suite is tests/kernel.
+
+SMOKE_DIR    := kernel/tests/smoke
+SMOKE_ELF    := $(BUILD)/kernel/smoke/smoke.elf
+SMOKE_OBJ    := $(BUILD)/kernel/smoke/obj
+SMOKE_CFLAGS := $(FREESTANDING_CFLAGS) -Iinclude
+
+$(SMOKE_OBJ)/smoke.o: $(SMOKE_DIR)/smoke.c $(wildcard include/sel4/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SMOKE_CFLAGS) -c $< -o $@
+
+$(SMOKE_OBJ)/start.o: $(SMOKE_DIR)/start.S
+	@mkdir -p $(dir $@)
+	$(CC) $(SMOKE_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(SMOKE_ELF): $(SMOKE_OBJ)/start.o $(SMOKE_OBJ)/smoke.o $(SMOKE_DIR)/smoke.ld
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T $(SMOKE_DIR)/smoke.ld \
+		-o $@ $(SMOKE_OBJ)/start.o $(SMOKE_OBJ)/smoke.o
+
+.PHONY: kernel-smoke test-kernel-smoke
+kernel-smoke: $(SMOKE_ELF)
+
+test-kernel-smoke: $(KERNEL_ELF) $(SMOKE_ELF)
+	tools/run-qemu.sh --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) >$(BUILD)/kernel/smoke/tcg.log 2>&1; \
+		status=$$?; grep '^smoke:' $(BUILD)/kernel/smoke/tcg.log; \
+		[ $$status -eq 0 ] || { echo "test-kernel-smoke [tcg]: exit status $$status"; \
+		tail -5 $(BUILD)/kernel/smoke/tcg.log; exit 1; }
+	@if tools/kvm-usable.sh; then \
+		tools/run-qemu.sh --kvm --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) \
+			>$(BUILD)/kernel/smoke/kvm.log 2>&1; status=$$?; \
+		grep '^smoke: null' $(BUILD)/kernel/smoke/kvm.log; \
+		[ $$status -eq 0 ] || { echo "test-kernel-smoke [kvm]: exit status $$status"; \
+			grep -v '^smoke: ok' $(BUILD)/kernel/smoke/kvm.log | tail -5; exit 1; }; \
+	else echo "test-kernel-smoke [kvm]: skipped: KVM not usable"; fi
+
+TEST_TARGETS += test-kernel-smoke
+LINT_SOURCES += $(SMOKE_DIR)/smoke.c
