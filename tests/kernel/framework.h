@@ -130,8 +130,11 @@ typedef struct test_thread_opts {
     seL4_CPtr fault_ep;
     seL4_CPtr cspace;   /* 0: the root CNode */
     vspace_t *vspace;   /* NULL: the root VSpace */
-    seL4_CPtr self_tcb; /* the thread's TCB in its own CSpace; 0: computed for the root one */
+    seL4_CPtr self_tcb; /* the thread's TCB in its own CSpace; 0: computed for the root one,
+                         * TEST_NO_SELF_TCB: none */
 } test_thread_opts_t;
+
+#define TEST_NO_SELF_TCB ((seL4_CPtr)-2)
 
 int test_thread_new(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts);
 int test_thread_run(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts,
@@ -188,6 +191,10 @@ seL4_Uint64 test_ticks(test_env_t *env, seL4_Word ms);
 
 /* Copy of the message registers [0, n) of the last received message. */
 void test_read_mrs(seL4_Word *mrs, int n);
+
+/* Whether the suite runs under QEMU's TCG (CPUID hypervisor signature "TCGTCGTCGTCG"): a few
+ * tests allow for documented defects of QEMU 7.2 TCG there. */
+int test_on_qemu_tcg(void);
 
 /* Whether addr is canonical. */
 static inline int test_canonical(seL4_Word addr)

@@ -138,9 +138,10 @@ int test_thread_new(test_env_t *env, thread_t *thread, const test_thread_opts_t 
             .cspace = opts->cspace != 0 ? opts->cspace : ROOT_CNODE,
             .cspace_data = 0,
             .vspace = opts->vspace,
-            .self_tcb = opts->self_tcb != 0 ? opts->self_tcb
-                        : opts->cspace == 0 ? THREAD_SELF_IS_TCB
-                                            : seL4_CapNull,
+            .self_tcb = opts->self_tcb == TEST_NO_SELF_TCB ? seL4_CapNull
+                        : opts->self_tcb != 0              ? opts->self_tcb
+                        : opts->cspace == 0                ? THREAD_SELF_IS_TCB
+                                                           : seL4_CapNull,
     };
     seL4_Error error = thread_create(thread, &env->vspace, &params);
 
@@ -313,4 +314,16 @@ int test_wait_fault(test_env_t *env, seL4_CPtr ep, seL4_Word *label, seL4_Word *
     *label = seL4_MessageInfo_get_label(info);
     test_read_mrs(mrs, n);
     return 1;
+}
+
+int test_on_qemu_tcg(void)
+{
+    uint32_t eax = 0x40000000;
+    uint32_t ebx;
+    uint32_t ecx = 0;
+    uint32_t edx;
+
+    /* TCG's signature "TCGTCGTCGTCG" in EBX, ECX, EDX of the hypervisor leaf. */
+    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
+    return ebx == 0x54474354 && ecx == 0x43544743 && edx == 0x47435447;
 }

@@ -54,10 +54,18 @@ static void test_make_pool_wrong_untyped(test_env_t *env)
 static void test_assign_twice_refused(test_env_t *env)
 {
     seL4_CPtr pml4 = test_object(env, seL4_X64_PML4Object, 0);
-    seL4_CPtr copy = test_copy(env, pml4, seL4_AllRights);
+    seL4_CPtr copy = test_slot(env);
 
     TEST_CHECK(env, copy != 0, "setup");
+    /* An unassigned PML4 cannot be copied (it is no VSpace yet) ... */
+    TEST_EXPECT_ERR(env,
+                    seL4_CNode_Copy(ROOT_CNODE, copy, ROOT_DEPTH, ROOT_CNODE, pml4, ROOT_DEPTH,
+                                    seL4_AllRights),
+                    seL4_IllegalOperation);
     TEST_OK(env, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4));
+    /* ... an assigned one can, and neither gets a second ASID. */
+    TEST_OK(env, seL4_CNode_Copy(ROOT_CNODE, copy, ROOT_DEPTH, ROOT_CNODE, pml4, ROOT_DEPTH,
+                                 seL4_AllRights));
     TEST_CHECK(env, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4) != seL4_NoError,
                "a PML4 got a second ASID");
     TEST_CHECK(env, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, copy) != seL4_NoError,

@@ -135,17 +135,39 @@ static void test_move_dest_occupied(test_env_t *env)
     TEST_EQ(env, seL4_DebugCapIdentify(ep), seL4_CapType_Endpoint);
 }
 
-static void test_mutate_sets_badge(test_env_t *env)
+static void test_mutate_sets_guard(test_env_t *env)
+{
+    seL4_CPtr raw = test_object(env, seL4_CapTableObject, 4);
+    seL4_CPtr copy = test_copy(env, raw, seL4_AllRights);
+    seL4_CPtr dest = test_slot(env);
+    seL4_CPtr ntfn = new_notification(env);
+
+    TEST_CHECK(env, ntfn != 0 && dest != 0, "setup");
+    /* Mutate moves the cap and sets its cap data: here the guard of a CNode. */
+    TEST_OK(env, seL4_CNode_Mutate(ROOT_CNODE, dest, ROOT_DEPTH, ROOT_CNODE, copy, ROOT_DEPTH,
+                                   seL4_CNode_CapData_new(0, 60)));
+    TEST_EQ(env, seL4_DebugCapIdentify(copy), seL4_CapType_Null);
+    /* With a 60-bit guard the CNode resolves 64-bit addresses in one level. */
+    TEST_OK(env,
+            seL4_CNode_Copy(dest, 3, ROOT_DEPTH, ROOT_CNODE, ntfn, ROOT_DEPTH, seL4_AllRights));
+    TEST_EXPECT_ERR(
+            env, seL4_CNode_Copy(raw, 3, ROOT_DEPTH, ROOT_CNODE, ntfn, ROOT_DEPTH, seL4_AllRights),
+            seL4_FailedLookup);
+}
+
+static void test_mutate_badge_refused(test_env_t *env)
 {
     seL4_CPtr ntfn = new_notification(env);
     seL4_CPtr copy = test_copy(env, ntfn, seL4_AllRights);
     seL4_CPtr dest = test_slot(env);
 
     TEST_CHECK(env, dest != 0, "setup");
-    TEST_OK(env,
-            seL4_CNode_Mutate(ROOT_CNODE, dest, ROOT_DEPTH, ROOT_CNODE, copy, ROOT_DEPTH, 0x9));
-    TEST_EQ(env, seL4_DebugCapIdentify(copy), seL4_CapType_Null);
-    TEST_EQ(env, signal_and_poll(dest, ntfn), 0x9);
+    /* Badges are set by Mint only: Mutate keeps derivation intact and cannot badge. */
+    TEST_EXPECT_ERR(
+            env, seL4_CNode_Mutate(ROOT_CNODE, dest, ROOT_DEPTH, ROOT_CNODE, copy, ROOT_DEPTH, 0x9),
+            seL4_IllegalOperation);
+    TEST_EQ(env, seL4_DebugCapIdentify(copy), seL4_CapType_Notification);
+    TEST_EQ(env, seL4_DebugCapIdentify(dest), seL4_CapType_Null);
 }
 
 static void test_delete(test_env_t *env)
@@ -179,39 +201,54 @@ static void test_revoke_derived_tree(test_env_t *env)
     seL4_CPtr ntfn = new_notification(env);
     seL4_CPtr a = test_copy(env, ntfn, seL4_AllRights);
     seL4_CPtr b = test_copy(env, a, seL4_AllRights);
-    seL4_CPtr c = test_copy(env, b, seL4_AllRights);
     seL4_CPtr d = test_mint(env, a, seL4_AllRights, 0x3);
     seL4_CPtr e = test_copy(env, d, seL4_AllRights);
-    seL4_CPtr sibling = test_copy(env, ntfn, seL4_AllRights);
+    seL4_CPtr other = new_notification(env);
+    seL4_CPtr other_copy = test_copy(env, other, seL4_AllRights);
 
-    TEST_CHECK(env, sibling != 0, "setup");
-    TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, a, ROOT_DEPTH));
-    TEST_EQ(env, seL4_DebugCapIdentify(a), seL4_CapType_Notification);
+    TEST_CHECK(env, other_copy != 0, "setup");
+    /* Revoking the original cap deletes every cap derived from it, copies and mints alike. */
+    TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, ntfn, ROOT_DEPTH));
+    TEST_EQ(env, seL4_DebugCapIdentify(ntfn), seL4_CapType_Notification);
+    TEST_EQ(env, seL4_DebugCapIdentify(a), seL4_CapType_Null);
     TEST_EQ(env, seL4_DebugCapIdentify(b), seL4_CapType_Null);
-    TEST_EQ(env, seL4_DebugCapIdentify(c), seL4_CapType_Null);
     TEST_EQ(env, seL4_DebugCapIdentify(d), seL4_CapType_Null);
     TEST_EQ(env, seL4_DebugCapIdentify(e), seL4_CapType_Null);
-    /* Caps derived from the original but not from a survive. */
-    TEST_EQ(env, seL4_DebugCapIdentify(sibling), seL4_CapType_Notification);
+    /* Caps of another object are untouched. */
+    TEST_EQ(env, seL4_DebugCapIdentify(other_copy), seL4_CapType_Notification);
 }
 
-static void test_revoke_subtree_only(test_env_t *env)
+static void test_revoke_badged_subtree_only(test_env_t *env)
+{
+    seL4_CPtr ntfn = new_notification(env);
+    seL4_CPtr a = test_copy(env, ntfn, seL4_AllRights);
+    seL4_CPtr d = test_mint(env, ntfn, seL4_AllRights, 0x5);
+    seL4_CPtr e = test_copy(env, d, seL4_AllRights);
+    seL4_CPtr f = test_copy(env, e, seL4_AllRights);
+    seL4_CPtr g = test_mint(env, ntfn, seL4_AllRights, 0x6);
+
+    TEST_CHECK(env, g != 0, "setup");
+    /* A minted (badged) cap is the root of its own subtree: revoke takes its copies only. */
+    TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, d, ROOT_DEPTH));
+    TEST_EQ(env, seL4_DebugCapIdentify(d), seL4_CapType_Notification);
+    TEST_EQ(env, seL4_DebugCapIdentify(e), seL4_CapType_Null);
+    TEST_EQ(env, seL4_DebugCapIdentify(f), seL4_CapType_Null);
+    TEST_EQ(env, seL4_DebugCapIdentify(a), seL4_CapType_Notification);
+    TEST_EQ(env, seL4_DebugCapIdentify(g), seL4_CapType_Notification);
+    TEST_EQ(env, signal_and_poll(g, ntfn), 0x6);
+}
+
+static void test_revoke_plain_copy_deletes_nothing(test_env_t *env)
 {
     seL4_CPtr ntfn = new_notification(env);
     seL4_CPtr a = test_copy(env, ntfn, seL4_AllRights);
     seL4_CPtr b = test_copy(env, a, seL4_AllRights);
-    seL4_CPtr c = test_copy(env, b, seL4_AllRights);
-    seL4_CPtr d = test_copy(env, a, seL4_AllRights);
 
-    TEST_CHECK(env, d != 0, "setup");
-    TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, b, ROOT_DEPTH));
-    TEST_EQ(env, seL4_DebugCapIdentify(c), seL4_CapType_Null);
-    TEST_EQ(env, seL4_DebugCapIdentify(b), seL4_CapType_Notification);
-    TEST_EQ(env, seL4_DebugCapIdentify(d), seL4_CapType_Notification);
+    TEST_CHECK(env, b != 0, "setup");
+    /* A plain copy is no parent (seL4: not revocable), so copies of it are siblings. */
+    TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, a, ROOT_DEPTH));
     TEST_EQ(env, seL4_DebugCapIdentify(a), seL4_CapType_Notification);
-    /* Revoking a cap with no children changes nothing. */
-    TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, d, ROOT_DEPTH));
-    TEST_EQ(env, seL4_DebugCapIdentify(d), seL4_CapType_Notification);
+    TEST_EQ(env, seL4_DebugCapIdentify(b), seL4_CapType_Notification);
 }
 
 static void test_depth_out_of_range(test_env_t *env)
@@ -397,12 +434,14 @@ static const test_case_t cnode_cases[] = {
         {"cnode_rights_cannot_grow", test_rights_cannot_grow},
         {"cnode_move", test_move},
         {"cnode_move_dest_occupied", test_move_dest_occupied},
-        {"cnode_mutate_sets_badge", test_mutate_sets_badge},
+        {"cnode_mutate_sets_guard", test_mutate_sets_guard},
+        {"cnode_mutate_badge_refused", test_mutate_badge_refused},
         {"cnode_delete", test_delete},
         {"cnode_delete_parent_keeps_child", test_delete_parent_keeps_child},
         {"cnode_delete_last_cap_frees_object", test_delete_last_cap_destroys_object},
         {"cnode_revoke_derived_tree", test_revoke_derived_tree},
-        {"cnode_revoke_subtree_only", test_revoke_subtree_only},
+        {"cnode_revoke_badged_subtree_only", test_revoke_badged_subtree_only},
+        {"cnode_revoke_plain_copy_deletes_nothing", test_revoke_plain_copy_deletes_nothing},
         {"cnode_depth_out_of_range", test_depth_out_of_range},
         {"cnode_slot_outside_root", test_slot_outside_root},
         {"cnode_guard_match_and_mismatch", test_guard_match_and_mismatch},

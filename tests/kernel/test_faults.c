@@ -144,8 +144,11 @@ static void test_breakpoint(test_env_t *env)
 
 static void test_forbidden_int_vector(test_env_t *env)
 {
-    /* The IDT gate of vector 0x80 is not open to user mode: #GP with the IDT error code. */
-    expect_exception(env, stub_int80, EXC_GP, (0x80 << 3) | 2, (seL4_Word)stub_int80);
+    /* The IDT gate of vector 0x80 is not open to user mode: #GP with the IDT error code, the
+     * vector times 8 plus 2. QEMU 7.2's TCG reports vector times 16 plus 2 (a QEMU defect, fixed
+     * upstream); the kernel passes on what the CPU reported. */
+    seL4_Word code = test_on_qemu_tcg() ? (0x80 << 4) | 2 : (0x80 << 3) | 2;
+    expect_exception(env, stub_int80, EXC_GP, code, (seL4_Word)stub_int80);
 }
 
 static void test_unknown_syscall(test_env_t *env)
@@ -162,9 +165,10 @@ static void test_unknown_syscall(test_env_t *env)
     TEST_CHECK(env, next_fault(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
     TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], 99);
-    /* RCX and R11 are the syscall instruction's own (return address and RFLAGS). */
+    /* RCX and R11 are the syscall instruction's own (return address and RFLAGS); RIP is where
+     * the thread continues, after the syscall instruction, as RCX says. */
     TEST_EQ(env, run.mrs[seL4_UserContext_RCX], (seL4_Word)stub_syscall_after);
-    run.context.rip = (seL4_Word)stub_syscall;
+    run.context.rip = (seL4_Word)stub_syscall_after;
     TEST_CHECK(env, test_registers_match(env, run.mrs, &run.context, TEST_REG_RCX | TEST_REG_R11),
                "registers");
     /* Replying resumes after the system call: the #UD behind it comes next. */

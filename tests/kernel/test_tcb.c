@@ -378,7 +378,7 @@ static void test_cspace_root_data_guard(test_env_t *env)
     seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
     seL4_CPtr raw = test_object(env, seL4_CapTableObject, 4);
     seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x5);
-    test_thread_opts_t opts = {0};
+    test_thread_opts_t opts = {.self_tcb = TEST_NO_SELF_TCB}; /* its CSpace changes below */
     thread_t thread;
     seL4_Word badge = 0;
 
