@@ -196,6 +196,9 @@ void test_read_mrs(seL4_Word *mrs, int n);
  * tests allow for documented defects of QEMU 7.2 TCG there. */
 int test_on_qemu_tcg(void);
 
+/* Whether the suite runs under KVM (CPUID hypervisor signature "KVMKVMKVM"). */
+int test_on_kvm(void);
+
 /* Whether addr is canonical. */
 static inline int test_canonical(seL4_Word addr)
 {
