@@ -235,7 +235,7 @@ typedef struct {
 /* Length of the instruction at code[0 .. size). On success *length is 1..15. */
 x86dec_status_t x86dec_length(const uint8_t *code, size_t size, size_t *length);
 
-/* Full decode. On failure *insn is zeroed except insn->length, which is 0. */
+/* Full decode. On failure *insn is all zero (so insn->length is 0). */
 x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *insn);
 
 /* Linear address of memory operand `operand` (index into insn->operands): segment base (FS/GS
