@@ -68,7 +68,6 @@ enum {
     SPEC_BND,      /* ModRM.reg names BND0-3 (MPX) */
     SPEC_BND_RM,   /* ModRM.reg and, in register form, ModRM.rm name BND0-3 */
     SPEC_BND_MIB,  /* BND0-3 in ModRM.reg and a memory operand that is not RIP-relative */
-    SPEC_PADLOCK,  /* VIA PadLock: only the exact ModRM bytes listed in legacy_group() */
 };
 
 #define DESC_IMM(d)  (((d) >> D_IMM_SHIFT) & 15u)
