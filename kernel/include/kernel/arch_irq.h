@@ -9,6 +9,9 @@
 void arch_irq_mask(word_t irq);
 void arch_irq_unmask(word_t irq);
 
+/* True for level-triggered lines (masked in hardware until Ack); edges and MSIs are not. */
+bool arch_irq_is_level(word_t irq);
+
 /* The handler is gone: forget the routing so the IRQ can be issued again. */
 void arch_irq_release(word_t irq);
 

@@ -1,7 +1,10 @@
 /*
  * IRQ handler capabilities: the per-IRQ notification slot (a kernel-owned slot holding a copy
  * of the notification capability), delivery of an interrupt as a signal, and the IRQHandler
- * invocations (Ack, SetNotification, Clear). An IRQ stays masked from its arrival until Ack.
+ * invocations (Ack, SetNotification, Clear). An IRQ stays masked from its arrival until Ack:
+ * level-triggered lines in the interrupt controller; edge-triggered lines and MSIs in software
+ * (an edge that arrives unacknowledged is held and signalled at Ack), because a masked IOAPIC
+ * entry may drop edges (KVM's does) and an MSI cannot be masked there at all.
  */
 #include <kernel/arch_irq.h>
 #include <kernel/interrupt.h>
@@ -12,6 +15,8 @@
 
 static irq_state_t irq_states[IRQ_COUNT];
 static cte_t irq_slots[IRQ_COUNT];
+static bool irq_acked[IRQ_COUNT];   /* the handler is ready for the next interrupt */
+static bool irq_pending[IRQ_COUNT]; /* an edge arrived before that */
 
 bool irq_is_active(word_t irq)
 {
@@ -21,6 +26,17 @@ bool irq_is_active(word_t irq)
 void irq_set_active(word_t irq)
 {
     irq_states[irq] = IRQ_ACTIVE;
+    irq_acked[irq] = false;
+    irq_pending[irq] = false;
+}
+
+static void irq_signal(word_t irq)
+{
+    cap_t cap = irq_slots[irq].cap;
+
+    if (cap.type == CAP_NOTIFICATION && (cap.u.notification.rights & CAP_RIGHT_WRITE)) {
+        notification_signal(cap.u.notification.ntfn, cap.u.notification.badge);
+    }
 }
 
 void irq_handler_deleting(word_t irq)
@@ -29,21 +45,37 @@ void irq_handler_deleting(word_t irq)
     cte_delete(&irq_slots[irq]);
     arch_irq_release(irq);
     irq_states[irq] = IRQ_INACTIVE;
+    irq_acked[irq] = false;
+    irq_pending[irq] = false;
 }
 
 void irq_deliver(word_t irq)
 {
-    cap_t cap;
-
-    arch_irq_mask(irq);
     if (irq >= IRQ_COUNT || irq_states[irq] != IRQ_ACTIVE) {
+        arch_irq_mask(irq);
         kprintf("beaml4: interrupt for IRQ %lu without a handler, masked\n", irq);
         return;
     }
-    cap = irq_slots[irq].cap;
-    if (cap.type == CAP_NOTIFICATION && (cap.u.notification.rights & CAP_RIGHT_WRITE)) {
-        notification_signal(cap.u.notification.ntfn, cap.u.notification.badge);
+    if (arch_irq_is_level(irq)) {
+        arch_irq_mask(irq);
     }
+    if (!irq_acked[irq]) {
+        irq_pending[irq] = true;
+        return;
+    }
+    irq_acked[irq] = false;
+    irq_signal(irq);
+}
+
+static void invoke_irq_ack(word_t irq)
+{
+    if (irq_pending[irq]) {
+        irq_pending[irq] = false;
+        irq_signal(irq);
+    } else {
+        irq_acked[irq] = true;
+    }
+    arch_irq_unmask(irq);
 }
 
 static void invoke_irq_set_notification(word_t irq, cap_t cap, cte_t *source)
@@ -58,7 +90,7 @@ seL4_Error irq_handler_decode(invocation_t *inv, cap_t cap)
 
     switch (inv->label) {
     case IRQAckIRQ:
-        arch_irq_unmask(irq);
+        invoke_irq_ack(irq);
         return seL4_NoError;
     case IRQSetIRQHandler: {
         cap_t ntfn = inv_extra_cap(inv, 0);

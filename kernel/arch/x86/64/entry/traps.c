@@ -14,6 +14,7 @@
 #include <kernel/scheduler.h>
 #include <kernel/syscall.h>
 #include <kernel/user_context.h>
+#include <arch/object/vspace.h>
 
 #define VECTOR_PAGE_FAULT   14
 #define PF_ERROR_USER       0x04u
@@ -62,8 +63,37 @@ void interrupt_dispatch(word_t vector)
     }
 }
 
+/*
+ * `int n` to a vector user mode may not use is #GP with error code n * 8 + 2 (IDT), which is
+ * what faults.h promises. Two emulators get it wrong: the KVM here raises #UD instead, QEMU 7.2's
+ * TCG gives n * 16 + 2. Recognise the instruction (read through the thread's own page tables)
+ * and report what the CPU architecture says.
+ */
+#define OPCODE_INT_IMM8   0xcd
+#define VECTOR_INVALID_OP 6
+#define VECTOR_GP         13
+#define GP_ERROR_IDT      0x2u
+#define IDT_ERROR_CODE(v) (((v) << 3) | GP_ERROR_IDT)
+
+static void correct_int_instruction(tcb_t *thread, word_t *vector, word_t *error)
+{
+    uint8_t bytes[2];
+    paddr_t pml4 = cpu_self()->arch.loaded_cr3;
+
+    if (*vector != VECTOR_INVALID_OP && !(*vector == VECTOR_GP && (*error & GP_ERROR_IDT))) {
+        return;
+    }
+    if (!vspace_read_user(pml4, arch_reg(&thread->arch, REG_RIP), bytes, sizeof(bytes)) ||
+        bytes[0] != OPCODE_INT_IMM8 || arch_idt_user_gate(bytes[1])) {
+        return;
+    }
+    *vector = VECTOR_GP;
+    *error = IDT_ERROR_CODE((word_t)bytes[1]);
+}
+
 static void handle_user_exception(tcb_t *thread, word_t vector, word_t error)
 {
+    correct_int_instruction(thread, &vector, &error);
     if (vector == VECTOR_PAGE_FAULT) {
         thread->fault = fault_vm(cr2_read(), error, (error & PF_ERROR_FETCH) != 0);
     } else {

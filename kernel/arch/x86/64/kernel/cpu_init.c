@@ -133,6 +133,11 @@ static void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist, bool u
     gate->reserved = 0;
 }
 
+bool arch_idt_user_gate(word_t vector)
+{
+    return vector == VECTOR_BREAKPOINT || vector == VECTOR_OVERFLOW;
+}
+
 static void idt_init(void)
 {
     for (unsigned vector = 0; vector < IDT_ENTRIES; vector++) {
@@ -143,8 +148,7 @@ static void idt_init(void)
         } else if (vector == VECTOR_NMI || vector == VECTOR_MACHINE) {
             ist = IST_NMI_MCE;
         }
-        idt_set_gate(vector, handler, ist,
-                     vector == VECTOR_BREAKPOINT || vector == VECTOR_OVERFLOW);
+        idt_set_gate(vector, handler, ist, arch_idt_user_gate(vector));
     }
     descriptor_pointer_t pointer = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
     __asm__ volatile("lidt %0" : : "m"(pointer));

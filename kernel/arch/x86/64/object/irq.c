@@ -1,8 +1,9 @@
 /*
  * IRQControl on x86-64: issuing IRQ handlers for ISA IRQs and GSIs (through the IOAPIC,
  * ISA overrides from the MADT honoured), for an explicit IOAPIC pin, or for an MSI vector.
- * IRQ n is delivered on vector VECTOR_IRQ_BASE + n. Lines stay masked until the handler's
- * first Ack. MSIs cannot be masked here: the device (programmed by user space) decides.
+ * IRQ n is delivered on vector VECTOR_IRQ_BASE + n. Lines stay masked in the IOAPIC until the
+ * handler's first Ack; after that only level-triggered lines are masked in hardware between an
+ * interrupt and its Ack (kernel/src/object/interrupt.c holds edges and MSIs in software).
  */
 #include <arch/ioapic.h>
 #include <arch/lapic.h>
@@ -48,6 +49,12 @@ void arch_irq_unmask(word_t irq)
     if (irq < IRQ_COUNT && irq_routes[irq].kind == IRQ_ROUTE_IOAPIC) {
         (void)ioapic_unmask_gsi(irq_routes[irq].gsi);
     }
+}
+
+bool arch_irq_is_level(word_t irq)
+{
+    return irq < IRQ_COUNT && irq_routes[irq].kind == IRQ_ROUTE_IOAPIC &&
+           irq_routes[irq].trigger == IOAPIC_TRIGGER_LEVEL;
 }
 
 void arch_irq_release(word_t irq)

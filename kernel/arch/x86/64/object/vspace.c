@@ -61,6 +61,37 @@ pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *
     }
 }
 
+bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length)
+{
+    for (unsigned i = 0; i < length; i++) {
+        vaddr_t at = vaddr + i;
+        pte_t *table = paging_table(pml4);
+        unsigned level = PML4_INDEX_SHIFT;
+        paddr_t paddr;
+
+        if (!user_address_is_canonical(at)) {
+            return false;
+        }
+        for (;;) {
+            pte_t entry = table[paging_index(at, level)];
+            if (!pte_is_present(entry) || (entry & PTE_USER) == 0) {
+                return false;
+            }
+            if (level == PT_INDEX_SHIFT || (entry & PTE_LARGE)) {
+                paddr = ALIGN_DOWN(pte_address(entry), level) + (at & MASK(level));
+                break;
+            }
+            table = paging_table(pte_address(entry));
+            level -= PAGING_INDEX_BITS;
+        }
+        if (paddr >= kernel_window_limit()) {
+            return false;
+        }
+        bytes[i] = *(const uint8_t *)paddr_to_kptr(paddr);
+    }
+    return true;
+}
+
 seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid)
 {
     paddr_t found;

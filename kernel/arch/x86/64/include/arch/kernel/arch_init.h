@@ -13,6 +13,9 @@ void arch_cpu_init(cpu_t *cpu);
 /* Leave the kernel for cpu_self()->current (or idle until an interrupt). Never returns. */
 NORETURN void restore_user_context(void);
 
+/* True for the IDT gates user mode may reach with `int n` (#BP and #OF). */
+bool arch_idt_user_gate(word_t vector);
+
 /* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
 void interrupt_dispatch(word_t vector);
 

@@ -19,6 +19,12 @@ bool vspace_user_range_valid(vaddr_t vaddr, word_t size);
  */
 pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *bits_left);
 
+/*
+ * Read length bytes of user memory at vaddr through the VSpace's own tables (user-accessible
+ * mappings only, never a fault); false when any byte is not mapped so.
+ */
+bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length);
+
 /* Validate the VSpace capability of a map call: an assigned PML4 whose ASID is still live. */
 seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid);
 
