@@ -14,6 +14,7 @@ status=0
 # check NAME LOG: the summary line of the run, and its verdict.
 check() {
     local name=$1 log=$2 summary passed failed
+    sed -i 's/\r$//' "$log" # QEMU's serial on stdio ends lines with CR LF
     summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
     if [ -z "$summary" ]; then
         echo "test-kernel [$name]: FAILED, no summary line (log: $log)"
