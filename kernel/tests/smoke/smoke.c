@@ -152,9 +152,17 @@ static seL4_CPtr server_ep;
 
 /* The server: answers each Call with MR0 + 1 and echoes MR1..length-1 (they travel through the
  * shared IPC buffer, so this also proves long messages arrive). */
+static volatile word_t server_kernel_reply = 0xff;
+static seL4_CPtr server_ntfn;
+
 static void server(void)
 {
-    regs_t r = {.rdi = server_ep};
+    regs_t r = {.rdi = server_ntfn, .rsi = seL4_MessageInfo_new(77, 0, 0, 0).words[0]};
+    /* A resumed thread's first successful kernel invocation gets its reply like any other:
+     * a Call on a notification signals it and replies with an empty message. */
+    sys((word_t)seL4_SysCall, &r);
+    server_kernel_reply = seL4_MessageInfo_get_label((seL4_MessageInfo_t){{r.rsi}});
+    r = (regs_t){.rdi = server_ep};
     sys((word_t)seL4_SysRecv, &r);
     for (;;) {
         word_t length = seL4_MessageInfo_get_length((seL4_MessageInfo_t){{r.rsi}});
@@ -303,6 +311,8 @@ static void check_ipc(seL4_CPtr ep)
     check(invoke(ep, 7, 8, args, 0, 0, out) == 0 && out[0] == 42 && out[1] == 2 && out[3] == 4,
           "Call/ReplyRecv: MR0 + 1 comes back, MR1..3 echoed", out[0]);
     check(ipc->msg[7] == 8, "Call/ReplyRecv: MR7 echoed through the IPC buffer", ipc->msg[7]);
+    check(server_kernel_reply == 0, "a resumed thread's invocation gets the kernel's reply",
+          server_kernel_reply);
 }
 
 static void check_notification(void)
@@ -442,6 +452,7 @@ void smoke_main(seL4_BootInfo *boot_info)
     check_errors();
     check_mapping();
     server_ep = retype(seL4_EndpointObject, 0);
+    server_ntfn = retype(seL4_NotificationObject, 0);
     seL4_CPtr server_tcb = thread_create(0);
     thread_start(server_tcb, server, &server_stack[STACK_WORDS - 1], 254);
     check_ipc(server_ep);

@@ -28,6 +28,9 @@ void restore_user_context(void)
     if (thread == cpu->idle) {
         arch_idle_loop(arch->kernel_stack_top);
     }
+    if (thread->state == THREAD_RESTART) {
+        thread->state = THREAD_RUNNING; /* RIP was rewound when it was restarted */
+    }
     top = (word_t)&thread->arch.context + sizeof(thread->arch.context);
     arch->context_top = top;
     arch->tss.rsp0 = top;
