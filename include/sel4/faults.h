@@ -11,6 +11,13 @@
  * reply with any other label leaves the thread inactive (it can be restarted with TCB_Resume).
  * A thread without a valid fault endpoint that faults is made inactive and the kernel prints a
  * line saying why; nothing else is affected.
+ *
+ * The register block's RIP is where the thread continues after a label-0 reply that does not
+ * rewrite it: for VMFault and for UserException faults (#DE, #UD, #GP, ...) the faulting
+ * instruction; for traps (#BP from int3, #DB after a single step, #OF) the instruction after it,
+ * as the CPU reports; for UnknownSyscall the instruction after the `syscall` (RIP == RCX there);
+ * for CapFault the `syscall` instruction itself, so the system call is retried. A `syscall` has
+ * already destroyed RCX and R11 (return address and RFLAGS) before the fault is taken.
  */
 #ifndef SEL4_FAULTS_H
 #define SEL4_FAULTS_H

@@ -37,9 +37,12 @@ typedef enum {
 
 /*
  * Notifications use the same calls: Signal is Send, Wait is Recv, Poll is NBRecv on a
- * notification capability. Reply answers the caller saved by the last Recv that received a Call.
+ * notification capability. NBRecv/Poll with nothing pending returns badge 0 and message info 0
+ * (as does a notification delivered to Wait/Recv: badge = the notification word, info 0).
+ * Reply answers the caller saved by the last Recv that received a Call.
  * DebugPutChar writes RDI's low byte to the kernel console. DebugHalt prints the halt and stops
- * the machine. DebugCapIdentify returns in RDI the type (seL4_ObjectType-like cap type number, see
+ * the machine; RDI's low byte is the status handed to the emulator's exit device.
+ * DebugCapIdentify returns in RDI the type (seL4_ObjectType-like cap type number, see
  * objecttypes.h) of the capability at RDI, 0 for none. DebugNameThread names the TCB at RDI with the
  * NUL-terminated string in the IPC buffer (for kernel messages). BenchmarkNullSyscall enters and
  * leaves the kernel and does nothing else.
