@@ -424,6 +424,20 @@ static void test_identify_bad_address(test_env_t *env)
     TEST_EQ(env, seL4_DebugCapIdentify(seL4_CapInitThreadIPCBuffer), seL4_CapType_Frame);
 }
 
+static void test_invoke_empty_slot(test_env_t *env)
+{
+    seL4_CPtr empty = test_slot(env);
+    seL4_CPtr ntfn = new_notification(env);
+
+    TEST_CHECK(env, ntfn != 0, "setup");
+    /* An empty slot resolves, so this is an error reply, not a capability fault. */
+    TEST_EXPECT_ERR(
+            env,
+            seL4_CNode_Copy(empty, 1, ROOT_DEPTH, ROOT_CNODE, ntfn, ROOT_DEPTH, seL4_AllRights),
+            seL4_InvalidCapability);
+    TEST_EXPECT_ERR(env, seL4_TCB_Suspend(empty), seL4_InvalidCapability);
+}
+
 static const test_case_t cnode_cases[] = {
         {"cnode_copy_same_object", test_copy_same_object},
         {"cnode_copy_dest_occupied", test_copy_dest_occupied},
@@ -448,6 +462,7 @@ static const test_case_t cnode_cases[] = {
         {"cnode_depth_mismatch", test_depth_mismatch},
         {"cnode_multi_level_lookup", test_multi_level},
         {"cnode_invoke_wrong_type", test_invoke_non_cnode},
+        {"cnode_invoke_empty_slot", test_invoke_empty_slot},
         {"cnode_mint_guard_too_large", test_mint_guard_too_large},
         {"cnode_copy_irq_control_refused", test_copy_irq_control_refused},
         {"cnode_initial_caps_and_bad_address", test_identify_bad_address},

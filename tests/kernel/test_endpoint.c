@@ -410,6 +410,42 @@ static void test_delete_endpoint_releases_receiver(test_env_t *env)
     TEST_EQ(env, ep_after_recv, 0);
 }
 
+/* Two badged senders block on ep; the first is removed (deleted or suspended); only the second
+ * may be received. */
+static void sender_leaves_queue(test_env_t *env, int by_delete)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr first = test_mint(env, ep, seL4_AllRights, 0x1);
+    seL4_CPtr second = test_mint(env, ep, seL4_AllRights, 0x2);
+    test_thread_opts_t opts = {0};
+    thread_t senders[2];
+    seL4_Word badge = 0;
+
+    TEST_CHECK(env, second != 0, "setup");
+    TEST_CHECK(env, test_thread_run(env, &senders[0], &opts, entry_blocking_send, first), "one");
+    test_yield(5);
+    TEST_CHECK(env, test_thread_run(env, &senders[1], &opts, entry_blocking_send, second), "two");
+    test_yield(5);
+    if (by_delete) {
+        TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, senders[0].tcb, ROOT_DEPTH));
+    } else {
+        TEST_OK(env, seL4_TCB_Suspend(senders[0].tcb));
+    }
+    TEST_CHECK(env, test_wait_message(env, ep, 1000, NULL, &badge), "no message");
+    TEST_EQ(env, badge, 0x2);
+    TEST_CHECK(env, !test_wait_message(env, ep, 20, NULL, &badge), "a removed sender got through");
+}
+
+static void test_deleted_sender_leaves_queue(test_env_t *env)
+{
+    sender_leaves_queue(env, 1);
+}
+
+static void test_suspended_sender_leaves_queue(test_env_t *env)
+{
+    sender_leaves_queue(env, 0);
+}
+
 static const test_case_t endpoint_cases[] = {
         {"endpoint_send_receive_all_mrs", test_send_receive_all_mrs},
         {"endpoint_badge_delivered", test_badge_delivered},
@@ -425,6 +461,8 @@ static const test_case_t endpoint_cases[] = {
         {"endpoint_save_caller", test_save_caller},
         {"endpoint_send_needs_write_right", test_send_needs_write_right},
         {"endpoint_delete_releases_receiver", test_delete_endpoint_releases_receiver},
+        {"endpoint_deleted_sender_leaves_queue", test_deleted_sender_leaves_queue},
+        {"endpoint_suspended_sender_leaves_queue", test_suspended_sender_leaves_queue},
 };
 
 const test_group_t endpoint_group = TEST_GROUP(endpoint_cases);

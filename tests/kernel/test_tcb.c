@@ -305,6 +305,24 @@ static void test_bound_notification_wakes_recv(test_env_t *env)
     TEST_EQ(env, test_wait_flag(env, &tcb_badge_seen, 1000), 0x40);
 }
 
+static void test_pending_bound_signal_ends_next_recv(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x21);
+    test_thread_opts_t opts = {0};
+    thread_t thread;
+
+    TEST_CHECK(env, badged != 0, "setup");
+    tcb_badge_seen = 0;
+    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
+    TEST_OK(env, seL4_TCB_BindNotification(thread.tcb, ntfn));
+    /* Signalled before the thread ever waits: its first Recv returns with the badge at once. */
+    seL4_Signal(badged);
+    TEST_OK(env, thread_start(&thread, entry_recv_record_badge, ep));
+    TEST_EQ(env, test_wait_flag(env, &tcb_badge_seen, 1000), 0x21);
+}
+
 static void test_bind_twice_refused(test_env_t *env)
 {
     seL4_CPtr tcb = test_object(env, seL4_TCBObject, 0);
@@ -416,6 +434,7 @@ static const test_case_t tcb_cases[] = {
         {"tcb_priority_bounded_by_mcp", test_priority_bounded_by_mcp},
         {"tcb_priority_out_of_range", test_priority_out_of_range},
         {"tcb_bound_notification_wakes_recv", test_bound_notification_wakes_recv},
+        {"tcb_pending_bound_signal_ends_recv", test_pending_bound_signal_ends_next_recv},
         {"tcb_bind_twice_refused", test_bind_twice_refused},
         {"tcb_configure_bad_spaces", test_configure_bad_spaces},
         {"tcb_ipc_buffer_checks", test_ipc_buffer_checks},

@@ -429,6 +429,68 @@ static void test_page_table_churn(test_env_t *env)
     }
 }
 
+/* A hand-built PDPT/PD/PT/frame chain at vaddr in a fresh VSpace that shares the image, with a
+ * thread there that reads vaddr after the caller has unmapped one level. */
+static void unmap_level_faults(test_env_t *env, int level)
+{
+    static const seL4_Word vaddr = 0x0000010040201000ull;
+    seL4_CPtr pml4 = test_object(env, seL4_X64_PML4Object, 0);
+    seL4_CPtr pdpt = test_object(env, seL4_X86_PDPTObject, 0);
+    seL4_CPtr pd = test_object(env, seL4_X86_PageDirectoryObject, 0);
+    seL4_CPtr pt = test_object(env, seL4_X86_PageTableObject, 0);
+    seL4_CPtr frame = test_object(env, seL4_X86_4K, 0);
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_UserContext context;
+    vspace_t vspace;
+    thread_t thread;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_VMFault_Length];
+
+    TEST_CHECK(env, ep != 0, "setup");
+    TEST_OK(env, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4));
+    TEST_OK(env, seL4_X86_PDPT_Map(pdpt, pml4, vaddr, seL4_X86_Default_VMAttributes));
+    TEST_OK(env, seL4_X86_PageDirectory_Map(pd, pml4, vaddr, seL4_X86_Default_VMAttributes));
+    TEST_OK(env, seL4_X86_PageTable_Map(pt, pml4, vaddr, seL4_X86_Default_VMAttributes));
+    TEST_OK(env,
+            seL4_X86_Page_Map(frame, pml4, vaddr, seL4_ReadWrite, seL4_X86_Default_VMAttributes));
+    TEST_OK(env, level == 2 ? seL4_X86_PDPT_Unmap(pdpt) : seL4_X86_PageDirectory_Unmap(pd));
+    vspace_init(&vspace, pml4, &env->alloc, 0, 0);
+    TEST_OK(env, vspace_share_image(&vspace, env->bootinfo));
+    TEST_CHECK(env, test_run_stub(env, &thread, ep, &vspace, stub_fault_read, vaddr, 0, &context),
+               "thread");
+    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
+    TEST_EQ(env, label, seL4_Fault_VMFault);
+    TEST_EQ(env, mrs[seL4_VMFault_Addr], vaddr);
+    /* The structure can be mapped again, and then the frame behind it is reachable. */
+    TEST_OK(env, level == 2 ? seL4_X86_PDPT_Map(pdpt, pml4, vaddr, seL4_X86_Default_VMAttributes)
+                            : seL4_X86_PageDirectory_Map(pd, pml4, vaddr,
+                                                         seL4_X86_Default_VMAttributes));
+}
+
+static void test_unmap_page_directory_faults(test_env_t *env)
+{
+    unmap_level_faults(env, 1);
+}
+
+static void test_unmap_pdpt_faults(test_env_t *env)
+{
+    unmap_level_faults(env, 2);
+}
+
+static void test_large_page_unmap_faults(test_env_t *env)
+{
+    seL4_CPtr large = test_object(env, seL4_X86_LargePageObject, 0);
+    seL4_Word vaddr = reserve(env, TWO_MIB, TWO_MIB);
+
+    TEST_CHECK(env, large != 0 && vaddr != 0, "setup");
+    TEST_OK(env, vspace_map_frame(&env->vspace, large, vaddr, seL4_ReadWrite,
+                                  seL4_X86_Default_VMAttributes, seL4_True));
+    *(volatile seL4_Word *)(vaddr + TWO_MIB - 8) = 3;
+    TEST_OK(env, seL4_X86_Page_Unmap(large));
+    expect_vm_fault(env, stub_fault_read, vaddr + TWO_MIB - 8, seL4_VMFault_FSR_User,
+                    (seL4_Word)stub_fault_read);
+}
+
 static const test_case_t vspace_cases[] = {
         {"vspace_map_read_write", test_map_read_write},
         {"vspace_same_frame_two_addresses", test_same_frame_two_addresses},
@@ -444,6 +506,9 @@ static const test_case_t vspace_cases[] = {
         {"vspace_page_table_map_checks", test_page_table_map_checks},
         {"vspace_unmap_page_table_faults", test_unmap_page_table_faults},
         {"vspace_page_table_churn", test_page_table_churn},
+        {"vspace_unmap_page_directory_faults", test_unmap_page_directory_faults},
+        {"vspace_unmap_pdpt_faults", test_unmap_pdpt_faults},
+        {"vspace_large_page_unmap_faults", test_large_page_unmap_faults},
         {"vspace_build_hierarchy_by_hand", test_build_hierarchy_by_hand},
         {"vspace_unassigned_or_wrong_vspace", test_unassigned_or_wrong_vspace},
         {"vspace_unmap_unmapped", test_unmap_unmapped},
