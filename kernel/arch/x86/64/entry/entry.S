@@ -106,6 +106,7 @@ trap_stubs_end:
  * is on the kernel stack; hand it to C as it is.
  */
 trap_common:
+    cld                             /* user mode may have left DF set; C needs it clear */
     testb $3, 24(%rsp)
     jz trap_from_kernel
     swapgs
@@ -123,6 +124,7 @@ trap_from_kernel:
 
 /* NMI, double fault, machine check: on their own IST stacks, always fatal. */
 trap_fatal:
+    cld
     SAVE_GPRS
     movq %rsp, %rdi
     call c_handle_fatal_trap
