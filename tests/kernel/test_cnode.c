@@ -438,6 +438,42 @@ static void test_invoke_empty_slot(test_env_t *env)
     TEST_EXPECT_ERR(env, seL4_TCB_Suspend(empty), seL4_InvalidCapability);
 }
 
+static void test_rotate(test_env_t *env)
+{
+    seL4_CPtr big = test_object(env, seL4_CapTableObject, 4);
+    seL4_CPtr small = test_object(env, seL4_CapTableObject, 2);
+    seL4_CPtr dest = test_slot(env);
+    seL4_CPtr ntfn = new_notification(env);
+
+    TEST_CHECK(env, ntfn != 0 && dest != 0, "setup");
+    /* The pivot (small) moves to dest, the source (big, given a 60-bit guard) to the pivot's
+     * slot, in one step; the source slot ends empty. */
+    TEST_OK(env, seL4_CNode_Rotate(ROOT_CNODE, dest, ROOT_DEPTH, ROOT_CNODE, small, ROOT_DEPTH, 0,
+                                   ROOT_CNODE, big, ROOT_DEPTH, seL4_CNode_CapData_new(0, 60)));
+    TEST_EQ(env, seL4_DebugCapIdentify(big), seL4_CapType_Null);
+    TEST_OK(env,
+            seL4_CNode_Copy(small, 15, ROOT_DEPTH, ROOT_CNODE, ntfn, ROOT_DEPTH, seL4_AllRights));
+    TEST_OK(env, seL4_CNode_Copy(dest, 3, 2, ROOT_CNODE, ntfn, ROOT_DEPTH, seL4_AllRights));
+    TEST_EXPECT_ERR(env, seL4_CNode_Copy(dest, 3, 4, ROOT_CNODE, ntfn, ROOT_DEPTH, seL4_AllRights),
+                    seL4_FailedLookup);
+    /* The pivot may be neither the source nor the destination. */
+    TEST_EXPECT_ERR(env,
+                    seL4_CNode_Rotate(ROOT_CNODE, test_slot(env), ROOT_DEPTH, ROOT_CNODE, small,
+                                      ROOT_DEPTH, 0, ROOT_CNODE, small, ROOT_DEPTH, 0),
+                    seL4_IllegalOperation);
+}
+
+static void test_domain_set(test_env_t *env)
+{
+    seL4_CPtr tcb = test_object(env, seL4_TCBObject, 0);
+
+    TEST_CHECK(env, tcb != 0, "setup");
+    TEST_OK(env, seL4_DomainSet_Set(seL4_CapDomain, 0, tcb));
+    /* One scheduling domain exists; the thread argument must be a TCB. */
+    TEST_EXPECT_ERR(env, seL4_DomainSet_Set(seL4_CapDomain, 1, tcb), seL4_InvalidArgument);
+    TEST_EXPECT_ERR(env, seL4_DomainSet_Set(seL4_CapDomain, 0, ROOT_CNODE), seL4_InvalidArgument);
+}
+
 static const test_case_t cnode_cases[] = {
         {"cnode_copy_same_object", test_copy_same_object},
         {"cnode_copy_dest_occupied", test_copy_dest_occupied},
@@ -450,6 +486,7 @@ static const test_case_t cnode_cases[] = {
         {"cnode_move_dest_occupied", test_move_dest_occupied},
         {"cnode_mutate_sets_guard", test_mutate_sets_guard},
         {"cnode_mutate_badge_refused", test_mutate_badge_refused},
+        {"cnode_rotate", test_rotate},
         {"cnode_delete", test_delete},
         {"cnode_delete_parent_keeps_child", test_delete_parent_keeps_child},
         {"cnode_delete_last_cap_frees_object", test_delete_last_cap_destroys_object},
@@ -466,6 +503,7 @@ static const test_case_t cnode_cases[] = {
         {"cnode_mint_guard_too_large", test_mint_guard_too_large},
         {"cnode_copy_irq_control_refused", test_copy_irq_control_refused},
         {"cnode_initial_caps_and_bad_address", test_identify_bad_address},
+        {"domain_set", test_domain_set},
 };
 
 const test_group_t cnode_group = TEST_GROUP(cnode_cases);

@@ -79,4 +79,25 @@ static inline seL4_Error seL4_CNode_Mutate(seL4_CNode service, seL4_Word dest_in
     return seL4_X64_Invoke(service, CNodeMutate, 1, 5, mr);
 }
 
+/*
+ * Moves the pivot to dest and src to the pivot's slot in one step, setting their cap data
+ * (guard; see Mutate) on the way. The layout is seL4's: MR0 dest_index, MR1 dest_depth, MR2 pivot_badge,
+ * MR3 pivot_index, MR4 pivot_depth, MR5 src_badge, MR6 src_index, MR7 src_depth; C0 pivot_root,
+ * C1 src_root.
+ */
+static inline seL4_Error seL4_CNode_Rotate(seL4_CNode service, seL4_Word dest_index,
+                                           seL4_Uint8 dest_depth, seL4_CNode pivot_root,
+                                           seL4_Word pivot_index, seL4_Uint8 pivot_depth,
+                                           seL4_Word pivot_badge, seL4_CNode src_root,
+                                           seL4_Word src_index, seL4_Uint8 src_depth,
+                                           seL4_Word src_badge)
+{
+    seL4_Word mr[8] = {dest_index,  dest_depth, pivot_badge, pivot_index,
+                       pivot_depth, src_badge,  src_index,   src_depth};
+
+    seL4_SetCap(0, pivot_root);
+    seL4_SetCap(1, src_root);
+    return seL4_X64_Invoke(service, CNodeRotate, 2, 8, mr);
+}
+
 #endif
