@@ -45,7 +45,8 @@ void power_off(seL4_Word code)
         }
     }
     printf("power: no exit device answered; halting\n");
-    seL4_DebugHalt();
+    /* DebugHalt takes the exit status in RDI (beaml4); seL4_DebugHalt() has no argument. */
+    seL4_X64_SyscallSend(seL4_SysDebugHalt, code & 0xff, 0, 0, 0, 0, 0);
     for (;;) {
         seL4_TCB_Suspend(seL4_CapInitThreadTCB);
     }

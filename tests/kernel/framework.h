@@ -192,13 +192,6 @@ seL4_Uint64 test_ticks(test_env_t *env, seL4_Word ms);
 /* Copy of the message registers [0, n) of the last received message. */
 void test_read_mrs(seL4_Word *mrs, int n);
 
-/* Whether the suite runs under QEMU's TCG (CPUID hypervisor signature "TCGTCGTCGTCG"): a few
- * tests allow for documented defects of QEMU 7.2 TCG there. */
-int test_on_qemu_tcg(void);
-
-/* Whether the suite runs under KVM (CPUID hypervisor signature "KVMKVMKVM"). */
-int test_on_kvm(void);
-
 /* Whether addr is canonical. */
 static inline int test_canonical(seL4_Word addr)
 {

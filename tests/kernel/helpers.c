@@ -315,22 +315,3 @@ int test_wait_fault(test_env_t *env, seL4_CPtr ep, seL4_Word *label, seL4_Word *
     test_read_mrs(mrs, n);
     return 1;
 }
-
-/* Compares the hypervisor CPUID leaf's signature (EBX, ECX, EDX) with sig (12 bytes). */
-static int test_hypervisor_is(const char *sig)
-{
-    uint32_t regs[4] = {0x40000000, 0, 0, 0};
-
-    __asm__ volatile("cpuid" : "+a"(regs[0]), "=b"(regs[1]), "+c"(regs[2]), "=d"(regs[3]));
-    return memcmp(&regs[1], sig, 12) == 0;
-}
-
-int test_on_qemu_tcg(void)
-{
-    return test_hypervisor_is("TCGTCGTCGTCG");
-}
-
-int test_on_kvm(void)
-{
-    return test_hypervisor_is("KVMKVMKVM\0\0\0");
-}
