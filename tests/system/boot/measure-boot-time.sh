@@ -57,6 +57,7 @@ for ((run = 1; run <= runs; run++)); do
     [ -n "$took" ] && add "platform_init" "$(ms_to_us "$took")"
     [ -n "$root" ] && add "power-on -> root task" "$(ms_to_us "$root")"
     add "qemu process wall time" "$wall_us"
+    # shellcheck disable=SC2086 # "name value name value ...": split on purpose
     set -- $steps
     while [ $# -ge 2 ]; do
         add "  step $1" "$2"
@@ -68,6 +69,7 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "figure: median [min-max] over $runs runs, ms"
 fmt() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 for name in "${order[@]}"; do
+    # shellcheck disable=SC2086 # a list of numbers: split on purpose
     read -r -a sorted < <(printf '%s\n' ${series[$name]} | sort -n | tr '\n' ' ')
     count=${#sorted[@]}
     printf '%-28s %s [%s-%s]\n' "$name" "$(fmt "${sorted[$((count / 2))]}")" "$(fmt "${sorted[0]}")" \
