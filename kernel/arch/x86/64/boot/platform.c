@@ -302,7 +302,7 @@ BOOT_CODE static void print_selftest(void)
             selftest_error == PLATFORM_OK ? "ok" : platform_error_name(selftest_error));
 }
 
-BOOT_CODE void platform_print_summary(void)
+BOOT_CODE static void print_full_summary(void)
 {
     kprintf("boot: protocol %s, command line \"%s\"\n", boot_protocol_name(boot_params.protocol),
             boot_params.cmdline);
@@ -317,13 +317,25 @@ BOOT_CODE void platform_print_summary(void)
     print_acpi();
     print_cpu();
     print_timers_and_interrupts();
+}
+
+BOOT_CODE void platform_print_summary(void)
+{
+    bool full = platform_summary_only() ||
+                boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_VERBOSE);
+
+    if (full) {
+        print_full_summary();
+    }
     if (selftest_ran) {
         print_selftest();
     }
     uint64_t ready_us = (power_on_clock_entry_ns() + tsc_ticks_to_ns(ready_tsc - entry_tsc)) / 1000;
-    kprintf("boot: platform ready: %lu.%03lu ms after power-on (clock %s;", ready_us / 1000,
+    kprintf("boot: platform ready: %lu.%03lu ms after power-on (clock %s", ready_us / 1000,
             ready_us % 1000, power_on_clock_name(power_on_clock_source()));
-    print_milliseconds(" tsc alone says", ready_tsc);
+    if (full) {
+        print_milliseconds("; tsc alone says", ready_tsc);
+    }
     kprintf(");");
     print_milliseconds(" platform_init took", ready_tsc - entry_tsc);
     kprintf("\nboot: platform_init steps (us):");
