@@ -153,12 +153,98 @@ static void test_clear_stops_delivery(test_env_t *env)
     TEST_CHECK(env, after_rebind, "no interrupt after binding again");
 }
 
+static void test_ioapic_route_delivers(test_env_t *env)
+{
+    enum { IRQ_NUMBER = 40 };
+    seL4_CPtr handler = test_slot(env);
+    seL4_CPtr other = test_slot(env);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x4);
+    seL4_CPtr port = env->port_cmos;
+    int got;
+
+    TEST_CHECK(env, badged != 0 && port != seL4_CapNull, "setup");
+    /* Out of range: IOAPIC number, pin, trigger and polarity flags. */
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH,
+                                              64, RTC_IRQ, 0, 0, IRQ_NUMBER),
+                    seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH,
+                                              0, 255, 0, 0, IRQ_NUMBER),
+                    seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH,
+                                              0, RTC_IRQ, 2, 0, IRQ_NUMBER),
+                    seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH,
+                                              0, RTC_IRQ, 0, 2, IRQ_NUMBER),
+                    seL4_RangeError);
+    /* The RTC's pin (8 on the first IOAPIC), edge, active high, as IRQ number 40. */
+    TEST_OK(env, seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH, 0,
+                                           RTC_IRQ, 0, 0, IRQ_NUMBER));
+    TEST_EQ(env, seL4_DebugCapIdentify(handler), seL4_CapType_IRQHandler);
+    /* The pin is taken now, whatever IRQ number or route asks for it. */
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, other, ROOT_DEPTH, 0,
+                                              RTC_IRQ, 0, 0, IRQ_NUMBER + 1),
+                    seL4_RevokeFirst);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, other, ROOT_DEPTH),
+                    seL4_RevokeFirst);
+    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    rtc_periodic(port, 1);
+    got = test_wait_signal(env, ntfn, 2000, NULL);
+    rtc_periodic(port, 0);
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    TEST_CHECK(env, got, "no RTC interrupt through the explicit IOAPIC route");
+}
+
+static void test_msi_issue_checks(test_env_t *env)
+{
+    enum { IRQ_NUMBER = 50 };
+    seL4_CPtr handler = test_slot(env);
+    seL4_CPtr other = test_slot(env);
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+
+    TEST_CHECK(env, ntfn != 0, "setup");
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH, 256,
+                                           0, 0, 0, IRQ_NUMBER),
+                    seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH, 0,
+                                           32, 0, 0, IRQ_NUMBER),
+                    seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH, 0,
+                                           3, 8, 0, IRQ_NUMBER),
+                    seL4_RangeError);
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH, 0,
+                                           3, 0, 0, seL4_MaxIRQ + 1),
+                    seL4_RangeError);
+    TEST_OK(env, seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH, 0, 3,
+                                        0, 0, IRQ_NUMBER));
+    TEST_EQ(env, seL4_DebugCapIdentify(handler), seL4_CapType_IRQHandler);
+    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, ntfn));
+    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    TEST_EXPECT_ERR(env,
+                    seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, other, ROOT_DEPTH, 0, 4,
+                                           0, 0, IRQ_NUMBER),
+                    seL4_RevokeFirst);
+}
+
 static const test_case_t irq_cases[] = {
         {"irq_get_handler", test_get_handler},
         {"irq_get_errors", test_get_errors},
         {"irq_set_notification_checks", test_set_notification_checks},
         {"irq_rtc_interrupt_delivered_and_acked", test_rtc_interrupt_delivered},
         {"irq_clear_stops_delivery", test_clear_stops_delivery},
+        {"irq_ioapic_route_delivers", test_ioapic_route_delivers},
+        {"irq_msi_issue_checks", test_msi_issue_checks},
 };
 
 const test_group_t irq_group = TEST_GROUP(irq_cases);
