@@ -52,9 +52,24 @@ $(RUNTIME_HOST_TEST): tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c 
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
 		tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c -lcmocka -o $@
 
+# The string functions against glibc's, compiled under rt_* names to live beside them.
+RUNTIME_STRING_TEST := $(BUILD)/host/runtime/test_string
+RUNTIME_STRING_RENAME := -Dmemcpy=rt_memcpy -Dmemmove=rt_memmove -Dmemset=rt_memset \
+	-Dmemcmp=rt_memcmp -Dstrlen=rt_strlen -Dstrcmp=rt_strcmp -Dstrncmp=rt_strncmp \
+	-Dstrstr=rt_strstr
+
+$(RUNTIME_STRING_TEST): tests/host/runtime/test_string.c lib/runtime/string.c \
+		lib/runtime/include/runtime/string.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -fno-builtin $(RUNTIME_STRING_RENAME) -Ilib/runtime/include \
+		-c lib/runtime/string.c -o $@.string.o
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) tests/host/runtime/test_string.c $@.string.o \
+		-lcmocka -o $@
+
 .PHONY: test-runtime-host
-test-runtime-host: $(RUNTIME_HOST_TEST)
+test-runtime-host: $(RUNTIME_HOST_TEST) $(RUNTIME_STRING_TEST)
 	$(RUNTIME_HOST_TEST)
+	$(RUNTIME_STRING_TEST)
 
 TEST_TARGETS += test-runtime-host
-LINT_SOURCES += tests/host/runtime/test_bootinfo.c
+LINT_SOURCES += tests/host/runtime/test_bootinfo.c tests/host/runtime/test_string.c
