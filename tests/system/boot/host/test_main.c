@@ -9,5 +9,6 @@ int main(void)
     failures += test_boot_params_run();
     failures += test_boot_memory_run();
     failures += test_acpi_run();
+    failures += test_clock_run();
     return failures == 0 ? 0 : 1;
 }

@@ -1,23 +1,34 @@
 /*
- * TSC frequency: CPUID leaves 0x15/0x16 when complete, cross-checked by one PIT round; else the
- * median of several PIT channel 2 rounds, each the TSC and PIT count sampled together at both
- * ends (robust to a host preempting a virtual CPU). Also tick/ns conversion and busy waiting.
+ * TSC frequency: CPUID leaves 0x15/0x16 when complete, else what a hypervisor states, either
+ * cross-checked by one short PIT round; else the median of several short PIT channel 2 rounds,
+ * all in one countdown, each end the TSC and PIT count sampled together (robust to a host
+ * preempting a virtual CPU). Also tick/ns conversion and busy waiting.
  */
 #include "bytes.h"
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
+#include <arch/hypervisor_clock.h>
 #include <arch/io.h>
 #include <arch/pit.h>
 #include <arch/tsc.h>
 #include <stdbool.h>
 
 #define NS_PER_SECOND 1000000000ull
-/* Polls of the PIT before a round is given up (each poll is I/O accesses, >= 100 ns each). */
+/* Polls of the PIT before a countdown is given up (each poll is I/O accesses, >= 100 ns each). */
 #define PIT_POLL_LIMIT 20000000u
 /* Reads per (TSC, PIT count) sample; the tightest is kept. */
-#define PIT_SAMPLE_TRIES 5
-/* CPUID is trusted when one PIT round agrees within this many parts per thousand. */
-#define CPUID_AGREEMENT_PERMILLE 20
+#define PIT_SAMPLE_TRIES 3
+/* The count the PIT must have passed below before the first sample: it is loaded and running. */
+#define PIT_RUNNING_BELOW 0xfff0u
+/* Countdowns tried before the PIT counts as broken. */
+#define PIT_ATTEMPTS 3
+/* A stated frequency is trusted when one PIT round agrees within this many parts per thousand. */
+#define STATED_AGREEMENT_PERMILLE 20
+
+_Static_assert((uint64_t)PIT_FREQUENCY_HZ *TSC_CALIBRATION_PERIOD_US / 1000000 *
+                               TSC_CALIBRATION_ROUNDS <
+                       PIT_RUNNING_BELOW - 0x100,
+               "all calibration rounds fit one countdown of PIT channel 2");
 
 static uint64_t frequency_hz;
 static tsc_source_t frequency_source;
@@ -32,7 +43,9 @@ typedef struct {
 /*
  * Read the count between two TSC reads, several times, and keep the tightest bracket: a virtual
  * CPU preempted by its host between the reads would otherwise pair a count with a late TSC.
- * Preemption between two samples does no harm, as both clocks run in real time meanwhile.
+ * Preemption between two samples does no harm, as both clocks run in real time meanwhile. The
+ * midpoint is off from the latch instant by about the same amount in every sample, so the
+ * offset cancels in a difference of two samples.
  */
 BOOT_CODE static pit_sample_t pit_sample(void)
 {
@@ -53,59 +66,77 @@ BOOT_CODE static pit_sample_t pit_sample(void)
 }
 
 /*
- * One PIT round: TSC ticks per second over at least TSC_CALIBRATION_PERIOD_US of PIT time, or 0
- * when the PIT does not count or wrapped (a preemption longer than its 55 ms range).
+ * One countdown of channel 2 split into `rounds` consecutive rounds of at least
+ * TSC_CALIBRATION_PERIOD_US of PIT time: TSC ticks per second of each into hz[]. Returns false
+ * when the PIT does not count or ran out (a preemption longer than its 55 ms range).
  */
-BOOT_CODE static uint64_t pit_round(void)
+BOOT_CODE static bool pit_countdown(uint64_t *hz, int rounds)
 {
     const uint16_t ticks =
             (uint16_t)((uint64_t)PIT_FREQUENCY_HZ * TSC_CALIBRATION_PERIOD_US / 1000000);
-    pit_sample_t first;
-    pit_sample_t last;
+    pit_sample_t start;
+    pit_sample_t previous;
     uint32_t polls = 0;
 
     pit_channel2_start(0xffff);
     /* The count is loaded on the first input clock after it is written: wait for it to run. */
-    while (pit_channel2_count() > 0xfff0) {
+    while (pit_channel2_count() > PIT_RUNNING_BELOW) {
         if (++polls == PIT_POLL_LIMIT) {
-            return 0;
+            return false;
         }
     }
-    first = pit_sample();
-    while ((uint16_t)(first.count - pit_channel2_count()) < ticks) {
-        if (++polls == PIT_POLL_LIMIT || pit_channel2_expired()) {
-            return 0;
+    start = pit_sample();
+    previous = start;
+    for (int round = 0; round < rounds; round++) {
+        uint16_t target = (uint16_t)(ticks * (round + 1));
+        pit_sample_t next;
+        while ((uint16_t)(start.count - pit_channel2_count()) < target) {
+            if (++polls == PIT_POLL_LIMIT || pit_channel2_expired()) {
+                return false;
+            }
         }
+        next = pit_sample();
+        if (pit_channel2_expired() || next.count >= previous.count) {
+            return false;
+        }
+        hz[round] =
+                mul_div_u64(next.tsc - previous.tsc, PIT_FREQUENCY_HZ, previous.count - next.count);
+        if (hz[round] == 0 || hz[round] == UINT64_MAX) {
+            return false;
+        }
+        previous = next;
     }
-    last = pit_sample();
-    if (pit_channel2_expired() || last.count >= first.count) {
-        return 0;
-    }
-    return mul_div_u64(last.tsc - first.tsc, PIT_FREQUENCY_HZ, first.count - last.count);
+    return true;
 }
 
-/* The median of TSC_CALIBRATION_ROUNDS good rounds (a few failed rounds are retried). */
+/* Rounds of one good countdown (a failed one is retried), in hz[]; false when none succeeded. */
+BOOT_CODE static bool pit_measure(uint64_t *hz, int rounds)
+{
+    for (int attempt = 0; attempt < PIT_ATTEMPTS; attempt++) {
+        if (pit_countdown(hz, rounds)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The median of TSC_CALIBRATION_ROUNDS PIT rounds, or 0 when the PIT does not work. */
 BOOT_CODE static uint64_t pit_calibrate(void)
 {
     uint64_t sorted[TSC_CALIBRATION_ROUNDS] = {0};
-    int good = 0;
 
-    for (int attempt = 0; attempt < 3 * TSC_CALIBRATION_ROUNDS && good < TSC_CALIBRATION_ROUNDS;
-         attempt++) {
-        uint64_t value = pit_round();
-        if (value == 0 || value == UINT64_MAX) {
-            continue;
-        }
-        rounds_hz[good] = value;
-        int j = good;
-        while (j > 0 && sorted[j - 1] > value) {
+    if (!pit_measure(rounds_hz, TSC_CALIBRATION_ROUNDS)) {
+        return 0;
+    }
+    for (int i = 0; i < TSC_CALIBRATION_ROUNDS; i++) {
+        int j = i;
+        while (j > 0 && sorted[j - 1] > rounds_hz[i]) {
             sorted[j] = sorted[j - 1];
             j--;
         }
-        sorted[j] = value;
-        good++;
+        sorted[j] = rounds_hz[i];
     }
-    return good == TSC_CALIBRATION_ROUNDS ? sorted[TSC_CALIBRATION_ROUNDS / 2] : 0;
+    return sorted[TSC_CALIBRATION_ROUNDS / 2];
 }
 
 /* The frequency CPUID states, or 0 when it does not state one completely. */
@@ -140,16 +171,40 @@ BOOT_CODE static uint64_t cpuid_frequency(tsc_source_t *source)
     return 0;
 }
 
-BOOT_CODE platform_error_t tsc_init(void)
+/* The frequency the CPU or a hypervisor states, or 0. */
+BOOT_CODE static uint64_t stated_frequency(tsc_source_t *source)
+{
+    hypervisor_clock_t hypervisor;
+    uint64_t hz = cpuid_frequency(source);
+
+    if (hz != 0 && hz != UINT64_MAX) {
+        return hz;
+    }
+    hz = hypervisor_tsc_hz(&hypervisor);
+    if (hypervisor == HYPERVISOR_CLOCK_TIMING_LEAF) {
+        *source = TSC_SOURCE_HYPERVISOR_LEAF;
+    } else if (hypervisor == HYPERVISOR_CLOCK_KVMCLOCK) {
+        *source = TSC_SOURCE_KVMCLOCK;
+    } else {
+        hz = 0;
+    }
+    return hz;
+}
+
+BOOT_CODE platform_error_t tsc_init(bool trust_stated)
 {
     tsc_source_t source = TSC_SOURCE_NONE;
-    uint64_t stated = cpuid_frequency(&source);
+    uint64_t stated = trust_stated ? stated_frequency(&source) : 0;
 
+    for (int i = 0; i < TSC_CALIBRATION_ROUNDS; i++) {
+        rounds_hz[i] = 0;
+    }
     if (stated != 0) {
-        uint64_t measured = pit_round();
+        uint64_t measured = 0;
+        bool counted = pit_measure(&measured, 1);
         uint64_t difference = measured > stated ? measured - stated : stated - measured;
-        if (measured == 0 || measured == UINT64_MAX ||
-            difference <= stated / 1000 * CPUID_AGREEMENT_PERMILLE) {
+        /* Without a working PIT there is nothing better to check the stated figure with. */
+        if (!counted || difference <= stated / 1000 * STATED_AGREEMENT_PERMILLE) {
             rounds_hz[0] = measured;
             frequency_hz = stated;
             frequency_source = source;
@@ -187,6 +242,10 @@ const char *tsc_source_name(tsc_source_t source)
         return "cpuid-15h";
     case TSC_SOURCE_CPUID_15_16:
         return "cpuid-15h+16h";
+    case TSC_SOURCE_HYPERVISOR_LEAF:
+        return "cpuid-40000010h";
+    case TSC_SOURCE_KVMCLOCK:
+        return "kvmclock";
     case TSC_SOURCE_PIT:
         return "pit";
     case TSC_SOURCE_NONE:

@@ -17,6 +17,9 @@
 #define PLATFORM_OPTION_SELFTEST "platform_selftest"
 /* The command line word that keeps the LAPIC in xAPIC mode even where x2APIC exists. */
 #define PLATFORM_OPTION_NO_X2APIC "no_x2apic"
+/* The command line word that calibrates the TSC against the PIT whatever CPUID or a hypervisor
+ * states (the boot tests use it to check the calibration where a stated figure exists). */
+#define PLATFORM_OPTION_TSC_PIT "platform_tsc_pit"
 /* The command line word that asks for the full boot summary (implied by summary_only). */
 #define PLATFORM_OPTION_VERBOSE "platform_verbose"
 
