@@ -45,8 +45,12 @@
 #define ICR_LEVEL_ASSERT     (1u << 14)
 #define TIMER_DIVIDE_BY_16   0x3u
 
-#define CALIBRATION_ROUNDS       3
-#define CALIBRATION_NS           2000000ull /* 2 ms a round */
+/*
+ * Five rounds of 300 us, median: a round's error is the jitter of pairing a count with the TSC
+ * (about a microsecond where each register read traps), well under 1%.
+ */
+#define CALIBRATION_ROUNDS       5
+#define CALIBRATION_NS           300000ull
 #define ICR_WAIT_POLLS           1000000u
 #define CALIBRATION_SAMPLE_TRIES 3
 
@@ -91,48 +95,59 @@ BOOT_CODE static void timer_sample(uint64_t *tsc, uint32_t *count)
 }
 
 /*
- * Count the timer down from its maximum for CALIBRATION_NS of TSC time; ticks per second, or 0.
- * Both ends pair a count with a TSC value, so a preempted virtual CPU does not skew the result.
+ * Count the timer down from its maximum through CALIBRATION_ROUNDS consecutive rounds of
+ * CALIBRATION_NS of TSC time each; timer ticks per second of each round into hz[]. Every round
+ * boundary pairs a count with a TSC value, so a preempted virtual CPU does not skew a round.
+ * False when the timer does not count.
  */
-BOOT_CODE static uint64_t timer_round(void)
+BOOT_CODE static bool timer_rounds(uint64_t *hz)
 {
-    uint64_t first_tsc;
-    uint64_t last_tsc;
-    uint32_t first_count;
-    uint32_t last_count;
+    uint64_t round_ticks = tsc_ns_to_ticks(CALIBRATION_NS);
+    uint64_t previous_tsc;
+    uint32_t previous_count;
+    bool counted = true;
 
     lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffu);
-    timer_sample(&first_tsc, &first_count);
-    while (tsc_read() - first_tsc < tsc_ns_to_ticks(CALIBRATION_NS)) {
-        cpu_pause();
+    timer_sample(&previous_tsc, &previous_count);
+    for (int round = 0; round < CALIBRATION_ROUNDS && counted; round++) {
+        uint64_t next_tsc;
+        uint32_t next_count;
+        while (tsc_read() - previous_tsc < round_ticks) {
+            cpu_pause();
+        }
+        timer_sample(&next_tsc, &next_count);
+        counted = next_count != 0 && next_count < previous_count;
+        if (counted) {
+            hz[round] = mul_div_u64(previous_count - next_count, tsc_hz(), next_tsc - previous_tsc);
+            counted = hz[round] != 0 && hz[round] != UINT64_MAX;
+        }
+        previous_tsc = next_tsc;
+        previous_count = next_count;
     }
-    timer_sample(&last_tsc, &last_count);
     lapic_write(LAPIC_TIMER_INITIAL, 0);
-    if (last_count == 0 || last_count >= first_count) {
-        return 0;
-    }
-    return mul_div_u64(first_count - last_count, tsc_hz(), last_tsc - first_tsc);
+    return counted;
 }
 
+/* The timer's frequency: the median of CALIBRATION_ROUNDS rounds. */
 BOOT_CODE static platform_error_t timer_calibrate(void)
 {
-    uint64_t rounds[CALIBRATION_ROUNDS] = {0};
+    uint64_t hz[CALIBRATION_ROUNDS] = {0};
+    uint64_t sorted[CALIBRATION_ROUNDS] = {0};
 
     lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VECTOR_LAPIC_TIMER);
+    if (!timer_rounds(hz)) {
+        return PLATFORM_ERROR_TIMEOUT;
+    }
     for (int i = 0; i < CALIBRATION_ROUNDS; i++) {
-        uint64_t value = timer_round();
         int j = i;
-        if (value == 0 || value == UINT64_MAX) {
-            return PLATFORM_ERROR_TIMEOUT;
-        }
-        while (j > 0 && rounds[j - 1] > value) {
-            rounds[j] = rounds[j - 1];
+        while (j > 0 && sorted[j - 1] > hz[i]) {
+            sorted[j] = sorted[j - 1];
             j--;
         }
-        rounds[j] = value;
+        sorted[j] = hz[i];
     }
-    timer_frequency_hz = rounds[CALIBRATION_ROUNDS / 2];
+    timer_frequency_hz = sorted[CALIBRATION_ROUNDS / 2];
     return PLATFORM_OK;
 }
 
