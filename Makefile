@@ -42,7 +42,7 @@ setup:
 include $(sort $(wildcard mk/*.mk))
 
 test: setup
-	@$(MAKE) --no-print-directory test-all
+	@$(MAKE) --no-print-directory -k test-all
 
 .PHONY: test-all
 test-all: $(TEST_TARGETS)
