@@ -67,14 +67,13 @@ BOOT_CODE static pit_sample_t pit_sample(void)
 
 /*
  * One countdown of channel 2 split into `rounds` consecutive rounds of at least
- * TSC_CALIBRATION_PERIOD_US of PIT time: TSC ticks per second of each into hz[]. Returns false
- * when the PIT does not count or ran out (a preemption longer than its 55 ms range).
+ * TSC_CALIBRATION_PERIOD_US of PIT time each: TSC ticks per second of each into hz[]. Returns
+ * false when the PIT does not count or ran out (preemptions adding up to its 55 ms range).
  */
 BOOT_CODE static bool pit_countdown(uint64_t *hz, int rounds)
 {
     const uint16_t ticks =
             (uint16_t)((uint64_t)PIT_FREQUENCY_HZ * TSC_CALIBRATION_PERIOD_US / 1000000);
-    pit_sample_t start;
     pit_sample_t previous;
     uint32_t polls = 0;
 
@@ -85,12 +84,11 @@ BOOT_CODE static bool pit_countdown(uint64_t *hz, int rounds)
             return false;
         }
     }
-    start = pit_sample();
-    previous = start;
+    previous = pit_sample();
     for (int round = 0; round < rounds; round++) {
-        uint16_t target = (uint16_t)(ticks * (round + 1));
         pit_sample_t next;
-        while ((uint16_t)(start.count - pit_channel2_count()) < target) {
+        /* Each round spans its full length even when a preemption stretched the one before. */
+        while ((uint16_t)(previous.count - pit_channel2_count()) < ticks) {
             if (++polls == PIT_POLL_LIMIT || pit_channel2_expired()) {
                 return false;
             }
