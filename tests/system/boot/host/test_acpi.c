@@ -218,6 +218,66 @@ static void test_acpi_failures(void **state)
     assert_int_equal(run_acpi(), PLATFORM_ERROR_NOT_FOUND);
 }
 
+/*
+ * The BIOS area is searched F segment first; a signature off the 16-byte grid, or one without a
+ * valid structure behind it, does not stop the search.
+ */
+static void test_acpi_rsdp_search_order(void **state)
+{
+    (void)state;
+    firmware_build(0);
+    rsdp_write(0xe0010, 0, ROOT_AT + 1); /* would fail the root table if chosen */
+    assert_int_equal(run_acpi(), PLATFORM_OK);
+    assert_int_equal(info.rsdp_phys, RSDP_AT);
+
+    memset(fake_memory + RSDP_AT, 0, 20);
+    memset(fake_memory + 0xe0010, 0, 20);
+    rsdp_write(0xf1008, 0, ROOT_AT);              /* 8-byte aligned only */
+    memcpy(fake_memory + 0xf2000, "RSD PTR ", 8); /* a signature and nothing valid after it */
+    rsdp_write(0xe8000, 0, ROOT_AT);
+    assert_int_equal(run_acpi(), PLATFORM_OK);
+    assert_int_equal(info.rsdp_phys, 0xe8000);
+
+    /* A signature in the very last candidate slot of the area is still found. */
+    memset(fake_memory + 0xe8000, 0, 20);
+    rsdp_write(0xfffe0, 0, ROOT_AT);
+    assert_int_equal(run_acpi(), PLATFORM_OK);
+    assert_int_equal(info.rsdp_phys, 0xfffe0);
+}
+
+/* The word-wise checksum against a byte loop, with buffers of exactly their length (ASan). */
+static void test_checksum_matches_bytewise(void **state)
+{
+    (void)state;
+    srand(11);
+    for (int round = 0; round < 3000; round++) {
+        size_t length = (size_t)rand() % 5000;
+        uint8_t *buffer = malloc(length + 1);
+        uint8_t fill = (uint8_t)(round % 3 == 0 ? 0xff : 0);
+        uint8_t sum = 0;
+        assert_non_null(buffer);
+        for (size_t i = 0; i < length; i++) {
+            buffer[i] = round % 3 == 0 ? fill : (uint8_t)rand();
+            sum = (uint8_t)(sum + buffer[i]);
+        }
+        assert_int_equal(acpi_checksum_ok(buffer, length), sum == 0);
+        if (length > 0 && round % 2 == 1) {
+            buffer[(size_t)rand() % length] -= sum; /* now it sums to zero */
+            assert_true(acpi_checksum_ok(buffer, length));
+        }
+        free(buffer);
+    }
+    /* All 0xff: 256 * k bytes sum to zero, one byte fewer does not (lanes must not overflow). */
+    for (size_t length = 256; length <= 8192; length += 256) {
+        uint8_t *buffer = malloc(length);
+        assert_non_null(buffer);
+        memset(buffer, 0xff, length);
+        assert_true(acpi_checksum_ok(buffer, length));
+        assert_false(acpi_checksum_ok(buffer, length - 1));
+        free(buffer);
+    }
+}
+
 static void test_madt_entries(void **state)
 {
     (void)state;
@@ -335,6 +395,8 @@ int test_acpi_run(void)
             cmocka_unit_test(test_acpi_xsdt_and_loader_pointer),
             cmocka_unit_test(test_acpi_ebda_and_copy),
             cmocka_unit_test(test_acpi_failures),
+            cmocka_unit_test(test_acpi_rsdp_search_order),
+            cmocka_unit_test(test_checksum_matches_bytewise),
             cmocka_unit_test(test_madt_entries),
             cmocka_unit_test(test_madt_malformed),
             cmocka_unit_test(test_rsdp_validate),
