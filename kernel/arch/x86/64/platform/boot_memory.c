@@ -218,7 +218,8 @@ static void pages_zero(void *pointer, uint64_t bytes)
     __asm__ volatile("rep stosq" : "+D"(pointer), "+c"(count) : "a"(0ull) : "memory");
 }
 
-BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align)
+/* The allocation itself: reserved and counted, its contents as they were. */
+BOOT_CODE static void *pages_alloc(uint64_t size, uint64_t align)
 {
     alloc_search_t search = {.align = align < PAGE_SIZE ? PAGE_SIZE : align};
     void *pointer;
@@ -237,9 +238,23 @@ BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align)
                                         BOOT_RESERVE_ALLOCATION) != PLATFORM_OK) {
         return NULL;
     }
-    pages_zero(pointer, search.size);
     allocated_bytes += search.size;
     return pointer;
+}
+
+BOOT_CODE void *boot_memory_alloc(uint64_t size, uint64_t align)
+{
+    void *pointer = pages_alloc(size, align);
+
+    if (pointer != NULL) {
+        pages_zero(pointer, page_round_up(size));
+    }
+    return pointer;
+}
+
+BOOT_CODE void *boot_memory_alloc_unzeroed(uint64_t size, uint64_t align)
+{
+    return pages_alloc(size, align);
 }
 
 BOOT_CODE platform_error_t boot_memory_reserve_device(uint64_t start, uint64_t size)

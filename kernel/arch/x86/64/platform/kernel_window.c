@@ -42,27 +42,41 @@ typedef struct {
     uint64_t leaf_flags; /* G, and NX when in use */
 } window_plan_t;
 
-BOOT_CODE static uint64_t *table_alloc(uint64_t *phys)
+/* A table page: zeroed when only some entries will be written, left as it is when all will. */
+BOOT_CODE static uint64_t *table_alloc(uint64_t *phys, bool zeroed)
 {
-    uint64_t *table = boot_memory_alloc(SIZE_4K, SIZE_4K);
+    uint64_t *table = zeroed ? boot_memory_alloc(SIZE_4K, SIZE_4K)
+                             : boot_memory_alloc_unzeroed(SIZE_4K, SIZE_4K);
     if (table != NULL) {
         *phys = phys_from_kernel_pointer(table);
     }
     return table;
 }
 
-BOOT_CODE static uint64_t page_flags_4k(const window_plan_t *plan, uint64_t phys)
+/*
+ * entries[first..last) = consecutive pages of `step` bytes from base, with flags. Unrolled:
+ * where a hypervisor emulates each instruction, the loop's own compare and branch would cost
+ * as much as the stores.
+ */
+BOOT_CODE static void entries_fill(uint64_t *entries, unsigned first, unsigned last, uint64_t base,
+                                   uint64_t step, uint64_t flags)
 {
-    uint64_t nx = plan->leaf_flags & PTE_NX;
-    uint64_t global = plan->leaf_flags & PTE_GLOBAL;
+    uint64_t entry = base | flags;
 
-    if (phys >= plan->text_start && phys < plan->text_end) {
-        return PTE_PRESENT | global;
+#pragma GCC unroll 8
+    for (unsigned i = first; i < last; i++) {
+        entries[i] = entry;
+        entry += step;
     }
-    if (phys >= plan->text_end && phys < plan->rodata_end) {
-        return PTE_PRESENT | global | nx;
+}
+
+/* The table index (of pages of `step` bytes from block) where phys falls, clamped to the block. */
+static unsigned index_in_block(uint64_t phys, uint64_t block, uint64_t step)
+{
+    if (phys <= block) {
+        return 0;
     }
-    return PTE_PRESENT | PTE_WRITABLE | global | nx;
+    return phys - block >= step * ENTRIES ? ENTRIES : (unsigned)((phys - block) / step);
 }
 
 /* Does [base, base + size) overlap the kernel image (the part with per-page permissions)? */
@@ -71,42 +85,58 @@ static bool overlaps_image(const window_plan_t *plan, uint64_t base, uint64_t si
     return base < plan->image_end && base + size > plan->text_start;
 }
 
-BOOT_CODE static platform_error_t map_2m_block(const window_plan_t *plan, uint64_t *pd_entry,
-                                               uint64_t base)
+/*
+ * A page table for the 2 MiB block at base, which holds (part of) the image: text read-only and
+ * executable, rodata read-only, everything else writable; all but text no-execute where NX is.
+ * The image's boundaries are page aligned (linker.ld), so each range is whole pages.
+ */
+BOOT_CODE static platform_error_t map_image_block(const window_plan_t *plan, uint64_t *pd_entry,
+                                                  uint64_t base)
 {
-    if (!overlaps_image(plan, base, SIZE_2M)) {
-        *pd_entry = base | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | plan->leaf_flags;
-        return PLATFORM_OK;
-    }
+    uint64_t global = plan->leaf_flags & PTE_GLOBAL;
+    uint64_t data = PTE_PRESENT | PTE_WRITABLE | plan->leaf_flags;
+    unsigned text = index_in_block(plan->text_start, base, SIZE_4K);
+    unsigned rodata = index_in_block(plan->text_end, base, SIZE_4K);
+    unsigned writable = index_in_block(plan->rodata_end, base, SIZE_4K);
     uint64_t pt_phys;
-    uint64_t *pt = table_alloc(&pt_phys);
+    uint64_t *pt = table_alloc(&pt_phys, false);
+
     if (pt == NULL) {
         return PLATFORM_ERROR_NO_MEMORY;
     }
-    for (unsigned i = 0; i < ENTRIES; i++) {
-        uint64_t phys = base + i * SIZE_4K;
-        pt[i] = phys | page_flags_4k(plan, phys);
-    }
+    entries_fill(pt, 0, text, base, SIZE_4K, data);
+    entries_fill(pt, text, rodata, base + text * SIZE_4K, SIZE_4K, PTE_PRESENT | global);
+    entries_fill(pt, rodata, writable, base + rodata * SIZE_4K, SIZE_4K,
+                 PTE_PRESENT | plan->leaf_flags);
+    entries_fill(pt, writable, ENTRIES, base + writable * SIZE_4K, SIZE_4K, data);
     *pd_entry = pt_phys | PTE_TABLE;
     return PLATFORM_OK;
 }
 
+/* One GiB at base: a 1 GiB page, or a directory of 2 MiB pages (page tables over the image). */
 BOOT_CODE static platform_error_t map_1g_block(const window_plan_t *plan, uint64_t *pdpt_entry,
                                                uint64_t base, bool use_1g)
 {
+    uint64_t large = PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | plan->leaf_flags;
+
     if (use_1g && !overlaps_image(plan, base, SIZE_1G)) {
-        *pdpt_entry = base | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | plan->leaf_flags;
+        *pdpt_entry = base | large;
         return PLATFORM_OK;
     }
     uint64_t pd_phys;
-    uint64_t *pd = table_alloc(&pd_phys);
+    uint64_t *pd = table_alloc(&pd_phys, false);
     if (pd == NULL) {
         return PLATFORM_ERROR_NO_MEMORY;
     }
-    for (unsigned i = 0; i < ENTRIES; i++) {
-        platform_error_t error = map_2m_block(plan, &pd[i], base + i * SIZE_2M);
-        if (error != PLATFORM_OK) {
-            return error;
+    entries_fill(pd, 0, ENTRIES, base, SIZE_2M, large);
+    if (overlaps_image(plan, base, SIZE_1G)) {
+        unsigned first = index_in_block(plan->text_start, base, SIZE_2M);
+        unsigned last = index_in_block(plan->image_end + SIZE_2M - 1, base, SIZE_2M);
+        for (unsigned i = first; i < last; i++) {
+            platform_error_t error = map_image_block(plan, &pd[i], base + i * SIZE_2M);
+            if (error != PLATFORM_OK) {
+                return error;
+            }
         }
     }
     *pdpt_entry = pd_phys | PTE_TABLE;
@@ -147,8 +177,8 @@ BOOT_CODE platform_error_t kernel_window_init(uint64_t usable_top)
     plan.image_end = phys_from_kernel_pointer(__kernel_end);
     plan.leaf_flags = (cpu->pge ? PTE_GLOBAL : 0) | (window_nx ? PTE_NX : 0);
 
-    window_pml4 = table_alloc(&window_pml4_phys);
-    pdpt = table_alloc(&pdpt_phys);
+    window_pml4 = table_alloc(&window_pml4_phys, true);
+    pdpt = table_alloc(&pdpt_phys, true);
     if (window_pml4 == NULL || pdpt == NULL) {
         return PLATFORM_ERROR_NO_MEMORY;
     }
