@@ -34,20 +34,28 @@ BOOT_CODE platform_error_t boot_copy_string(boot_parse_t *parse, const uint8_t *
 BOOT_CODE platform_error_t boot_copy_phys_string(boot_parse_t *parse, uint64_t phys, char *dst,
                                                  size_t capacity, const char *field)
 {
+    uint64_t limit = phys_window_limit();
+    size_t readable;
+    const uint8_t *bytes;
+
     if (phys == 0) {
         dst[0] = '\0';
         return PLATFORM_OK;
     }
-    /* Byte by byte: the string may end right before unmapped memory. */
-    for (size_t i = 0; i < capacity; i++) {
-        const uint8_t *byte = phys_map(phys + i, 1);
-        if (byte == NULL || phys + i < phys) {
-            return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, field);
-        }
-        dst[i] = (char)*byte;
-        if (*byte == '\0') {
+    /* The string may end right before unmapped memory: map only what the window reaches. */
+    readable = phys >= limit ? 0 : (limit - phys < capacity ? (size_t)(limit - phys) : capacity);
+    bytes = readable == 0 ? NULL : phys_map(phys, readable);
+    if (bytes == NULL) {
+        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, field);
+    }
+    for (size_t i = 0; i < readable; i++) {
+        dst[i] = (char)bytes[i];
+        if (bytes[i] == '\0') {
             return PLATFORM_OK;
         }
+    }
+    if (readable < capacity) {
+        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, field);
     }
     dst[capacity - 1] = '\0';
     return boot_parse_fail(parse, PLATFORM_ERROR_TOO_MANY, field);
