@@ -6,7 +6,10 @@ SMOKE_ELF    := $(BUILD)/kernel/smoke/smoke.elf
 SMOKE_OBJ    := $(BUILD)/kernel/smoke/obj
 SMOKE_CFLAGS := $(FREESTANDING_CFLAGS) -Iinclude
 
-$(SMOKE_OBJ)/smoke.o: $(SMOKE_DIR)/smoke.c $(wildcard include/sel4/*.h)
+SMOKE_C_SRCS := $(sort $(wildcard $(SMOKE_DIR)/*.c))
+SMOKE_C_OBJS := $(patsubst $(SMOKE_DIR)/%.c,$(SMOKE_OBJ)/%.o,$(SMOKE_C_SRCS))
+
+$(SMOKE_OBJ)/%.o: $(SMOKE_DIR)/%.c $(SMOKE_DIR)/smoke.h $(wildcard include/sel4/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SMOKE_CFLAGS) -c $< -o $@
 
@@ -14,14 +17,14 @@ $(SMOKE_OBJ)/start.o: $(SMOKE_DIR)/start.S
 	@mkdir -p $(dir $@)
 	$(CC) $(SMOKE_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(SMOKE_ELF): $(SMOKE_OBJ)/start.o $(SMOKE_OBJ)/smoke.o $(SMOKE_DIR)/smoke.ld
+$(SMOKE_ELF): $(SMOKE_OBJ)/start.o $(SMOKE_C_OBJS) $(SMOKE_DIR)/smoke.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T $(SMOKE_DIR)/smoke.ld \
-		-o $@ $(SMOKE_OBJ)/start.o $(SMOKE_OBJ)/smoke.o
+		-o $@ $(SMOKE_OBJ)/start.o $(SMOKE_C_OBJS)
 
 .PHONY: kernel-smoke test-kernel-smoke
 kernel-smoke: $(SMOKE_ELF)
 
-test-kernel-smoke: $(KERNEL_ELF) $(SMOKE_ELF)
+test-kernel-smoke: kernel $(SMOKE_ELF)
 	tools/run-qemu.sh --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) >$(BUILD)/kernel/smoke/tcg.log 2>&1; \
 		status=$$?; grep '^smoke:' $(BUILD)/kernel/smoke/tcg.log; \
 		[ $$status -eq 0 ] || { echo "test-kernel-smoke [tcg]: exit status $$status"; \
@@ -35,4 +38,4 @@ test-kernel-smoke: $(KERNEL_ELF) $(SMOKE_ELF)
 	else echo "test-kernel-smoke [kvm]: skipped: KVM not usable"; fi
 
 TEST_TARGETS += test-kernel-smoke
-LINT_SOURCES += $(SMOKE_DIR)/smoke.c
+LINT_SOURCES += $(SMOKE_C_SRCS)

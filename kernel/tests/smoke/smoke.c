@@ -6,40 +6,9 @@
  * the null system call and of an IPC round trip. Ends the run through the QEMU exit port:
  * status 0 when every check passed. Not the kernel suite (tests/kernel): a quick self-check.
  */
-#include <sel4/sel4.h>
-#include <stdint.h>
+#include "smoke.h"
 
-typedef seL4_Word word_t;
-
-/* ---- system calls ---- */
-
-typedef struct {
-    word_t rdi, rsi, mr[4];
-} regs_t;
-
-static inline void sys(word_t number, regs_t *r)
-{
-    /* cppcheck-suppress constStatement ; register variables bound to argument registers */
-    register word_t r10 __asm__("r10") = r->mr[0];
-    /* cppcheck-suppress constStatement ; register variables bound to argument registers */
-    register word_t r8 __asm__("r8") = r->mr[1];
-    /* cppcheck-suppress constStatement ; register variables bound to argument registers */
-    register word_t r9 __asm__("r9") = r->mr[2];
-    /* cppcheck-suppress constStatement ; register variables bound to argument registers */
-    register word_t r15 __asm__("r15") = r->mr[3];
-
-    __asm__ volatile("syscall"
-                     : "+D"(r->rdi), "+S"(r->rsi), "+d"(number), "+r"(r10), "+r"(r8), "+r"(r9),
-                       "+r"(r15)
-                     :
-                     : "rax", "rcx", "r11", "memory", "cc");
-    r->mr[0] = r10;
-    r->mr[1] = r8;
-    r->mr[2] = r9;
-    r->mr[3] = r15;
-}
-
-static seL4_IPCBuffer *ipc; /* this thread's IPC buffer (threads here share the root's) */
+seL4_IPCBuffer *ipc; /* this thread's IPC buffer (threads here share the root's) */
 
 static void putc_(char c)
 {
@@ -47,14 +16,14 @@ static void putc_(char c)
     sys((word_t)seL4_SysDebugPutChar, &r);
 }
 
-static void puts_(const char *s)
+void puts_(const char *s)
 {
     while (*s != '\0') {
         putc_(*s++);
     }
 }
 
-static void putx(word_t v)
+void putx(word_t v)
 {
     puts_("0x");
     for (int shift = 60; shift >= 0; shift -= 4) {
@@ -65,7 +34,7 @@ static void putx(word_t v)
     }
 }
 
-static void putd(word_t v)
+void putd(word_t v)
 {
     char digits[24];
     int n = 0;
@@ -80,7 +49,7 @@ static void putd(word_t v)
 
 static int failures;
 
-static void check(int ok, const char *what, word_t got)
+void check(int ok, const char *what, word_t got)
 {
     puts_(ok ? "smoke: ok   " : "smoke: FAIL ");
     puts_(what);
@@ -94,8 +63,8 @@ static void check(int ok, const char *what, word_t got)
 }
 
 /* Call an object: label, arguments (MRs), extra caps. Returns the reply label; out gets MRs. */
-static word_t invoke(seL4_CPtr cap, word_t label, unsigned nargs, const word_t *args,
-                     unsigned ncaps, const seL4_CPtr *caps, word_t *out)
+word_t invoke(seL4_CPtr cap, word_t label, unsigned nargs, const word_t *args, unsigned ncaps,
+              const seL4_CPtr *caps, word_t *out)
 {
     regs_t r = {.rdi = cap};
     for (unsigned i = 0; i < nargs; i++) {
@@ -118,15 +87,13 @@ static word_t invoke(seL4_CPtr cap, word_t label, unsigned nargs, const word_t *
     return seL4_MessageInfo_get_label((seL4_MessageInfo_t){{r.rsi}});
 }
 
-#define ROOT seL4_CapInitThreadCNode
-
 /* ---- slots and objects ---- */
 
-static seL4_BootInfo *bi;
-static word_t next_slot;
-static seL4_CPtr untyped;
+seL4_BootInfo *bi;
+word_t next_slot;
+seL4_CPtr untyped;
 
-static seL4_CPtr retype(word_t type, word_t size_bits)
+seL4_CPtr retype(word_t type, word_t size_bits)
 {
     seL4_CPtr slot = next_slot++;
     word_t args[6] = {type, size_bits, 0, 0, slot, 1};
@@ -458,6 +425,7 @@ void smoke_main(seL4_BootInfo *boot_info)
     check_ipc(server_ep);
     check_notification();
     check_faults();
+    check_fuzz();
     measure(server_ep);
     check_ioport_and_exit();
     for (;;) {
