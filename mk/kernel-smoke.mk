@@ -29,6 +29,17 @@ test-kernel-smoke: kernel $(SMOKE_ELF)
 		status=$$?; grep '^smoke:' $(BUILD)/kernel/smoke/tcg.log; \
 		[ $$status -eq 0 ] || { echo "test-kernel-smoke [tcg]: exit status $$status"; \
 		tail -5 $(BUILD)/kernel/smoke/tcg.log; exit 1; }
+	@for bad in truncated text; do \
+		if [ $$bad = truncated ]; then head -c 200 $(SMOKE_ELF) >$(BUILD)/kernel/smoke/bad.elf; \
+		else printf 'this is not an executable\n' >$(BUILD)/kernel/smoke/bad.elf; fi; \
+		tools/run-qemu.sh --timeout 30 $(KERNEL_ELF) $(BUILD)/kernel/smoke/bad.elf \
+			>$(BUILD)/kernel/smoke/bad.log 2>&1; status=$$?; \
+		line=$$(grep 'boot error: root task image' $(BUILD)/kernel/smoke/bad.log); \
+		if [ $$status -ne 3 ] || [ -z "$$line" ]; then \
+			echo "test-kernel-smoke [$$bad ELF]: expected a root task image boot error and exit 3, got $$status"; \
+			tail -3 $(BUILD)/kernel/smoke/bad.log; exit 1; fi; \
+		echo "test-kernel-smoke [$$bad ELF]: $$line"; \
+	done
 	@if tools/kvm-usable.sh; then \
 		tools/run-qemu.sh --kvm --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) \
 			>$(BUILD)/kernel/smoke/kvm.log 2>&1; status=$$?; \
