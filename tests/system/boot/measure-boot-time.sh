@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Boot-time figures: boots the kernel with init as the root task and exit_after_boot RUNS times
 # (QEMU, q35, qboot, -kernel, as `make run` does) and prints, per run and as median [min-max]:
-# power-on to platform ready, platform_init and its steps, power-on to the root task (init's
-# line), and the wall time of the whole QEMU process. A measurement, not a test: it never fails
-# on a slow figure.
-#   tests/system/boot/measure-boot-time.sh [--kvm] [--runs N] KERNEL INIT_ELF
+# power-on to platform ready, platform_init, power-on to the root task (init's line), the wall
+# time of the whole QEMU process, and, when the kernel prints them (--append platform_verbose),
+# platform_init's steps. A measurement, not a test: it never fails on a slow figure.
+#   tests/system/boot/measure-boot-time.sh [--kvm] [--runs N] [--append WORDS] KERNEL INIT_ELF
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tools=$(cd "$here/../../../tools" && pwd)
 accel=()
 runs=5
+words=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --kvm) accel=(--kvm); shift ;;
     --runs) runs=$2; shift 2 ;;
+    --append) words=" $2"; shift 2 ;;
     *) break ;;
     esac
 done
@@ -31,11 +33,11 @@ add() {
 # "12.345" (ms) -> 12345 (us)
 ms_to_us() { local whole=${1%.*} frac=${1#*.}; echo $((10#$whole * 1000 + 10#${frac:0:3})); }
 
-echo "command: $tools/run-qemu.sh ${accel[*]} --append exit_after_boot $kernel $init"
+echo "command: $tools/run-qemu.sh ${accel[*]} --append \"exit_after_boot$words\" $kernel $init"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((run = 1; run <= runs; run++)); do
     start=$(date +%s%N)
-    "$tools/run-qemu.sh" "${accel[@]}" --timeout 60 --append exit_after_boot "$kernel" "$init" \
+    "$tools/run-qemu.sh" "${accel[@]}" --timeout 60 --append "exit_after_boot$words" "$kernel" "$init" \
         </dev/null >"$log" 2>&1
     status=$?
     end=$(date +%s%N)

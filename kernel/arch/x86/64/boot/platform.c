@@ -331,19 +331,22 @@ BOOT_CODE void platform_print_summary(void)
         print_selftest();
     }
     uint64_t ready_us = (power_on_clock_entry_ns() + tsc_ticks_to_ns(ready_tsc - entry_tsc)) / 1000;
-    kprintf("boot: platform ready: %lu.%03lu ms after power-on (clock %s", ready_us / 1000,
-            ready_us % 1000, power_on_clock_name(power_on_clock_source()));
+    kprintf("boot: platform ready: %lu.%03lu ms after power-on", ready_us / 1000, ready_us % 1000);
     if (full) {
-        print_milliseconds("; tsc alone says", ready_tsc);
+        kprintf(" (clock %s;", power_on_clock_name(power_on_clock_source()));
+        print_milliseconds(" tsc alone says", ready_tsc);
+        kprintf(")");
     }
-    kprintf(");");
-    print_milliseconds(" platform_init took", ready_tsc - entry_tsc);
-    kprintf("\nboot: platform_init steps (us):");
-    for (int i = 0; i < STAGE_COUNT; i++) {
-        uint64_t start = i == 0 ? entry_tsc : stage_tsc[i - 1];
-        kprintf(" %s %lu", stage_names[i], tsc_ticks_to_ns(stage_tsc[i] - start) / 1000);
-    }
+    print_milliseconds("; platform_init took", ready_tsc - entry_tsc);
     kprintf("\n");
+    if (full) {
+        kprintf("boot: platform_init steps (us):");
+        for (int i = 0; i < STAGE_COUNT; i++) {
+            uint64_t start = i == 0 ? entry_tsc : stage_tsc[i - 1];
+            kprintf(" %s %lu", stage_names[i], tsc_ticks_to_ns(stage_tsc[i] - start) / 1000);
+        }
+        kprintf("\n");
+    }
 }
 
 bool platform_summary_only(void)

@@ -33,10 +33,12 @@
 void platform_init(uint32_t magic, uint32_t info_phys);
 
 /*
- * Print the boot summary. By default only the boot time and the per-step times (two lines: every
- * character costs a few port accesses, which a hypervisor may charge ~10 us each); with
- * PLATFORM_OPTION_VERBOSE or PLATFORM_OPTION_SUMMARY_ONLY the full block before them:
- * protocol, memory, modules with their CRC32 (which reads every module byte), ACPI, CPU, timers.
+ * Print the boot summary. By default one line: the time from power-on to the end of
+ * platform_init() and how long platform_init() took (every character costs a few port accesses,
+ * which a hypervisor may charge ~10 us each). With PLATFORM_OPTION_VERBOSE or
+ * PLATFORM_OPTION_SUMMARY_ONLY the full block: protocol, memory, modules with their CRC32 (which
+ * reads every module byte), ACPI, CPU, timers, the clock behind the boot time, per-step times.
+ * The self-test's line whenever it ran.
  */
 void platform_print_summary(void);
 
