@@ -3,9 +3,10 @@
 # multiboot1, PVH and a GRUB multiboot2 ISO; KVM when usable; Bochs from the ISO) with two boot
 # modules of random contents, and checks the kernel's boot summary against the host: module sizes
 # and CRC32s (the host's from gzip), RAM total against the configured size, TSC frequency against
-# the host's TSC (TCG, KVM) or Bochs' instruction rate, LAPIC timer rate, ACPI/MADT found, the
-# kernel window's reach and page size, and the interrupt self-test ("platform_selftest": LAPIC
-# timer periodic and one-shot, self-IPI, PIT IRQ 0 through the MADT override and the IOAPIC).
+# the host's TSC (TCG; KVM both from its pvclock and from the PIT) or Bochs' instruction rate and
+# where it came from, LAPIC timer rate, ACPI/MADT found, the kernel window's reach and page size,
+# and the interrupt self-test ("platform_selftest": LAPIC timer periodic and one-shot, self-IPI,
+# PIT IRQ 0 through the MADT override and the IOAPIC).
 #   tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
 set -uo pipefail
 kernel=$1
@@ -53,7 +54,8 @@ check_common() { # NAME LOG PROTOCOL MEMORY_MIB MODULE_NAMING(named|unnamed) MOD
     for module in "${modules[@]}"; do
         local want_name=-
         [ "$naming" = named ] && want_name=$(basename "$module")
-        local want="boot: module $i name=$want_name size=$(host_size "$module") crc32=$(host_crc "$module") "
+        local want
+        want="boot: module $i name=$want_name size=$(host_size "$module") crc32=$(host_crc "$module") "
         grep -qF "$want" "$log"
         check "$name: module $i size and crc32 match the host" $? \
             "want '$want', kernel: $(grep "^boot: module $i " "$log")"
@@ -134,6 +136,7 @@ check_rate() { # NAME VALUE EXPECTED PERCENT
 }
 
 tsc_of() { sed -n 's/^boot: tsc \([0-9]*\) Hz.*/\1/p' "$1"; }
+tsc_source_of() { sed -n 's/^boot: tsc [0-9]* Hz (source \([a-z0-9+-]*\).*/\1/p' "$1"; }
 lapic_timer_of() { sed -n 's/^boot: lapic .* timer \([0-9]*\) Hz.*/\1/p' "$1"; }
 ready_ms_of() { sed -n 's/^boot: platform ready: *\([0-9]*\)\.[0-9]* ms after power-on.*/\1/p' "$1"; }
 
@@ -160,6 +163,9 @@ check_common tcg-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work
 check_selftest tcg-multiboot1 "$log" not-early
 check_rate "tcg-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 check_rate "tcg-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
+# TCG states no TSC frequency (no CPUID 0x15, no hypervisor clock): the PIT calibration is used.
+[ "$(tsc_source_of "$log")" = pit ]
+check "tcg-multiboot1: TSC frequency from the PIT" $? "$(grep '^boot: tsc' "$log")"
 grep -q '^boot: kernel window .* in 1 GiB pages' "$log"
 check "tcg-multiboot1: window uses 1 GiB pages where pdpe1gb exists" $? "$(grep '^boot: kernel window' "$log")"
 ms=$(ready_ms_of "$log")
@@ -214,11 +220,23 @@ if "$tools/kvm-usable.sh"; then
     check_selftest kvm-multiboot1 "$log" not-early
     check_rate "kvm-multiboot1: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
     check_rate "kvm-multiboot1: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
+    # KVM states the TSC frequency (pvclock); it must have been taken, after a PIT check.
+    [ "$(tsc_source_of "$log")" = kvmclock ]
+    check "kvm-multiboot1: TSC frequency from KVM's pvclock" $? "$(grep '^boot: tsc' "$log")"
     # Under KVM the guest may see the host's TSC; the PM timer then gives the time since power-on,
     # which must be that of a VM that has just started.
     ms=$(ready_ms_of "$log")
     [ -n "$ms" ] && [ "$ms" -lt 5000 ]
     check "kvm-multiboot1: ready within 5 s of power-on" $? "$(grep '^boot: platform ready' "$log")"
+
+    echo "== QEMU KVM, multiboot1, -cpu host, TSC calibrated against the PIT (platform_tsc_pit)"
+    log=$work/kvm-pit.log
+    cmdline="platform_summary_only platform_tsc_pit" qemu_direct "$log" host 256 kvm "$kernel"
+    check "kvm-pit: kernel powered off with status 0" $? "see $log"
+    [ "$(tsc_source_of "$log")" = pit ]
+    check "kvm-pit: TSC frequency from the PIT" $? "$(grep '^boot: tsc' "$log")"
+    check_rate "kvm-pit: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+    check_rate "kvm-pit: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
 else
     echo "skipped: KVM not usable"
 fi
