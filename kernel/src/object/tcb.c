@@ -33,6 +33,36 @@ void tcb_finalise(tcb_t *tcb)
     arch_tcb_release(tcb);
 }
 
+static void invoke_bind_notification(notification_t *ntfn, tcb_t *tcb)
+{
+    notification_bind(ntfn, tcb);
+}
+
+static void invoke_unbind_notification(tcb_t *tcb)
+{
+    notification_unbind_tcb(tcb);
+}
+
+static void invoke_set_tls_base(tcb_t *tcb, word_t base)
+{
+    tcb->arch.fs_base = base;
+}
+
+static void invoke_set_fault_all_syscalls(tcb_t *tcb, bool on)
+{
+    tcb->fault_all_syscalls = on;
+}
+
+static void invoke_suspend(tcb_t *tcb)
+{
+    thread_suspend(tcb);
+}
+
+static void invoke_resume(tcb_t *tcb)
+{
+    thread_restart(tcb);
+}
+
 static seL4_Error decode_bind_notification(invocation_t *inv, tcb_t *tcb)
 {
     cap_t cap = inv_extra_cap(inv, 0);
@@ -49,7 +79,7 @@ static seL4_Error decode_bind_notification(invocation_t *inv, tcb_t *tcb)
     if (ntfn->head != NULL || ntfn_bound_tcb(ntfn) != NULL) {
         return error_simple(seL4_IllegalOperation);
     }
-    notification_bind(ntfn, tcb);
+    invoke_bind_notification(ntfn, tcb);
     return seL4_NoError;
 }
 
@@ -58,7 +88,7 @@ static seL4_Error decode_unbind_notification(tcb_t *tcb)
     if (tcb->bound_notification == NULL) {
         return error_simple(seL4_IllegalOperation);
     }
-    notification_unbind_tcb(tcb);
+    invoke_unbind_notification(tcb);
     return seL4_NoError;
 }
 
@@ -84,7 +114,7 @@ static seL4_Error decode_set_tls_base(invocation_t *inv, tcb_t *tcb)
     if (!user_address_is_canonical(base)) {
         return error_invalid_argument(0);
     }
-    tcb->arch.fs_base = base;
+    invoke_set_tls_base(tcb, base);
     return seL4_NoError;
 }
 
@@ -99,7 +129,7 @@ static seL4_Error decode_set_fault_all_syscalls(invocation_t *inv, tcb_t *tcb)
     if (mode > 1) {
         return error_invalid_argument(0);
     }
-    tcb->fault_all_syscalls = mode == 1;
+    invoke_set_fault_all_syscalls(tcb, mode == 1);
     return seL4_NoError;
 }
 
@@ -127,10 +157,10 @@ seL4_Error tcb_decode(invocation_t *inv, cap_t cap, cte_t *slot)
     case TCBSetSpace:
         return tcb_decode_set_space(inv, cap, slot);
     case TCBSuspend:
-        thread_suspend(tcb);
+        invoke_suspend(tcb);
         return seL4_NoError;
     case TCBResume:
-        thread_restart(tcb);
+        invoke_resume(tcb);
         return seL4_NoError;
     case TCBBindNotification:
         return decode_bind_notification(inv, tcb);

@@ -80,7 +80,7 @@ static idt_gate_t idt[IDT_ENTRIES] ALIGNED(16);
 extern char trap_stubs[];
 extern char syscall_entry[];
 
-static void gdt_init(arch_cpu_t *arch)
+BOOT_CODE static void gdt_init(arch_cpu_t *arch)
 {
     uint64_t tss_base = (uint64_t)&arch->tss;
     uint64_t tss_limit = sizeof(tss_t) - 1;
@@ -120,7 +120,7 @@ static void gdt_init(arch_cpu_t *arch)
                      : "rax", "memory");
 }
 
-static void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist, bool user)
+BOOT_CODE static void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist, bool user)
 {
     idt_gate_t *gate = &idt[vector];
 
@@ -138,7 +138,7 @@ bool arch_idt_user_gate(word_t vector)
     return vector == VECTOR_BREAKPOINT || vector == VECTOR_OVERFLOW;
 }
 
-static void idt_init(void)
+BOOT_CODE static void idt_init(void)
 {
     for (unsigned vector = 0; vector < IDT_ENTRIES; vector++) {
         uint64_t handler = (uint64_t)trap_stubs + vector * TRAP_STUB_SIZE;
@@ -154,7 +154,7 @@ static void idt_init(void)
     __asm__ volatile("lidt %0" : : "m"(pointer));
 }
 
-static void syscall_msrs_init(cpu_t *cpu)
+BOOT_CODE static void syscall_msrs_init(cpu_t *cpu)
 {
     msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
     msr_write(MSR_STAR, ((uint64_t)SEL_USER_CODE32 << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
@@ -171,7 +171,7 @@ static void syscall_msrs_init(cpu_t *cpu)
  * WRFSBASE becomes #UD for its VMM to emulate). UMIP makes SGDT/SIDT/SMSW/STR/SLDT fault in
  * user mode where the CPU has it, so guests never see the host's tables.
  */
-static void cr4_policy_init(void)
+BOOT_CODE static void cr4_policy_init(void)
 {
     uint64_t cr4 = cr4_read() & ~CR4_FSGSBASE;
 
@@ -181,7 +181,7 @@ static void cr4_policy_init(void)
     cr4_write(cr4);
 }
 
-void arch_cpu_init(cpu_t *cpu)
+BOOT_CODE void arch_cpu_init(cpu_t *cpu)
 {
     arch_cpu_t *arch = &cpu->arch;
 

@@ -3,6 +3,7 @@
  * to another user thread saves the owner's and loads the new one's. A deleted TCB stops being
  * the owner before its memory can be reused.
  */
+#include <arch/boot_section.h>
 #include <arch/kernel/fpu.h>
 #include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
@@ -15,7 +16,7 @@
 
 static fpu_state_t fpu_initial_state;
 
-void fpu_init(void)
+BOOT_CODE void fpu_init(void)
 {
     uint16_t fcw = FCW_DEFAULT;
     uint32_t mxcsr = MXCSR_DEFAULT;
