@@ -8,11 +8,13 @@
 #include <arch/lapic.h>
 #include <arch/vectors.h>
 #include <kernel/cpu.h>
+#include <kernel/fastpath.h>
 #include <kernel/faulthandler.h>
 #include <kernel/interrupt.h>
 #include <kernel/printf.h>
 #include <kernel/scheduler.h>
 #include <kernel/syscall.h>
+#include <sel4/syscalls.h>
 #include <kernel/user_context.h>
 #include <arch/object/vspace.h>
 
@@ -34,15 +36,24 @@ static word_t cr2_read(void)
     return value;
 }
 
+/* The IPC fast paths first (they leave for the partner directly), then the general path. */
+static void syscall_enter(const tcb_t *thread, word_t cptr, word_t info, word_t number)
+{
+    if (!thread->fault_all_syscalls &&
+        ((number == (word_t)seL4_SysCall && fastpath_call(cptr, info)) ||
+         (number == (word_t)seL4_SysReplyRecv && fastpath_reply_recv(cptr, info)))) {
+        restore_user_context();
+    }
+    syscall_handle(number);
+}
+
 void c_handle_syscall(word_t cptr, word_t info, word_t number)
 {
     tcb_t *thread = current_thread();
 
-    (void)cptr; /* both are also in the saved registers, where the syscall layer reads them */
-    (void)info;
     thread->arch.fault_ip = arch_reg(&thread->arch, REG_RIP) - SYSCALL_INSN_LENGTH;
     thread->arch.sysret_ok = true;
-    syscall_handle(number);
+    syscall_enter(thread, cptr, info, number);
     schedule();
     restore_user_context();
 }
@@ -131,7 +142,8 @@ static void handle_unprivileged_syscall(tcb_t *thread)
     arch_set_reg(arch, REG_ERROR, 0);
     arch->fault_ip = arch_reg(arch, REG_RIP) - SYSCALL_INSN_LENGTH;
     arch->sysret_ok = false; /* this hypervisor's SYSRET is not to be trusted either */
-    syscall_handle(arch_reg(arch, REG_RDX));
+    syscall_enter(thread, arch_reg(arch, REG_RDI), arch_reg(arch, REG_RSI),
+                  arch_reg(arch, REG_RDX));
 }
 
 void c_handle_trap(void)
