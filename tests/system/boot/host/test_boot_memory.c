@@ -304,10 +304,60 @@ static void test_fixed_layout(void **state)
                      (0x200000 - 0x181000) + 0x1000 + (WINDOW - 0x201000) - 0x1000);
 }
 
+/*
+ * Zeroing writes only from a page's first nonzero byte on, so pages must come back zero whatever
+ * they held: all zero, one stray byte anywhere (first, last, in between), fully dirty.
+ */
+static void test_alloc_zeroes_partly_dirty_pages(void **state)
+{
+    (void)state;
+    static memory_map_builder_t builder;
+    const uint64_t pages = 64;
+
+    srand(5);
+    for (int round = 0; round < 20; round++) {
+        fake_memory_reset(WINDOW);
+        memset(&params, 0, sizeof(params));
+        memory_map_builder_init(&builder);
+        memory_map_builder_add(&builder, 0, 0x9fc00, MEMORY_USABLE);
+        memory_map_builder_add(&builder, 0x100000, WINDOW - 0x100000, MEMORY_USABLE);
+        memory_map_normalise(&builder, &params.memory_map);
+        fake_kernel_end_phys = 0x180000;
+        assert_int_equal(boot_memory_init(&params, PHYS_BITS), PLATFORM_OK);
+        for (uint64_t p = 0; p < pages; p++) {
+            uint8_t *page = fake_memory + 0x180000 + p * PAGE_SIZE;
+            switch (rand() % 5) {
+            case 0:
+                break; /* already zero */
+            case 1:
+                page[0] = 1;
+                break;
+            case 2:
+                page[PAGE_SIZE - 1] = 0x80;
+                break;
+            case 3:
+                page[rand() % PAGE_SIZE] = (uint8_t)(1 + rand() % 255);
+                break;
+            default:
+                memset(page, 0x5a, PAGE_SIZE);
+                break;
+            }
+        }
+        uint64_t phys;
+        uint8_t *pointer = alloc(pages * PAGE_SIZE, 0, &phys);
+        assert_non_null(pointer);
+        assert_int_equal(phys, 0x180000);
+        for (uint64_t i = 0; i < pages * PAGE_SIZE; i++) {
+            assert_int_equal(pointer[i], 0);
+        }
+    }
+}
+
 int test_boot_memory_run(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_fixed_layout),
+            cmocka_unit_test(test_alloc_zeroes_partly_dirty_pages),
             cmocka_unit_test(test_enumeration_matches_model),
     };
     return cmocka_run_group_tests_name("boot memory", tests, NULL, NULL);

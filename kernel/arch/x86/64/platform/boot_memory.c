@@ -211,11 +211,29 @@ BOOT_CODE static void alloc_visit(void *context, const boot_memory_range_t *rang
     search->done = true;
 }
 
-/* Zero with rep stosq: a C loop could be turned into a memset call the kernel does not have. */
+/*
+ * Zero [pointer, pointer + bytes) page by page, writing each page only from its first nonzero
+ * word on: one repe scasq finds that word, one rep stosq clears the rest (string instructions,
+ * as a C loop could become a memset call the kernel does not have). RAM still as it came from
+ * power-on is zero and is then only read; where a hypervisor backs guest memory on its first
+ * write (hundreds of microseconds a page here under KVM), that first write is left to whoever
+ * really stores something there.
+ */
 static void pages_zero(void *pointer, uint64_t bytes)
 {
-    uint64_t count = bytes / 8;
-    __asm__ volatile("rep stosq" : "+D"(pointer), "+c"(count) : "a"(0ull) : "memory");
+    for (uint64_t offset = 0; offset < bytes; offset += PAGE_SIZE) {
+        uint64_t *page = (uint64_t *)((uint8_t *)pointer + offset);
+        uint64_t *cursor = page;
+        uint64_t count = PAGE_SIZE / 8;
+
+        __asm__ volatile("repe scasq" : "+D"(cursor), "+c"(count) : "a"(0ull) : "memory", "cc");
+        /* The scan stops one word past the first nonzero word, or past the end without one. */
+        cursor--;
+        if (*cursor != 0) {
+            count = PAGE_SIZE / 8 - (uint64_t)(cursor - page);
+            __asm__ volatile("rep stosq" : "+D"(cursor), "+c"(count) : "a"(0ull) : "memory");
+        }
+    }
 }
 
 /* The allocation itself: reserved and counted, its contents as they were. */
