@@ -425,6 +425,7 @@ void smoke_main(seL4_BootInfo *boot_info)
     check_ipc(server_ep);
     check_notification();
     check_faults();
+    check_deletion();
     check_fuzz();
     measure(server_ep);
     check_ioport_and_exit();

@@ -51,6 +51,9 @@ word_t invoke(seL4_CPtr cap, word_t label, unsigned nargs, const word_t *args, u
               const seL4_CPtr *caps, word_t *out);
 seL4_CPtr retype(word_t type, word_t size_bits);
 
+/* Deleting objects that hold capabilities, cycles included (deletion.c). */
+void check_deletion(void);
+
 /* Random system calls from a thread in its own small CSpace (fuzz.c). */
 void check_fuzz(void);
 
