@@ -49,6 +49,17 @@ BOOT_CODE static platform_error_t boot_reserve(uint64_t start, uint64_t end,
     if (start >= end) {
         return PLATFORM_OK;
     }
+    /*
+     * An allocation right behind the last one (the usual case: first fit from the bottom) grows
+     * it instead of adding an entry, which keeps the list, and so every walk over it, short.
+     */
+    for (size_t i = 0; kind == BOOT_RESERVE_ALLOCATION && i < reservation_count; i++) {
+        if (reservations[i].kind == BOOT_RESERVE_ALLOCATION && reservations[i].end == start &&
+            (i + 1 == reservation_count || reservations[i + 1].start >= end)) {
+            reservations[i].end = end;
+            return PLATFORM_OK;
+        }
+    }
     if (reservation_count == BOOT_MEMORY_RESERVATIONS_MAX) {
         return PLATFORM_ERROR_TOO_MANY;
     }
@@ -104,18 +115,28 @@ BOOT_CODE platform_error_t boot_memory_init(const boot_params_t *params, unsigne
 }
 
 /*
+ * A walk over the ranges: the visitor, its context, and a flag the visitor may raise (through
+ * its context) to end the walk early, as the allocator does once it found its range.
+ */
+typedef struct {
+    boot_memory_visit_t visit;
+    void *context;
+    const bool *stop;
+} walk_t;
+
+/*
  * Visit [start, end) minus the reservations that apply (sorted by start, possibly overlapping):
  * RAM loses every RAM reservation; device space only the kernel's own devices (the first-MiB
  * reservation must not hide the VGA window from the device ranges).
  */
 BOOT_CODE static size_t emit_unreserved(uint64_t start, uint64_t end, bool is_device,
-                                        boot_memory_visit_t visit, void *context)
+                                        const walk_t *walk)
 {
     uint64_t cursor = start;
     size_t count = 0;
     boot_memory_range_t range = {.is_device = is_device};
 
-    for (size_t i = 0; i < reservation_count && cursor < end; i++) {
+    for (size_t i = 0; i < reservation_count && cursor < end && !*walk->stop; i++) {
         const boot_reservation_t *reserved = &reservations[i];
         if (reserved->end <= cursor ||
             is_device != (reserved->kind == BOOT_RESERVE_KERNEL_DEVICE)) {
@@ -127,23 +148,22 @@ BOOT_CODE static size_t emit_unreserved(uint64_t start, uint64_t end, bool is_de
         if (reserved->start > cursor) {
             range.start = cursor;
             range.end = reserved->start;
-            visit(context, &range);
+            walk->visit(walk->context, &range);
             count++;
         }
         cursor = reserved->end;
     }
-    if (cursor < end) {
+    if (cursor < end && !*walk->stop) {
         range.start = cursor;
         range.end = end;
-        visit(context, &range);
+        walk->visit(walk->context, &range);
         count++;
     }
     return count;
 }
 
 /* Free RAM inside one usable region: page-rounded inwards, clipped to the kernel window. */
-BOOT_CODE static size_t free_ram_in_region(const memory_region_t *region, boot_memory_visit_t visit,
-                                           void *context)
+BOOT_CODE static size_t free_ram_in_region(const memory_region_t *region, const walk_t *walk)
 {
     uint64_t start = page_round_up(region->start);
     uint64_t end = page_round_down(region->end);
@@ -151,42 +171,44 @@ BOOT_CODE static size_t free_ram_in_region(const memory_region_t *region, boot_m
     if (end > phys_window_limit()) {
         end = page_round_down(phys_window_limit());
     }
-    return start < end ? emit_unreserved(start, end, false, visit, context) : 0;
+    return start < end ? emit_unreserved(start, end, false, walk) : 0;
 }
 
 /* A hole in the memory map: device space, page-rounded inwards, below the physical top. */
-BOOT_CODE static size_t device_gap(uint64_t start, uint64_t end, boot_memory_visit_t visit,
-                                   void *context)
+BOOT_CODE static size_t device_gap(uint64_t start, uint64_t end, const walk_t *walk)
 {
     start = page_round_up(start);
     end = page_round_down(end < boot_phys_top ? end : boot_phys_top);
-    return start < end ? emit_unreserved(start, end, true, visit, context) : 0;
+    return start < end ? emit_unreserved(start, end, true, walk) : 0;
 }
 
-BOOT_CODE static size_t boot_memory_walk(boot_memory_visit_t visit, void *context, bool devices)
+BOOT_CODE static size_t boot_memory_walk(const walk_t *walk, bool devices)
 {
     uint64_t gap_start = 0;
     size_t count = 0;
 
-    for (size_t i = 0; i < boot_map->count; i++) {
+    for (size_t i = 0; i < boot_map->count && !*walk->stop; i++) {
         const memory_region_t *region = &boot_map->regions[i];
         if (devices && region->start > gap_start) {
-            count += device_gap(gap_start, region->start, visit, context);
+            count += device_gap(gap_start, region->start, walk);
         }
         if (region->type == MEMORY_USABLE) {
-            count += free_ram_in_region(region, visit, context);
+            count += free_ram_in_region(region, walk);
         }
         gap_start = region->end;
     }
     if (devices) {
-        count += device_gap(gap_start, boot_phys_top, visit, context);
+        count += device_gap(gap_start, boot_phys_top, walk);
     }
     return count;
 }
 
 size_t boot_memory_for_each_range(boot_memory_visit_t visit, void *context)
 {
-    return boot_memory_walk(visit, context, true);
+    static const bool never = false;
+    const walk_t walk = {.visit = visit, .context = context, .stop = &never};
+
+    return boot_memory_walk(&walk, true);
 }
 
 typedef struct {
@@ -247,7 +269,9 @@ BOOT_CODE static void *pages_alloc(uint64_t size, uint64_t align)
         return NULL;
     }
     search.size = page_round_up(size);
-    boot_memory_walk(alloc_visit, &search, false);
+    /* First fit: the walk ends at the first range that fits (search.done). */
+    const walk_t walk = {.visit = alloc_visit, .context = &search, .stop = &search.done};
+    boot_memory_walk(&walk, false);
     if (!search.done) {
         return NULL;
     }
