@@ -24,6 +24,8 @@
 #define PAGE_BITS         seL4_PageBits
 #define PAGE_BYTES        BIT(seL4_PageBits)
 #define MERGED_RANGES_MAX ELF_SEGMENTS_MAX
+/* Slots kept for paging-structure and extra boot info page capabilities. */
+#define BOOT_SLOTS_RESERVED 64
 
 _Static_assert(sizeof(seL4_BootInfo) <= PAGE_BYTES, "the boot info fits one page");
 
@@ -163,8 +165,10 @@ BOOT_CODE static vaddr_t load_image(const elf_image_t *image)
     for (unsigned i = 0; i < range_count; i++) {
         pages += (ranges[i].end - ranges[i].start) >> PAGE_BITS;
     }
-    if (seL4_NumInitialCaps + pages >= ROOT_CNODE_SLOTS / 2) {
-        boot_fail("root task", "image too large for the root CNode");
+    /* One slot per image page; keep room for the paging caps, extra pages and untypeds. */
+    if (seL4_NumInitialCaps + pages + BOOT_SLOTS_RESERVED + seL4_MaxBootInfoUntypedCaps >
+        ROOT_CNODE_SLOTS) {
+        boot_fail("root task image", "more pages than the root CNode has slots for");
     }
     frame_slot = boot.next_slot;
     boot.info->userImageFrames = (seL4_SlotRegion){frame_slot, frame_slot + pages};
