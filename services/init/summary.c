@@ -47,21 +47,31 @@ void boot_summary_compute(const seL4_BootInfo *bootinfo, boot_summary_t *summary
     }
 }
 
-static void print_mib(seL4_Uint64 bytes)
+/* Bytes in the largest binary unit from MiB up that leaves a whole part of at least 1. */
+static void print_size(seL4_Uint64 bytes)
 {
-    seL4_Uint64 whole = bytes >> 20;
-    seL4_Uint64 hundredths = ((bytes & ((1ull << 20) - 1)) * 100) >> 20;
+    static const char *const units[] = {"MiB", "GiB", "TiB", "PiB"};
+    unsigned shift = 20;
+    unsigned unit = 0;
 
-    printf("%llu.%02llu MiB", (unsigned long long)whole, (unsigned long long)hundredths);
+    while (unit + 1 < sizeof(units) / sizeof(units[0]) && (bytes >> (shift + 10)) != 0) {
+        shift += 10;
+        unit++;
+    }
+    seL4_Uint64 whole = bytes >> shift;
+    seL4_Uint64 hundredths = ((bytes & ((1ull << shift) - 1)) >> (shift - 10)) * 100 >> 10;
+
+    printf("%llu.%02llu %s", (unsigned long long)whole, (unsigned long long)hundredths,
+           units[unit]);
 }
 
 void boot_summary_print(const boot_summary_t *summary, const char *version)
 {
     printf("beaml4 %s\n", version);
     printf("init: RAM ");
-    print_mib(summary->ram_bytes);
-    printf(" normal, ");
-    print_mib(summary->device_bytes);
+    printf("%llu.%02llu MiB normal, ", (unsigned long long)(summary->ram_bytes >> 20),
+           (unsigned long long)(((summary->ram_bytes & ((1ull << 20) - 1)) * 100) >> 20));
+    print_size(summary->device_bytes);
     printf(" device\n");
     printf("init: untypeds %lu\n", (unsigned long)summary->untypeds);
     printf("init: empty slots %lu\n", (unsigned long)summary->empty_slots);

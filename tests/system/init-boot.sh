@@ -20,7 +20,7 @@ check_run() {
     sed -i 's/\r$//' "$log" # QEMU's serial on stdio ends lines with CR LF
     [ "$code" -eq 0 ] || fail "$name" "exit status $code (expected 0 from exit_after_boot)"
     grep -Eq '^beaml4 [0-9]+\.[0-9]+\.[0-9]+' "$log" || fail "$name" "no banner 'beaml4 <version>'"
-    ram=$(sed -n 's/^init: RAM \([0-9]*\)\.[0-9]* MiB normal, [0-9.]* MiB device$/\1/p' "$log")
+    ram=$(sed -n 's/^init: RAM \([0-9]*\)\.[0-9]* MiB normal, [0-9.]* [MGTP]iB device$/\1/p' "$log")
     if [ -z "$ram" ]; then
         fail "$name" "no RAM line"
     elif [ "$ram" -ge "$memory_mib" ] || [ "$ram" -lt $((memory_mib - 64)) ]; then
