@@ -21,6 +21,10 @@
  *   CNodeMint         as Copy, MR5 badge (for a CNode source: cap data = guard).
  *   CNodeMove         MR0 dest_index, MR1 dest_depth, MR2 src_index, MR3 src_depth; C0 src_root.
  *   CNodeMutate       as Move, MR4 badge/cap data.
+ *   CNodeRotate       MR0 dest_index, MR1 dest_depth, MR2 pivot_badge, MR3 pivot_index,
+ *                     MR4 pivot_depth, MR5 src_badge, MR6 src_index, MR7 src_depth;
+ *                     C0 pivot_root, C1 src_root. Moves pivot to dest and src to pivot, each
+ *                     with its new badge; dest may equal src (a swap).
  * TCB
  *   TCBReadRegisters  MR0 bit 0 suspend_source, MR1 count. Reply: MR0.. registers in
  *                     seL4_UserContext order.
@@ -42,6 +46,8 @@
  *   TCBSetTLSBase     MR0 tls_base (the FS base).
  *   TCBSetFaultAllSyscalls  MR0 1 = every `syscall` of the thread becomes an UnknownSyscall
  *                     fault, 0 = normal (beaml4; PV guests run with 1).
+ * Domain
+ *   DomainSetSet      (on the domain capability) MR0 domain; C0 thread.
  * IRQ
  *   IRQIssueIRQHandler     (on IRQControl) MR0 irq (ISA IRQ / GSI; routed through the IOAPIC,
  *                     edge/high for ISA IRQs unless the MADT says otherwise, level/low for
