@@ -1,7 +1,7 @@
-# kernel/tests/smoke: the kernel's own quick self-check, a tiny root task with raw system calls,
+# tests/kernel-smoke: the kernel's own quick self-check, a tiny root task with raw system calls,
 # run under QEMU TCG and (when usable) KVM. The full kernel suite is tests/kernel.
 
-SMOKE_DIR    := kernel/tests/smoke
+SMOKE_DIR    := tests/kernel-smoke
 SMOKE_ELF    := $(BUILD)/kernel/smoke/smoke.elf
 SMOKE_OBJ    := $(BUILD)/kernel/smoke/obj
 SMOKE_CFLAGS := $(FREESTANDING_CFLAGS) -Iinclude
