@@ -53,6 +53,7 @@ bool acpi_checksum_ok(const uint8_t *bytes, size_t length)
         if (words > LANE_WORDS_MAX) {
             words = LANE_WORDS_MAX;
         }
+#pragma GCC unroll 4
         for (size_t i = 0; i < words; i++, at += 8) {
             uint64_t word = load_u64(bytes + at);
             lanes += (word & BYTE_LANES) + ((word >> 8) & BYTE_LANES);
