@@ -185,6 +185,18 @@ check_selftest tcg-5g "$log" not-early
 grep -q '^boot: kernel window .* in 2 MiB pages' "$log"
 check "tcg-5g: window falls back to 2 MiB pages without pdpe1gb" $? "$(grep '^boot: kernel window' "$log")"
 
+echo "== QEMU TCG, multiboot1, 256 MiB, -cpu qemu64 (no pdpe1gb, xAPIC)"
+# The GiBs above RAM reuse head.S's boot directories; the xAPIC and IOAPIC pages live there, so
+# the self-test proves them mapped and usable.
+log=$work/tcg-qemu64.log
+qemu_direct "$log" qemu64 256 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+check "tcg-qemu64: kernel powered off with status 0" $? "see $log"
+check_common tcg-qemu64 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
+check_selftest tcg-qemu64 "$log" not-early
+grep -q '^boot: lapic id 0, xapic at 0xfee00000' "$log"
+check "tcg-qemu64: LAPIC in xAPIC mode (MMIO through the window)" $? "$(grep '^boot: lapic' "$log")"
+check_rate "tcg-qemu64: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
+
 echo "== QEMU TCG, PVH (multiboot1 magic dropped), 512 MiB"
 # QEMU's PVH loader passes exactly one module (its initrd).
 pvh_kernel=$work/beaml4-pvh.elf

@@ -16,11 +16,21 @@
 #define PTE_LARGE    (1ull << 7)
 #define PTE_GLOBAL   (1ull << 8)
 #define PTE_NX       (1ull << 63)
+#define PTE_ACCESSED (1ull << 5)
+#define PTE_DIRTY    (1ull << 6)
+#define PTE_ADDRESS  0x000ffffffffff000ull
 #define PTE_TABLE    (PTE_PRESENT | PTE_WRITABLE)
 #define ENTRIES      512
 #define SIZE_4K      0x1000ull
 #define SIZE_2M      0x200000ull
 #define SIZE_1G      0x40000000ull
+
+/*
+ * head.S's boot tables: BOOT_MAP_GIB GiB in 2 MiB pages with exactly these flags (no G, no NX),
+ * one directory per GiB, reached from slot KERNEL_PML4_SLOT of boot_pml4.
+ */
+extern uint64_t boot_pml4[];
+#define BOOT_LEAF_FLAGS (PTE_PRESENT | PTE_WRITABLE | PTE_LARGE)
 
 /* Kernel-window addresses from linker.ld. */
 extern char __kernel_start[];
@@ -113,14 +123,55 @@ BOOT_CODE static platform_error_t map_image_block(const window_plan_t *plan, uin
     return PLATFORM_OK;
 }
 
-/* One GiB at base: a 1 GiB page, or a directory of 2 MiB pages (page tables over the image). */
+/* Does a boot directory entry map the 2 MiB page at phys as head.S wrote it? */
+static bool boot_leaf_is(uint64_t entry, uint64_t phys)
+{
+    return (entry & ~(PTE_ACCESSED | PTE_DIRTY)) == (phys | BOOT_LEAF_FLAGS);
+}
+
+/*
+ * The physical address of the directory head.S built for the GiB at base, or 0 when there is
+ * none or it does not look as head.S documents it (its first and last entries are checked).
+ */
+BOOT_CODE static uint64_t boot_directory(uint64_t base)
+{
+    uint64_t pdpt_entry = boot_pml4[KERNEL_PML4_SLOT];
+    const uint64_t *pdpt = phys_map(pdpt_entry & PTE_ADDRESS, SIZE_4K);
+
+    if (base >= (uint64_t)BOOT_MAP_GIB * SIZE_1G || !(pdpt_entry & PTE_PRESENT) || pdpt == NULL) {
+        return 0;
+    }
+    uint64_t pd_entry = pdpt[base / SIZE_1G];
+    const uint64_t *pd = phys_map(pd_entry & PTE_ADDRESS, SIZE_4K);
+    if (!(pd_entry & PTE_PRESENT) || (pd_entry & PTE_LARGE) || pd == NULL ||
+        !boot_leaf_is(pd[0], base) ||
+        !boot_leaf_is(pd[ENTRIES - 1], base + (ENTRIES - 1) * SIZE_2M)) {
+        return 0;
+    }
+    return pd_entry & PTE_ADDRESS;
+}
+
+/*
+ * One GiB at base: a 1 GiB page; or, for a GiB above all RAM (MMIO and holes only), the
+ * directory head.S already built, made no-execute through its PDPT entry (its pages lack only
+ * G: their TLB entries go at each address-space switch, which MMIO can afford) instead of 512
+ * entries written again; or a new directory of 2 MiB pages (page tables over the image).
+ */
 BOOT_CODE static platform_error_t map_1g_block(const window_plan_t *plan, uint64_t *pdpt_entry,
-                                               uint64_t base, bool use_1g)
+                                               uint64_t base, bool use_1g, bool above_ram)
 {
     uint64_t large = PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | plan->leaf_flags;
+    uint64_t reused = 0;
 
     if (use_1g && !overlaps_image(plan, base, SIZE_1G)) {
         *pdpt_entry = base | large;
+        return PLATFORM_OK;
+    }
+    if (above_ram && !overlaps_image(plan, base, SIZE_1G)) {
+        reused = boot_directory(base);
+    }
+    if (reused != 0) {
+        *pdpt_entry = reused | PTE_TABLE | (plan->leaf_flags & PTE_NX);
         return PLATFORM_OK;
     }
     uint64_t pd_phys;
@@ -183,7 +234,8 @@ BOOT_CODE platform_error_t kernel_window_init(uint64_t usable_top)
         return PLATFORM_ERROR_NO_MEMORY;
     }
     for (uint64_t base = 0; base < top; base += SIZE_1G) {
-        platform_error_t error = map_1g_block(&plan, &pdpt[base / SIZE_1G], base, cpu->pdpe1gb);
+        platform_error_t error =
+                map_1g_block(&plan, &pdpt[base / SIZE_1G], base, cpu->pdpe1gb, base >= usable_top);
         if (error != PLATFORM_OK) {
             return error;
         }

@@ -2,8 +2,10 @@
  * The kernel's own page tables. PML4 slot 256 (KERNEL_BASE) maps physical memory linearly from 0
  * to the top of RAM (at least 4 GiB, for the LAPIC, IOAPICs and other MMIO) with 1 GiB pages
  * where the CPU has pdpe1gb, else 2 MiB pages, and 4 KiB pages over the kernel image so that
- * only its text is executable (and read-only, like its rodata). Every page is global; every
- * page but the text is no-execute where the CPU has NX. No other slot is used: the kernel's whole
+ * only its text is executable (and read-only, like its rodata). Every page but the text is
+ * no-execute where the CPU has NX. Every page is global, except in the GiBs above the top of RAM
+ * without pdpe1gb: those reuse the 2 MiB directories head.S built (no G; NX set in their PDPT
+ * entries) rather than write 512 entries each again. No other slot is used: the kernel's whole
  * footprint in any address space is that one PML4 entry (see docs/boot.md).
  */
 #ifndef ARCH_KERNEL_WINDOW_H
