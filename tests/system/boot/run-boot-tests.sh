@@ -3,10 +3,10 @@
 # multiboot1, PVH and a GRUB multiboot2 ISO; KVM when usable; Bochs from the ISO) with two boot
 # modules of random contents, and checks the kernel's boot summary against the host: module sizes
 # and CRC32s (the host's from gzip), RAM total against the configured size, TSC frequency against
-# the host's TSC (TCG; KVM both from its pvclock and from the PIT) or Bochs' instruction rate and
-# where it came from, LAPIC timer rate, ACPI/MADT found, the kernel window's reach and page size,
-# and the interrupt self-test ("platform_selftest": LAPIC timer periodic and one-shot, self-IPI,
-# PIT IRQ 0 through the MADT override and the IOAPIC).
+# the host's TSC (TCG; KVM from its pvclock, its timing leaf and the PIT) or Bochs' instruction
+# rate and where it came from, LAPIC timer rate, ACPI/MADT found, the kernel window's reach and
+# page size, and the interrupt self-test ("platform_selftest": LAPIC timer periodic and one-shot,
+# self-IPI, PIT IRQ 0 through the MADT override and the IOAPIC).
 #   tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
 set -uo pipefail
 kernel=$1
@@ -249,6 +249,14 @@ if "$tools/kvm-usable.sh"; then
     check "kvm-pit: TSC frequency from the PIT" $? "$(grep '^boot: tsc' "$log")"
     check_rate "kvm-pit: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
     check_rate "kvm-pit: LAPIC timer at 1 GHz / 16" "$(lapic_timer_of "$log")" $qemu_lapic_hz 3
+
+    echo "== QEMU KVM, multiboot1, -cpu host,+invtsc (QEMU then offers the timing leaf 0x40000010)"
+    log=$work/kvm-invtsc.log
+    cmdline="platform_summary_only" qemu_direct "$log" host,+invtsc 256 kvm "$kernel"
+    check "kvm-invtsc: kernel powered off with status 0" $? "see $log"
+    [ "$(tsc_source_of "$log")" = cpuid-40000010h ]
+    check "kvm-invtsc: TSC frequency from CPUID 0x40000010" $? "$(grep '^boot: tsc' "$log")"
+    check_rate "kvm-invtsc: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 else
     echo "skipped: KVM not usable"
 fi
