@@ -5,10 +5,16 @@
 #include <kernel/string.h>
 #include <stdint.h>
 
+/* Eight bytes per step, then the tail: where string instructions are emulated one step at a
+ * time (the shadow-paging KVM used for testing), movsq is eight times cheaper than movsb. */
 void *memcpy(void *dest, const void *src, size_t n)
 {
     void *d = dest;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    size_t words = n / sizeof(uint64_t);
+    size_t tail = n % sizeof(uint64_t);
+
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) : : "memory");
     return dest;
 }
 

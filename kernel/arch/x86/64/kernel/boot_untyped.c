@@ -31,14 +31,16 @@ BOOT_CODE static void collect_range(void *context, const boot_memory_range_t *ra
 }
 
 /* The largest block starting at start that is aligned to its size and ends by end. */
+/* The largest power-of-two block at start that is aligned and fits before end (end > start):
+ * the smaller of start's alignment and the size's top bit, capped at seL4_MaxUntypedBits. */
 BOOT_CODE static unsigned block_bits(paddr_t start, paddr_t end)
 {
-    unsigned bits = seL4_MaxUntypedBits;
+    unsigned bits = 63u - (unsigned)__builtin_clzll(end - start);
 
-    while (bits > 0 && (!IS_ALIGNED(start, bits) || end - start < BIT(bits))) {
-        bits--;
+    if (start != 0 && (unsigned)__builtin_ctzll(start) < bits) {
+        bits = (unsigned)__builtin_ctzll(start);
     }
-    return bits;
+    return bits < seL4_MaxUntypedBits ? bits : seL4_MaxUntypedBits;
 }
 
 /* Returns false once no more untypeds fit. */

@@ -4,6 +4,7 @@
  */
 #include <arch/io.h>
 #include <arch/power.h>
+#include <arch/serial.h>
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT  0x8900
@@ -12,6 +13,7 @@ void machine_power_off(uint32_t code)
 {
     static const char bochs_shutdown[] = "Shutdown";
 
+    serial_flush();
     io_out32(QEMU_DEBUG_EXIT_PORT, code);
     for (const char *p = bochs_shutdown; *p != '\0'; p++) {
         io_out8(BOCHS_SHUTDOWN_PORT, (uint8_t)*p);

@@ -10,7 +10,13 @@
 /* Program COM1 for 115200 baud, 8N1, FIFOs on, interrupts off. */
 void serial_init(void);
 
-/* Write one byte, waiting for the transmitter; "\n" is sent as "\r\n". */
+/*
+ * Write one byte; "\n" is sent as "\r\n" and then waits until the line has left the UART. Other
+ * bytes wait only when the transmit FIFO may be full.
+ */
 void serial_putc(char c);
+
+/* Wait (bounded) until every byte written has been transmitted. */
+void serial_flush(void);
 
 #endif
