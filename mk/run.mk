@@ -12,3 +12,22 @@ run-qemu: kernel $(BUILD)/services/init/init.elf
 		true
 
 RUN_TARGET := run-qemu
+
+# make iso: the bootable GRUB image (multiboot2) with init as the root task, for a real machine
+# or Bochs. make run-bochs boots a copy whose init powers off after its summary (Bochs runs
+# non-interactively here) and prints the serial output.
+BEAML4_ISO       := $(BUILD)/beaml4.iso
+BEAML4_BOCHS_ISO := $(BUILD)/beaml4-exit-after-boot.iso
+
+$(BEAML4_ISO): $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf
+
+$(BEAML4_BOCHS_ISO): $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf tools/mkiso.sh
+	tools/mkiso.sh --append exit_after_boot $@ $(BUILD)/kernel/beaml4.elf \
+		$(BUILD)/services/init/init.elf
+
+.PHONY: iso run-bochs
+iso: $(BEAML4_ISO)
+
+run-bochs: $(BEAML4_BOCHS_ISO)
+	tools/run-bochs.sh $(BEAML4_BOCHS_ISO) 120

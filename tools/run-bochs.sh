@@ -25,7 +25,7 @@ log: $work/bochs.log
 panic: action=fatal
 EOC
 printf 'c\n' >"$work/cont.rc"
-(cd "$work" && TERM=dumb timeout "$limit" bochs -q -f bochsrc -rc cont.rc </dev/null >/dev/null 2>&1) || true
+(cd "$work" && TERM=dumb timeout -k 5 "$limit" bochs -q -f bochsrc -rc cont.rc </dev/null >/dev/null 2>&1) || true
 if [ -s "$work/serial.txt" ]; then
     tr -d '\r' <"$work/serial.txt"
 fi
