@@ -235,49 +235,51 @@ static x86dec_status_t legacy_decode(x86dec_ctx_t *c)
     return immediates_read(c);
 }
 
-/* VEX (C4/C5), XOP (8F) and EVEX (62) must not follow 66, F2, F3, LOCK or REX. */
-static bool vector_prefixes_clean(const x86dec_ctx_t *c)
+/* A VEX (C4/C5), XOP (8F) or EVEX (62) escape: the `count` bytes after it that are read before
+ * anything else must be there, and it must not follow 66, F2, F3, LOCK or REX. */
+static x86dec_status_t vector_escape_check(const x86dec_ctx_t *c, unsigned count)
 {
-    return c->mandatory == 0 && !c->has_lock && c->rex == 0;
-}
-
-static x86dec_status_t vex_decode(x86dec_ctx_t *c, uint8_t escape)
-{
-    unsigned payload = escape == 0xC5 ? 1 : 2;
-    x86dec_status_t status = ctx_need(c, payload + 1);
+    x86dec_status_t status = ctx_need(c, count);
     if (status != X86DEC_OK)
         return status;
-    if (!vector_prefixes_clean(c))
+    if (c->mandatory != 0 || c->has_lock || c->rex != 0)
         return X86DEC_ERR_INVALID;
-    const uint8_t *p = &c->code[c->pos];
-    uint8_t last;
-    c->encoding = X86DEC_ENC_VEX;
-    if (escape == 0xC5) {
-        c->vex_r = (uint8_t)(~p[0] >> 7) & 1u;
-        c->map = X86DEC_MAP_0F;
-        last = p[0];
-    } else {
-        c->vex_r = (uint8_t)(~p[0] >> 7) & 1u;
-        c->vex_x = (uint8_t)(~p[0] >> 6) & 1u;
-        c->vex_b = (uint8_t)(~p[0] >> 5) & 1u;
-        unsigned select = p[0] & 0x1Fu;
-        if (select < 1 || select > 3)
-            return X86DEC_ERR_INVALID;
-        c->map = (uint8_t)(X86DEC_MAP_PRIMARY + select);
-        c->vex_w = p[1] >> 7;
-        last = p[1];
-    }
-    c->vex_vvvv = (uint8_t)(~last >> 3) & 15u;
-    c->vex_l = (last >> 2) & 1u;
-    c->vex_pp = last & 3u;
+    return X86DEC_OK;
+}
+
+/* Inverted R, X and B in the top bits of the first payload byte of three-byte VEX, XOP and
+ * EVEX. */
+static void vector_rxb_set(x86dec_ctx_t *c, uint8_t byte)
+{
+    c->vex_r = (uint8_t)(~byte >> 7) & 1u;
+    c->vex_x = (uint8_t)(~byte >> 6) & 1u;
+    c->vex_b = (uint8_t)(~byte >> 5) & 1u;
+}
+
+/* Inverted vvvv, L and pp in the last payload byte of VEX (both forms) and XOP. */
+static void vex_vvvv_l_pp_set(x86dec_ctx_t *c, uint8_t byte)
+{
+    c->vex_vvvv = (uint8_t)(~byte >> 3) & 15u;
+    c->vex_l = (byte >> 2) & 1u;
+    c->vex_pp = byte & 3u;
+}
+
+/* What follows every VEX, XOP and EVEX payload of `payload` bytes: the opcode, ModRM when the
+ * map wants one, the map's validity check (which may look at ModRM), then SIB, displacement and
+ * immediates. */
+static x86dec_status_t vector_body_read(x86dec_ctx_t *c, unsigned payload,
+                                        bool (*has_modrm)(const x86dec_ctx_t *),
+                                        x86dec_status_t (*check)(x86dec_ctx_t *))
+{
     c->pos += payload;
     c->opcode = c->code[c->pos++];
-    if (vex_has_modrm(c)) {
+    x86dec_status_t status;
+    if (has_modrm(c)) {
         status = modrm_read(c);
         if (status != X86DEC_OK)
             return status;
     }
-    status = vex_check(c);
+    status = check(c);
     if (status != X86DEC_OK)
         return status;
     if (c->has_modrm) {
@@ -288,51 +290,58 @@ static x86dec_status_t vex_decode(x86dec_ctx_t *c, uint8_t escape)
     return immediates_read(c);
 }
 
-static x86dec_status_t xop_decode(x86dec_ctx_t *c)
+static x86dec_status_t vex_decode(x86dec_ctx_t *c, uint8_t escape)
 {
-    x86dec_status_t status = ctx_need(c, 3);
+    unsigned payload = escape == 0xC5 ? 1 : 2;
+    x86dec_status_t status = vector_escape_check(c, payload + 1);
     if (status != X86DEC_OK)
         return status;
-    if (!vector_prefixes_clean(c))
-        return X86DEC_ERR_INVALID;
+    const uint8_t *p = &c->code[c->pos];
+    c->encoding = X86DEC_ENC_VEX;
+    if (escape == 0xC5) {
+        c->vex_r = (uint8_t)(~p[0] >> 7) & 1u;
+        c->map = X86DEC_MAP_0F;
+    } else {
+        vector_rxb_set(c, p[0]);
+        unsigned select = p[0] & 0x1Fu;
+        if (select < 1 || select > 3)
+            return X86DEC_ERR_INVALID;
+        c->map = (uint8_t)(X86DEC_MAP_PRIMARY + select);
+        c->vex_w = p[1] >> 7;
+    }
+    vex_vvvv_l_pp_set(c, p[payload - 1]);
+    return vector_body_read(c, payload, vex_has_modrm, vex_check);
+}
+
+static x86dec_status_t xop_decode(x86dec_ctx_t *c)
+{
+    x86dec_status_t status = vector_escape_check(c, 3);
+    if (status != X86DEC_OK)
+        return status;
     const uint8_t *p = &c->code[c->pos];
     unsigned select = p[0] & 0x1Fu;
     if (select < 8 || select > 10)
         return X86DEC_ERR_INVALID;
     c->encoding = X86DEC_ENC_XOP;
     c->map = (uint8_t)(X86DEC_MAP_XOP8 + (select - 8));
-    c->vex_r = (uint8_t)(~p[0] >> 7) & 1u;
-    c->vex_x = (uint8_t)(~p[0] >> 6) & 1u;
-    c->vex_b = (uint8_t)(~p[0] >> 5) & 1u;
+    vector_rxb_set(c, p[0]);
     c->vex_w = p[1] >> 7;
-    c->vex_vvvv = (uint8_t)(~p[1] >> 3) & 15u;
-    c->vex_l = (p[1] >> 2) & 1u;
-    c->vex_pp = p[1] & 3u;
-    c->pos += 2;
-    c->opcode = c->code[c->pos++];
-    if (xop_has_modrm(c)) {
-        status = modrm_read(c);
-        if (status != X86DEC_OK)
-            return status;
-    }
-    status = xop_check(c);
-    if (status != X86DEC_OK)
-        return status;
-    if (c->has_modrm) {
-        status = address_read(c);
-        if (status != X86DEC_OK)
-            return status;
-    }
-    return immediates_read(c);
+    vex_vvvv_l_pp_set(c, p[1]);
+    return vector_body_read(c, 2, xop_has_modrm, xop_check);
+}
+
+/* Every EVEX opcode has ModRM. */
+static bool evex_has_modrm(const x86dec_ctx_t *c)
+{
+    (void)c;
+    return true;
 }
 
 static x86dec_status_t evex_decode(x86dec_ctx_t *c)
 {
-    x86dec_status_t status = ctx_need(c, 5);
+    x86dec_status_t status = vector_escape_check(c, 5); /* P0-P2, opcode, ModRM */
     if (status != X86DEC_OK)
         return status;
-    if (!vector_prefixes_clean(c))
-        return X86DEC_ERR_INVALID;
     const uint8_t *p = &c->code[c->pos];
     /* P1 bit 2 set is EVEX; clear is Knights Corner's MVEX, which no current CPU has. */
     if (!(p[1] & 0x04u))
@@ -356,9 +365,7 @@ static x86dec_status_t evex_decode(x86dec_ctx_t *c)
         return X86DEC_ERR_INVALID;
     }
     c->encoding = X86DEC_ENC_EVEX;
-    c->vex_r = (uint8_t)(~p[0] >> 7) & 1u;
-    c->vex_x = (uint8_t)(~p[0] >> 6) & 1u;
-    c->vex_b = (uint8_t)(~p[0] >> 5) & 1u;
+    vector_rxb_set(c, p[0]);
     c->evex_r2 = (uint8_t)(~p[0] >> 4) & 1u;
     c->vex_w = p[1] >> 7;
     c->vex_vvvv = (uint8_t)(~p[1] >> 3) & 15u;
@@ -370,18 +377,7 @@ static x86dec_status_t evex_decode(x86dec_ctx_t *c)
     c->evex_aaa = p[2] & 7u;
     if (c->evex_z && c->evex_aaa == 0)
         return X86DEC_ERR_INVALID;
-    c->pos += 3;
-    c->opcode = c->code[c->pos++];
-    status = modrm_read(c);
-    if (status != X86DEC_OK)
-        return status;
-    status = evex_check(c);
-    if (status != X86DEC_OK)
-        return status;
-    status = address_read(c);
-    if (status != X86DEC_OK)
-        return status;
-    return immediates_read(c);
+    return vector_body_read(c, 3, evex_has_modrm, evex_check);
 }
 
 static x86dec_status_t opcode_decode(x86dec_ctx_t *c)
