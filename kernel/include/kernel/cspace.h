@@ -33,4 +33,10 @@ bool cspace_lookup_cap(struct tcb *thread, cptr_t cptr, cap_t *cap, lookup_fault
 seL4_Error cspace_lookup_slot_for_op(bool is_source, cap_t root, cptr_t index, word_t depth,
                                      cte_t **slot);
 
+/*
+ * The destination slot of an invocation that creates a capability: looked up as above (the
+ * destination side), then it must be empty (seL4_DeleteFirst otherwise).
+ */
+seL4_Error cspace_lookup_empty_slot(cap_t root, cptr_t index, word_t depth, cte_t **slot);
+
 #endif

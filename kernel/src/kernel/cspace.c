@@ -85,3 +85,10 @@ seL4_Error cspace_lookup_slot_for_op(bool is_source, cap_t root, cptr_t index, w
     }
     return seL4_NoError;
 }
+
+seL4_Error cspace_lookup_empty_slot(cap_t root, cptr_t index, word_t depth, cte_t **slot)
+{
+    seL4_Error error = cspace_lookup_slot_for_op(false, root, index, depth, slot);
+
+    return error != seL4_NoError ? error : cte_ensure_empty(*slot);
+}

@@ -110,11 +110,8 @@ seL4_Error asid_control_decode(invocation_t *inv, cte_t *slot)
     }
     error = cte_ensure_no_children(untyped_slot);
     if (error == seL4_NoError) {
-        error = cspace_lookup_slot_for_op(false, inv_extra_cap(inv, 1), inv_arg(inv, 0),
-                                          inv_arg(inv, 1), &dest);
-    }
-    if (error == seL4_NoError) {
-        error = cte_ensure_empty(dest);
+        error = cspace_lookup_empty_slot(inv_extra_cap(inv, 1), inv_arg(inv, 0), inv_arg(inv, 1),
+                                         &dest);
     }
     if (error != seL4_NoError) {
         return error;

@@ -73,11 +73,8 @@ seL4_Error ioport_control_decode(invocation_t *inv, cte_t *slot)
             return error_simple(seL4_IllegalOperation);
         }
     }
-    error = cspace_lookup_slot_for_op(false, inv_extra_cap(inv, 0), inv_arg(inv, 2),
-                                      inv_arg(inv, 3), &dest);
-    if (error == seL4_NoError) {
-        error = cte_ensure_empty(dest);
-    }
+    error = cspace_lookup_empty_slot(inv_extra_cap(inv, 0), inv_arg(inv, 2), inv_arg(inv, 3),
+                                     &dest);
     if (error != seL4_NoError) {
         return error;
     }

@@ -89,8 +89,13 @@ static void invoke_issue_handler(cte_t *control, cte_t *dest, word_t irq, const 
     cte_insert(cap, control, dest);
 }
 
-static seL4_Error decode_irq_number(word_t irq)
+/* What every IRQ-issue invocation checks first: `length` message words and the root cap, then
+ * a free IRQ number. */
+static seL4_Error decode_issue_start(const invocation_t *inv, word_t length, word_t irq)
 {
+    if (inv->length < length || inv->extra_cap_count < 1) {
+        return error_simple(seL4_TruncatedMessage);
+    }
     if (irq > seL4_MaxIRQ) {
         return error_range(0, seL4_MaxIRQ);
     }
@@ -98,14 +103,6 @@ static seL4_Error decode_irq_number(word_t irq)
         return error_simple(seL4_RevokeFirst);
     }
     return seL4_NoError;
-}
-
-static seL4_Error decode_destination(invocation_t *inv, unsigned index_arg, cte_t **dest)
-{
-    seL4_Error error =
-            cspace_lookup_slot_for_op(false, inv_extra_cap(inv, 0), inv_arg(inv, index_arg),
-                                      inv_arg(inv, index_arg + 1), dest);
-    return error != seL4_NoError ? error : cte_ensure_empty(*dest);
 }
 
 static seL4_Error decode_route_gsi(uint32_t gsi)
@@ -119,18 +116,36 @@ static seL4_Error decode_route_gsi(uint32_t gsi)
     return seL4_NoError;
 }
 
+/* What every IRQ-issue invocation checks last, once its route is known: an IOAPIC route needs
+ * a GSI that exists and is free; the destination (MR index_arg index, MR index_arg+1 depth,
+ * C0 root) must be an empty slot. Then the handler is issued. */
+static seL4_Error decode_issue_finish(invocation_t *inv, cte_t *control, unsigned index_arg,
+                                      word_t irq, const irq_route_t *route)
+{
+    seL4_Error error = seL4_NoError;
+    cte_t *dest;
+
+    if (route->kind == IRQ_ROUTE_IOAPIC) {
+        error = decode_route_gsi(route->gsi);
+    }
+    if (error == seL4_NoError) {
+        error = cspace_lookup_empty_slot(inv_extra_cap(inv, 0), inv_arg(inv, index_arg),
+                                         inv_arg(inv, index_arg + 1), &dest);
+    }
+    if (error != seL4_NoError) {
+        return error;
+    }
+    invoke_issue_handler(control, dest, irq, route);
+    return seL4_NoError;
+}
+
 /* IRQIssueIRQHandler: MR0 irq, MR1 index, MR2 depth; C0 root. */
 static seL4_Error decode_issue_irq(invocation_t *inv, cte_t *control)
 {
     word_t irq = inv_arg(inv, 0);
     irq_route_t route = {.kind = IRQ_ROUTE_IOAPIC};
-    cte_t *dest;
-    seL4_Error error;
+    seL4_Error error = decode_issue_start(inv, 3, irq);
 
-    if (inv->length < 3 || inv->extra_cap_count < 1) {
-        return error_simple(seL4_TruncatedMessage);
-    }
-    error = decode_irq_number(irq);
     if (error != seL4_NoError) {
         return error;
     }
@@ -141,15 +156,7 @@ static seL4_Error decode_issue_irq(invocation_t *inv, cte_t *control)
         route.trigger = IOAPIC_TRIGGER_LEVEL;
         route.polarity = IOAPIC_POLARITY_LOW;
     }
-    error = decode_route_gsi(route.gsi);
-    if (error == seL4_NoError) {
-        error = decode_destination(inv, 1, &dest);
-    }
-    if (error != seL4_NoError) {
-        return error;
-    }
-    invoke_issue_handler(control, dest, irq, &route);
-    return seL4_NoError;
+    return decode_issue_finish(inv, control, 1, irq, &route);
 }
 
 /* X86IRQIssueIRQHandlerIOAPIC: MR0 index, MR1 depth, MR2 ioapic, MR3 pin, MR4 level,
@@ -163,13 +170,8 @@ static seL4_Error decode_issue_ioapic(invocation_t *inv, cte_t *control)
     word_t irq = inv_arg(inv, 6);
     irq_route_t route = {.kind = IRQ_ROUTE_IOAPIC};
     const ioapic_info_t *info;
-    cte_t *dest;
-    seL4_Error error;
+    seL4_Error error = decode_issue_start(inv, 7, irq);
 
-    if (inv->length < 7 || inv->extra_cap_count < 1) {
-        return error_simple(seL4_TruncatedMessage);
-    }
-    error = decode_irq_number(irq);
     if (error != seL4_NoError) {
         return error;
     }
@@ -189,15 +191,7 @@ static seL4_Error decode_issue_ioapic(invocation_t *inv, cte_t *control)
     route.gsi = info->gsi_base + (uint32_t)pin;
     route.trigger = level ? IOAPIC_TRIGGER_LEVEL : IOAPIC_TRIGGER_EDGE;
     route.polarity = polarity ? IOAPIC_POLARITY_LOW : IOAPIC_POLARITY_HIGH;
-    error = decode_route_gsi(route.gsi);
-    if (error == seL4_NoError) {
-        error = decode_destination(inv, 0, &dest);
-    }
-    if (error != seL4_NoError) {
-        return error;
-    }
-    invoke_issue_handler(control, dest, irq, &route);
-    return seL4_NoError;
+    return decode_issue_finish(inv, control, 0, irq, &route);
 }
 
 /* X86IRQIssueIRQHandlerMSI: MR0 index, MR1 depth, MR2 bus, MR3 dev, MR4 func, MR5 handle,
@@ -206,13 +200,8 @@ static seL4_Error decode_issue_msi(invocation_t *inv, cte_t *control)
 {
     word_t irq = inv_arg(inv, 6);
     irq_route_t route = {.kind = IRQ_ROUTE_MSI};
-    cte_t *dest;
-    seL4_Error error;
+    seL4_Error error = decode_issue_start(inv, 7, irq);
 
-    if (inv->length < 7 || inv->extra_cap_count < 1) {
-        return error_simple(seL4_TruncatedMessage);
-    }
-    error = decode_irq_number(irq);
     if (error != seL4_NoError) {
         return error;
     }
@@ -225,12 +214,7 @@ static seL4_Error decode_issue_msi(invocation_t *inv, cte_t *control)
     if (inv_arg(inv, 4) > PCI_FUNC_MAX) {
         return error_range(0, PCI_FUNC_MAX);
     }
-    error = decode_destination(inv, 0, &dest);
-    if (error != seL4_NoError) {
-        return error;
-    }
-    invoke_issue_handler(control, dest, irq, &route);
-    return seL4_NoError;
+    return decode_issue_finish(inv, control, 0, irq, &route);
 }
 
 seL4_Error arch_irq_control_decode(invocation_t *inv, cte_t *slot)
