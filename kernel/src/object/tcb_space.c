@@ -110,16 +110,33 @@ static seL4_Error decode_space(cptr_t fault_handler, word_t cspace_data, cte_t *
     return seL4_NoError;
 }
 
-seL4_Error tcb_decode_configure(invocation_t *inv, cap_t cap, cte_t *slot)
-{
-    tcb_control_t control = {0};
-    seL4_Error error;
+/* The parts of a thread an invocation sets. */
+typedef enum {
+    TCB_CONTROL_SPACE = 1 << 0,
+    TCB_CONTROL_BUFFER = 1 << 1,
+} tcb_control_parts_t;
 
-    if (inv->length < 4 || inv->extra_cap_count < 3) {
+/* One layout for all three invocations: the space part first (MR0 fault endpoint, MR1 CSpace
+ * root data, MR2 VSpace root data; C0 CSpace root, C1 VSpace root), then the buffer part (the
+ * next MR the buffer address, the next extra cap its frame). The buffer is checked first. */
+static seL4_Error decode_tcb_control(invocation_t *inv, cap_t cap, cte_t *slot,
+                                     tcb_control_parts_t parts)
+{
+    unsigned space_args = (parts & TCB_CONTROL_SPACE) ? 3 : 0;
+    unsigned space_caps = (parts & TCB_CONTROL_SPACE) ? 2 : 0;
+    unsigned buffer_words = (parts & TCB_CONTROL_BUFFER) ? 1 : 0;
+    tcb_control_t control = {0};
+    seL4_Error error = seL4_NoError;
+
+    if (inv->length < space_args + buffer_words ||
+        inv->extra_cap_count < space_caps + buffer_words) {
         return error_simple(seL4_TruncatedMessage);
     }
-    error = decode_ipc_buffer(inv_arg(inv, 3), inv_extra_slot(inv, 2), &control);
-    if (error == seL4_NoError) {
+    if (parts & TCB_CONTROL_BUFFER) {
+        error = decode_ipc_buffer(inv_arg(inv, space_args), inv_extra_slot(inv, space_caps),
+                                  &control);
+    }
+    if (error == seL4_NoError && (parts & TCB_CONTROL_SPACE)) {
         error = decode_space(inv_arg(inv, 0), inv_arg(inv, 1), inv_extra_slot(inv, 0),
                              inv_arg(inv, 2), inv_extra_slot(inv, 1), &control);
     }
@@ -130,35 +147,17 @@ seL4_Error tcb_decode_configure(invocation_t *inv, cap_t cap, cte_t *slot)
     return seL4_NoError;
 }
 
+seL4_Error tcb_decode_configure(invocation_t *inv, cap_t cap, cte_t *slot)
+{
+    return decode_tcb_control(inv, cap, slot, TCB_CONTROL_SPACE | TCB_CONTROL_BUFFER);
+}
+
 seL4_Error tcb_decode_set_space(invocation_t *inv, cap_t cap, cte_t *slot)
 {
-    tcb_control_t control = {0};
-    seL4_Error error;
-
-    if (inv->length < 3 || inv->extra_cap_count < 2) {
-        return error_simple(seL4_TruncatedMessage);
-    }
-    error = decode_space(inv_arg(inv, 0), inv_arg(inv, 1), inv_extra_slot(inv, 0), inv_arg(inv, 2),
-                         inv_extra_slot(inv, 1), &control);
-    if (error != seL4_NoError) {
-        return error;
-    }
-    invoke_tcb_control(cap, slot, &control);
-    return seL4_NoError;
+    return decode_tcb_control(inv, cap, slot, TCB_CONTROL_SPACE);
 }
 
 seL4_Error tcb_decode_set_ipc_buffer(invocation_t *inv, cap_t cap, cte_t *slot)
 {
-    tcb_control_t control = {0};
-    seL4_Error error;
-
-    if (inv->length < 1 || inv->extra_cap_count < 1) {
-        return error_simple(seL4_TruncatedMessage);
-    }
-    error = decode_ipc_buffer(inv_arg(inv, 0), inv_extra_slot(inv, 0), &control);
-    if (error != seL4_NoError) {
-        return error;
-    }
-    invoke_tcb_control(cap, slot, &control);
-    return seL4_NoError;
+    return decode_tcb_control(inv, cap, slot, TCB_CONTROL_BUFFER);
 }
