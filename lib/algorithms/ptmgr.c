@@ -288,31 +288,39 @@ alg_error_t ptmgr_map(ptmgr_t *pm, uint64_t vaddr, uint64_t frame)
     return ALG_OK;
 }
 
-/* Finds the leaf-level table holding `lin`, or PTMGR_NO_RECORD. */
-static uint32_t leaf_table_find(const ptmgr_t *pm, uint64_t lin)
+/* Finds the present leaf entry for `lin`: its table record and index there; ALG_ERR_NOT_MAPPED
+ * when a table on the way or the entry itself is absent. */
+static alg_error_t leaf_entry_find(const ptmgr_t *pm, uint64_t lin, uint32_t *table,
+                                   uint32_t *index)
 {
     uint32_t r = 0;
     for (unsigned level = 0; level + 1 < pm->config.levels; level++) {
         uint32_t idx = entry_index(pm, level, lin);
         if (!entry_present(pm, r, idx)) {
-            return PTMGR_NO_RECORD;
+            return ALG_ERR_NOT_MAPPED;
         }
         r = (uint32_t)values_of(pm, r)[idx];
     }
-    return r;
+    uint32_t idx = entry_index(pm, pm->config.levels - 1, lin);
+    if (!entry_present(pm, r, idx)) {
+        return ALG_ERR_NOT_MAPPED;
+    }
+    *table = r;
+    *index = idx;
+    return ALG_OK;
 }
 
 alg_error_t ptmgr_unmap(ptmgr_t *pm, uint64_t vaddr, uint64_t *frame)
 {
     uint64_t lin;
+    uint32_t r;
+    uint32_t idx;
     alg_error_t err = page_address(pm, vaddr, &lin);
+    if (err == ALG_OK) {
+        err = leaf_entry_find(pm, lin, &r, &idx);
+    }
     if (err != ALG_OK) {
         return err;
-    }
-    uint32_t r = leaf_table_find(pm, lin);
-    uint32_t idx = entry_index(pm, pm->config.levels - 1, lin);
-    if (r == PTMGR_NO_RECORD || !entry_present(pm, r, idx)) {
-        return ALG_ERR_NOT_MAPPED;
     }
     uint64_t f = values_of(pm, r)[idx];
     if (pm->ops->page_unmap(pm->ctx, vaddr, f) != 0) {
@@ -329,14 +337,14 @@ alg_error_t ptmgr_unmap(ptmgr_t *pm, uint64_t vaddr, uint64_t *frame)
 alg_error_t ptmgr_lookup(const ptmgr_t *pm, uint64_t vaddr, uint64_t *frame)
 {
     uint64_t lin;
+    uint32_t r;
+    uint32_t idx;
     alg_error_t err = to_linear(pm, vaddr, &lin);
+    if (err == ALG_OK) {
+        err = leaf_entry_find(pm, lin, &r, &idx);
+    }
     if (err != ALG_OK) {
         return err;
-    }
-    uint32_t r = leaf_table_find(pm, lin);
-    uint32_t idx = entry_index(pm, pm->config.levels - 1, lin);
-    if (r == PTMGR_NO_RECORD || !entry_present(pm, r, idx)) {
-        return ALG_ERR_NOT_MAPPED;
     }
     *frame = values_of(pm, r)[idx];
     return ALG_OK;
