@@ -104,7 +104,6 @@ static seL4_Error decode_frame_map(invocation_t *inv, cap_t cap, cte_t *slot)
     paddr_t pml4;
     asid_t asid;
     pte_t *entry;
-    word_t bits_left;
     seL4_Error error;
 
     if (inv->length < 3 || inv->extra_cap_count < 1) {
@@ -127,9 +126,9 @@ static seL4_Error decode_frame_map(invocation_t *inv, cap_t cap, cte_t *slot)
     if (!IS_ALIGNED(vaddr, frame->size_bits)) {
         return error_simple(seL4_AlignmentError);
     }
-    entry = vspace_lookup_entry(pml4, vaddr, frame_level_shift(frame), &bits_left);
-    if (entry == NULL) {
-        return error_failed_lookup(false, lookup_fault_missing_capability(bits_left));
+    error = vspace_decode_entry(pml4, vaddr, frame_level_shift(frame), &entry);
+    if (error != seL4_NoError) {
+        return error;
     }
     if (pte_is_present(*entry) &&
         (!remap || pte_address(*entry) != frame->paddr || ((*entry & PTE_LARGE) != 0) != large)) {

@@ -67,7 +67,6 @@ static seL4_Error decode_table_map(invocation_t *inv, cap_t cap, cte_t *slot)
     paddr_t pml4;
     asid_t asid;
     pte_t *entry;
-    word_t bits_left;
     seL4_Error error;
 
     if (inv->length < 2 || inv->extra_cap_count < 1) {
@@ -83,9 +82,9 @@ static seL4_Error decode_table_map(invocation_t *inv, cap_t cap, cte_t *slot)
     if (!vspace_user_range_valid(vaddr, BIT(shift))) {
         return error_invalid_argument(0);
     }
-    entry = vspace_lookup_entry(pml4, vaddr, shift, &bits_left);
-    if (entry == NULL) {
-        return error_failed_lookup(false, lookup_fault_missing_capability(bits_left));
+    error = vspace_decode_entry(pml4, vaddr, shift, &entry);
+    if (error != seL4_NoError) {
+        return error;
     }
     if (pte_is_present(*entry)) {
         return error_simple(seL4_DeleteFirst);

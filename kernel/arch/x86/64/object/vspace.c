@@ -111,6 +111,18 @@ seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, a
     return seL4_NoError;
 }
 
+seL4_Error vspace_decode_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, pte_t **entry)
+{
+    word_t bits_left = 0; /* set by every NULL return; gcc cannot see that through the loop */
+    pte_t *found = vspace_lookup_entry(pml4, vaddr, shift, &bits_left);
+
+    if (found == NULL) {
+        return error_failed_lookup(false, lookup_fault_missing_capability(bits_left));
+    }
+    *entry = found;
+    return seL4_NoError;
+}
+
 void vspace_flush_page(paddr_t pml4, vaddr_t vaddr)
 {
     if (cpu_self()->arch.loaded_cr3 == pml4) {

@@ -28,6 +28,10 @@ bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned leng
 /* Validate the VSpace capability of a map call: an assigned PML4 whose ASID is still live. */
 seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid);
 
+/* The entry a map call writes (vspace_lookup_entry at `shift`); a missing table on the way is a
+ * FailedLookup that says at which level the walk stopped. */
+seL4_Error vspace_decode_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, pte_t **entry);
+
 /* TLB maintenance after changing a live VSpace (only the loaded one has TLB entries). */
 void vspace_flush_page(paddr_t pml4, vaddr_t vaddr);
 void vspace_flush_all(paddr_t pml4);
