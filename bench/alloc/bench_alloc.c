@@ -137,6 +137,61 @@ static const unialloc_ops_t nop_ops = {nop_slot_alloc, nop_slot_free, nop_split,
 
 enum { UT_ITERS = 100000, UT_ROOT_BITS = 32, UT_MIN_BITS = 12 };
 
+/* The untyped allocator a benchmark drives: unialloc, or the list-buddy baseline, each over
+ * one 4 GiB untyped with `records` bookkeeping records. */
+typedef struct ut_bench {
+    bool baseline;
+    unialloc_t ua;
+    list_buddy_t lb;
+    unialloc_node_t *nodes;
+} ut_bench_t;
+
+static void ut_bench_init(ut_bench_t *b, bool baseline, size_t records)
+{
+    b->baseline = baseline;
+    b->nodes = NULL;
+    if (baseline) {
+        list_buddy_init(&b->lb, &nop_ops, NULL, 1, 0, UT_ROOT_BITS, records);
+        return;
+    }
+    b->nodes = malloc(records * sizeof *b->nodes);
+    if (unialloc_init(&b->ua, &nop_ops, NULL, b->nodes, records, UT_MIN_BITS) != ALG_OK ||
+        unialloc_add(&b->ua, UNIALLOC_NORMAL, 1, 0, UT_ROOT_BITS) != ALG_OK) {
+        die("unialloc_init");
+    }
+}
+
+static void ut_bench_destroy(ut_bench_t *b)
+{
+    if (b->baseline) {
+        list_buddy_destroy(&b->lb);
+    }
+    free(b->nodes);
+}
+
+static bool ut_bench_alloc(ut_bench_t *b, unsigned bits, uint64_t *paddr)
+{
+    if (b->baseline) {
+        return list_buddy_alloc(&b->lb, bits, paddr);
+    }
+    unialloc_untyped_t ut;
+    if (unialloc_alloc(&b->ua, bits, &ut) != ALG_OK) {
+        return false;
+    }
+    *paddr = ut.paddr;
+    return true;
+}
+
+/* Frees a block, or dies with `what` when unialloc refuses (the baseline reports nothing). */
+static void ut_bench_free(ut_bench_t *b, uint64_t paddr, unsigned bits, const char *what)
+{
+    if (b->baseline) {
+        list_buddy_free(&b->lb, paddr, bits);
+    } else if (unialloc_free(&b->ua, UNIALLOC_NORMAL, paddr, bits) != ALG_OK) {
+        die(what);
+    }
+}
+
 typedef struct live_block {
     uint64_t paddr;
     unsigned bits;
@@ -149,18 +204,8 @@ static double unialloc_churn(size_t live_count, bool baseline)
     live_block_t *live = malloc(live_count * sizeof *live);
     for (int rep = 0; rep < REPS; rep++) {
         rng_t r = {0xabcdef + (uint64_t)rep};
-        unialloc_t ua;
-        list_buddy_t lb;
-        unialloc_node_t *nodes = NULL;
-        if (baseline) {
-            list_buddy_init(&lb, &nop_ops, NULL, 1, 0, UT_ROOT_BITS, records);
-        } else {
-            nodes = malloc(records * sizeof *nodes);
-            if (unialloc_init(&ua, &nop_ops, NULL, nodes, records, UT_MIN_BITS) != ALG_OK ||
-                unialloc_add(&ua, UNIALLOC_NORMAL, 1, 0, UT_ROOT_BITS) != ALG_OK) {
-                die("unialloc_init");
-            }
-        }
+        ut_bench_t b;
+        ut_bench_init(&b, baseline, records);
         double t0 = 0; /* the first live_count allocations fill; timing starts after */
         for (size_t i = 0; i < live_count + UT_ITERS; i++) {
             if (i == live_count) {
@@ -169,32 +214,18 @@ static double unialloc_churn(size_t live_count, bool baseline)
             size_t k = i;
             if (i >= live_count) {
                 k = rng_next(&r) % live_count;
-                if (baseline) {
-                    list_buddy_free(&lb, live[k].paddr, live[k].bits);
-                } else if (unialloc_free(&ua, UNIALLOC_NORMAL, live[k].paddr, live[k].bits) !=
-                           ALG_OK) {
-                    die("unialloc_free");
-                }
+                ut_bench_free(&b, live[k].paddr, live[k].bits, "unialloc_free");
             }
             unsigned bits = UT_MIN_BITS + (unsigned)(rng_next(&r) % 5);
-            unialloc_untyped_t ut;
-            bool ok = baseline ? list_buddy_alloc(&lb, bits, &live[k].paddr)
-                               : unialloc_alloc(&ua, bits, &ut) == ALG_OK;
-            if (!ok) {
+            if (!ut_bench_alloc(&b, bits, &live[k].paddr)) {
                 die("alloc");
-            }
-            if (!baseline) {
-                live[k].paddr = ut.paddr;
             }
             live[k].bits = bits;
             sink += live[k].paddr;
         }
         double ns = (now_ns() - t0) / (2.0 * UT_ITERS);
         best = ns < best ? ns : best;
-        if (baseline) {
-            list_buddy_destroy(&lb);
-        }
-        free(nodes);
+        ut_bench_destroy(&b);
     }
     free(live);
     return best;
@@ -207,39 +238,19 @@ static double unialloc_split_merge(bool baseline)
     double best = 1e30;
     size_t records = 4 * (UT_ROOT_BITS - UT_MIN_BITS) + 16;
     for (int rep = 0; rep < REPS; rep++) {
-        unialloc_t ua;
-        list_buddy_t lb;
-        unialloc_node_t *nodes = NULL;
-        if (baseline) {
-            list_buddy_init(&lb, &nop_ops, NULL, 1, 0, UT_ROOT_BITS, records);
-        } else {
-            nodes = malloc(records * sizeof *nodes);
-            if (unialloc_init(&ua, &nop_ops, NULL, nodes, records, UT_MIN_BITS) != ALG_OK ||
-                unialloc_add(&ua, UNIALLOC_NORMAL, 1, 0, UT_ROOT_BITS) != ALG_OK) {
-                die("unialloc_init");
-            }
-        }
+        ut_bench_t b;
+        ut_bench_init(&b, baseline, records);
         double t0 = now_ns();
         for (int it = 0; it < UT_ITERS / 10; it++) {
             uint64_t paddr = 0;
-            unialloc_untyped_t ut;
-            bool ok = baseline ? list_buddy_alloc(&lb, UT_MIN_BITS, &paddr)
-                               : unialloc_alloc(&ua, UT_MIN_BITS, &ut) == ALG_OK;
-            if (!ok) {
+            if (!ut_bench_alloc(&b, UT_MIN_BITS, &paddr)) {
                 die("split");
             }
-            if (baseline) {
-                list_buddy_free(&lb, paddr, UT_MIN_BITS);
-            } else if (unialloc_free(&ua, UNIALLOC_NORMAL, ut.paddr, UT_MIN_BITS) != ALG_OK) {
-                die("merge");
-            }
+            ut_bench_free(&b, paddr, UT_MIN_BITS, "merge");
         }
         double ns = (now_ns() - t0) / (2.0 * (UT_ITERS / 10));
         best = ns < best ? ns : best;
-        if (baseline) {
-            list_buddy_destroy(&lb);
-        }
-        free(nodes);
+        ut_bench_destroy(&b);
     }
     return best;
 }
@@ -254,62 +265,34 @@ static double unialloc_fragmented(size_t holes, bool baseline)
     uint64_t *taken = malloc(holes * sizeof *taken);
     for (int rep = 0; rep < REPS; rep++) {
         rng_t r = {0xfee1 + (uint64_t)rep};
-        unialloc_t ua;
-        list_buddy_t lb;
-        unialloc_node_t *nodes = NULL;
-        if (baseline) {
-            list_buddy_init(&lb, &nop_ops, NULL, 1, 0, UT_ROOT_BITS, records);
-        } else {
-            nodes = malloc(records * sizeof *nodes);
-            if (unialloc_init(&ua, &nop_ops, NULL, nodes, records, UT_MIN_BITS) != ALG_OK ||
-                unialloc_add(&ua, UNIALLOC_NORMAL, 1, 0, UT_ROOT_BITS) != ALG_OK) {
-                die("unialloc_init");
-            }
-        }
+        ut_bench_t b;
+        ut_bench_init(&b, baseline, records);
         uint64_t *blocks = malloc(2 * holes * sizeof *blocks);
         for (size_t i = 0; i < 2 * holes; i++) {
-            unialloc_untyped_t ut;
-            bool ok = baseline ? list_buddy_alloc(&lb, UT_MIN_BITS, &blocks[i])
-                               : unialloc_alloc(&ua, UT_MIN_BITS, &ut) == ALG_OK;
-            if (!ok) {
+            if (!ut_bench_alloc(&b, UT_MIN_BITS, &blocks[i])) {
                 die("fragment");
             }
-            blocks[i] = baseline ? blocks[i] : ut.paddr;
         }
         for (size_t i = 0; i < 2 * holes; i += 2) {
-            if (baseline) {
-                list_buddy_free(&lb, blocks[i], UT_MIN_BITS);
-            } else if (unialloc_free(&ua, UNIALLOC_NORMAL, blocks[i], UT_MIN_BITS) != ALG_OK) {
-                die("fragment free");
-            }
+            ut_bench_free(&b, blocks[i], UT_MIN_BITS, "fragment free");
         }
         free(blocks);
         size_t taken_count = 0;
         double t0 = now_ns();
         for (int it = 0; it < UT_ITERS / 10; it++) {
             uint64_t paddr = 0;
-            unialloc_untyped_t ut;
-            bool ok = baseline ? list_buddy_alloc(&lb, UT_MIN_BITS, &paddr)
-                               : unialloc_alloc(&ua, UT_MIN_BITS, &ut) == ALG_OK;
-            if (!ok) {
+            if (!ut_bench_alloc(&b, UT_MIN_BITS, &paddr)) {
                 die("fragmented alloc");
             }
-            taken[taken_count++] = baseline ? paddr : ut.paddr;
+            taken[taken_count++] = paddr;
             size_t k = rng_next(&r) % taken_count;
-            if (baseline) {
-                list_buddy_free(&lb, taken[k], UT_MIN_BITS);
-            } else if (unialloc_free(&ua, UNIALLOC_NORMAL, taken[k], UT_MIN_BITS) != ALG_OK) {
-                die("fragmented free");
-            }
+            ut_bench_free(&b, taken[k], UT_MIN_BITS, "fragmented free");
             taken[k] = taken[--taken_count];
             sink += taken_count;
         }
         double ns = (now_ns() - t0) / (2.0 * (UT_ITERS / 10));
         best = ns < best ? ns : best;
-        if (baseline) {
-            list_buddy_destroy(&lb);
-        }
-        free(nodes);
+        ut_bench_destroy(&b);
     }
     free(taken);
     return best;
