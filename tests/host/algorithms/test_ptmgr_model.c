@@ -201,15 +201,14 @@ static void run_model(const model_config_t *cfg)
         }
         check_everything(m);
     }
-    printf("[ model    ] %s: %llu ops; ok %llu, already_mapped %llu, not_mapped %llu, "
-           "misaligned %llu, out_of_range %llu, out_of_tables %llu, cap_failed %llu\n",
-           cfg->name, (unsigned long long)ops, (unsigned long long)m->outcomes[ALG_OK],
-           (unsigned long long)m->outcomes[ALG_ERR_ALREADY_MAPPED],
-           (unsigned long long)m->outcomes[ALG_ERR_NOT_MAPPED],
-           (unsigned long long)m->outcomes[ALG_ERR_MISALIGNED],
-           (unsigned long long)m->outcomes[ALG_ERR_OUT_OF_RANGE],
-           (unsigned long long)m->outcomes[ALG_ERR_OUT_OF_TABLES],
-           (unsigned long long)m->outcomes[ALG_ERR_CAP_OP_FAILED]);
+    static const alg_error_t kinds[] = {ALG_OK,
+                                        ALG_ERR_ALREADY_MAPPED,
+                                        ALG_ERR_NOT_MAPPED,
+                                        ALG_ERR_MISALIGNED,
+                                        ALG_ERR_OUT_OF_RANGE,
+                                        ALG_ERR_OUT_OF_TABLES,
+                                        ALG_ERR_CAP_OP_FAILED};
+    test_model_outcomes_print(cfg->name, ops, m->outcomes, kinds, sizeof kinds / sizeof kinds[0]);
     for (unsigned op = 0; op < FAKE_PT_OP_COUNT; op++) {
         m->fake.fail_percent[op] = 0;
     }

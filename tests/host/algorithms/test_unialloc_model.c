@@ -398,17 +398,16 @@ static void run_model(const model_config_t *cfg)
         }
         check_everything(m);
     }
-    printf("[ model    ] %s: %llu ops; ok %llu, exhausted %llu, busy %llu, not_found %llu, "
-           "misaligned %llu, not_allocated %llu, cap_failed %llu, out_of_nodes %llu, "
-           "merge failures %llu\n",
-           cfg->name, (unsigned long long)ops, (unsigned long long)m->outcomes[ALG_OK],
-           (unsigned long long)m->outcomes[ALG_ERR_EXHAUSTED],
-           (unsigned long long)m->outcomes[ALG_ERR_BUSY],
-           (unsigned long long)m->outcomes[ALG_ERR_NOT_FOUND],
-           (unsigned long long)m->outcomes[ALG_ERR_MISALIGNED],
-           (unsigned long long)m->outcomes[ALG_ERR_NOT_ALLOCATED],
-           (unsigned long long)m->outcomes[ALG_ERR_CAP_OP_FAILED],
-           (unsigned long long)m->outcomes[ALG_ERR_OUT_OF_NODES],
+    static const alg_error_t kinds[] = {ALG_OK,
+                                        ALG_ERR_EXHAUSTED,
+                                        ALG_ERR_BUSY,
+                                        ALG_ERR_NOT_FOUND,
+                                        ALG_ERR_MISALIGNED,
+                                        ALG_ERR_NOT_ALLOCATED,
+                                        ALG_ERR_CAP_OP_FAILED,
+                                        ALG_ERR_OUT_OF_NODES};
+    test_model_outcomes_print(cfg->name, ops, m->outcomes, kinds, sizeof kinds / sizeof kinds[0]);
+    printf("[ model    ] %s: %llu merge failures\n", cfg->name,
            (unsigned long long)m->ua.merge_failures);
     /* Everything returned: all memory is free again and no slot leaked. */
     while (m->live_count > 0) {

@@ -1,6 +1,6 @@
 /* Shared helpers of the algorithms host tests: a seeded PRNG whose seed is always printed,
- * and the operation count of model tests (ALG_TEST_SEED / ALG_MODEL_OPS override them).
- * Host-only: may use libc freely. */
+ * the operation count of model tests (ALG_TEST_SEED / ALG_MODEL_OPS override them) and their
+ * outcome summary. Host-only: may use libc freely. */
 #ifndef TEST_UTIL_H
 #define TEST_UTIL_H
 
@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include <algorithms/alg_error.h>
 
 #define MODEL_DEFAULT_OPS 100000u
 
@@ -41,6 +43,18 @@ static inline uint64_t test_model_ops(void)
         return strtoull(env, NULL, 0);
     }
     return MODEL_DEFAULT_OPS;
+}
+
+/* One summary line of a model run: how often each of `kinds` came back over `ops` steps. */
+static inline void test_model_outcomes_print(const char *name, uint64_t ops,
+                                             const uint64_t outcomes[ALG_ERROR_COUNT],
+                                             const alg_error_t *kinds, size_t kind_count)
+{
+    printf("[ model    ] %s: %" PRIu64 " ops", name, ops);
+    for (size_t i = 0; i < kind_count; i++) {
+        printf("%s%s %" PRIu64, i == 0 ? "; " : ", ", alg_error_name(kinds[i]), outcomes[kinds[i]]);
+    }
+    printf("\n");
 }
 
 static inline void test_rng_init(test_rng_t *rng, uint64_t seed)
