@@ -4,11 +4,10 @@
  * The suite holds long-lived caps for 0xcf8..0xcff and 0x70..0x71 (see main.c).
  */
 #include "groups.h"
+#include "rtc.h"
 
 #define PCI_ADDRESS       0xcf8
 #define PCI_DATA          0xcfc
-#define CMOS_INDEX        0x70
-#define CMOS_DATA         0x71
 #define CMOS_SCRATCH_BYTE 0x38 /* a general-purpose CMOS RAM byte (not RTC or checksum) */
 
 static void test_pci_config_widths_agree(test_env_t *env)

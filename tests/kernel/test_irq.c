@@ -4,38 +4,7 @@
  * error paths of IRQControl_Get.
  */
 #include "groups.h"
-
-#define RTC_IRQ       8
-#define CMOS_INDEX    0x70
-#define CMOS_DATA     0x71
-#define RTC_REG_A     0x0a
-#define RTC_REG_B     0x0b
-#define RTC_REG_C     0x0c
-#define RTC_RATE_1024 0x26 /* 32.768 kHz base, rate 6: 1024 interrupts per second */
-#define RTC_B_PIE     0x40
-
-static seL4_Word rtc_read(seL4_CPtr port, seL4_Word reg)
-{
-    seL4_X86_IOPort_Out8(port, CMOS_INDEX, reg);
-    return seL4_X86_IOPort_In8(port, CMOS_DATA).result;
-}
-
-static void rtc_write(seL4_CPtr port, seL4_Word reg, seL4_Word value)
-{
-    seL4_X86_IOPort_Out8(port, CMOS_INDEX, reg);
-    seL4_X86_IOPort_Out8(port, CMOS_DATA, value);
-}
-
-static void rtc_periodic(seL4_CPtr port, int enable)
-{
-    seL4_Word b = rtc_read(port, RTC_REG_B);
-
-    if (enable) {
-        rtc_write(port, RTC_REG_A, RTC_RATE_1024);
-    }
-    rtc_write(port, RTC_REG_B, enable ? (b | RTC_B_PIE) : (b & ~(seL4_Word)RTC_B_PIE));
-    rtc_read(port, RTC_REG_C); /* acknowledge at the RTC */
-}
+#include "rtc.h"
 
 static void test_get_handler(test_env_t *env)
 {
@@ -98,20 +67,18 @@ static void test_rtc_interrupt_delivered(test_env_t *env)
     int got_second;
 
     TEST_CHECK(env, badged != 0 && port != seL4_CapNull, "setup");
-    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, handler, ROOT_DEPTH));
-    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
-    TEST_OK(env, seL4_IRQHandler_Ack(handler));
-    rtc_periodic(port, 1);
+    TEST_CHECK(env, rtc_handler_new(env, handler, badged), "handler");
+    rtc_periodic_start(port, RTC_RATE_1024);
     got_first = test_wait_signal(env, ntfn, 2000, &badge);
-    rtc_read(port, RTC_REG_C);
+    rtc_ack(port);
     /* Until the handler acknowledges, the interrupt stays masked. */
     early = test_wait_signal(env, ntfn, 30, NULL);
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
     /* The RTC holds its line high until register C is read; an edge raised while the pin was
      * masked is gone, so re-arm it after unmasking. */
-    rtc_read(port, RTC_REG_C);
+    rtc_ack(port);
     got_second = test_wait_signal(env, ntfn, 2000, NULL);
-    rtc_periodic(port, 0);
+    rtc_periodic_stop(port);
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
     TEST_CHECK(env, got_first, "no RTC interrupt arrived");
     TEST_EQ(env, badge, 0x80);
@@ -130,23 +97,21 @@ static void test_clear_stops_delivery(test_env_t *env)
     int after_rebind;
 
     TEST_CHECK(env, badged != 0 && port != seL4_CapNull, "setup");
-    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, handler, ROOT_DEPTH));
-    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
-    TEST_OK(env, seL4_IRQHandler_Ack(handler));
-    rtc_periodic(port, 1);
+    TEST_CHECK(env, rtc_handler_new(env, handler, badged), "handler");
+    rtc_periodic_start(port, RTC_RATE_1024);
     before = test_wait_signal(env, ntfn, 2000, NULL);
     /* Unbound: interrupts keep coming at the RTC, none reaches the notification. */
     TEST_OK(env, seL4_IRQHandler_Clear(handler));
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
-    rtc_read(port, RTC_REG_C);
+    rtc_ack(port);
     test_wait_signal(env, ntfn, 5, NULL); /* drain one that raced with Clear */
-    rtc_read(port, RTC_REG_C);
+    rtc_ack(port);
     after_clear = test_wait_signal(env, ntfn, 30, NULL);
     TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
-    rtc_read(port, RTC_REG_C);
+    rtc_ack(port);
     after_rebind = test_wait_signal(env, ntfn, 2000, NULL);
-    rtc_periodic(port, 0);
+    rtc_periodic_stop(port);
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
     TEST_CHECK(env, before, "no interrupt before Clear");
     TEST_CHECK(env, !after_clear, "an interrupt reached the notification after Clear");
@@ -195,9 +160,9 @@ static void test_ioapic_route_delivers(test_env_t *env)
                     seL4_RevokeFirst);
     TEST_OK(env, seL4_IRQHandler_SetNotification(handler, badged));
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
-    rtc_periodic(port, 1);
+    rtc_periodic_start(port, RTC_RATE_1024);
     got = test_wait_signal(env, ntfn, 2000, NULL);
-    rtc_periodic(port, 0);
+    rtc_periodic_stop(port);
     TEST_OK(env, seL4_IRQHandler_Ack(handler));
     TEST_CHECK(env, got, "no RTC interrupt through the explicit IOAPIC route");
 }

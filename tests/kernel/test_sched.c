@@ -5,6 +5,7 @@
  * suite: a kernel without timer preemption hangs here.
  */
 #include "groups.h"
+#include "rtc.h"
 #include "stubs.h"
 
 static volatile seL4_Word sched_flag;
@@ -143,27 +144,6 @@ static void test_timer_preempts_spinner(test_env_t *env)
     TEST_OK(env, seL4_TCB_Suspend(spinner.tcb));
 }
 
-#define RTC_IRQ      8
-#define CMOS_INDEX   0x70
-#define CMOS_DATA    0x71
-#define RTC_REG_A    0x0a
-#define RTC_REG_B    0x0b
-#define RTC_REG_C    0x0c
-#define RTC_RATE_2HZ 0x2f /* 32.768 kHz base, rate 15: two interrupts per second */
-#define RTC_B_PIE    0x40
-
-static seL4_Word cmos_read(seL4_CPtr port, seL4_Word reg)
-{
-    seL4_X86_IOPort_Out8(port, CMOS_INDEX, reg);
-    return seL4_X86_IOPort_In8(port, CMOS_DATA).result;
-}
-
-static void cmos_write(seL4_CPtr port, seL4_Word reg, seL4_Word value)
-{
-    seL4_X86_IOPort_Out8(port, CMOS_INDEX, reg);
-    seL4_X86_IOPort_Out8(port, CMOS_DATA, value);
-}
-
 static void entry_set_flag_and_signal(seL4_Word badged)
 {
     sched_flag = 1;
@@ -180,27 +160,20 @@ static void test_lower_runs_when_higher_blocks(test_env_t *env)
     test_thread_opts_t opts = {.prio = ROOT_PRIO - 50};
     thread_t low;
     seL4_Word word = 0;
-    seL4_Word b;
 
     TEST_CHECK(env, from_rtc != 0 && handler != 0 && port != seL4_CapNull, "setup");
     /* A watchdog: the RTC (2 Hz) signals the same notification, so a lower thread that never
      * gets the CPU shows up as a wake-up by the RTC alone instead of a hang. */
-    TEST_OK(env, seL4_IRQControl_Get(seL4_CapIRQControl, RTC_IRQ, ROOT_CNODE, handler, ROOT_DEPTH));
-    TEST_OK(env, seL4_IRQHandler_SetNotification(handler, from_rtc));
-    TEST_OK(env, seL4_IRQHandler_Ack(handler));
+    TEST_CHECK(env, rtc_handler_new(env, handler, from_rtc), "handler");
     sched_flag = 0;
     TEST_CHECK(env, test_thread_run(env, &low, &opts, entry_set_flag_and_signal, from_thread),
                "thread");
     test_yield(10);
     TEST_EQ(env, sched_flag, 0);
-    cmos_write(port, RTC_REG_A, RTC_RATE_2HZ);
-    b = cmos_read(port, RTC_REG_B);
-    cmos_write(port, RTC_REG_B, b | RTC_B_PIE);
-    cmos_read(port, RTC_REG_C);
+    rtc_periodic_start(port, RTC_RATE_2HZ);
     /* Blocking is what lets the lower thread run. */
     seL4_Wait(ntfn, &word);
-    cmos_write(port, RTC_REG_B, b & ~(seL4_Word)RTC_B_PIE);
-    cmos_read(port, RTC_REG_C);
+    rtc_periodic_stop(port);
     TEST_CHECK(env, (word & 0x1) != 0, "woken by %#lx: the lower thread did not run",
                (unsigned long)word);
     TEST_EQ(env, sched_flag, 1);
