@@ -152,6 +152,13 @@ int test_thread_start_at(test_env_t *env, thread_t *thread, seL4_UserContext *co
  */
 void test_context(const thread_t *thread, const void *rip, seL4_UserContext *context);
 
+/*
+ * A new thread (test_thread_new) and, in *context, its test_context register set for rip. Not
+ * started: the caller may change registers or the thread's TCB first, then test_thread_start_at.
+ */
+int test_thread_new_at(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts,
+                       const void *rip, seL4_UserContext *context);
+
 /* Bits of a register excluded from a comparison (test_registers_match). */
 #define TEST_REG_RIP    (1u << seL4_UserContext_RIP)
 #define TEST_REG_RCX    (1u << seL4_UserContext_RCX)

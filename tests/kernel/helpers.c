@@ -290,15 +290,24 @@ int test_registers_match(test_env_t *env, const seL4_Word *got, const seL4_UserC
     return 1;
 }
 
+int test_thread_new_at(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts,
+                       const void *rip, seL4_UserContext *context)
+{
+    if (!test_thread_new(env, thread, opts)) {
+        return 0;
+    }
+    test_context(thread, rip, context);
+    return 1;
+}
+
 int test_run_stub(test_env_t *env, thread_t *thread, seL4_CPtr fault_ep, vspace_t *vspace,
                   const void *stub, seL4_Word rax, seL4_Word rcx, seL4_UserContext *context)
 {
     test_thread_opts_t opts = {.fault_ep = fault_ep, .vspace = vspace};
 
-    if (!test_thread_new(env, thread, &opts)) {
+    if (!test_thread_new_at(env, thread, &opts, stub, context)) {
         return 0;
     }
-    test_context(thread, stub, context);
     context->rax = rax;
     context->rcx = rcx;
     return test_thread_start_at(env, thread, context);

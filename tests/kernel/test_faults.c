@@ -23,13 +23,21 @@ typedef struct fault_run {
     seL4_Word mrs[seL4_MsgMaxLength];
 } fault_run_t;
 
-/* Runs stub in a new thread with rax/rcx (and rdx for system calls) and waits for its fault. */
-static int fault_from_stub(test_env_t *env, fault_run_t *run, const void *stub, seL4_Word rax,
-                           seL4_Word rcx)
+/* A new thread about to run stub, its faults going to a new endpoint run->ep. Not started: the
+ * caller may set registers in run->context (and the thread's TCB) first, then fault_run_start. */
+static int fault_run_new(test_env_t *env, fault_run_t *run, const void *stub)
 {
+    test_thread_opts_t opts = {0};
+
     run->ep = test_object(env, seL4_EndpointObject, 0);
-    if (run->ep == 0 ||
-        !test_run_stub(env, &run->thread, run->ep, NULL, stub, rax, rcx, &run->context)) {
+    opts.fault_ep = run->ep;
+    return run->ep != 0 && test_thread_new_at(env, &run->thread, &opts, stub, &run->context);
+}
+
+/* Starts the thread of fault_run_new with run->context and waits for its first fault. */
+static int fault_run_start(test_env_t *env, fault_run_t *run)
+{
+    if (!test_thread_start_at(env, &run->thread, &run->context)) {
         return 0;
     }
     if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
@@ -37,6 +45,18 @@ static int fault_from_stub(test_env_t *env, fault_run_t *run, const void *stub, 
         return 0;
     }
     return 1;
+}
+
+/* Runs stub in a new thread with rax/rcx and waits for its fault. */
+static int fault_from_stub(test_env_t *env, fault_run_t *run, const void *stub, seL4_Word rax,
+                           seL4_Word rcx)
+{
+    if (!fault_run_new(env, run, stub)) {
+        return 0;
+    }
+    run->context.rax = rax;
+    run->context.rcx = rcx;
+    return fault_run_start(env, run);
 }
 
 /* Waits for the next fault of an already running thread on run->ep. */
@@ -153,14 +173,9 @@ static void test_unknown_syscall(test_env_t *env)
 {
     fault_run_t run;
 
-    run.ep = test_object(env, seL4_EndpointObject, 0);
-    TEST_CHECK(env, run.ep != 0, "setup");
-    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
-               "thread");
-    test_context(&run.thread, stub_syscall, &run.context);
+    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
     run.context.rdx = 99;
-    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
-    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_CHECK(env, fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
     TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], 99);
     /* RCX and R11 are the syscall instruction's own (return address and RFLAGS); RIP is where
@@ -261,8 +276,7 @@ static void test_no_handler_stops_thread(test_env_t *env)
     seL4_UserContext regs;
     thread_t thread;
 
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    test_context(&thread, stub_set_flag, &context);
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_set_flag, &context), "thread");
     context.rbx = 0x77;
     stub_flag = 0;
     TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
@@ -306,16 +320,11 @@ static void test_cap_fault_send_phase(test_env_t *env)
     fault_run_t run;
     const seL4_Word bad = 0x123456789ull;
 
-    run.ep = test_object(env, seL4_EndpointObject, 0);
-    TEST_CHECK(env, run.ep != 0, "setup");
-    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
-               "thread");
-    test_context(&run.thread, stub_syscall, &run.context);
+    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
     run.context.rdx = (seL4_Word)seL4_SysCall;
     run.context.rdi = bad; /* bits above the root CNode's 12 do not match its guard */
     run.context.rsi = 0;
-    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
-    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_CHECK(env, fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_CapFault);
     TEST_EQ(env, run.mrs[seL4_CapFault_Addr], bad);
     TEST_EQ(env, run.mrs[seL4_CapFault_InRecvPhase], 0);
@@ -354,17 +363,12 @@ static void all_syscalls_case(test_env_t *env, seL4_Word number, seL4_CPtr targe
 {
     fault_run_t run;
 
-    run.ep = test_object(env, seL4_EndpointObject, 0);
-    TEST_CHECK(env, run.ep != 0, "setup");
-    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
-               "thread");
+    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
     TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 1));
-    test_context(&run.thread, stub_syscall, &run.context);
     run.context.rdx = number;
     run.context.rdi = target;
     run.context.rsi = seL4_MessageInfo_new(0x3, 0, 0, 0).words[0];
-    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
-    TEST_CHECK(env, next_fault(env, &run), "no fault for syscall %ld", (long)number);
+    TEST_CHECK(env, fault_run_start(env, &run), "no fault for syscall %ld", (long)number);
     TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
     TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], number);
     TEST_EQ(env, run.mrs[seL4_UserContext_RDI], target);
@@ -409,17 +413,12 @@ static void test_fault_all_syscalls_off(test_env_t *env)
 {
     fault_run_t run;
 
-    run.ep = test_object(env, seL4_EndpointObject, 0);
-    TEST_CHECK(env, run.ep != 0, "setup");
-    TEST_CHECK(env, test_thread_new(env, &run.thread, &(test_thread_opts_t){.fault_ep = run.ep}),
-               "thread");
+    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
     TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 1));
     TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 0));
-    test_context(&run.thread, stub_syscall, &run.context);
     run.context.rdx = (seL4_Word)seL4_SysYield;
-    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
     /* A normal Yield, then the #UD after it. */
-    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_CHECK(env, fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UserException);
     TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
 }
@@ -438,8 +437,7 @@ static void test_fault_ep_in_thread_cspace(test_env_t *env)
     TEST_CHECK(env, cspace != 0 && badged != 0, "setup");
     /* The fault endpoint is a cptr in the faulting thread's own CSpace, not the creator's. */
     TEST_CHECK(env, test_cspace_put(env, cspace, 3, badged, seL4_AllRights), "put");
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    test_context(&thread, stub_ud2, &context);
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_ud2, &context), "thread");
     TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
     TEST_CHECK(env, test_wait_message(env, ep, 1000, &info, &badge), "no fault");
     TEST_EQ(env, seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
@@ -456,10 +454,9 @@ static void test_fault_ep_empty_at_fault_time(test_env_t *env)
     thread_t thread;
 
     TEST_CHECK(env, copy != 0, "setup");
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_ud2, &context), "thread");
     /* The fault endpoint slot is emptied before the fault: no handler, the thread stops. */
     TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, copy, ROOT_DEPTH));
-    test_context(&thread, stub_ud2, &context);
     TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
     test_yield(10);
     TEST_CHECK(env, !test_wait_message(env, ep, 30, NULL, NULL), "a fault went to the endpoint");

@@ -119,6 +119,7 @@ static void test_bad_syscall_numbers(test_env_t *env)
                                         0x7fffffffffffffffull,
                                         0x8000000000000000ull};
     seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    test_thread_opts_t opts = {.fault_ep = ep};
 
     TEST_CHECK(env, ep != 0, "setup");
     for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
@@ -126,9 +127,7 @@ static void test_bad_syscall_numbers(test_env_t *env)
         thread_t thread;
         seL4_Word label = 0;
         seL4_Word mrs[seL4_UnknownSyscall_Length];
-        TEST_CHECK(env, test_thread_new(env, &thread, &(test_thread_opts_t){.fault_ep = ep}),
-                   "thread");
-        test_context(&thread, stub_syscall, &context);
+        TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_syscall, &context), "thread");
         context.rdx = numbers[i];
         TEST_CHECK(env, test_thread_start_at(env, &thread, &context), "start");
         TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_UnknownSyscall_Length),
@@ -148,6 +147,7 @@ static void test_garbage_invocations(test_env_t *env)
             ((seL4_Word)nInvocationLabels << 12),
     };
     seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    test_thread_opts_t opts = {.fault_ep = ep};
 
     TEST_CHECK(env, ep != 0, "setup");
     for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
@@ -155,13 +155,11 @@ static void test_garbage_invocations(test_env_t *env)
         thread_t thread;
         seL4_Word label = 0;
         seL4_Word mrs[seL4_UserException_Length];
-        TEST_CHECK(env, test_thread_new(env, &thread, &(test_thread_opts_t){.fault_ep = ep}),
-                   "thread");
+        TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_syscall, &context), "thread");
         /* Extra caps that resolve (to empty slots), so the decoders see the garbage. */
         for (int c = 0; c < seL4_MsgMaxExtraCaps; c++) {
             thread.ipc_buffer->caps_or_badges[c] = c == 1 ? seL4_CapIOSpace : seL4_CapNull;
         }
-        test_context(&thread, stub_syscall, &context);
         context.rdx = (seL4_Word)seL4_SysCall;
         context.rdi = ROOT_CNODE; /* a real object, so the garbage reaches its decoder */
         context.rsi = infos[i];
@@ -179,6 +177,7 @@ static void test_message_without_ipc_buffer(test_env_t *env)
 {
     seL4_CPtr fault_ep = test_object(env, seL4_EndpointObject, 0);
     seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    test_thread_opts_t opts = {.fault_ep = fault_ep};
     seL4_UserContext context;
     thread_t thread;
     seL4_MessageInfo_t info;
@@ -186,10 +185,8 @@ static void test_message_without_ipc_buffer(test_env_t *env)
     seL4_Word mrs[seL4_UserException_Length];
 
     TEST_CHECK(env, ep != 0, "setup");
-    TEST_CHECK(env, test_thread_new(env, &thread, &(test_thread_opts_t){.fault_ep = fault_ep}),
-               "thread");
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_syscall, &context), "thread");
     TEST_OK(env, seL4_TCB_SetIPCBuffer(thread.tcb, 0, seL4_CapNull));
-    test_context(&thread, stub_syscall, &context);
     context.rdx = (seL4_Word)seL4_SysSend;
     context.rdi = ep;
     context.rsi = seL4_MessageInfo_new(0x77, 0, 0, seL4_MsgMaxLength).words[0];
@@ -230,17 +227,16 @@ static void test_stack_overflow(test_env_t *env)
 static void test_many_faulting_threads(test_env_t *env)
 {
     enum { COUNT = 16 };
-    test_thread_opts_t opts = {0};
     thread_t threads[COUNT];
 
     /* No fault handlers: every one of them is stopped, none disturbs anything else. */
     for (int i = 0; i < COUNT; i++) {
         seL4_UserContext context;
-        TEST_CHECK(env, test_thread_new(env, &threads[i], &opts), "thread %d", i);
-        test_context(&threads[i], i % 2 ? stub_fault_write : stub_divide_error, &context);
-        context.rax = KERNEL_WINDOW + (seL4_Word)i * 0x1000;
-        context.rcx = 0;
-        TEST_CHECK(env, test_thread_start_at(env, &threads[i], &context), "start %d", i);
+        TEST_CHECK(env,
+                   test_run_stub(env, &threads[i], seL4_CapNull, NULL,
+                                 i % 2 ? stub_fault_write : stub_divide_error,
+                                 KERNEL_WINDOW + (seL4_Word)i * 0x1000, 0, &context),
+                   "thread %d", i);
     }
     test_yield(50);
     TEST_CHECK(env, kernel_alive(env), "alive");

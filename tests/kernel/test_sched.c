@@ -134,8 +134,7 @@ static void test_timer_preempts_spinner(test_env_t *env)
 
     stub_spin_counter = 0;
     sched_flag = 0;
-    TEST_CHECK(env, test_thread_new(env, &spinner, &opts), "spinner");
-    test_context(&spinner, stub_spin, &context);
+    TEST_CHECK(env, test_thread_new_at(env, &spinner, &opts, stub_spin, &context), "spinner");
     TEST_CHECK(env, test_thread_start_at(env, &spinner, &context), "start");
     TEST_CHECK(env, test_thread_run(env, &other, &opts, entry_set_flag, 4), "other");
     /* Yielding hands the CPU to the spinner, which never gives it back: only the timer can. */

@@ -78,8 +78,7 @@ static void test_write_read_registers(test_env_t *env)
     seL4_UserContext want;
     seL4_UserContext got;
 
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    test_context(&thread, stub_spin_yield, &want);
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_spin_yield, &want), "thread");
     want.rflags = 0x8d5; /* CF PF AF ZF SF OF: all user-owned */
     want.gs_base = 0x00007f0000001000ull;
     TEST_OK(env, seL4_TCB_WriteRegisters(thread.tcb, seL4_False, 0, seL4_UserContext_Count, &want));
@@ -96,8 +95,7 @@ static void test_registers_reach_the_thread(test_env_t *env)
     thread_t thread;
     seL4_UserContext want;
 
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    test_context(&thread, stub_record_regs, &want);
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_record_regs, &want), "thread");
     want.rflags = 0x0c5; /* CF PF ZF SF */
     want.fs_base = (seL4_Word)&fs_word;
     want.gs_base = (seL4_Word)&gs_word;
@@ -134,8 +132,7 @@ static void test_noncanonical_rejected(test_env_t *env)
     seL4_UserContext good;
     seL4_UserContext got;
 
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    test_context(&thread, stub_spin_yield, &good);
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_spin_yield, &good), "thread");
     TEST_OK(env, seL4_TCB_WriteRegisters(thread.tcb, seL4_False, 0, seL4_UserContext_Count, &good));
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         seL4_UserContext bad = good;
@@ -157,8 +154,7 @@ static void test_rflags_sanitised(test_env_t *env)
     seL4_UserContext want;
     seL4_UserContext got;
 
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    test_context(&thread, stub_spin_yield, &want);
+    TEST_CHECK(env, test_thread_new_at(env, &thread, &opts, stub_spin_yield, &want), "thread");
     /* Everything set, IF clear: IOPL 3, NT, RF, VM, VIF, VIP ... must not survive. */
     want.rflags = 0xffffffffffffffffull & ~0x200ull;
     TEST_OK(env, seL4_TCB_WriteRegisters(thread.tcb, seL4_False, 0, seL4_UserContext_Count, &want));
@@ -239,9 +235,10 @@ static void test_copy_registers(test_env_t *env)
     seL4_UserContext want;
     seL4_UserContext got;
 
-    TEST_CHECK(env, test_thread_new(env, &source, &opts) && test_thread_new(env, &dest, &opts),
+    TEST_CHECK(env,
+               test_thread_new_at(env, &source, &opts, stub_spin_yield, &want) &&
+                       test_thread_new(env, &dest, &opts),
                "threads");
-    test_context(&source, stub_spin_yield, &want);
     want.gs_base = 0x1000;
     TEST_OK(env, seL4_TCB_WriteRegisters(source.tcb, seL4_False, 0, seL4_UserContext_Count, &want));
     TEST_OK(env, seL4_TCB_CopyRegisters(dest.tcb, source.tcb, seL4_False, seL4_False, seL4_True,
