@@ -187,6 +187,36 @@ int test_run_stub(test_env_t *env, thread_t *thread, seL4_CPtr fault_ep, vspace_
 /* Waits for a fault message on ep; stores its label and first n message registers. */
 int test_wait_fault(test_env_t *env, seL4_CPtr ep, seL4_Word *label, seL4_Word *mrs, int n);
 
+/*
+ * A thread run until it faults: its fault endpoint (a new one), the registers it started with,
+ * and the last fault message (label and the first seL4_CapFault_Length message registers, the
+ * longest fault message).
+ */
+typedef struct test_fault_run {
+    seL4_CPtr ep;
+    thread_t thread;
+    seL4_UserContext context;
+    seL4_Word label;
+    seL4_Word mrs[seL4_MsgMaxLength];
+} test_fault_run_t;
+
+/*
+ * A new thread in vspace (NULL: the root's) about to run stub with the test_context registers,
+ * its faults going to a new endpoint run->ep. Not started: the caller may change run->context
+ * or the thread's TCB first, then test_fault_run_start.
+ */
+int test_fault_run_new(test_env_t *env, test_fault_run_t *run, vspace_t *vspace, const void *stub);
+
+/* Starts the thread of test_fault_run_new with run->context and waits for its first fault. */
+int test_fault_run_start(test_env_t *env, test_fault_run_t *run);
+
+/* Both at once, with rax and rcx set: a stub run to its first fault. */
+int test_fault_run(test_env_t *env, test_fault_run_t *run, vspace_t *vspace, const void *stub,
+                   seL4_Word rax, seL4_Word rcx);
+
+/* Waits for the next fault of the running thread (after a reply to the last one). */
+int test_fault_run_next(test_env_t *env, test_fault_run_t *run);
+
 /* Waits until *flag != 0 (set by another thread), yielding; returns the flag's value or 0. */
 seL4_Word test_wait_flag(test_env_t *env, const volatile seL4_Word *flag, seL4_Word ms);
 

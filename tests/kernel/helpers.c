@@ -324,3 +324,44 @@ int test_wait_fault(test_env_t *env, seL4_CPtr ep, seL4_Word *label, seL4_Word *
     test_read_mrs(mrs, n);
     return 1;
 }
+
+int test_fault_run_new(test_env_t *env, test_fault_run_t *run, vspace_t *vspace, const void *stub)
+{
+    test_thread_opts_t opts = {.vspace = vspace};
+
+    run->ep = test_object(env, seL4_EndpointObject, 0);
+    opts.fault_ep = run->ep;
+    return run->ep != 0 && test_thread_new_at(env, &run->thread, &opts, stub, &run->context);
+}
+
+int test_fault_run_start(test_env_t *env, test_fault_run_t *run)
+{
+    if (!test_thread_start_at(env, &run->thread, &run->context)) {
+        return 0;
+    }
+    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
+        test_fail(env, __LINE__, "no fault message arrived");
+        return 0;
+    }
+    return 1;
+}
+
+int test_fault_run(test_env_t *env, test_fault_run_t *run, vspace_t *vspace, const void *stub,
+                   seL4_Word rax, seL4_Word rcx)
+{
+    if (!test_fault_run_new(env, run, vspace, stub)) {
+        return 0;
+    }
+    run->context.rax = rax;
+    run->context.rcx = rcx;
+    return test_fault_run_start(env, run);
+}
+
+int test_fault_run_next(test_env_t *env, test_fault_run_t *run)
+{
+    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
+        test_fail(env, __LINE__, "no further fault message arrived");
+        return 0;
+    }
+    return 1;
+}

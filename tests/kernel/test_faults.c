@@ -15,66 +15,12 @@
 #define EXC_INVALID_OP 6
 #define EXC_GP         13
 
-typedef struct fault_run {
-    seL4_CPtr ep;
-    thread_t thread;
-    seL4_UserContext context;
-    seL4_Word label;
-    seL4_Word mrs[seL4_MsgMaxLength];
-} fault_run_t;
-
-/* A new thread about to run stub, its faults going to a new endpoint run->ep. Not started: the
- * caller may set registers in run->context (and the thread's TCB) first, then fault_run_start. */
-static int fault_run_new(test_env_t *env, fault_run_t *run, const void *stub)
-{
-    test_thread_opts_t opts = {0};
-
-    run->ep = test_object(env, seL4_EndpointObject, 0);
-    opts.fault_ep = run->ep;
-    return run->ep != 0 && test_thread_new_at(env, &run->thread, &opts, stub, &run->context);
-}
-
-/* Starts the thread of fault_run_new with run->context and waits for its first fault. */
-static int fault_run_start(test_env_t *env, fault_run_t *run)
-{
-    if (!test_thread_start_at(env, &run->thread, &run->context)) {
-        return 0;
-    }
-    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
-        test_fail(env, __LINE__, "no fault message arrived");
-        return 0;
-    }
-    return 1;
-}
-
-/* Runs stub in a new thread with rax/rcx and waits for its fault. */
-static int fault_from_stub(test_env_t *env, fault_run_t *run, const void *stub, seL4_Word rax,
-                           seL4_Word rcx)
-{
-    if (!fault_run_new(env, run, stub)) {
-        return 0;
-    }
-    run->context.rax = rax;
-    run->context.rcx = rcx;
-    return fault_run_start(env, run);
-}
-
-/* Waits for the next fault of an already running thread on run->ep. */
-static int next_fault(test_env_t *env, fault_run_t *run)
-{
-    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
-        test_fail(env, __LINE__, "no further fault message arrived");
-        return 0;
-    }
-    return 1;
-}
-
 static void expect_exception(test_env_t *env, const void *stub, seL4_Word number, seL4_Word code,
                              seL4_Word rip)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub, 0, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub, 0, 0), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UserException);
     TEST_EQ(env, run.mrs[seL4_UserException_Number], number);
     TEST_EQ(env, run.mrs[seL4_UserException_Code], code);
@@ -84,9 +30,9 @@ static void expect_exception(test_env_t *env, const void *stub, seL4_Word number
 
 static void test_vm_fault_read(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_fault_read, UNMAPPED + 0x18, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_read, UNMAPPED + 0x18, 0), "fault");
     TEST_EQ(env, run.label, seL4_Fault_VMFault);
     TEST_EQ(env, run.mrs[seL4_VMFault_Addr], UNMAPPED + 0x18);
     TEST_EQ(env, run.mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User);
@@ -97,9 +43,9 @@ static void test_vm_fault_read(test_env_t *env)
 
 static void test_vm_fault_write(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_fault_write, UNMAPPED, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_write, UNMAPPED, 0), "fault");
     TEST_EQ(env, run.label, seL4_Fault_VMFault);
     TEST_EQ(env, run.mrs[seL4_VMFault_Addr], UNMAPPED);
     TEST_EQ(env, run.mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User | seL4_VMFault_FSR_Write);
@@ -108,9 +54,9 @@ static void test_vm_fault_write(test_env_t *env)
 
 static void test_vm_fault_fetch(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_fault_exec, UNMAPPED + 0x40, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_exec, UNMAPPED + 0x40, 0), "fault");
     TEST_EQ(env, run.label, seL4_Fault_VMFault);
     TEST_EQ(env, run.mrs[seL4_VMFault_Addr], UNMAPPED + 0x40);
     TEST_EQ(env, run.mrs[seL4_VMFault_PrefetchFault], 1);
@@ -121,24 +67,17 @@ static void test_vm_fault_fetch(test_env_t *env)
 
 static void test_vm_fault_in_other_vspace(test_env_t *env)
 {
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
     void *mine = test_pages(env, 1, NULL);
-    seL4_UserContext context;
     vspace_t vspace;
-    thread_t thread;
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_VMFault_Length];
+    test_fault_run_t run;
 
-    TEST_CHECK(env, ep != 0 && mine != NULL, "setup");
+    TEST_CHECK(env, mine != NULL, "setup");
     TEST_CHECK(env, test_vspace_new(env, &vspace), "vspace");
     /* Mapped in the root's VSpace, not in the thread's: isolation. */
-    TEST_CHECK(
-            env,
-            test_run_stub(env, &thread, ep, &vspace, stub_fault_read, (seL4_Word)mine, 0, &context),
-            "thread");
-    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
-    TEST_EQ(env, label, seL4_Fault_VMFault);
-    TEST_EQ(env, mrs[seL4_VMFault_Addr], (seL4_Word)mine);
+    TEST_CHECK(env, test_fault_run(env, &run, &vspace, stub_fault_read, (seL4_Word)mine, 0),
+               "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], (seL4_Word)mine);
 }
 
 static void test_divide_error(test_env_t *env)
@@ -171,11 +110,11 @@ static void test_forbidden_int_vector(test_env_t *env)
 
 static void test_unknown_syscall(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_syscall), "thread");
     run.context.rdx = 99;
-    TEST_CHECK(env, fault_run_start(env, &run), "fault");
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
     TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], 99);
     /* RCX and R11 are the syscall instruction's own (return address and RFLAGS); RIP is where
@@ -186,7 +125,7 @@ static void test_unknown_syscall(test_env_t *env)
                "registers");
     /* Replying resumes after the system call: the #UD behind it comes next. */
     seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
-    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UserException);
     TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
 }
@@ -195,12 +134,12 @@ static void test_reply_resumes_after_mapping(test_env_t *env)
 {
     seL4_CPtr frame = test_object(env, seL4_X86_4K, 0);
     seL4_Word vaddr;
-    fault_run_t run;
+    test_fault_run_t run;
 
     TEST_CHECK(env, frame != 0, "setup");
     TEST_OK(env, vspace_reserve(&env->vspace, 4096, 4096, &vaddr));
     stub_result = 0;
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_read_write, vaddr + 8, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_read_write, vaddr + 8, 0), "fault");
     TEST_EQ(env, run.label, seL4_Fault_VMFault);
     /* Demand paging: map the page, reply, and the thread retries the access. */
     TEST_OK(env, vspace_map_frame(&env->vspace, frame, vaddr, seL4_ReadWrite,
@@ -213,10 +152,10 @@ static void test_reply_resumes_after_mapping(test_env_t *env)
 
 static void test_reply_rewrites_registers(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
     seL4_UserContext next;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_ud2, 0, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_ud2, 0, 0), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UserException);
     /* New values for every register; RIP at another #UD so the result comes back as a fault. */
     next = run.context;
@@ -232,7 +171,7 @@ static void test_reply_rewrites_registers(test_env_t *env)
         seL4_SetMR(i, ((seL4_Word *)&next)[i]);
     }
     seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UserContext_Count));
-    TEST_CHECK(env, next_fault(env, &run), "fault");
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UserException);
     TEST_EQ(env, run.mrs[seL4_UserException_Number], EXC_GP);
     TEST_CHECK(env, test_registers_match(env, run.mrs, &next, 0), "registers");
@@ -240,10 +179,10 @@ static void test_reply_rewrites_registers(test_env_t *env)
 
 static void test_reply_nonzero_label_stops(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
     seL4_UserContext regs;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_ud2, 0, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_ud2, 0, 0), "fault");
     seL4_Reply(seL4_MessageInfo_new(1, 0, 0, 0));
     /* The thread stays inactive: no second fault ... */
     TEST_CHECK(env, !test_wait_message(env, run.ep, 50, NULL, NULL), "the thread ran again");
@@ -252,15 +191,15 @@ static void test_reply_nonzero_label_stops(test_env_t *env)
     TEST_EQ(env, regs.rip, (seL4_Word)stub_ud2);
     /* ... until it is resumed, when it faults again. */
     TEST_OK(env, seL4_TCB_Resume(run.thread.tcb));
-    TEST_CHECK(env, next_fault(env, &run), "fault after Resume");
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault after Resume");
     TEST_EQ(env, run.mrs[seL4_UserException_Number], EXC_INVALID_OP);
 }
 
 static void test_reply_noncanonical_stops(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_from_stub(env, &run, stub_ud2, 0, 0), "fault");
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_ud2, 0, 0), "fault");
     run.context.rip = 0x0000800000000000ull;
     for (int i = 0; i < seL4_UserContext_Count; i++) {
         seL4_SetMR(i, ((seL4_Word *)&run.context)[i]);
@@ -317,14 +256,14 @@ static void test_badged_fault_endpoints(test_env_t *env)
 
 static void test_cap_fault_send_phase(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
     const seL4_Word bad = 0x123456789ull;
 
-    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_syscall), "thread");
     run.context.rdx = (seL4_Word)seL4_SysCall;
     run.context.rdi = bad; /* bits above the root CNode's 12 do not match its guard */
     run.context.rsi = 0;
-    TEST_CHECK(env, fault_run_start(env, &run), "fault");
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_CapFault);
     TEST_EQ(env, run.mrs[seL4_CapFault_Addr], bad);
     TEST_EQ(env, run.mrs[seL4_CapFault_InRecvPhase], 0);
@@ -361,14 +300,14 @@ static void test_cap_fault_recv_phase(test_env_t *env)
 /* fault-all-syscalls: a thread in that mode issuing `syscall` with a valid number in RDX. */
 static void all_syscalls_case(test_env_t *env, seL4_Word number, seL4_CPtr target)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_syscall), "thread");
     TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 1));
     run.context.rdx = number;
     run.context.rdi = target;
     run.context.rsi = seL4_MessageInfo_new(0x3, 0, 0, 0).words[0];
-    TEST_CHECK(env, fault_run_start(env, &run), "no fault for syscall %ld", (long)number);
+    TEST_CHECK(env, test_fault_run_start(env, &run), "no fault for syscall %ld", (long)number);
     TEST_EQ(env, run.label, seL4_Fault_UnknownSyscall);
     TEST_EQ(env, run.mrs[seL4_UnknownSyscall_Syscall], number);
     TEST_EQ(env, run.mrs[seL4_UserContext_RDI], target);
@@ -411,14 +350,14 @@ static void test_fault_all_syscalls_reply_emulates(test_env_t *env)
 
 static void test_fault_all_syscalls_off(test_env_t *env)
 {
-    fault_run_t run;
+    test_fault_run_t run;
 
-    TEST_CHECK(env, fault_run_new(env, &run, stub_syscall), "thread");
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_syscall), "thread");
     TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 1));
     TEST_OK(env, seL4_TCB_SetFaultAllSyscalls(run.thread.tcb, 0));
     run.context.rdx = (seL4_Word)seL4_SysYield;
     /* A normal Yield, then the #UD after it. */
-    TEST_CHECK(env, fault_run_start(env, &run), "fault");
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.label, seL4_Fault_UserException);
     TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
 }

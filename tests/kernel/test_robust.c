@@ -28,63 +28,44 @@ static int kernel_alive(test_env_t *env)
     return 1;
 }
 
-static int offend(test_env_t *env, const void *stub, seL4_Word rax, seL4_Word *label,
-                  seL4_Word *mrs)
-{
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_UserContext context;
-    thread_t thread;
-
-    if (ep == 0 || !test_run_stub(env, &thread, ep, NULL, stub, rax, 0, &context)) {
-        return 0;
-    }
-    if (!test_wait_fault(env, ep, label, mrs, seL4_CapFault_Length)) {
-        test_fail(env, __LINE__, "no fault message");
-        return 0;
-    }
-    return 1;
-}
-
 static void test_read_kernel_window(test_env_t *env)
 {
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_CapFault_Length];
     static const seL4_Word targets[] = {KERNEL_WINDOW, KERNEL_WINDOW + 0x100000,
                                         KERNEL_WINDOW + 0x7ffffffff8ull};
+    test_fault_run_t run;
 
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
-        TEST_CHECK(env, offend(env, stub_fault_read, targets[i], &label, mrs), "offence");
-        TEST_EQ(env, label, seL4_Fault_VMFault);
-        TEST_EQ(env, mrs[seL4_VMFault_Addr], targets[i]);
-        TEST_CHECK(env, (mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_User) != 0, "FSR %#lx",
-                   (unsigned long)mrs[seL4_VMFault_FSR]);
+        TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_read, targets[i], 0), "offence");
+        TEST_EQ(env, run.label, seL4_Fault_VMFault);
+        TEST_EQ(env, run.mrs[seL4_VMFault_Addr], targets[i]);
+        TEST_CHECK(env, (run.mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_User) != 0, "FSR %#lx",
+                   (unsigned long)run.mrs[seL4_VMFault_FSR]);
     }
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
 
 static void test_write_kernel_window(test_env_t *env)
 {
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_CapFault_Length];
+    test_fault_run_t run;
 
     /* 1 MiB into the window: where the kernel image is. */
-    TEST_CHECK(env, offend(env, stub_fault_write, KERNEL_WINDOW + 0x100000, &label, mrs),
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_write, KERNEL_WINDOW + 0x100000, 0),
                "offence");
-    TEST_EQ(env, label, seL4_Fault_VMFault);
-    TEST_CHECK(env, (mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_Write) != 0, "FSR %#lx",
-               (unsigned long)mrs[seL4_VMFault_FSR]);
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_CHECK(env, (run.mrs[seL4_VMFault_FSR] & seL4_VMFault_FSR_Write) != 0, "FSR %#lx",
+               (unsigned long)run.mrs[seL4_VMFault_FSR]);
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
 
 static void test_noncanonical_access(test_env_t *env)
 {
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_CapFault_Length];
+    test_fault_run_t run;
 
     /* Not a page fault at all: the CPU raises #GP for a non-canonical address. */
-    TEST_CHECK(env, offend(env, stub_fault_read, 0x8000000000000000ull, &label, mrs), "offence");
-    TEST_EQ(env, label, seL4_Fault_UserException);
-    TEST_EQ(env, mrs[seL4_UserException_Number], 13);
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_read, 0x8000000000000000ull, 0),
+               "offence");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], 13);
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
 
@@ -99,13 +80,15 @@ static void test_privileged_instructions(test_env_t *env)
     };
 
     for (size_t i = 0; i < sizeof(offences) / sizeof(offences[0]); i++) {
-        seL4_Word label = 0;
-        seL4_Word mrs[seL4_CapFault_Length];
-        TEST_CHECK(env, offend(env, offences[i].stub, 0, &label, mrs), "%s", offences[i].name);
-        TEST_CHECK(env, label == seL4_Fault_UserException && mrs[seL4_UserException_Number] == 13,
-                   "%s: label %lu exception %lu", offences[i].name, (unsigned long)label,
-                   (unsigned long)mrs[seL4_UserException_Number]);
-        TEST_EQ(env, mrs[seL4_UserContext_RIP], (seL4_Word)offences[i].stub);
+        test_fault_run_t run;
+        TEST_CHECK(env, test_fault_run(env, &run, NULL, offences[i].stub, 0, 0), "%s",
+                   offences[i].name);
+        TEST_CHECK(env,
+                   run.label == seL4_Fault_UserException &&
+                           run.mrs[seL4_UserException_Number] == 13,
+                   "%s: label %lu exception %lu", offences[i].name, (unsigned long)run.label,
+                   (unsigned long)run.mrs[seL4_UserException_Number]);
+        TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)offences[i].stub);
     }
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
@@ -205,22 +188,15 @@ static void test_message_without_ipc_buffer(test_env_t *env)
 
 static void test_stack_overflow(test_env_t *env)
 {
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_UserContext context;
-    thread_t thread;
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_VMFault_Length];
+    test_fault_run_t run;
     seL4_Word guard;
 
-    TEST_CHECK(env, ep != 0, "setup");
-    TEST_CHECK(env, test_run_stub(env, &thread, ep, NULL, stub_stack_overflow, 0, 0, &context),
-               "thread");
-    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
-    TEST_EQ(env, label, seL4_Fault_VMFault);
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_stack_overflow, 0, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
     /* The first push below the stack lands in the unmapped guard page. */
-    guard = thread.stack_top - ((seL4_Word)THREAD_STACK_PAGES << seL4_PageBits) - 8;
-    TEST_EQ(env, mrs[seL4_VMFault_Addr], guard);
-    TEST_EQ(env, mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User | seL4_VMFault_FSR_Write);
+    guard = run.thread.stack_top - ((seL4_Word)THREAD_STACK_PAGES << seL4_PageBits) - 8;
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], guard);
+    TEST_EQ(env, run.mrs[seL4_VMFault_FSR], seL4_VMFault_FSR_User | seL4_VMFault_FSR_Write);
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
 

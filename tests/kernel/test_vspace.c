@@ -144,20 +144,14 @@ static void test_upper_half_allowed(test_env_t *env)
 static void expect_vm_fault(test_env_t *env, const void *stub, seL4_Word vaddr, seL4_Word fsr,
                             seL4_Word rip)
 {
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_UserContext context;
-    thread_t thread;
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_VMFault_Length];
+    test_fault_run_t run;
 
-    TEST_CHECK(env, ep != 0, "setup");
     stub_result = 0;
-    TEST_CHECK(env, test_run_stub(env, &thread, ep, NULL, stub, vaddr, 0, &context), "thread");
-    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
-    TEST_EQ(env, label, seL4_Fault_VMFault);
-    TEST_EQ(env, mrs[seL4_VMFault_Addr], vaddr);
-    TEST_EQ(env, mrs[seL4_VMFault_FSR], fsr);
-    TEST_EQ(env, mrs[seL4_UserContext_RIP], rip);
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub, vaddr, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], vaddr);
+    TEST_EQ(env, run.mrs[seL4_VMFault_FSR], fsr);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], rip);
     TEST_EQ(env, stub_result, 0);
 }
 
@@ -212,27 +206,21 @@ static void test_read_only_cap_maps_read_only(test_env_t *env)
 static void test_execute_never(test_env_t *env)
 {
     seL4_CPtr frame = test_object(env, seL4_X86_4K, 0);
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
     seL4_Word vaddr = reserve(env, 4096, 4096);
-    seL4_UserContext context;
-    thread_t thread;
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_VMFault_Length];
+    test_fault_run_t run;
 
-    TEST_CHECK(env, ep != 0 && vaddr != 0, "setup");
+    TEST_CHECK(env, frame != 0 && vaddr != 0, "setup");
     TEST_OK(env,
             vspace_map_frame(&env->vspace, frame, vaddr, seL4_ReadWrite,
                              seL4_X86_Default_VMAttributes | seL4_X86_ExecuteNever, seL4_False));
     *(volatile unsigned char *)vaddr = 0xc3; /* ret: harmless if it ever ran */
-    TEST_CHECK(env, test_run_stub(env, &thread, ep, NULL, stub_fault_exec, vaddr, 0, &context),
-               "thread");
-    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
-    TEST_EQ(env, label, seL4_Fault_VMFault);
-    TEST_EQ(env, mrs[seL4_VMFault_Addr], vaddr);
-    TEST_EQ(env, mrs[seL4_VMFault_PrefetchFault], 1);
-    TEST_EQ(env, mrs[seL4_VMFault_FSR],
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_fault_exec, vaddr, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], vaddr);
+    TEST_EQ(env, run.mrs[seL4_VMFault_PrefetchFault], 1);
+    TEST_EQ(env, run.mrs[seL4_VMFault_FSR],
             seL4_VMFault_FSR_Present | seL4_VMFault_FSR_User | seL4_VMFault_FSR_Fetch);
-    TEST_EQ(env, mrs[seL4_UserContext_RIP], vaddr);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], vaddr);
 }
 
 static void test_large_page(test_env_t *env)
@@ -439,14 +427,10 @@ static void unmap_level_faults(test_env_t *env, int level)
     seL4_CPtr pd = test_object(env, seL4_X86_PageDirectoryObject, 0);
     seL4_CPtr pt = test_object(env, seL4_X86_PageTableObject, 0);
     seL4_CPtr frame = test_object(env, seL4_X86_4K, 0);
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_UserContext context;
     vspace_t vspace;
-    thread_t thread;
-    seL4_Word label = 0;
-    seL4_Word mrs[seL4_VMFault_Length];
+    test_fault_run_t run;
 
-    TEST_CHECK(env, ep != 0, "setup");
+    TEST_CHECK(env, frame != 0, "setup");
     TEST_OK(env, seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4));
     TEST_OK(env, seL4_X86_PDPT_Map(pdpt, pml4, vaddr, seL4_X86_Default_VMAttributes));
     TEST_OK(env, seL4_X86_PageDirectory_Map(pd, pml4, vaddr, seL4_X86_Default_VMAttributes));
@@ -456,11 +440,9 @@ static void unmap_level_faults(test_env_t *env, int level)
     TEST_OK(env, level == 2 ? seL4_X86_PDPT_Unmap(pdpt) : seL4_X86_PageDirectory_Unmap(pd));
     vspace_init(&vspace, pml4, &env->alloc, 0, 0);
     TEST_OK(env, vspace_share_image(&vspace, env->bootinfo));
-    TEST_CHECK(env, test_run_stub(env, &thread, ep, &vspace, stub_fault_read, vaddr, 0, &context),
-               "thread");
-    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_VMFault_Length), "no fault");
-    TEST_EQ(env, label, seL4_Fault_VMFault);
-    TEST_EQ(env, mrs[seL4_VMFault_Addr], vaddr);
+    TEST_CHECK(env, test_fault_run(env, &run, &vspace, stub_fault_read, vaddr, 0), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_VMFault);
+    TEST_EQ(env, run.mrs[seL4_VMFault_Addr], vaddr);
     /* The structure can be mapped again, and then the frame behind it is reachable. */
     TEST_OK(env, level == 2 ? seL4_X86_PDPT_Map(pdpt, pml4, vaddr, seL4_X86_Default_VMAttributes)
                             : seL4_X86_PageDirectory_Map(pd, pml4, vaddr,
