@@ -1,7 +1,8 @@
 /*
  * Helpers shared by the kernel tests: object and slot allocation from the test's arena, copies,
- * fresh CSpaces and VSpaces, threads, and bounded waiting. A helper that fails records the
- * failure in the environment and returns 0, so a test can stop with TEST_CHECK.
+ * fresh CSpaces and VSpaces, threads (also run until they fault), and bounded waiting. A helper
+ * that fails records the failure in the environment and returns 0, so a test can stop with
+ * TEST_CHECK.
  */
 #include "framework.h"
 #include <runtime/tsc.h>
