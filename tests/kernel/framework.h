@@ -137,6 +137,12 @@ typedef struct test_thread_opts {
 #define TEST_NO_SELF_TCB ((seL4_CPtr)-2)
 
 int test_thread_new(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts);
+
+/*
+ * Sets opts for a thread in spaces of its own: a new 16-slot CSpace (opts->cspace, see
+ * test_cspace_new) holding a copy of cap at cptr 1, and a new VSpace in *vspace (opts->vspace).
+ */
+int test_own_spaces(test_env_t *env, test_thread_opts_t *opts, vspace_t *vspace, seL4_CPtr cap);
 int test_thread_run(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts,
                     thread_entry_t entry, seL4_Word arg);
 

@@ -153,6 +153,16 @@ int test_thread_new(test_env_t *env, thread_t *thread, const test_thread_opts_t 
     return 1;
 }
 
+int test_own_spaces(test_env_t *env, test_thread_opts_t *opts, vspace_t *vspace, seL4_CPtr cap)
+{
+    opts->cspace = test_cspace_new(env, 4);
+    if (opts->cspace == 0 || !test_vspace_new(env, vspace)) {
+        return 0;
+    }
+    opts->vspace = vspace;
+    return test_cspace_put(env, opts->cspace, 1, cap, seL4_AllRights);
+}
+
 int test_thread_run(test_env_t *env, thread_t *thread, const test_thread_opts_t *opts,
                     thread_entry_t entry, seL4_Word arg)
 {

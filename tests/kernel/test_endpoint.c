@@ -150,17 +150,14 @@ static void test_call_between_address_spaces(test_env_t *env)
 {
     seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
     seL4_CPtr client_ep = test_mint(env, ep, seL4_AllRights, 0x7);
-    seL4_CPtr cspace = test_cspace_new(env, 4);
     test_thread_opts_t server_opts = {0};
-    test_thread_opts_t client_opts = {.cspace = cspace};
+    test_thread_opts_t client_opts = {0};
     vspace_t vspace;
     thread_t server;
     thread_t client;
 
-    TEST_CHECK(env, cspace != 0 && client_ep != 0, "setup");
-    TEST_CHECK(env, test_vspace_new(env, &vspace), "vspace");
-    client_opts.vspace = &vspace;
-    TEST_CHECK(env, test_cspace_put(env, cspace, 1, client_ep, seL4_AllRights), "put");
+    TEST_CHECK(env, client_ep != 0, "setup");
+    TEST_CHECK(env, test_own_spaces(env, &client_opts, &vspace, client_ep), "spaces");
     ep_client_done = 0;
     ep_client_result = 0;
     TEST_CHECK(env, test_thread_run(env, &server, &server_opts, entry_server_double, ep), "server");

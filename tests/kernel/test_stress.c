@@ -85,17 +85,14 @@ static void entry_checking_client(seL4_Word ep)
 static void test_many_calls_between_address_spaces(test_env_t *env)
 {
     seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_CPtr cspace = test_cspace_new(env, 4);
     test_thread_opts_t server_opts = {0};
-    test_thread_opts_t client_opts = {.cspace = cspace};
+    test_thread_opts_t client_opts = {0};
     vspace_t vspace;
     thread_t server;
     thread_t client;
 
-    TEST_CHECK(env, cspace != 0, "setup");
-    TEST_CHECK(env, test_vspace_new(env, &vspace), "vspace");
-    client_opts.vspace = &vspace;
-    TEST_CHECK(env, test_cspace_put(env, cspace, 1, ep, seL4_AllRights), "put");
+    TEST_CHECK(env, ep != 0, "setup");
+    TEST_CHECK(env, test_own_spaces(env, &client_opts, &vspace, ep), "spaces");
     stress_errors = 0;
     stress_calls = 0;
     stress_done = 0;

@@ -51,18 +51,15 @@ static void test_thread_other_space(test_env_t *env)
 {
     seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
     seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x99);
-    seL4_CPtr cspace = test_cspace_new(env, 4);
-    test_thread_opts_t opts = {.cspace = cspace, .self_tcb = 2};
+    test_thread_opts_t opts = {.self_tcb = 2};
     vspace_t vspace;
     thread_t thread;
     seL4_Word badge = 0;
 
-    TEST_CHECK(env, cspace != 0 && badged != 0, "setup");
-    TEST_CHECK(env, test_vspace_new(env, &vspace), "vspace");
-    opts.vspace = &vspace;
-    TEST_CHECK(env, test_cspace_put(env, cspace, 1, badged, seL4_AllRights), "cspace");
+    TEST_CHECK(env, badged != 0, "setup");
+    TEST_CHECK(env, test_own_spaces(env, &opts, &vspace, badged), "spaces");
     TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    TEST_CHECK(env, test_cspace_put(env, cspace, 2, thread.tcb, seL4_AllRights), "cspace");
+    TEST_CHECK(env, test_cspace_put(env, opts.cspace, 2, thread.tcb, seL4_AllRights), "cspace");
     tcb_seen_arg = 0;
     /* In its own CSpace the notification is cptr 1. */
     TEST_OK(env, thread_start(&thread, entry_record_and_signal, (1ull << 32) | 0x4321));
