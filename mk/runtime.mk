@@ -47,7 +47,7 @@ LINT_SOURCES += $(RUNTIME_C_SRCS)
 RUNTIME_HOST_TEST := $(BUILD)/host/runtime/test_bootinfo
 
 $(RUNTIME_HOST_TEST): tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c \
-		lib/runtime/include/runtime/bootinfo.h
+		lib/runtime/include/runtime/bootinfo.h tests/host/runtime/fake_bootinfo.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
 		tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c -lcmocka -o $@

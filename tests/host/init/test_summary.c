@@ -11,26 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define PAGE 4096
+#include "../runtime/fake_bootinfo.h"
 
-static union {
-    seL4_BootInfo info;
-    unsigned char bytes[2 * PAGE];
-} boot __attribute__((aligned(PAGE)));
-
-static size_t extra_used;
-
-static void chunk_add(seL4_Word id, const void *payload, size_t size)
-{
-    seL4_BootInfoHeader *header = (seL4_BootInfoHeader *)(boot.bytes + PAGE + extra_used);
-    size_t total = (sizeof(*header) + size + 7) & ~(size_t)7;
-
-    header->id = id;
-    header->len = total;
-    memcpy(header + 1, payload, size);
-    extra_used += total;
-    boot.info.extraLen = extra_used;
-}
+static fake_bootinfo_t boot __attribute__((aligned(FAKE_BOOTINFO_PAGE)));
 
 static void boot_setup_times(seL4_Uint64 hz, seL4_Uint64 entry_tsc, seL4_Uint64 root_tsc,
                              seL4_Uint64 entry_ns)
@@ -39,10 +22,9 @@ static void boot_setup_times(seL4_Uint64 hz, seL4_Uint64 entry_tsc, seL4_Uint64 
     seL4_BootTimes times = {
             .kernelEntryTSC = entry_tsc, .rootTaskTSC = root_tsc, .kernelEntryNs = entry_ns};
 
-    memset(&boot, 0, sizeof(boot));
-    extra_used = 0;
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq));
-    chunk_add(seL4_BootInfo_BootTimes, &times, sizeof(times));
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
+    fake_bootinfo_add(&boot, seL4_BootInfo_BootTimes, &times, sizeof(times), 0);
 }
 
 static void boot_setup(seL4_Uint64 hz, seL4_Uint64 root_tsc)
@@ -61,7 +43,7 @@ static void test_memory_totals(void **state)
 
     (void)state;
     boot_setup(1000000000ull, 0);
-    chunk_add(seL4_BootInfo_X86_ACPI_RSDP, &rsdp, sizeof(rsdp));
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_ACPI_RSDP, &rsdp, sizeof(rsdp), 0);
     boot.info.untyped.start = 100;
     boot.info.untyped.end = 100 + sizeof(list) / sizeof(list[0]);
     boot.info.empty.start = 200;
@@ -85,7 +67,7 @@ static void test_missing_chunks(void **state)
     boot_summary_t s;
 
     (void)state;
-    memset(&boot, 0, sizeof(boot));
+    fake_bootinfo_reset(&boot);
     boot_summary_compute(&boot.info, &s);
     assert_int_equal(s.tsc_hz, 0);
     assert_false(s.has_rsdp);

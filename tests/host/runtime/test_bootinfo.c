@@ -11,35 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define PAGE 4096
+#include "fake_bootinfo.h"
 
-/* A boot info page followed by two pages of extra boot info. */
-static union {
-    seL4_BootInfo info;
-    unsigned char bytes[3 * PAGE];
-} boot __attribute__((aligned(PAGE)));
-
-static size_t extra_used;
-
-static void boot_reset(void)
-{
-    memset(&boot, 0, sizeof(boot));
-    extra_used = 0;
-}
-
-/* Appends a chunk; len_override (when non-zero) replaces the header's length field. */
-static void *chunk_add(seL4_Word id, const void *payload, size_t size, seL4_Word len_override)
-{
-    seL4_BootInfoHeader *header = (seL4_BootInfoHeader *)(boot.bytes + PAGE + extra_used);
-    size_t total = (sizeof(*header) + size + 7) & ~(size_t)7;
-
-    header->id = id;
-    header->len = len_override != 0 ? len_override : total;
-    memcpy(header + 1, payload, size);
-    extra_used += total;
-    boot.info.extraLen = extra_used;
-    return header + 1;
-}
+static fake_bootinfo_t boot __attribute__((aligned(FAKE_BOOTINFO_PAGE)));
 
 static void test_find_present_and_absent(void **state)
 {
@@ -49,10 +23,10 @@ static void test_find_present_and_absent(void **state)
     const seL4_X86_ACPI_RSDP *found;
 
     (void)state;
-    boot_reset();
-    chunk_add(seL4_BootInfo_Padding, "pad", 3, 0);
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
-    chunk_add(seL4_BootInfo_X86_ACPI_RSDP, &rsdp, sizeof(rsdp), 0);
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_Padding, "pad", 3, 0);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_ACPI_RSDP, &rsdp, sizeof(rsdp), 0);
     found = bootinfo_find_extra(&boot.info, seL4_BootInfo_X86_ACPI_RSDP, &length);
     assert_non_null(found);
     assert_int_equal(found->paddr, 0xf52e0);
@@ -67,21 +41,21 @@ static void test_malformed_chunks_end_the_walk(void **state)
 
     (void)state;
     /* A zero-length header would loop forever if believed. */
-    boot_reset();
-    chunk_add(seL4_BootInfo_Padding, "", 0, 0);
-    ((seL4_BootInfoHeader *)(boot.bytes + PAGE))->len = 0;
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_Padding, "", 0, 0);
+    ((seL4_BootInfoHeader *)(boot.bytes + FAKE_BOOTINFO_PAGE))->len = 0;
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
     assert_null(bootinfo_find_extra(&boot.info, seL4_BootInfo_X86_TSC_Freq, NULL));
 
     /* A chunk claiming more bytes than extraLen holds is not read. */
-    boot_reset();
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 4096);
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 4096);
     assert_null(bootinfo_find_extra(&boot.info, seL4_BootInfo_X86_TSC_Freq, NULL));
     assert_int_equal(bootinfo_tsc_hz(&boot.info), 0);
 
     /* extraLen shorter than one header: nothing at all. */
-    boot_reset();
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
     boot.info.extraLen = sizeof(seL4_BootInfoHeader) - 1;
     assert_null(bootinfo_find_extra(&boot.info, seL4_BootInfo_X86_TSC_Freq, NULL));
 }
@@ -91,11 +65,12 @@ static void test_tsc_mhz_fallback_and_short_payload(void **state)
     seL4_X86_TSC_Freq freq = {.hz = 0, .mhz = 3000};
 
     (void)state;
-    boot_reset();
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, sizeof(freq), 0);
     assert_int_equal(bootinfo_tsc_hz(&boot.info), 3000000000ull);
-    boot_reset();
-    chunk_add(seL4_BootInfo_X86_TSC_Freq, &freq, 4, 0); /* too short for the payload type */
+    fake_bootinfo_reset(&boot);
+    fake_bootinfo_add(&boot, seL4_BootInfo_X86_TSC_Freq, &freq, 4,
+                      0); /* too short for the payload type */
     assert_int_equal(bootinfo_tsc_hz(&boot.info), 0);
 }
 
@@ -104,10 +79,10 @@ static void test_command_line_options(void **state)
     static const char line[] = "  console=com1 exit_after_boot  verbose";
 
     (void)state;
-    boot_reset();
+    fake_bootinfo_reset(&boot);
     assert_string_equal(bootinfo_command_line(&boot.info), "");
     assert_false(bootinfo_has_option(&boot.info, "exit_after_boot"));
-    chunk_add(seL4_BootInfo_CommandLine, line, sizeof(line), 0);
+    fake_bootinfo_add(&boot, seL4_BootInfo_CommandLine, line, sizeof(line), 0);
     assert_string_equal(bootinfo_command_line(&boot.info), line);
     assert_true(bootinfo_has_option(&boot.info, "exit_after_boot"));
     assert_true(bootinfo_has_option(&boot.info, "verbose"));
@@ -123,9 +98,9 @@ static void test_command_line_must_be_terminated(void **state)
     static const char unterminated[8] = {'e', 'x', 'i', 't', '_', 'a', 'f', 't'};
 
     (void)state;
-    boot_reset();
+    fake_bootinfo_reset(&boot);
     /* Eight bytes fill the chunk exactly: no padding, so no NUL anywhere in the payload. */
-    chunk_add(seL4_BootInfo_CommandLine, unterminated, sizeof(unterminated), 0);
+    fake_bootinfo_add(&boot, seL4_BootInfo_CommandLine, unterminated, sizeof(unterminated), 0);
     assert_string_equal(bootinfo_command_line(&boot.info), "");
 }
 
