@@ -39,5 +39,7 @@ void endpoint_cancel_badged_sends(endpoint_t *ep, word_t badge);
 /* Queue manipulation shared with notifications. */
 void thread_queue_append(tcb_t **head, tcb_t **tail, tcb_t *tcb);
 void thread_queue_remove(tcb_t **head, tcb_t **tail, tcb_t *tcb);
+/* Removes and returns the first thread of the queue; NULL when it is empty. */
+tcb_t *thread_queue_pop(tcb_t **head, tcb_t **tail);
 
 #endif

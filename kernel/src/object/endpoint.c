@@ -37,6 +37,16 @@ void thread_queue_remove(tcb_t **head, tcb_t **tail, tcb_t *tcb)
     tcb->ep_next = NULL;
 }
 
+tcb_t *thread_queue_pop(tcb_t **head, tcb_t **tail)
+{
+    tcb_t *tcb = *head;
+
+    if (tcb != NULL) {
+        thread_queue_remove(head, tail, tcb);
+    }
+    return tcb;
+}
+
 static bool endpoint_has_waiting(const endpoint_t *ep, thread_state_t state)
 {
     return ep->head != NULL && ep->head->state == state;
@@ -135,19 +145,13 @@ static void endpoint_release_waiter(tcb_t *tcb)
 
 void endpoint_cancel_all(endpoint_t *ep)
 {
-    tcb_t *tcb = ep->head;
+    tcb_t *tcb;
 
-    if (tcb == NULL) {
+    if (ep->head == NULL) {
         return;
     }
-    ep->head = NULL;
-    ep->tail = NULL;
-    while (tcb != NULL) {
-        tcb_t *next = tcb->ep_next;
-        tcb->ep_prev = NULL;
-        tcb->ep_next = NULL;
+    while ((tcb = thread_queue_pop(&ep->head, &ep->tail)) != NULL) {
         endpoint_release_waiter(tcb);
-        tcb = next;
     }
     sched_reschedule_required();
 }

@@ -85,21 +85,15 @@ void notification_cancel_signal(tcb_t *tcb)
 
 void notification_cancel_all(notification_t *ntfn)
 {
-    tcb_t *tcb = ntfn->head;
+    tcb_t *tcb;
 
-    if (tcb == NULL) {
+    if (ntfn->head == NULL) {
         return;
     }
-    ntfn->head = NULL;
-    ntfn->tail = NULL;
-    while (tcb != NULL) {
-        tcb_t *next = tcb->ep_next;
-        tcb->ep_prev = NULL;
-        tcb->ep_next = NULL;
+    while ((tcb = thread_queue_pop(&ntfn->head, &ntfn->tail)) != NULL) {
         tcb->blocking_object = NULL;
         thread_set_state(tcb, THREAD_RESTART);
         sched_enqueue(tcb);
-        tcb = next;
     }
     sched_reschedule_required();
 }
