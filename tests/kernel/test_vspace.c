@@ -389,6 +389,42 @@ static void test_physical_addresses(test_env_t *env)
     TEST_CHECK(env, 0, "no device untyped in the boot info");
 }
 
+static void test_table_labels_match_type(test_env_t *env)
+{
+    seL4_CPtr pt = test_object(env, seL4_X86_PageTableObject, 0);
+    seL4_CPtr pd = test_object(env, seL4_X86_PageDirectoryObject, 0);
+    seL4_CPtr pdpt = test_object(env, seL4_X86_PDPTObject, 0);
+    seL4_CPtr frame = test_object(env, seL4_X86_4K, 0);
+    seL4_Word region = reserve(env, 2 * TWO_MIB, TWO_MIB);
+
+    TEST_CHECK(env, frame != 0 && region != 0, "setup");
+    /* Make sure the directory above exists, through a frame mapped elsewhere. */
+    TEST_OK(env, vspace_map_frame(&env->vspace, frame, region + TWO_MIB, seL4_ReadWrite,
+                                  seL4_X86_Default_VMAttributes, seL4_False));
+    /* Each paging-structure invocation applies to its own structure type only. */
+    TEST_EXPECT_ERR(env,
+                    seL4_X86_PageDirectory_Map(pt, seL4_CapInitThreadVSpace, region,
+                                               seL4_X86_Default_VMAttributes),
+                    seL4_IllegalOperation);
+    TEST_EXPECT_ERR(
+            env,
+            seL4_X86_PDPT_Map(pd, seL4_CapInitThreadVSpace, region, seL4_X86_Default_VMAttributes),
+            seL4_IllegalOperation);
+    TEST_EXPECT_ERR(env,
+                    seL4_X86_PageTable_Map(pdpt, seL4_CapInitThreadVSpace, region,
+                                           seL4_X86_Default_VMAttributes),
+                    seL4_IllegalOperation);
+    TEST_EXPECT_ERR(env, seL4_X86_PageTable_Unmap(pd), seL4_IllegalOperation);
+    TEST_EXPECT_ERR(env, seL4_X86_PageDirectory_Unmap(pdpt), seL4_IllegalOperation);
+    TEST_EXPECT_ERR(env, seL4_X86_PDPT_Unmap(pt), seL4_IllegalOperation);
+    /* A frame invocation on a page table is no paging-structure invocation at all. */
+    TEST_EXPECT_ERR(env, seL4_X86_Page_Unmap(pt), seL4_IllegalOperation);
+    /* Nothing was mapped by the refused calls: the right type maps there. */
+    TEST_OK(env, seL4_X86_PageTable_Map(pt, seL4_CapInitThreadVSpace, region,
+                                        seL4_X86_Default_VMAttributes));
+    TEST_OK(env, seL4_X86_PageTable_Unmap(pt));
+}
+
 static void test_page_table_churn(test_env_t *env)
 {
     seL4_CPtr table = test_object(env, seL4_X86_PageTableObject, 0);
@@ -487,6 +523,7 @@ static const test_case_t vspace_cases[] = {
         {"vspace_large_page", test_large_page},
         {"vspace_page_table_map_checks", test_page_table_map_checks},
         {"vspace_unmap_page_table_faults", test_unmap_page_table_faults},
+        {"vspace_table_labels_match_type", test_table_labels_match_type},
         {"vspace_page_table_churn", test_page_table_churn},
         {"vspace_unmap_page_directory_faults", test_unmap_page_directory_faults},
         {"vspace_unmap_pdpt_faults", test_unmap_pdpt_faults},
