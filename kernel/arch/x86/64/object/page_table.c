@@ -93,35 +93,42 @@ static seL4_Error decode_table_map(invocation_t *inv, cap_t cap, cte_t *slot)
     return seL4_NoError;
 }
 
+/* The capability type a paging-structure label applies to; CAP_NULL for any other label. */
+static cap_type_t table_label_type(word_t label)
+{
+    switch (label) {
+    case X86PDPTMap:
+    case X86PDPTUnmap:
+        return CAP_PDPT;
+    case X86PageDirectoryMap:
+    case X86PageDirectoryUnmap:
+        return CAP_PAGE_DIRECTORY;
+    case X86PageTableMap:
+    case X86PageTableUnmap:
+        return CAP_PAGE_TABLE;
+    default:
+        return CAP_NULL;
+    }
+}
+
 seL4_Error table_decode(invocation_t *inv, cap_t cap, cte_t *slot)
 {
+    if (table_label_type(inv->label) != cap.type) {
+        return error_simple(seL4_IllegalOperation);
+    }
     switch (inv->label) {
     case X86PDPTMap:
     case X86PageDirectoryMap:
-    case X86PageTableMap: {
-        cap_type_t expected = inv->label == X86PDPTMap            ? CAP_PDPT
-                              : inv->label == X86PageDirectoryMap ? CAP_PAGE_DIRECTORY
-                                                                  : CAP_PAGE_TABLE;
-        if (cap.type != expected) {
-            return error_simple(seL4_IllegalOperation);
-        }
+    case X86PageTableMap:
         return decode_table_map(inv, cap, slot);
-    }
     case X86PDPTUnmap:
     case X86PageDirectoryUnmap:
-    case X86PageTableUnmap: {
-        cap_type_t expected = inv->label == X86PDPTUnmap            ? CAP_PDPT
-                              : inv->label == X86PageDirectoryUnmap ? CAP_PAGE_DIRECTORY
-                                                                    : CAP_PAGE_TABLE;
-        if (cap.type != expected) {
-            return error_simple(seL4_IllegalOperation);
-        }
+    case X86PageTableUnmap:
         if (!cte_is_final(slot)) {
             return error_simple(seL4_RevokeFirst);
         }
         invoke_table_unmap(slot);
         return seL4_NoError;
-    }
     default:
         return error_simple(seL4_IllegalOperation);
     }
