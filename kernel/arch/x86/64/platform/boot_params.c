@@ -74,6 +74,17 @@ BOOT_CODE platform_error_t boot_add_loader_range(boot_parse_t *parse, uint64_t s
     return PLATFORM_OK;
 }
 
+BOOT_CODE platform_error_t boot_map_loader_range(boot_parse_t *parse, uint64_t phys,
+                                                 uint64_t length, const char *field,
+                                                 const uint8_t **bytes)
+{
+    *bytes = phys_map(phys, length);
+    if (*bytes == NULL) {
+        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, field);
+    }
+    return boot_add_loader_range(parse, phys, length);
+}
+
 BOOT_CODE platform_error_t boot_add_module(boot_parse_t *parse, uint64_t start, uint64_t end,
                                            boot_module_t **module)
 {

@@ -28,6 +28,13 @@ platform_error_t boot_copy_string(boot_parse_t *parse, const uint8_t *src, size_
 /* Remember a range of loader structures (kept reserved until the modules are released). */
 platform_error_t boot_add_loader_range(boot_parse_t *parse, uint64_t start, uint64_t length);
 
+/*
+ * A loader structure of length bytes at phys: mapped for reading (*bytes) and remembered as a
+ * loader range. PLATFORM_ERROR_UNMAPPED (for field) when the window does not reach all of it.
+ */
+platform_error_t boot_map_loader_range(boot_parse_t *parse, uint64_t phys, uint64_t length,
+                                       const char *field, const uint8_t **bytes);
+
 /* Append a module [start, end) whose contents must lie inside the kernel window. */
 platform_error_t boot_add_module(boot_parse_t *parse, uint64_t start, uint64_t end,
                                  boot_module_t **module);

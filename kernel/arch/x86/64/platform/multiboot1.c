@@ -39,14 +39,11 @@
 BOOT_CODE static platform_error_t multiboot1_memory_map(boot_parse_t *parse, uint32_t addr,
                                                         uint32_t length)
 {
-    const uint8_t *mmap = phys_map(addr, length);
+    const uint8_t *mmap;
     uint32_t offset = 0;
-    platform_error_t error;
+    platform_error_t error =
+            boot_map_loader_range(parse, addr, length, "multiboot1 memory map", &mmap);
 
-    if (mmap == NULL) {
-        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "multiboot1 memory map");
-    }
-    error = boot_add_loader_range(parse, addr, length);
     if (error != PLATFORM_OK) {
         return error;
     }
@@ -81,11 +78,8 @@ BOOT_CODE static platform_error_t multiboot1_modules(boot_parse_t *parse, uint32
     if (count > BOOT_MODULES_MAX) {
         return boot_parse_fail(parse, PLATFORM_ERROR_TOO_MANY, "multiboot1 modules");
     }
-    list = phys_map(addr, (uint64_t)count * MB1_MODULE_SIZE);
-    if (list == NULL) {
-        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "multiboot1 module list");
-    }
-    error = boot_add_loader_range(parse, addr, (uint64_t)count * MB1_MODULE_SIZE);
+    error = boot_map_loader_range(parse, addr, (uint64_t)count * MB1_MODULE_SIZE,
+                                  "multiboot1 module list", &list);
     if (error != PLATFORM_OK) {
         return error;
     }
@@ -118,11 +112,7 @@ BOOT_CODE platform_error_t multiboot1_parse(boot_parse_t *parse, uint64_t info_p
     }
     flags = load_u32(info);
     size = (flags & MB1_FLAG_FRAMEBUFFER) ? MB1_SIZE_FRAMEBUF : MB1_SIZE_BASE;
-    info = phys_map(info_phys, size);
-    if (info == NULL) {
-        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "multiboot1 information");
-    }
-    error = boot_add_loader_range(parse, info_phys, size);
+    error = boot_map_loader_range(parse, info_phys, size, "multiboot1 information", &info);
     if (error != PLATFORM_OK) {
         return error;
     }

@@ -158,11 +158,7 @@ BOOT_CODE platform_error_t multiboot2_parse(boot_parse_t *parse, uint64_t info_p
     if (total < MB2_HEADER_SIZE + MB2_TAG_HEADER_SIZE || total > MB2_INFO_MAX) {
         return boot_parse_fail(parse, PLATFORM_ERROR_MALFORMED, "multiboot2 total_size");
     }
-    info = phys_map(info_phys, total);
-    if (info == NULL) {
-        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "multiboot2 information");
-    }
-    error = boot_add_loader_range(parse, info_phys, total);
+    error = boot_map_loader_range(parse, info_phys, total, "multiboot2 information", &info);
     if (error != PLATFORM_OK) {
         return error;
     }

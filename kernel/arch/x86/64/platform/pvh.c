@@ -28,11 +28,11 @@ BOOT_CODE static platform_error_t pvh_memory_map(boot_parse_t *parse, uint64_t a
     if (count > MEMORY_MAP_MAX_INPUT) {
         return boot_parse_fail(parse, PLATFORM_ERROR_TOO_MANY, "pvh memory map entries");
     }
-    table = phys_map(addr, (uint64_t)count * PVH_MEMMAP_ENTRY);
-    if (addr == 0 || table == NULL) {
+    if (addr == 0) {
         return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "pvh memory map");
     }
-    error = boot_add_loader_range(parse, addr, (uint64_t)count * PVH_MEMMAP_ENTRY);
+    error = boot_map_loader_range(parse, addr, (uint64_t)count * PVH_MEMMAP_ENTRY, "pvh memory map",
+                                  &table);
     for (uint32_t i = 0; i < count && error == PLATFORM_OK; i++) {
         const uint8_t *entry = table + (uint64_t)i * PVH_MEMMAP_ENTRY;
         error = boot_add_memory(parse, load_u64(entry), load_u64(entry + 8), load_u32(entry + 16));
@@ -51,11 +51,11 @@ BOOT_CODE static platform_error_t pvh_modules(boot_parse_t *parse, uint64_t addr
     if (count > BOOT_MODULES_MAX) {
         return boot_parse_fail(parse, PLATFORM_ERROR_TOO_MANY, "pvh modules");
     }
-    list = phys_map(addr, (uint64_t)count * PVH_MODULE_SIZE);
-    if (addr == 0 || list == NULL) {
+    if (addr == 0) {
         return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "pvh module list");
     }
-    error = boot_add_loader_range(parse, addr, (uint64_t)count * PVH_MODULE_SIZE);
+    error = boot_map_loader_range(parse, addr, (uint64_t)count * PVH_MODULE_SIZE, "pvh module list",
+                                  &list);
     for (uint32_t i = 0; i < count && error == PLATFORM_OK; i++) {
         const uint8_t *entry = list + (uint64_t)i * PVH_MODULE_SIZE;
         uint64_t start = load_u64(entry);
@@ -89,11 +89,7 @@ BOOT_CODE platform_error_t pvh_parse(boot_parse_t *parse, uint64_t info_phys)
     }
     version = load_u32(info + PVH_VERSION);
     size = version >= 1 ? PVH_SIZE_V1 : PVH_SIZE_V0;
-    info = phys_map(info_phys, size);
-    if (info == NULL) {
-        return boot_parse_fail(parse, PLATFORM_ERROR_UNMAPPED, "pvh start info");
-    }
-    error = boot_add_loader_range(parse, info_phys, size);
+    error = boot_map_loader_range(parse, info_phys, size, "pvh start info", &info);
     if (error != PLATFORM_OK) {
         return error;
     }
