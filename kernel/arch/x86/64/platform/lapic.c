@@ -38,6 +38,7 @@
 #define SVR_SOFTWARE_ENABLE  (1u << 8)
 #define LVT_MASKED           (1u << 16)
 #define LVT_DELIVERY_NMI     (4u << 8)
+#define LVT_TIMER_ONESHOT    (0u << 17)
 #define LVT_TIMER_PERIODIC   (1u << 17)
 #define ICR_DELIVERY_INIT    (5u << 8)
 #define ICR_DELIVERY_STARTUP (6u << 8)
@@ -236,30 +237,28 @@ static platform_error_t timer_ticks(uint64_t ns, uint32_t *ticks)
     return PLATFORM_OK;
 }
 
-platform_error_t lapic_timer_start_periodic(uint64_t period_ns)
+/* Arms the timer for ns on VECTOR_LAPIC_TIMER in lvt_mode (LVT_TIMER_ONESHOT or _PERIODIC). */
+static platform_error_t timer_start(uint64_t ns, uint32_t lvt_mode)
 {
     uint32_t ticks;
-    platform_error_t error = timer_ticks(period_ns, &ticks);
+    platform_error_t error = timer_ticks(ns, &ticks);
     if (error != PLATFORM_OK) {
         return error;
     }
     lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | VECTOR_LAPIC_TIMER);
+    lapic_write(LAPIC_LVT_TIMER, lvt_mode | VECTOR_LAPIC_TIMER);
     lapic_write(LAPIC_TIMER_INITIAL, ticks);
     return PLATFORM_OK;
 }
 
+platform_error_t lapic_timer_start_periodic(uint64_t period_ns)
+{
+    return timer_start(period_ns, LVT_TIMER_PERIODIC);
+}
+
 platform_error_t lapic_timer_start_oneshot(uint64_t delay_ns)
 {
-    uint32_t ticks;
-    platform_error_t error = timer_ticks(delay_ns, &ticks);
-    if (error != PLATFORM_OK) {
-        return error;
-    }
-    lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
-    lapic_write(LAPIC_LVT_TIMER, VECTOR_LAPIC_TIMER);
-    lapic_write(LAPIC_TIMER_INITIAL, ticks);
-    return PLATFORM_OK;
+    return timer_start(delay_ns, LVT_TIMER_ONESHOT);
 }
 
 void lapic_timer_stop(void)
