@@ -177,6 +177,13 @@ alg_error_t ringbuf_read(ringbuf_t *rb, void *buf, size_t buf_size, size_t *len)
     if (header != header_make(tail, record_len) || record_len > ringbuf_max_record(rb->mask + 1)) {
         return ALG_ERR_CORRUPT;
     }
+    /* A committed record lies inside what was reserved: its producer moved the head past it
+     * before the release store we acquired, so this load sees at least that head. */
+    uint64_t span = record_span(record_len);
+    uint64_t head = atomic_load_explicit(&sh->head, memory_order_relaxed);
+    if (head - tail < span || head - tail > rb->mask + 1) {
+        return ALG_ERR_CORRUPT;
+    }
     *len = (size_t)record_len;
     if (record_len > buf_size) {
         return ALG_ERR_BUFFER_TOO_SMALL;
@@ -184,7 +191,6 @@ alg_error_t ringbuf_read(ringbuf_t *rb, void *buf, size_t buf_size, size_t *len)
     if (record_len > 0) {
         copy_out(rb, tail + RINGBUF_HEADER_BYTES, buf, (size_t)record_len);
     }
-    uint64_t span = record_span(record_len);
     atomic_store_explicit(header_at(rb, tail), 0, memory_order_relaxed);
     zero_range(rb, tail + RINGBUF_HEADER_BYTES, (size_t)(span - RINGBUF_HEADER_BYTES));
     atomic_store_explicit(&sh->tail, tail + span, memory_order_release);

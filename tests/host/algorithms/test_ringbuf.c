@@ -171,6 +171,34 @@ static void test_corruption_is_reported_not_followed(void **state)
     free(s);
 }
 
+/* A header whose tag is right but whose length (still below the ring's maximum) runs past the
+ * bytes reserved so far: following it would hand out and zero bytes no record owns, some of
+ * them a producer's reservation, and move the tail past the head. */
+static void test_length_past_the_head_is_corrupt(void **state)
+{
+    (void)state;
+    ringbuf_t rb;
+    void *s = storage_new(256);
+    assert_int_equal(ringbuf_format(&rb, s, ringbuf_storage_bytes(256), 256), ALG_OK);
+    assert_int_equal(ringbuf_write(&rb, "abc", 3), ALG_OK);   /* bytes 0..15 */
+    assert_int_equal(ringbuf_write(&rb, "defgh", 5), ALG_OK); /* bytes 16..31 */
+    uint64_t *header = (uint64_t *)(void *)rb.data;
+    uint64_t good = *header;
+    *header = (good & ~(uint64_t)0xffffffffu) | 40; /* span 56 > head 32 */
+    char buf[256];
+    size_t len = 0;
+    assert_int_equal(ringbuf_read(&rb, buf, sizeof buf, &len), ALG_ERR_CORRUPT);
+    assert_int_equal(atomic_load(&rb.shared->tail), 0); /* nothing consumed or zeroed */
+    *header = good;
+    assert_int_equal(ringbuf_read(&rb, buf, sizeof buf, &len), ALG_OK);
+    assert_int_equal(len, 3);
+    assert_memory_equal(buf, "abc", 3);
+    assert_int_equal(ringbuf_read(&rb, buf, sizeof buf, &len), ALG_OK);
+    assert_int_equal(len, 5);
+    assert_memory_equal(buf, "defgh", 5);
+    free(s);
+}
+
 static void test_uncommitted_record_holds_back_later_ones(void **state)
 {
     (void)state;
@@ -301,6 +329,7 @@ int main(void)
             cmocka_unit_test(test_round_trip_and_limits),
             cmocka_unit_test(test_wraparound_against_fifo_model),
             cmocka_unit_test(test_corruption_is_reported_not_followed),
+            cmocka_unit_test(test_length_past_the_head_is_corrupt),
             cmocka_unit_test(test_uncommitted_record_holds_back_later_ones),
             cmocka_unit_test(test_threads_many_producers_one_consumer),
     };

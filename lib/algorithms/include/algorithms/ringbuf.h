@@ -85,8 +85,9 @@ alg_error_t ringbuf_write(ringbuf_t *rb, const void *payload, size_t len);
 
 /* Consumer, one at a time. Copies the oldest record into `buf` and sets *len.
  * Errors: EMPTY (nothing committed at the read position), BUFFER_TOO_SMALL (*len is set to the
- * record's length and the record stays queued), CORRUPT (a header fails its checks; the ring
- * is left as it is). */
+ * record's length and the record stays queued), CORRUPT (a header fails its checks - tag,
+ * length, or a record running past the reserved bytes - or the head is further ahead than the
+ * ring holds; the ring is left as it is). */
 alg_error_t ringbuf_read(ringbuf_t *rb, void *buf, size_t buf_size, size_t *len);
 
 static inline uint64_t ringbuf_dropped(const ringbuf_t *rb)
