@@ -394,6 +394,9 @@ static void test_revoke_failure_while_merging_leaves_halves(void **state)
     assert_int_equal(leaf_count(&f->ua, UNIALLOC_NORMAL), 3);
     assert_int_equal(unialloc_free_bytes(&f->ua, UNIALLOC_NORMAL), 1u << 14);
     assert_consistent(f);
+    /* Free but split: the block the halves would have made back is not handed out whole. */
+    unialloc_untyped_t whole;
+    assert_int_equal(unialloc_alloc_at(&f->ua, UNIALLOC_NORMAL, 0, 13, &whole), ALG_ERR_BUSY);
     /* The halves stay usable. */
     assert_int_equal(unialloc_alloc(&f->ua, 12, &a), ALG_OK);
     assert_int_equal(a.paddr, 0);

@@ -133,7 +133,8 @@ alg_error_t unialloc_alloc(unialloc_t *ua, unsigned size_bits, unialloc_untyped_
 /* Allocates exactly [paddr, paddr + 2^size_bits) of the given kind, splitting the free untyped
  * that contains it. Errors: INVALID_ARGUMENT, MISALIGNED (paddr not a multiple of the size),
  * NOT_FOUND (no managed untyped of that kind covers the whole range), BUSY (covered, but some
- * of it is allocated), OUT_OF_NODES, CAP_OP_FAILED. */
+ * of it is allocated, or it is still split in free halves that a failed revoke left unmerged:
+ * see merge_failures), OUT_OF_NODES, CAP_OP_FAILED. */
 alg_error_t unialloc_alloc_at(unialloc_t *ua, unialloc_kind_t kind, uint64_t paddr,
                               unsigned size_bits, unialloc_untyped_t *out);
 
