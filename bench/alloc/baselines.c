@@ -97,9 +97,10 @@ bool list_buddy_alloc(list_buddy_t *lb, unsigned bits, uint64_t *paddr)
 
 void list_buddy_free(list_buddy_t *lb, uint64_t paddr, unsigned bits)
 {
-    /* Merging needs the parent's capability; the naive structure does not keep a tree, so
-     * the merged block reuses the lower half's, with the same callback traffic as unialloc
-     * (one revoke, two slot frees per merge). */
+    /* Merging needs the parent's capability, which the naive structure (no tree) does not
+     * keep: it passes 0, and stores 0 for the merged block, but makes the same callback
+     * calls as unialloc (a revoke of the freed block, then one revoke and two slot frees per
+     * merge). The benchmark's callbacks ignore the values. */
     uint64_t cap = 0;
     lb->ops->revoke(lb->ctx, cap);
     while (bits < lb->root_bits) {

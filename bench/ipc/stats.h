@@ -16,7 +16,9 @@ typedef struct sample_stats {
     uint64_t mad; /* median of |sample - median| */
 } sample_stats_t;
 
-/* samples[0..n) is sorted; scratch (n words) is overwritten. n must be at least 1. */
+/* Sorts samples[0..n) in place and fills *stats; scratch (n words) is overwritten. n must be
+ * at least 1. Percentiles are nearest-rank below: index (n - 1) * p / 100 of the sorted
+ * samples (the lower median for an even n). */
 void stats_compute(uint64_t *samples, uint64_t *scratch, size_t n, sample_stats_t *stats);
 
 #endif
