@@ -1,23 +1,34 @@
 #!/usr/bin/env bash
 # Boots the beaml4 kernel in QEMU (q35, qboot, -kernel) with boot modules, prints COM1 on stdout
-# and exits with the code the kernel passed to the isa-debug-exit device (126 if QEMU stopped
-# some other way, 124 on timeout).
-#   tools/run-qemu.sh [--kvm] [--timeout S] [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
-# With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max.
+# and exits with the code the kernel passed to the isa-debug-exit device; 124 on timeout, 125 when
+# QEMU itself failed (it could not start: missing file, bad option, no KVM), 126 when QEMU ended
+# some other way (triple fault, power-off).
+#   tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
+#                     [--append CMDLINE] KERNEL [MODULE...]
+# With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --cpu names another
+# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off").
 set -uo pipefail
-accel=(-accel tcg -cpu max)
+accel=tcg
+cpu=""
+machine=q35
 limit=60
 memory=256
 append=""
 while [ $# -gt 0 ]; do
     case "$1" in
-    --kvm) accel=(-accel kvm -cpu host); shift ;;
+    --kvm) accel=kvm; shift ;;
+    --cpu) cpu=$2; shift 2 ;;
+    --machine) machine=$2; shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
     --memory) memory=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
     *) break ;;
     esac
 done
+if [ -z "$cpu" ]; then
+    cpu=max
+    [ "$accel" = kvm ] && cpu=host
+fi
 kernel=$1
 shift
 initrd=()
@@ -26,13 +37,21 @@ if [ $# -gt 0 ]; then
     initrd=(-initrd "$list")
 fi
 
-timeout "$limit" qemu-system-x86_64 -M q35 "${accel[@]}" -m "$memory" \
+# QEMU's own messages: a guest that wrote 0 to the exit device and a QEMU that failed both end
+# with status 1, and only QEMU's complaint on stderr tells them apart.
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
+timeout -k 10 "$limit" qemu-system-x86_64 -M "$machine" -accel "$accel" -cpu "$cpu" -m "$memory" \
     -bios /usr/share/qemu/qboot.rom -kernel "$kernel" ${append:+-append "$append"} "${initrd[@]}" \
     -nographic -serial stdio -monitor none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>"$errors"
 status=$?
-if [ $status -eq 124 ]; then
-    exit 124
+cat "$errors" >&2
+if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+    exit 124 # timed out (137: QEMU ignored SIGTERM and was killed)
+elif [ $status -eq 1 ] && grep -v 'warning:' "$errors" | grep -q .; then
+    echo "run-qemu: QEMU failed (exit status 1, see its message above)" >&2
+    exit 125
 elif [ $((status % 2)) -eq 1 ]; then
     exit $((status >> 1)) # the value the kernel wrote to isa-debug-exit
 fi

@@ -140,16 +140,30 @@ tsc_source_of() { sed -n 's/^boot: tsc [0-9]* Hz (source \([a-z0-9+-]*\).*/\1/p'
 lapic_timer_of() { sed -n 's/^boot: lapic .* timer \([0-9]*\) Hz.*/\1/p' "$1"; }
 ready_ms_of() { sed -n 's/^boot: platform ready: *\([0-9]*\)\.[0-9]* ms after power-on.*/\1/p' "$1"; }
 
-qemu_direct() { # LOG CPU MEMORY_MIB ACCEL KERNEL [QEMU ARGS...]
-    local log=$1 cpu=$2 memory=$3 accel=$4 image=$5
-    shift 5
-    timeout 120 qemu-system-x86_64 -M q35 -accel "$accel" -cpu "$cpu" -m "$memory" \
-        -bios /usr/share/qemu/qboot.rom -kernel "$image" -append "$cmdline" "$@" \
-        -nographic -serial stdio -monitor none -no-reboot \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null | tr -d '\r' >"$log"
-    local status=${PIPESTATUS[0]}
-    [ "$status" -eq 1 ] # isa-debug-exit with code 0
+# One boot through tools/run-qemu.sh (qboot, -kernel) with $cmdline; true when the kernel powered
+# off with status 0. $machine, when set, replaces q35 (machine options).
+qemu_boot() { # LOG CPU MEMORY_MIB ACCEL(tcg|kvm) KERNEL [MODULE...]
+    local log=$1 cpu=$2 memory=$3 accel=$4
+    shift 4
+    local kvm=()
+    [ "$accel" = kvm ] && kvm=(--kvm)
+    "$tools/run-qemu.sh" "${kvm[@]}" --cpu "$cpu" --machine "${machine:-q35}" --memory "$memory" \
+        --timeout 120 --append "$cmdline" "$@" | tr -d '\r' >"$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ]
 }
+
+echo "== tools/run-qemu.sh: how a run ended"
+# QEMU's own failure exits 1, as a guest writing 0 to isa-debug-exit does: it must not pass.
+"$tools/run-qemu.sh" "$work/no-such-kernel.elf" >"$work/run-qemu-missing.log" 2>&1
+status=$?
+[ "$status" -eq 125 ]
+check "run-qemu.sh: a QEMU that cannot start exits 125, not the guest's 0" $? \
+    "exit status $status; see $work/run-qemu-missing.log"
+# QEMU takes longer than 10 ms to start, so this run always meets its timeout.
+"$tools/run-qemu.sh" --timeout 0.01 "$kernel" >"$work/run-qemu-timeout.log" 2>&1
+status=$?
+[ "$status" -eq 124 ]
+check "run-qemu.sh: a run cut off by its timeout exits 124" $? "exit status $status"
 
 cmdline="platform_summary_only platform_selftest"
 # QEMU's TCG and KVM LAPIC timers count at 1 GHz; the kernel divides by 16.
@@ -157,7 +171,7 @@ qemu_lapic_hz=62500000
 
 echo "== QEMU TCG, multiboot1 (qboot, -kernel), 256 MiB, -cpu max"
 log=$work/tcg-multiboot1.log
-qemu_direct "$log" max 256 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+qemu_boot "$log" max 256 tcg "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
 check "tcg-multiboot1: kernel powered off with status 0" $? "see $log"
 check_common tcg-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
 check_selftest tcg-multiboot1 "$log" not-early
@@ -178,7 +192,7 @@ check "tcg-multiboot1: power-on clock: TSC confirmed by the ACPI PM timer" $? \
 
 echo "== QEMU TCG, multiboot1, 5 GiB (RAM above 4 GiB), -cpu qemu64 (no pdpe1gb)"
 log=$work/tcg-multiboot1-5g.log
-qemu_direct "$log" qemu64 5120 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+qemu_boot "$log" qemu64 5120 tcg "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
 check "tcg-5g: kernel powered off with status 0" $? "see $log"
 check_common tcg-5g "$log" multiboot1 5120 named "$work/mod_a.bin" "$work/mod_b.bin"
 check_selftest tcg-5g "$log" not-early
@@ -189,7 +203,7 @@ echo "== QEMU TCG, multiboot1, 256 MiB, -cpu qemu64 (no pdpe1gb, xAPIC)"
 # The GiBs above RAM reuse head.S's boot directories; the xAPIC and IOAPIC pages live there, so
 # the self-test proves them mapped and usable.
 log=$work/tcg-qemu64.log
-qemu_direct "$log" qemu64 256 tcg "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+qemu_boot "$log" qemu64 256 tcg "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
 check "tcg-qemu64: kernel powered off with status 0" $? "see $log"
 check_common tcg-qemu64 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
 check_selftest tcg-qemu64 "$log" not-early
@@ -202,7 +216,7 @@ echo "== QEMU TCG, PVH (multiboot1 magic dropped), 512 MiB"
 pvh_kernel=$work/beaml4-pvh.elf
 "$tools/elf-drop-multiboot1.sh" "$kernel" "$pvh_kernel"
 log=$work/tcg-pvh.log
-qemu_direct "$log" max 512 tcg "$pvh_kernel" -initrd "$work/mod_b.bin"
+qemu_boot "$log" max 512 tcg "$pvh_kernel" "$work/mod_b.bin"
 check "tcg-pvh: kernel powered off with status 0" $? "see $log"
 check_common tcg-pvh "$log" pvh 512 unnamed "$work/mod_b.bin"
 check_selftest tcg-pvh "$log" not-early
@@ -226,7 +240,7 @@ check_rate "tcg-multiboot2: TSC frequency matches the host's TSC" "$(tsc_of "$lo
 echo "== QEMU KVM, multiboot1, -cpu host"
 if "$tools/kvm-usable.sh"; then
     log=$work/kvm-multiboot1.log
-    qemu_direct "$log" host 256 kvm "$kernel" -initrd "$work/mod_a.bin,$work/mod_b.bin"
+    qemu_boot "$log" host 256 kvm "$kernel" "$work/mod_a.bin" "$work/mod_b.bin"
     check "kvm-multiboot1: kernel powered off with status 0" $? "see $log"
     check_common kvm-multiboot1 "$log" multiboot1 256 named "$work/mod_a.bin" "$work/mod_b.bin"
     check_selftest kvm-multiboot1 "$log" not-early
@@ -243,7 +257,7 @@ if "$tools/kvm-usable.sh"; then
 
     echo "== QEMU KVM, multiboot1, -cpu host, TSC calibrated against the PIT (platform_tsc_pit)"
     log=$work/kvm-pit.log
-    cmdline="platform_summary_only platform_tsc_pit" qemu_direct "$log" host 256 kvm "$kernel"
+    cmdline="platform_summary_only platform_tsc_pit" qemu_boot "$log" host 256 kvm "$kernel"
     check "kvm-pit: kernel powered off with status 0" $? "see $log"
     [ "$(tsc_source_of "$log")" = pit ]
     check "kvm-pit: TSC frequency from the PIT" $? "$(grep '^boot: tsc' "$log")"
@@ -252,7 +266,7 @@ if "$tools/kvm-usable.sh"; then
 
     echo "== QEMU KVM, multiboot1, -cpu host,+invtsc (QEMU then offers the timing leaf 0x40000010)"
     log=$work/kvm-invtsc.log
-    cmdline="platform_summary_only" qemu_direct "$log" host,+invtsc 256 kvm "$kernel"
+    cmdline="platform_summary_only" qemu_boot "$log" host,+invtsc 256 kvm "$kernel"
     check "kvm-invtsc: kernel powered off with status 0" $? "see $log"
     [ "$(tsc_source_of "$log")" = cpuid-40000010h ]
     check "kvm-invtsc: TSC frequency from CPUID 0x40000010" $? "$(grep '^boot: tsc' "$log")"
