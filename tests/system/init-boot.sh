@@ -56,8 +56,9 @@ if tools/kvm-usable.sh; then
     for i in $(seq 1 "$KVM_BOOTS"); do
         tools/run-qemu.sh --kvm --timeout 60 --memory "$memory_mib" --append exit_after_boot \
             "$kernel" "$init" >"$log" 2>&1
+        code=$?
         before=$status
-        check_run "kvm $i/$KVM_BOOTS" "$log" $?
+        check_run "kvm $i/$KVM_BOOTS" "$log" "$code"
         [ $status -eq "$before" ] || cat "$log"
         times+=("$BOOT_MS")
     done
