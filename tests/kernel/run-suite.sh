@@ -54,5 +54,7 @@ fi
 
 echo "test-kernel: Bochs"
 tools/run-bochs.sh "$iso" 900 >"$logdir/bochs.log" 2>&1
+code=$?
 check bochs "$logdir/bochs.log"
+[ "$code" -eq 0 ] || { echo "test-kernel [bochs]: exit status $code (the suite did not end the run)"; status=1; }
 exit $status

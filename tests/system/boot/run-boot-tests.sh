@@ -278,8 +278,11 @@ fi
 echo "== Bochs, multiboot2 from the GRUB ISO, 256 MiB, corei7_skylake_x"
 log=$work/bochs.log
 "$tools/run-bochs.sh" "$iso" 120 >"$log" 2>&1
+status=$?
 grep -q '^boot: protocol' "$log"
 check "bochs: kernel printed its summary" $? "see $log"
+[ "$status" -eq 0 ]
+check "bochs: the kernel ended the simulation (not the timeout)" $? "run-bochs.sh exit status $status"
 check_common bochs "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
 check_selftest bochs "$log" exact
 # Bochs' TSC advances once per emulated instruction (ips=50000000 in run-bochs.sh), and the PIT
