@@ -69,6 +69,68 @@ static void test_noncanonical_access(test_env_t *env)
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
 
+/* The last page of the lower half: an instruction ending on its last byte leaves RIP at the
+ * first non-canonical address. */
+#define LOWER_HALF_LAST_PAGE 0x00007ffffffff000ull
+#define LOWER_HALF_END       0x0000800000000000ull
+#define EXC_BREAKPOINT       3
+#define EXC_GP               13
+
+/* The fault of a thread whose RIP is LOWER_HALF_END: #GP(0) there, as the CPU's fetch gives. */
+static int expect_noncanonical_rip_fault(test_env_t *env, const test_fault_run_t *run)
+{
+    if (run->label != seL4_Fault_UserException || run->mrs[seL4_UserException_Number] != EXC_GP ||
+        run->mrs[seL4_UserException_Code] != 0 ||
+        run->mrs[seL4_UserContext_RIP] != LOWER_HALF_END) {
+        test_fail(env, __LINE__, "label %lu vector %lu code %#lx rip %#lx",
+                  (unsigned long)run->label, (unsigned long)run->mrs[seL4_UserException_Number],
+                  (unsigned long)run->mrs[seL4_UserException_Code],
+                  (unsigned long)run->mrs[seL4_UserContext_RIP]);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * A `syscall` in the last two bytes of the lower half returns to a non-canonical RIP, and so
+ * does a fault reply to an int3 in its last byte. Returning there with SYSRETQ or IRETQ faults in
+ * kernel mode on Intel CPUs (and in Bochs); the thread must see the #GP(0) its own fetch at that
+ * RIP would give, every time it is resumed there.
+ */
+static void test_noncanonical_return_address(test_env_t *env)
+{
+    seL4_CPtr frames[1];
+    volatile uint8_t *code = test_pages(env, 1, frames);
+    seL4_CPtr copy = code != NULL ? test_copy(env, frames[0], seL4_AllRights) : 0;
+    vspace_t vspace;
+    test_fault_run_t run;
+
+    TEST_CHECK(env, copy != 0, "setup");
+    TEST_CHECK(env, test_vspace_new(env, &vspace), "vspace");
+    TEST_OK(env, vspace_map_frame(&vspace, copy, LOWER_HALF_LAST_PAGE, seL4_ReadWrite,
+                                  seL4_X86_Default_VMAttributes, seL4_False));
+    code[4094] = 0x0f; /* syscall */
+    code[4095] = 0x05;
+    TEST_CHECK(env, test_fault_run_new(env, &run, &vspace, (void *)(LOWER_HALF_END - 2)), "thread");
+    run.context.rdx = (seL4_Word)seL4_SysBenchmarkNullSyscall;
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
+    TEST_CHECK(env, expect_noncanonical_rip_fault(env, &run), "after syscall");
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault");
+    TEST_CHECK(env, expect_noncanonical_rip_fault(env, &run), "resumed after syscall");
+
+    code[4095] = 0xcc; /* int3: a trap, reported with RIP after it */
+    TEST_CHECK(env, test_fault_run(env, &run, &vspace, (void *)(LOWER_HALF_END - 1), 0, 0),
+               "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], EXC_BREAKPOINT);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], LOWER_HALF_END);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault");
+    TEST_CHECK(env, expect_noncanonical_rip_fault(env, &run), "resumed after int3");
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
 static void test_privileged_instructions(test_env_t *env)
 {
     static const struct {
@@ -222,6 +284,7 @@ static const test_case_t robust_cases[] = {
         {"robust_read_kernel_window", test_read_kernel_window},
         {"robust_write_kernel_image", test_write_kernel_window},
         {"robust_noncanonical_access", test_noncanonical_access},
+        {"robust_noncanonical_return_address", test_noncanonical_return_address},
         {"robust_privileged_instructions", test_privileged_instructions},
         {"robust_bad_syscall_numbers", test_bad_syscall_numbers},
         {"robust_garbage_invocations", test_garbage_invocations},

@@ -15,7 +15,6 @@
 #include <kernel/scheduler.h>
 #include <kernel/syscall.h>
 #include <sel4/syscalls.h>
-#include <kernel/user_context.h>
 #include <arch/object/vspace.h>
 
 #define VECTOR_PAGE_FAULT   14
@@ -113,6 +112,13 @@ static void handle_user_exception(tcb_t *thread, word_t vector, word_t error)
     fault_handle(thread);
 }
 
+void handle_noncanonical_rip(tcb_t *thread)
+{
+    thread->arch.fault_ip = arch_reg(&thread->arch, REG_RIP);
+    thread->arch.sysret_ok = false;
+    handle_user_exception(thread, VECTOR_GP, 0);
+}
+
 /*
  * The KVM used here (kvm_pvm, for a guest that is not PVM-aware) carries out a user-mode SYSCALL
  * halfway: RCX, R11, RFLAGS masking and RIP = IA32_LSTAR, but no switch to CPL 0, so fetching
@@ -127,8 +133,7 @@ static bool syscall_entered_without_privilege(tcb_t *thread)
     word_t error = arch_reg(&thread->arch, REG_ERROR);
 
     return arch_reg(&thread->arch, REG_RIP) == entry && cr2_read() == entry &&
-           (error & (PF_ERROR_USER | PF_ERROR_FETCH)) == (PF_ERROR_USER | PF_ERROR_FETCH) &&
-           user_address_is_canonical(arch_reg(&thread->arch, REG_RCX));
+           (error & (PF_ERROR_USER | PF_ERROR_FETCH)) == (PF_ERROR_USER | PF_ERROR_FETCH);
 }
 
 static void handle_unprivileged_syscall(tcb_t *thread)

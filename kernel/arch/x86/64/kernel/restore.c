@@ -1,14 +1,15 @@
 /*
  * Leaving the kernel: load the current thread's VSpace, FS/GS base and FPU state where they
  * differ from what the CPU holds, point the entry path at its register block, and return with
- * SYSRETQ when the thread came in by SYSCALL with untouched registers (and a canonical RIP, the
- * SYSRET #GP hazard), with IRETQ otherwise. Idle when there is nothing to run.
+ * SYSRETQ when the thread came in by SYSCALL with untouched registers, with IRETQ otherwise;
+ * never to a non-canonical RIP (the SYSRET/IRET #GP hazard). Idle when there is nothing to run.
  */
 #include <arch/cpu.h>
 #include <arch/kernel/arch_init.h>
 #include <arch/kernel/fpu.h>
 #include <arch/object/vspace.h>
 #include <kernel/cpu.h>
+#include <kernel/scheduler.h>
 #include <kernel/user_context.h>
 
 #define MSR_FS_BASE        0xc0000100u
@@ -18,11 +19,30 @@ NORETURN void arch_context_restore_iret(arch_context_t *context);
 NORETURN void arch_context_restore_sysret(arch_context_t *context);
 NORETURN void arch_idle_loop(word_t stack_top);
 
+/*
+ * The thread that runs next, or the idle thread. An instruction ending at the top of the lower
+ * half (a `syscall` there, an int3 reported as a trap) leaves RIP non-canonical. In user mode the
+ * fetch there faults (#GP(0)); SYSRETQ and IRETQ to such a RIP fault in kernel mode instead on
+ * Intel CPUs. So the kernel raises the user's fault itself and asks again: each round stops a
+ * thread, so this ends.
+ */
+static tcb_t *thread_to_resume(cpu_t *cpu)
+{
+    for (;;) {
+        tcb_t *thread = cpu->current;
+        if (thread == cpu->idle || user_address_is_canonical(arch_reg(&thread->arch, REG_RIP))) {
+            return thread;
+        }
+        handle_noncanonical_rip(thread);
+        schedule();
+    }
+}
+
 void restore_user_context(void)
 {
     cpu_t *cpu = cpu_self();
     arch_cpu_t *arch = &cpu->arch;
-    tcb_t *thread = cpu->current;
+    tcb_t *thread = thread_to_resume(cpu);
     word_t top;
 
     if (thread == cpu->idle) {
@@ -44,7 +64,7 @@ void restore_user_context(void)
         arch->loaded_gs_base = thread->arch.gs_base;
     }
     fpu_switch_to(thread);
-    if (thread->arch.sysret_ok && user_address_is_canonical(arch_reg(&thread->arch, REG_RIP))) {
+    if (thread->arch.sysret_ok) {
         arch_context_restore_sysret(&thread->arch.context);
     }
     arch_context_restore_iret(&thread->arch.context);

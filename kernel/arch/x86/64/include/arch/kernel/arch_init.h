@@ -16,6 +16,12 @@ NORETURN void restore_user_context(void);
 /* True for the IDT gates user mode may reach with `int n` (#BP and #OF). */
 bool arch_idt_user_gate(word_t vector);
 
+/*
+ * The thread is about to leave the kernel with a non-canonical RIP: it takes the fault its own
+ * instruction fetch there would raise (#GP(0), RIP as it is).
+ */
+void handle_noncanonical_rip(tcb_t *thread);
+
 /* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
 void interrupt_dispatch(word_t vector);
 
