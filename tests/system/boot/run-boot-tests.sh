@@ -141,14 +141,14 @@ lapic_timer_of() { sed -n 's/^boot: lapic .* timer \([0-9]*\) Hz.*/\1/p' "$1"; }
 ready_ms_of() { sed -n 's/^boot: platform ready: *\([0-9]*\)\.[0-9]* ms after power-on.*/\1/p' "$1"; }
 
 # One boot through tools/run-qemu.sh (qboot, -kernel) with $cmdline; true when the kernel powered
-# off with status 0. $machine, when set, replaces q35 (machine options).
+# off with status 0. $machine, when set, replaces q35 (machine options); $limit the 120 s timeout.
 qemu_boot() { # LOG CPU MEMORY_MIB ACCEL(tcg|kvm) KERNEL [MODULE...]
     local log=$1 cpu=$2 memory=$3 accel=$4
     shift 4
     local kvm=()
     [ "$accel" = kvm ] && kvm=(--kvm)
     "$tools/run-qemu.sh" "${kvm[@]}" --cpu "$cpu" --machine "${machine:-q35}" --memory "$memory" \
-        --timeout 120 --append "$cmdline" "$@" | tr -d '\r' >"$log"
+        --timeout "${limit:-120}" --append "$cmdline" "$@" | tr -d '\r' >"$log"
     [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 
@@ -222,6 +222,18 @@ check_common tcg-pvh "$log" pvh 512 unnamed "$work/mod_b.bin"
 check_selftest tcg-pvh "$log" not-early
 check_rate "tcg-pvh: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
 
+echo "== QEMU TCG, multiboot1, no PIT (q35,pit=off)"
+# Nothing states the TSC frequency under TCG and there is no PIT to measure it with: the boot
+# must stop with its TSC error, and soon (the PIT waits are bounded in time, not only in polls).
+log=$work/tcg-no-pit.log
+start=$(date +%s%N)
+cmdline="platform_summary_only" machine=q35,pit=off limit=30 qemu_boot "$log" max 256 tcg "$kernel"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+grep -q '^beaml4: boot error: TSC frequency: timed out' "$log"
+check "tcg-no-pit: the boot stops with the TSC frequency error" $? "$(tail -1 "$log")"
+[ "$elapsed_ms" -lt 5000 ]
+check "tcg-no-pit: ... within 5 s" $? "${elapsed_ms} ms"
+
 echo "== QEMU TCG, multiboot2 from the GRUB ISO (SeaBIOS, -cdrom)"
 iso=$work/beaml4-boot-test.iso
 "$tools/mkiso.sh" --append "$cmdline" "$iso" "$kernel" "$work/mod_a.bin" "$work/mod_b.bin" \
@@ -271,6 +283,19 @@ if "$tools/kvm-usable.sh"; then
     [ "$(tsc_source_of "$log")" = cpuid-40000010h ]
     check "kvm-invtsc: TSC frequency from CPUID 0x40000010" $? "$(grep '^boot: tsc' "$log")"
     check_rate "kvm-invtsc: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+
+    echo "== QEMU KVM, multiboot1, -cpu host, no PIT (q35,pit=off)"
+    # KVM states the frequency; without a PIT to check it the stated figure is taken, at once.
+    log=$work/kvm-no-pit.log
+    start=$(date +%s%N)
+    cmdline="platform_summary_only" machine=q35,pit=off limit=30 qemu_boot "$log" host 256 kvm "$kernel"
+    check "kvm-no-pit: kernel powered off with status 0" $? "see $log"
+    elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    grep -q '^boot: tsc [0-9]* Hz (source kvmclock; pit check 0)' "$log"
+    check "kvm-no-pit: TSC frequency from KVM's pvclock, unchecked" $? "$(grep '^boot: tsc' "$log")"
+    check_rate "kvm-no-pit: TSC frequency matches the host's TSC" "$(tsc_of "$log")" "$host_tsc_hz" 3
+    [ "$elapsed_ms" -lt 10000 ]
+    check "kvm-no-pit: booted within 10 s" $? "${elapsed_ms} ms"
 else
     echo "skipped: KVM not usable"
 fi

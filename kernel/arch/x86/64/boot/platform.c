@@ -117,7 +117,7 @@ BOOT_CODE void platform_init(uint32_t magic, uint32_t info_phys)
     stage_tsc[STAGE_PIC] = tsc_read();
     error = tsc_init(!boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_TSC_PIT));
     if (error != PLATFORM_OK) {
-        platform_fail("TSC frequency", error, "PIT channel 2 never expired");
+        platform_fail("TSC frequency", error, "none stated, and PIT channel 2 did not count");
     }
     power_on_clock_init(&acpi, entry_tsc);
     stage_tsc[STAGE_TSC] = tsc_read();

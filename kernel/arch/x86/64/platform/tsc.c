@@ -16,6 +16,16 @@
 #define NS_PER_SECOND 1000000000ull
 /* Polls of the PIT before a countdown is given up (each poll is I/O accesses, >= 100 ns each). */
 #define PIT_POLL_LIMIT 20000000u
+/*
+ * The same waits bounded in TSC ticks, as the polls alone are not: where each port access traps
+ * to a hypervisor (~10 us), PIT_POLL_LIMIT polls take ten minutes, and a machine without a PIT
+ * (a VM that offers none) would spend them on every countdown. The count runs within 15 PIT
+ * ticks (13 us) of being loaded, and a whole countdown lasts 55 ms; 2^26 and 2^30 ticks are at
+ * least 6.7 ms and 107 ms on any TSC up to 10 GHz, and cost an absent PIT ~80 ms (three
+ * countdowns that never start) at the 2.6 GHz here.
+ */
+#define PIT_START_TSC_LIMIT     (1ull << 26)
+#define PIT_COUNTDOWN_TSC_LIMIT (1ull << 30)
 /* Reads per (TSC, PIT count) sample; the tightest is kept. */
 #define PIT_SAMPLE_TRIES 3
 /* The count the PIT must have passed below before the first sample: it is loaded and running. */
@@ -76,11 +86,13 @@ BOOT_CODE static bool pit_countdown(uint64_t *hz, int rounds)
             (uint16_t)((uint64_t)PIT_FREQUENCY_HZ * TSC_CALIBRATION_PERIOD_US / 1000000);
     pit_sample_t previous;
     uint32_t polls = 0;
+    uint64_t start;
 
     pit_channel2_start(0xffff);
+    start = tsc_read();
     /* The count is loaded on the first input clock after it is written: wait for it to run. */
     while (pit_channel2_count() > PIT_RUNNING_BELOW) {
-        if (++polls == PIT_POLL_LIMIT) {
+        if (++polls == PIT_POLL_LIMIT || tsc_read() - start > PIT_START_TSC_LIMIT) {
             return false;
         }
     }
@@ -89,7 +101,8 @@ BOOT_CODE static bool pit_countdown(uint64_t *hz, int rounds)
         pit_sample_t next;
         /* Each round spans its full length even when a preemption stretched the one before. */
         while ((uint16_t)(previous.count - pit_channel2_count()) < ticks) {
-            if (++polls == PIT_POLL_LIMIT || pit_channel2_expired()) {
+            if (++polls == PIT_POLL_LIMIT || tsc_read() - start > PIT_COUNTDOWN_TSC_LIMIT ||
+                pit_channel2_expired()) {
                 return false;
             }
         }
