@@ -15,7 +15,8 @@ $(BOOT_TSC_TOOL): $(BOOT_TEST_DIR)/host_tsc_hz.c
 BOOT_HOST_TEST := $(BUILD)/host/boot/test_platform
 BOOT_HOST_SRCS := $(wildcard $(BOOT_TEST_DIR)/host/*.c) \
 	$(addprefix $(BOOT_ARCH_DIR)/platform/,boot_params.c multiboot1.c multiboot2.c pvh.c \
-		memory_map.c boot_memory.c acpi.c madt.c crc32.c platform_error.c pvclock.c)
+		memory_map.c boot_memory.c acpi.c madt.c crc32.c platform_error.c pvclock.c \
+		kernel_window_span.c)
 BOOT_HOST_HDRS := $(wildcard $(BOOT_TEST_DIR)/host/*.h $(BOOT_ARCH_DIR)/platform/*.h \
 	$(BOOT_ARCH_DIR)/include/arch/*.h)
 

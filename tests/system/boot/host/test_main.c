@@ -10,5 +10,6 @@ int main(void)
     failures += test_boot_memory_run();
     failures += test_acpi_run();
     failures += test_clock_run();
+    failures += test_kernel_window_run();
     return failures == 0 ? 0 : 1;
 }

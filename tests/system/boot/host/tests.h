@@ -8,5 +8,6 @@ int test_boot_params_run(void);
 int test_boot_memory_run(void);
 int test_acpi_run(void);
 int test_clock_run(void);
+int test_kernel_window_run(void);
 
 #endif

@@ -213,14 +213,10 @@ BOOT_CODE platform_error_t kernel_window_init(uint64_t usable_top)
 {
     const cpu_features_t *cpu = cpu_features();
     window_plan_t plan;
-    uint64_t top = usable_top < (4ull << 30) ? (4ull << 30) : usable_top;
+    uint64_t top = kernel_window_span(usable_top, cpu->phys_address_bits);
     uint64_t pdpt_phys;
     uint64_t *pdpt;
 
-    top = (top + SIZE_1G - 1) & ~(SIZE_1G - 1);
-    if (top > KERNEL_WINDOW_MAX_BYTES) {
-        top = KERNEL_WINDOW_MAX_BYTES;
-    }
     window_nx = cpu->nx && (msr_read(MSR_EFER) & EFER_NXE) != 0;
     plan.text_start = phys_from_kernel_pointer(__kernel_start);
     plan.text_end = phys_from_kernel_pointer(__kernel_text_end);
