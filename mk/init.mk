@@ -38,7 +38,8 @@ LINT_SOURCES += $(INIT_C_SRCS)
 INIT_HOST_TEST := $(BUILD)/host/init/test_summary
 
 $(INIT_HOST_TEST): tests/host/init/test_summary.c $(INIT_DIR)/summary.c $(INIT_DIR)/summary.h \
-		lib/runtime/bootinfo.c tests/host/runtime/fake_bootinfo.h
+		lib/runtime/bootinfo.c tests/host/runtime/fake_bootinfo.h \
+		$(wildcard include/sel4/*.h lib/sel4/include/sel4/*.h lib/runtime/include/runtime/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
 		tests/host/init/test_summary.c $(INIT_DIR)/summary.c lib/runtime/bootinfo.c -lcmocka -o $@

@@ -47,7 +47,8 @@ LINT_SOURCES += $(RUNTIME_C_SRCS)
 RUNTIME_HOST_TEST := $(BUILD)/host/runtime/test_bootinfo
 
 $(RUNTIME_HOST_TEST): tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c \
-		lib/runtime/include/runtime/bootinfo.h tests/host/runtime/fake_bootinfo.h
+		tests/host/runtime/fake_bootinfo.h \
+		$(wildcard include/sel4/*.h lib/sel4/include/sel4/*.h lib/runtime/include/runtime/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
 		tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c -lcmocka -o $@
