@@ -208,6 +208,58 @@ static void test_reply_noncanonical_stops(test_env_t *env)
     TEST_CHECK(env, !test_wait_message(env, run.ep, 50, NULL, NULL), "the thread ran again");
 }
 
+/*
+ * A thread left blocked sending its fault message (nobody receives on its fault endpoint) whose
+ * send is cancelled, by Suspend or by deleting the endpoint, is restarted elsewhere by
+ * WriteRegisters and makes an ordinary Call: the call and its reply must be ordinary, not the
+ * abandoned fault's message and a fault reply.
+ */
+static void cancelled_fault_case(test_env_t *env, int delete_endpoint)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr fresh = test_object(env, seL4_EndpointObject, 0);
+    test_fault_run_t run;
+    seL4_MessageInfo_t info;
+
+    TEST_CHECK(env, fresh != 0, "setup");
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_ud2), "thread");
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
+    test_yield(5);
+    if (delete_endpoint) {
+        /* A fresh endpoint in the same slot takes the thread's later faults. */
+        TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, run.ep, ROOT_DEPTH));
+        TEST_OK(env,
+                seL4_CNode_Move(ROOT_CNODE, run.ep, ROOT_DEPTH, ROOT_CNODE, fresh, ROOT_DEPTH));
+    } else {
+        TEST_OK(env, seL4_TCB_Suspend(run.thread.tcb));
+    }
+    run.context.rip = (seL4_Word)stub_syscall;
+    run.context.rdx = (seL4_Word)seL4_SysCall;
+    run.context.rdi = ep;
+    run.context.rsi = seL4_MessageInfo_new(0x55, 0, 0, 1).words[0];
+    run.context.r10 = 0x1234;
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "restart");
+    TEST_CHECK(env, test_wait_message(env, ep, 1000, &info, NULL), "no call arrived");
+    TEST_EQ(env, seL4_MessageInfo_get_label(info), 0x55);
+    TEST_EQ(env, seL4_MessageInfo_get_length(info), 1);
+    TEST_EQ(env, seL4_GetMR(0), 0x1234);
+    /* The reply's MR0 lands in R10; the #UD after the call shows it. */
+    seL4_SetMR(0, 0x777);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 1));
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault after the call");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+    TEST_EQ(env, run.mrs[seL4_UserContext_R10], 0x777);
+}
+
+static void test_cancelled_fault_forgotten(test_env_t *env)
+{
+    cancelled_fault_case(env, 0);
+    if (!env->failed) {
+        cancelled_fault_case(env, 1);
+    }
+}
+
 static void test_no_handler_stops_thread(test_env_t *env)
 {
     test_thread_opts_t opts = {0};
@@ -418,6 +470,7 @@ static const test_case_t fault_cases[] = {
         {"fault_reply_rewrites_registers", test_reply_rewrites_registers},
         {"fault_reply_nonzero_label_stops", test_reply_nonzero_label_stops},
         {"fault_reply_noncanonical_stops", test_reply_noncanonical_stops},
+        {"fault_cancelled_send_forgotten", test_cancelled_fault_forgotten},
         {"fault_no_handler_stops_thread", test_no_handler_stops_thread},
         {"fault_badged_endpoints", test_badged_fault_endpoints},
         {"fault_endpoint_in_thread_cspace", test_fault_ep_in_thread_cspace},

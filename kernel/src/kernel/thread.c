@@ -29,7 +29,6 @@ static void thread_cancel_reply(tcb_t *tcb)
     cte_t *master = tcb_slot(tcb, TCB_SLOT_REPLY);
     cte_t *reply = master->mdb_next;
 
-    tcb->fault.type = seL4_Fault_NullFault;
     if (reply != NULL && reply->cap.type == CAP_REPLY && !reply->cap.u.reply.master &&
         reply->cap.u.reply.tcb == tcb) {
         cte_delete(reply);
@@ -52,6 +51,9 @@ static void thread_cancel_ipc(tcb_t *tcb)
     default:
         break;
     }
+    /* A fault message it was sending, or awaiting the reply to, is abandoned with the IPC:
+     * restarted, the thread executes the faulting instruction again. */
+    tcb->fault.type = seL4_Fault_NullFault;
 }
 
 void thread_suspend(tcb_t *tcb)

@@ -131,7 +131,8 @@ void endpoint_cancel_ipc(tcb_t *tcb)
 }
 
 /* A waiter whose operation was cancelled: retry the system call, or stay stopped if it was
- * delivering a fault (retrying would only fault again). */
+ * delivering a fault (retrying would only fault again), the fault abandoned: Resume executes
+ * the faulting instruction again. */
 static void endpoint_release_waiter(tcb_t *tcb)
 {
     tcb->blocking_object = NULL;
@@ -139,6 +140,7 @@ static void endpoint_release_waiter(tcb_t *tcb)
         thread_set_state(tcb, THREAD_RESTART);
         sched_enqueue(tcb);
     } else {
+        tcb->fault.type = seL4_Fault_NullFault;
         thread_set_state(tcb, THREAD_INACTIVE);
     }
 }
