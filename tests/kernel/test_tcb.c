@@ -362,6 +362,78 @@ static void test_ipc_buffer_checks(test_env_t *env)
     TEST_OK(env, seL4_TCB_SetIPCBuffer(tcb, 0x10000400, frame));
 }
 
+/*
+ * A thread whose IPC buffer capability is read-only: the kernel reads its arguments there but
+ * must not write reply words into it (the frame is read-only to the thread, and may be
+ * another's). Replies are cut to the four register MRs, as without a buffer: a ReadRegisters
+ * result, then an error with five words of lookup failure.
+ */
+static void test_read_only_ipc_buffer_not_written(test_env_t *env)
+{
+    test_thread_opts_t opts = {0};
+    thread_t target;
+    seL4_UserContext target_regs;
+    seL4_UserContext next;
+    test_fault_run_t run;
+    seL4_CPtr read_only;
+    seL4_CPtr dest = test_slot(env);
+    seL4_IPCBuffer *buffer;
+
+    TEST_CHECK(env, dest != 0, "setup");
+    TEST_CHECK(env, test_thread_new_at(env, &target, &opts, stub_spin_yield, &target_regs),
+               "target");
+    TEST_OK(env, seL4_TCB_WriteRegisters(target.tcb, seL4_False, 0, seL4_UserContext_Count,
+                                         &target_regs));
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_syscall), "thread");
+    buffer = run.thread.ipc_buffer;
+    read_only = test_copy(env, run.thread.ipc_frame, seL4_CanRead);
+    TEST_CHECK(env, read_only != 0, "copy");
+    TEST_OK(env, seL4_TCB_SetIPCBuffer(run.thread.tcb, (seL4_Word)buffer, read_only));
+    for (int i = 0; i < seL4_MsgMaxLength; i++) {
+        buffer->msg[i] = 0xaaaa0000u + (seL4_Word)i;
+    }
+
+    run.context.rdx = (seL4_Word)seL4_SysCall;
+    run.context.rdi = target.tcb;
+    run.context.rsi = seL4_MessageInfo_new(TCBReadRegisters, 0, 0, 2).words[0];
+    run.context.r10 = 0;
+    run.context.r8 = seL4_UserContext_Count;
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RSI], seL4_MessageInfo_new(0, 0, 0, 4).words[0]);
+    TEST_EQ(env, run.mrs[seL4_UserContext_R10], target_regs.rip);
+    for (int i = 0; i < seL4_MsgMaxLength; i++) {
+        TEST_EQ(env, buffer->msg[i], 0xaaaa0000u + (seL4_Word)i);
+    }
+
+    /* Again from the syscall: a Copy whose source guard does not match (FailedLookup, source,
+     * GuardMismatch, bits left, guard found, bits found). */
+    for (int i = 0; i < seL4_UserContext_Count; i++) {
+        ((seL4_Word *)&next)[i] = run.mrs[i];
+    }
+    next.rip = (seL4_Word)stub_syscall;
+    next.rdx = (seL4_Word)seL4_SysCall;
+    next.rdi = ROOT_CNODE;
+    next.rsi = seL4_MessageInfo_new(CNodeCopy, 0, 1, 5).words[0];
+    next.r10 = dest;
+    next.r8 = ROOT_DEPTH;
+    next.r9 = 1ull << 63;
+    next.r15 = ROOT_DEPTH;
+    buffer->caps_or_badges[0] = ROOT_CNODE;
+    for (int i = 0; i < seL4_UserContext_Count; i++) {
+        seL4_SetMR(i, ((seL4_Word *)&next)[i]);
+    }
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UserContext_Count));
+    TEST_CHECK(env, test_fault_run_next(env, &run), "fault");
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)stub_syscall_after);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RSI],
+            seL4_MessageInfo_new(seL4_FailedLookup, 0, 0, 4).words[0]);
+    TEST_EQ(env, run.mrs[seL4_UserContext_R8], seL4_GuardMismatch);
+    for (int i = 0; i < seL4_MsgMaxLength; i++) {
+        TEST_EQ(env, buffer->msg[i], 0xaaaa0000u + (seL4_Word)i);
+    }
+}
+
 static void test_set_space_switches_cspace(test_env_t *env)
 {
     seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
@@ -432,6 +504,7 @@ static const test_case_t tcb_cases[] = {
         {"tcb_bind_twice_refused", test_bind_twice_refused},
         {"tcb_configure_bad_spaces", test_configure_bad_spaces},
         {"tcb_ipc_buffer_checks", test_ipc_buffer_checks},
+        {"tcb_read_only_ipc_buffer_not_written", test_read_only_ipc_buffer_not_written},
         {"tcb_set_space_switches_cspace", test_set_space_switches_cspace},
         {"tcb_cspace_root_data_guard", test_cspace_root_data_guard},
         {"tcb_invoke_wrong_type", test_invoke_wrong_type},

@@ -12,8 +12,11 @@ typedef struct {
     tcb_t *thread;
     word_t label;
     word_t length;  /* message registers the caller sent (limited to 4 without an IPC buffer) */
-    word_t *buffer; /* the caller's IPC buffer, or NULL */
-    cptr_t cptr;    /* address of the invoked capability */
+    word_t *buffer; /* the caller's IPC buffer to read arguments from, or NULL */
+    /* The caller's IPC buffer to write the reply to: NULL unless its capability allows writing
+     * (a Call only). */
+    word_t *reply_buffer;
+    cptr_t cptr; /* address of the invoked capability */
     cte_t *extra_caps[seL4_MsgMaxExtraCaps];
     word_t extra_cap_count;
     bool is_call;

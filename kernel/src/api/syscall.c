@@ -111,6 +111,7 @@ static void handle_invocation(bool is_call, bool is_blocking)
     inv.thread = thread;
     inv.label = seL4_MessageInfo_get_label(info);
     inv.buffer = thread_ipc_buffer(thread, false);
+    inv.reply_buffer = is_call ? thread_ipc_buffer(thread, true) : NULL;
     inv.cptr = cptr;
     inv.is_call = is_call;
     inv.is_blocking = is_blocking;
@@ -133,7 +134,7 @@ static void handle_invocation(bool is_call, bool is_blocking)
     error = invocation_decode(&inv, slot->cap, slot);
     if (error != seL4_NoError) {
         if (is_call) {
-            reply_error(thread, inv.buffer);
+            reply_error(thread, inv.reply_buffer);
         }
         return;
     }

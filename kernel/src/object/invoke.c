@@ -32,7 +32,7 @@ cap_t inv_extra_cap(const invocation_t *inv, unsigned i)
 
 void inv_reply(invocation_t *inv, unsigned i, word_t value)
 {
-    if (inv->is_call && thread_set_mr(inv->thread, inv->buffer, i, value) &&
+    if (inv->is_call && thread_set_mr(inv->thread, inv->reply_buffer, i, value) &&
         i + 1 > inv->reply_length) {
         inv->reply_length = i + 1;
     }
