@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: random bytes go to x86dec and to Zydis; they must agree on validity, length
- * and classification, x86dec_length() must agree with x86dec_decode(), and describing operands
+ * and classification, and, where x86dec describes the operands, on the operands and their
+ * effective addresses; x86dec_length() must agree with x86dec_decode(), and describing operands
  * and computing effective addresses must never fault. Any disagreement aborts with both views.
  */
 #include <stdio.h>
@@ -48,6 +49,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     x86dec_insn_t insn;
     if (x86dec_decode(data, size, &insn) == X86DEC_OK) {
+        char why[160];
+        if (oracle_operands_compare(data, size, &insn, why, sizeof(why))) {
+            fprintf(stderr, "x86dec/Zydis operand disagreement (%s):", why);
+            for (size_t i = 0; i < insn.length; i++)
+                fprintf(stderr, " %02x", data[i]);
+            fprintf(stderr, "\n");
+            abort();
+        }
         x86dec_regs_t regs;
         memset(&regs, 0xA5, sizeof(regs));
         for (unsigned i = 0; i < insn.operand_count; i++) {

@@ -1,9 +1,10 @@
 /*
  * Systematic differential test: every opcode of every map, under a set of prefix combinations,
  * with every ModRM byte and several SIB/displacement fills, decoded by x86dec and by Zydis.
- * Also VEX/XOP/EVEX payload variations. Prints each disagreement (a few per opcode) and a
- * summary; exits non-zero on any disagreement.
- *   usage: x86dec-enumerate [legacy|vex|xop|evex|random|all] [max-lines] [random-seed]
+ * Also VEX/XOP/EVEX payload variations, and, where x86dec describes the operands, the operands
+ * and effective addresses. Prints each disagreement (a few per opcode) and a summary; exits
+ * non-zero on any disagreement.
+ *   usage: x86dec-enumerate [legacy|vex|xop|evex|random|operands|all] [max-lines] [random-seed]
  * (with a seed the random part runs ten times longer: for longer hunts)
  */
 #include <stdio.h>
@@ -194,6 +195,68 @@ static void enumerate_evex(void)
                                 }
 }
 
+/*
+ * Operand descriptions: wherever x86dec describes the operands of an instruction, Zydis'
+ * operands and effective addresses must match them (oracle_operands_compare). `key` groups the
+ * printed disagreements as in report().
+ */
+static unsigned long operands_compared, operands_mismatches;
+
+static void operands_check(const uint8_t *code, size_t size, unsigned key)
+{
+    x86dec_insn_t insn;
+    char why[160];
+    if (x86dec_decode(code, size, &insn) != X86DEC_OK || !(insn.flags & X86DEC_F_OPERANDS))
+        return;
+    operands_compared++;
+    if (!oracle_operands_compare(code, size, &insn, why, sizeof(why)))
+        return;
+    operands_mismatches++;
+    key = (key ^ (insn.mnemonic << 10) ^ (5u << 17)) & ((1u << 20) - 1);
+    if (printed[key]++ >= 2 || print_budget <= 0)
+        return;
+    print_budget--;
+    printf("operands ");
+    for (unsigned i = 0; i < insn.length; i++)
+        printf("%02x", code[i]);
+    printf(" %s: %s\n", x86dec_mnemonic_name(insn.mnemonic), why);
+}
+
+/* Every one-byte and 0F opcode under prefix mixes that change operand or address size, REX
+ * bits and segment overrides (also two at once), with every ModRM byte and several
+ * SIB/displacement/immediate fills. */
+static void enumerate_operands(void)
+{
+    static const char *const prefixes[] = {
+            "",     "66", "67",   "f3",   "f2",   "48",   "41",   "44",   "42",   "4f",   "40",
+            "4c",   "45", "6648", "4866", "6667", "f366", "f348", "67f3", "664f", "64",   "65",
+            "2e",   "3e", "26",   "36",   "6567", "6466", "6765", "642e", "2e64", "6465", "6564",
+            "3665", "f0", "f0f0", "6666", "6767", "4041", "4140", "6741", "6743", "6649", "6747",
+    };
+    static const char *const maps[] = {"", "0f"};
+    /* Bytes after ModRM: the first, then the rest (counting up from it when `count`). */
+    static const struct {
+        uint8_t first, rest;
+        bool count;
+    } fills[] = {{0x00, 0x00, false}, {0x25, 0x25, false}, {0xb4, 0xb4, false},
+                 {0xff, 0xff, false}, {0x80, 0x81, true},  {0x25, 0xf3, false}};
+    uint8_t buf[32];
+    for (unsigned p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++)
+        for (unsigned m = 0; m < 2; m++)
+            for (unsigned op = 0; op < 256; op++)
+                for (unsigned modrm = 0; modrm < 256; modrm++)
+                    for (unsigned f = 0; f < sizeof(fills) / sizeof(fills[0]); f++) {
+                        size_t n = hex_parse(prefixes[p], buf);
+                        n += hex_parse(maps[m], buf + n);
+                        buf[n++] = (uint8_t)op;
+                        buf[n++] = (uint8_t)modrm;
+                        buf[n++] = fills[f].first;
+                        for (unsigned k = 0; n < sizeof(buf); k++)
+                            buf[n++] = (uint8_t)(fills[f].rest + (fills[f].count ? k : 0));
+                        operands_check(buf, X86DEC_MAX_LENGTH, (p << 4) | (m << 3));
+                    }
+}
+
 /* Deterministic pseudo-random generator (xorshift64*), so a failure reproduces. */
 static uint64_t random_state = 0x9E3779B97F4A7C15ull;
 
@@ -250,6 +313,7 @@ static void enumerate_random(unsigned long count)
         while (n < sizeof(buf))
             buf[n++] = (uint8_t)random_next();
         check(buf, sizeof(buf), (4u << 18) | (buf[0] << 8) | buf[1]);
+        operands_check(buf, sizeof(buf), (buf[0] << 8) | buf[1]);
     }
 }
 
@@ -275,6 +339,13 @@ int main(int argc, char **argv)
         enumerate_evex();
     if (all || strcmp(what, "random") == 0)
         enumerate_random(random_count);
-    printf("enumerate %s: %lu encodings compared, %lu disagreements\n", what, compared, mismatches);
-    return mismatches != 0;
+    if (all || strcmp(what, "operands") == 0)
+        enumerate_operands();
+    if (operands_compared != 0)
+        printf("enumerate operands: %lu operand descriptions compared, %lu disagreements\n",
+               operands_compared, operands_mismatches);
+    if (strcmp(what, "operands") != 0)
+        printf("enumerate %s: %lu encodings compared, %lu disagreements\n", what, compared,
+               mismatches);
+    return mismatches != 0 || operands_mismatches != 0;
 }

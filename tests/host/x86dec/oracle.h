@@ -37,4 +37,15 @@ void ours_decode(const uint8_t *code, size_t size, oracle_result_t *result);
 /* 0 when both agree on validity, length and (when valid) classification. */
 int oracle_compare(const oracle_result_t *ours, const oracle_result_t *ref);
 
+/*
+ * Operand-level check of an instruction x86dec accepted: when it describes the operands
+ * (X86DEC_F_OPERANDS), they must match Zydis' one by one (its visible operands; for MOVS, STOS,
+ * INS and OUTS also the hidden memory operands and rAX/DX): kind, register, size and access;
+ * for memory operands base, index, scale, displacement, segment, address size and the effective
+ * address for a fixed register file. 0 when they agree or x86dec describes no operands; else
+ * 1 with what differs in why[0..why_size).
+ */
+int oracle_operands_compare(const uint8_t *code, size_t size, const x86dec_insn_t *insn, char *why,
+                            size_t why_size);
+
 #endif

@@ -498,6 +498,19 @@ static void test_effective_address(void **state)
     assert_int_equal(address_of(BYTES(0x89, 0x04, 0x24), 0), 0x5000);
     /* REX.X makes index 100b mean r12 */
     assert_int_equal(address_of(BYTES(0x42, 0x89, 0x04, 0x24), 0), 0x5000 + 0xd000);
+    /* SIB base 101 under mod 00 has no base, REX.B or not, also with 32-bit addresses:
+     * [disp32] and [r9*4 + disp32] (not r13d, as Zydis 4.0 has it). */
+    x86dec_insn_t r13;
+    assert_int_equal(
+            x86dec_decode(BYTES(0x67, 0x41, 0x8b, 0x04, 0x25, 0x00, 0xf0, 0xff, 0xff), &r13),
+            X86DEC_OK);
+    assert_int_equal(r13.length, 9);
+    assert_int_equal(r13.operands[1].mem.base, X86DEC_REG_NONE);
+    assert_int_equal(r13.operands[1].mem.index, X86DEC_REG_NONE);
+    assert_int_equal(address_of(BYTES(0x67, 0x41, 0x8b, 0x04, 0x25, 0x00, 0xf0, 0xff, 0xff), 1),
+                     0xfffff000ull);
+    assert_int_equal(address_of(BYTES(0x67, 0x43, 0x8b, 0x04, 0x8d, 0x10, 0, 0, 0), 1),
+                     0xa000 * 4 + 0x10);
 
     x86dec_insn_t insn;
     x86dec_regs_t regs = regs_make();
