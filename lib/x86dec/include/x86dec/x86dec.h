@@ -207,7 +207,8 @@ typedef struct {
     uint8_t operand_size; /* bytes: 1, 2, 4 or 8 */
     uint8_t address_size; /* bytes: 4 or 8 */
     uint8_t rex;          /* the effective REX byte, 0 if none */
-    uint8_t segment;      /* x86dec_reg_t of the last segment override, NONE if none */
+    uint8_t segment;      /* X86DEC_REG_FS/GS of the last FS/GS override, else NONE (64-bit
+                           * mode ignores ES/CS/SS/DS overrides, so they are not recorded) */
     bool has_modrm;
     uint8_t modrm;
     bool has_sib;
