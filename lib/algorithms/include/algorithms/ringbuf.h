@@ -27,7 +27,8 @@
  *             else CAS head forward by the record's size (retry on contention) - the bytes are
  *             now exclusively this producer's; copy the payload; store the header (release).
  *   consumer: load the header at tail (acquire); zero means "nothing committed there yet";
- *             copy the payload out, zero the whole record, store tail (release).
+ *             check its tag, its length and that it ends at or before head; copy the payload
+ *             out, zero the whole record, store tail (release).
  * Zeroing consumed bytes is what makes an uncommitted header read as 0 on the next lap.
  * Records become visible in reservation order: one slow producer holds back later records
  * until it commits (it cannot lose or tear them).
