@@ -29,6 +29,9 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -f
 	-isystem $(shell $(CC) -print-file-name=include)
 
 TEST_TARGETS  :=
+# Suites among TEST_TARGETS whose figures need the machine to themselves (a boot-time bound):
+# make test runs them after all the others, one at a time, whatever -j says.
+TEST_SOLO_TARGETS :=
 BENCH_TARGETS :=
 RUN_TARGET    :=
 LINT_SOURCES  :=
@@ -44,9 +47,21 @@ include $(sort $(wildcard mk/*.mk))
 test: setup
 	@$(MAKE) --no-print-directory -k test-all
 
-.PHONY: test-all
-test-all: $(TEST_TARGETS)
-	@echo "make test: all suites passed ($(words $(TEST_TARGETS)) suites)"
+# -k in both phases: every suite runs even when another failed, and the status says so.
+.PHONY: test-all test-shared test-solo
+test-all:
+	@status=0; \
+	$(MAKE) --no-print-directory -k test-shared || status=1; \
+	$(MAKE) --no-print-directory -k test-solo || status=1; \
+	[ $$status -ne 0 ] || echo "make test: all suites passed ($(words $(TEST_TARGETS)) suites)"; \
+	exit $$status
+
+test-shared: $(filter-out $(TEST_SOLO_TARGETS),$(TEST_TARGETS))
+test-solo: $(filter $(TEST_SOLO_TARGETS),$(TEST_TARGETS))
+# The solo phase is serial whatever -j says (a sub-make's own -j1 would warn about the jobserver).
+ifeq ($(MAKECMDGOALS),test-solo)
+.NOTPARALLEL:
+endif
 
 bench: setup
 	@$(MAKE) --no-print-directory $(BENCH_TARGETS)

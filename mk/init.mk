@@ -32,6 +32,8 @@ test-init-boot: kernel $(INIT_ELF)
 	tests/system/init-boot.sh $(BUILD)/kernel/beaml4.elf $(INIT_ELF)
 
 TEST_TARGETS += test-init-boot
+# Its KVM boot-time bound needs an otherwise idle machine, also under make -j.
+TEST_SOLO_TARGETS += test-init-boot
 LINT_SOURCES += $(INIT_C_SRCS)
 
 # Host unit test of the boot summary arithmetic, sanitizers on.
