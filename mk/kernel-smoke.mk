@@ -41,7 +41,7 @@ test-kernel-smoke: kernel $(SMOKE_ELF)
 		echo "test-kernel-smoke [$$bad ELF]: $$line"; \
 	done
 	@if tools/kvm-usable.sh; then \
-		tools/run-qemu.sh --kvm --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) \
+		tools/run-qemu.sh --kvm --timeout 300 $(KERNEL_ELF) $(SMOKE_ELF) \
 			>$(BUILD)/kernel/smoke/kvm.log 2>&1; status=$$?; \
 		grep '^smoke: null' $(BUILD)/kernel/smoke/kvm.log; \
 		[ $$status -eq 0 ] || { echo "test-kernel-smoke [kvm]: exit status $$status"; \
