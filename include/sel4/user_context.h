@@ -38,11 +38,12 @@ enum {
 };
 
 /*
- * What the kernel enforces when registers are written (WriteRegisters or a fault reply):
+ * What the kernel enforces when registers are written (WriteRegisters, CopyRegisters or a fault reply):
  * RFLAGS keeps only the arithmetic flags, DF, TF, AC and ID that user mode may own (IF is always
  * set, IOPL is always 0, NT/VM/RF cleared); RIP, RSP, FS base and GS base that are not canonical
- * are rejected with seL4_InvalidArgument (WriteRegisters) or end the faulting thread's reply
- * with the thread left inactive (fault reply).
+ * are rejected with seL4_InvalidArgument (WriteRegisters), refuse a CopyRegisters whose source
+ * holds them in the registers it would transfer (seL4_IllegalOperation, nothing changes), or end
+ * the faulting thread's reply with the thread left inactive (fault reply).
  */
 #define seL4_RFLAGS_UserMask 0x00240dd5ull
 

@@ -141,6 +141,12 @@ stub_set_flag:
     mov %rbx, stub_flag(%rip)
     ud2
 
+/* Loads RSP from RAX (any value: a register like the others) and faults with #UD. */
+    .global stub_set_rsp_ud2
+stub_set_rsp_ud2:
+    mov %rax, %rsp
+    ud2
+
 /* Recurses until the stack runs out (into the guard page). */
     .global stub_stack_overflow
 stub_stack_overflow:

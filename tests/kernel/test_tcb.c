@@ -244,6 +244,39 @@ static void test_copy_registers(test_env_t *env)
     TEST_CHECK(env, test_registers_match(env, (seL4_Word *)&got, &want, 0), "mismatch");
 }
 
+/*
+ * A source whose RSP is not canonical (a thread may load any value into it): copying its frame
+ * registers is refused, as writing that RSP would be, and changes nothing; its integer
+ * registers can still be copied.
+ */
+static void test_copy_registers_noncanonical_source(test_env_t *env)
+{
+    test_thread_opts_t opts = {0};
+    test_fault_run_t run;
+    thread_t dest;
+    seL4_UserContext want;
+    seL4_UserContext got;
+
+    TEST_CHECK(env, test_fault_run(env, &run, NULL, stub_set_rsp_ud2, 0x8000000000000000ull, 0),
+               "fault");
+    TEST_EQ(env, run.mrs[seL4_UserContext_RSP], 0x8000000000000000ull);
+    TEST_CHECK(env, test_thread_new_at(env, &dest, &opts, stub_spin_yield, &want), "thread");
+    TEST_OK(env, seL4_TCB_WriteRegisters(dest.tcb, seL4_False, 0, seL4_UserContext_Count, &want));
+    TEST_EXPECT_ERR(env,
+                    seL4_TCB_CopyRegisters(dest.tcb, run.thread.tcb, seL4_False, seL4_False,
+                                           seL4_True, seL4_False, 0),
+                    seL4_IllegalOperation);
+    TEST_OK(env, seL4_TCB_ReadRegisters(dest.tcb, seL4_False, 0, seL4_UserContext_Count, &got));
+    TEST_CHECK(env, test_registers_match(env, (seL4_Word *)&got, &want, 0), "dest changed");
+    TEST_OK(env, seL4_TCB_CopyRegisters(dest.tcb, run.thread.tcb, seL4_False, seL4_False,
+                                        seL4_False, seL4_True, 0));
+    TEST_OK(env, seL4_TCB_ReadRegisters(dest.tcb, seL4_False, 0, seL4_UserContext_Count, &got));
+    for (int i = seL4_UserContext_R8; i < seL4_UserContext_Count; i++) {
+        ((seL4_Word *)&want)[i] = run.mrs[i];
+    }
+    TEST_CHECK(env, test_registers_match(env, (seL4_Word *)&got, &want, 0), "integer copy");
+}
+
 static void test_priority_bounded_by_mcp(test_env_t *env)
 {
     seL4_CPtr authority = test_object(env, seL4_TCBObject, 0);
@@ -497,6 +530,7 @@ static const test_case_t tcb_cases[] = {
         {"tcb_suspend_resume", test_suspend_resume},
         {"tcb_read_registers_suspends", test_read_registers_suspends},
         {"tcb_copy_registers", test_copy_registers},
+        {"tcb_copy_registers_noncanonical_source", test_copy_registers_noncanonical_source},
         {"tcb_priority_bounded_by_mcp", test_priority_bounded_by_mcp},
         {"tcb_priority_out_of_range", test_priority_out_of_range},
         {"tcb_bound_notification_wakes_recv", test_bound_notification_wakes_recv},

@@ -64,7 +64,7 @@ bool fault_handle_reply(tcb_t *faulted, tcb_t *replier)
         for (unsigned i = 0; i < seL4_UserContext_Count; i++) {
             registers[i] = thread_get_mr(replier, buffer, i);
         }
-        if (!user_context_write(faulted, registers, seL4_UserContext_Count, &bad)) {
+        if (!user_context_write(faulted, registers, USER_CONTEXT_ALL, &bad)) {
             kprintf("beaml4: thread '%s' (tcb %p): fault reply from '%s' sets register %u to "
                     "non-canonical %#lx: thread stopped\n",
                     thread_name(faulted), (void *)faulted, thread_name(replier), bad,

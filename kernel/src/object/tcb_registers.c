@@ -17,7 +17,8 @@
 #define FLAG_WRITE_RESUME 0x1u
 
 /* seL4_UserContext: RIP..RBP are the frame registers, R8..GS base the integer ones. */
-#define FRAME_REGISTER_COUNT 10
+#define FRAME_REGISTERS   MASK(seL4_UserContext_R8)
+#define INTEGER_REGISTERS (USER_CONTEXT_ALL & ~FRAME_REGISTERS)
 
 static void invoke_read_registers(invocation_t *inv, tcb_t *tcb, bool suspend, word_t count)
 {
@@ -50,11 +51,11 @@ seL4_Error tcb_decode_read_registers(invocation_t *inv, tcb_t *tcb)
     return seL4_NoError;
 }
 
-static void invoke_write_registers(tcb_t *tcb, const word_t *registers, word_t count, bool resume)
+static void invoke_write_registers(tcb_t *tcb, const word_t *registers, word_t which, bool resume)
 {
     unsigned bad;
 
-    user_context_write(tcb, registers, (unsigned)count, &bad);
+    user_context_write(tcb, registers, which, &bad); /* checked by the decode step */
     if (resume) {
         thread_restart(tcb);
     }
@@ -82,18 +83,29 @@ seL4_Error tcb_decode_write_registers(invocation_t *inv, tcb_t *tcb)
     for (word_t i = 0; i < count; i++) {
         registers[i] = inv_arg(inv, (unsigned)(i + 2));
     }
-    if (!user_context_check(registers, (unsigned)count, &bad)) {
+    if (!user_context_check(registers, MASK(count), &bad)) {
         return error_invalid_argument(bad + 2);
     }
-    invoke_write_registers(tcb, registers, count, (inv_arg(inv, 0) & FLAG_WRITE_RESUME) != 0);
+    invoke_write_registers(tcb, registers, MASK(count), (inv_arg(inv, 0) & FLAG_WRITE_RESUME) != 0);
     return seL4_NoError;
 }
 
+/* The registers CopyRegisters transfers for its flags. */
+static word_t copy_registers_which(word_t flags)
+{
+    return ((flags & FLAG_TRANSFER_FRAME) ? FRAME_REGISTERS : 0) |
+           ((flags & FLAG_TRANSFER_INTEGER) ? INTEGER_REGISTERS : 0);
+}
+
+/*
+ * Suspending src and restarting dest change no register the decode step checked, except the RIP
+ * of a restarted source that is also the target: it goes back to the restart point, which
+ * differs from RIP only in a system call (the `syscall` instruction's address, canonical). So
+ * the write cannot be refused here.
+ */
 static void invoke_copy_registers(tcb_t *dest, tcb_t *src, word_t flags)
 {
-    word_t from[seL4_UserContext_Count];
-    word_t to[seL4_UserContext_Count];
-    unsigned bad;
+    word_t which = copy_registers_which(flags);
 
     if (flags & FLAG_SUSPEND_SOURCE) {
         thread_suspend(src);
@@ -101,17 +113,11 @@ static void invoke_copy_registers(tcb_t *dest, tcb_t *src, word_t flags)
     if (flags & FLAG_RESUME_TARGET) {
         thread_restart(dest);
     }
-    user_context_read(src, from);
-    user_context_read(dest, to);
-    for (unsigned i = 0; i < seL4_UserContext_Count; i++) {
-        bool frame = i < FRAME_REGISTER_COUNT;
-        if ((frame && (flags & FLAG_TRANSFER_FRAME)) ||
-            (!frame && (flags & FLAG_TRANSFER_INTEGER))) {
-            to[i] = from[i];
-        }
-    }
-    if (flags & (FLAG_TRANSFER_FRAME | FLAG_TRANSFER_INTEGER)) {
-        user_context_write(dest, to, seL4_UserContext_Count, &bad);
+    if (which != 0) {
+        word_t registers[seL4_UserContext_Count];
+        unsigned bad;
+        user_context_read(src, registers);
+        user_context_write(dest, registers, which, &bad);
     }
     if (dest == current_thread()) {
         sched_reschedule_required();
@@ -121,12 +127,19 @@ static void invoke_copy_registers(tcb_t *dest, tcb_t *src, word_t flags)
 seL4_Error tcb_decode_copy_registers(invocation_t *inv, tcb_t *tcb)
 {
     cap_t source = inv_extra_cap(inv, 0);
+    word_t registers[seL4_UserContext_Count];
+    unsigned bad;
 
     if (inv->length < 1 || inv->extra_cap_count < 1) {
         return error_simple(seL4_TruncatedMessage);
     }
     if (source.type != CAP_THREAD) {
         return error_invalid_capability(1);
+    }
+    /* What the source holds need not be writable: a thread may load any value into RSP. */
+    user_context_read(source.u.thread.tcb, registers);
+    if (!user_context_check(registers, copy_registers_which(inv_arg(inv, 0)), &bad)) {
+        return error_simple(seL4_IllegalOperation);
     }
     invoke_copy_registers(tcb, source.u.thread.tcb, inv_arg(inv, 0));
     return seL4_NoError;

@@ -27,10 +27,11 @@ static bool register_needs_canonical(unsigned index)
            index == seL4_UserContext_FS_BASE || index == seL4_UserContext_GS_BASE;
 }
 
-bool user_context_check(const word_t *registers, unsigned count, unsigned *bad_index)
+bool user_context_check(const word_t *registers, word_t which, unsigned *bad_index)
 {
-    for (unsigned i = 0; i < count && i < seL4_UserContext_Count; i++) {
-        if (register_needs_canonical(i) && !user_address_is_canonical(registers[i])) {
+    for (unsigned i = 0; i < seL4_UserContext_Count; i++) {
+        if ((which & BIT(i)) != 0 && register_needs_canonical(i) &&
+            !user_address_is_canonical(registers[i])) {
             *bad_index = i;
             return false;
         }
@@ -38,13 +39,16 @@ bool user_context_check(const word_t *registers, unsigned count, unsigned *bad_i
     return true;
 }
 
-bool user_context_write(tcb_t *tcb, const word_t *registers, unsigned count, unsigned *bad_index)
+bool user_context_write(tcb_t *tcb, const word_t *registers, word_t which, unsigned *bad_index)
 {
-    if (!user_context_check(registers, count, bad_index)) {
+    if (!user_context_check(registers, which, bad_index)) {
         return false;
     }
-    for (unsigned i = 0; i < count && i < seL4_UserContext_Count; i++) {
+    for (unsigned i = 0; i < seL4_UserContext_Count; i++) {
         word_t value = registers[i];
+        if ((which & BIT(i)) == 0) {
+            continue;
+        }
         switch (i) {
         case seL4_UserContext_FS_BASE:
             tcb->arch.fs_base = value;
