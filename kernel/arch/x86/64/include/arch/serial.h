@@ -1,6 +1,6 @@
 /*
- * COM1 console: polled 16550 output (and input for the debug shell). Used by the kernel's
- * printing only; user space reaches the UART through IOPort capabilities.
+ * COM1 console: polled 16550 output (the kernel reads nothing from the UART). Used by the
+ * kernel's printing only; user space reaches the UART through IOPort capabilities.
  */
 #ifndef ARCH_SERIAL_H
 #define ARCH_SERIAL_H
