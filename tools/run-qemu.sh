@@ -5,8 +5,12 @@
 # some other way (triple fault, power-off).
 #   tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
 #                     [--append CMDLINE] KERNEL [MODULE...]
+#   tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
+#                     --cdrom ISO
 # With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --cpu names another
-# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off").
+# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"). --cdrom
+# boots a GRUB ISO (tools/mkiso.sh) through QEMU's default BIOS instead; its command line is the
+# ISO's.
 set -uo pipefail
 accel=tcg
 cpu=""
@@ -14,6 +18,7 @@ machine=q35
 limit=60
 memory=256
 append=""
+cdrom=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --kvm) accel=kvm; shift ;;
@@ -22,6 +27,7 @@ while [ $# -gt 0 ]; do
     --timeout) limit=$2; shift 2 ;;
     --memory) memory=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
+    --cdrom) cdrom=$2; shift 2 ;;
     *) break ;;
     esac
 done
@@ -29,12 +35,17 @@ if [ -z "$cpu" ]; then
     cpu=max
     [ "$accel" = kvm ] && cpu=host
 fi
-kernel=$1
-shift
-initrd=()
-if [ $# -gt 0 ]; then
-    list=$(IFS=,; echo "$*")
-    initrd=(-initrd "$list")
+if [ -n "$cdrom" ]; then
+    boot=(-cdrom "$cdrom" -boot d)
+else
+    [ $# -gt 0 ] || { echo "usage: $0 [OPTIONS] KERNEL [MODULE...] | [OPTIONS] --cdrom ISO" >&2; exit 2; }
+    boot=(-bios /usr/share/qemu/qboot.rom -kernel "$1")
+    shift
+    [ -z "$append" ] || boot+=(-append "$append")
+    if [ $# -gt 0 ]; then
+        list=$(IFS=,; echo "$*")
+        boot+=(-initrd "$list")
+    fi
 fi
 
 # QEMU's own messages: a guest that wrote 0 to the exit device and a QEMU that failed both end
@@ -42,8 +53,7 @@ fi
 errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
 timeout -k 10 "$limit" qemu-system-x86_64 -M "$machine" -accel "$accel" -cpu "$cpu" -m "$memory" \
-    -bios /usr/share/qemu/qboot.rom -kernel "$kernel" ${append:+-append "$append"} "${initrd[@]}" \
-    -nographic -serial stdio -monitor none -no-reboot \
+    "${boot[@]}" -nographic -serial stdio -monitor none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>"$errors"
 status=$?
 cat "$errors" >&2

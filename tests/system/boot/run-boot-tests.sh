@@ -240,10 +240,8 @@ iso=$work/beaml4-boot-test.iso
     >"$work/mkiso.log" 2>&1
 check "GRUB ISO built (tools/mkiso.sh)" $? "see $work/mkiso.log"
 log=$work/tcg-multiboot2.log
-timeout 120 qemu-system-x86_64 -M q35 -accel tcg -cpu max -m 256 -cdrom "$iso" -boot d \
-    -nographic -serial stdio -monitor none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null | tr -d '\r' >"$log"
-[ "${PIPESTATUS[0]}" -eq 1 ]
+"$tools/run-qemu.sh" --timeout 120 --memory 256 --cdrom "$iso" | tr -d '\r' >"$log"
+[ "${PIPESTATUS[0]}" -eq 0 ]
 check "tcg-multiboot2: kernel powered off with status 0" $? "see $log"
 check_common tcg-multiboot2 "$log" multiboot2 256 named "$work/mod_a.bin" "$work/mod_b.bin"
 check_selftest tcg-multiboot2 "$log" not-early
