@@ -219,6 +219,40 @@ static void test_acpi_failures(void **state)
 }
 
 /*
+ * An IOAPIC whose register page the MADT puts in usable RAM is refused: the kernel would write its
+ * redirection entries into memory it hands out or holds itself. Outside the map or in a reserved
+ * region (where firmware often lists the IOAPIC page) it is accepted.
+ */
+static void test_acpi_ioapic_in_ram_refused(void **state)
+{
+    (void)state;
+    const uint64_t address_field = MADT_AT + 44 + 8 + 8 + 4; /* the third entry is the IOAPIC */
+    const struct {
+        uint32_t address;
+        platform_error_t expected;
+    } cases[] = {
+            {0xfec00000, PLATFORM_OK},            /* outside every region */
+            {0xf8000, PLATFORM_OK},               /* reserved */
+            {0x150000, PLATFORM_ERROR_MALFORMED}, /* usable */
+            {0x9f800, PLATFORM_ERROR_MALFORMED},  /* its page overlaps the end of usable RAM */
+            {0x1e1000, PLATFORM_OK},              /* ACPI reclaimable */
+            {0x1dfff0, PLATFORM_ERROR_MALFORMED}, /* the page below it is usable */
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        firmware_build(0);
+        uint32_t length = fake_memory[MADT_AT + 4] | (fake_memory[MADT_AT + 5] << 8);
+        fake_put32(address_field, cases[i].address);
+        checksum_fix(MADT_AT, length, 9);
+        if (run_acpi() != cases[i].expected) {
+            fail_msg("IOAPIC at %#x: %s, want %s", cases[i].address,
+                     platform_error_name(acpi_init(&params, &info)),
+                     platform_error_name(cases[i].expected));
+        }
+    }
+}
+
+/*
  * The BIOS area is searched F segment first; a signature off the 16-byte grid, or one without a
  * valid structure behind it, does not stop the search.
  */
@@ -395,6 +429,7 @@ int test_acpi_run(void)
             cmocka_unit_test(test_acpi_xsdt_and_loader_pointer),
             cmocka_unit_test(test_acpi_ebda_and_copy),
             cmocka_unit_test(test_acpi_failures),
+            cmocka_unit_test(test_acpi_ioapic_in_ram_refused),
             cmocka_unit_test(test_acpi_rsdp_search_order),
             cmocka_unit_test(test_checksum_matches_bytewise),
             cmocka_unit_test(test_madt_entries),

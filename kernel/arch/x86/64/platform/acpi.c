@@ -29,6 +29,8 @@
 #define FADT_FLAG_TMR_VAL_EXT (1u << 8)
 #define GAS_SPACE_IO          1
 #define TABLE_MAX_LENGTH      (16u << 20)
+#define IOAPIC_WINDOW_BYTES   0x20
+#define PAGE_MASK             0xfffull
 
 static acpi_info_t *acpi_result;
 
@@ -317,6 +319,29 @@ BOOT_CODE static void pm_timer_record(acpi_info_t *info, const uint8_t *fadt)
             length >= FADT_FLAGS + 4 && (load_u32(fadt + FADT_FLAGS) & FADT_FLAG_TMR_VAL_EXT) != 0;
 }
 
+/*
+ * No IOAPIC's register page in usable RAM: the kernel writes redirection entries there at boot,
+ * and would write them into memory it hands out or holds itself. (Reserved regions are fine:
+ * firmware often lists the IOAPIC pages as reserved.)
+ */
+BOOT_CODE static bool madt_ioapics_outside_ram(const boot_params_t *params, const madt_info_t *madt)
+{
+    const memory_map_t *map = &params->memory_map;
+
+    for (size_t i = 0; i < madt->ioapic_count; i++) {
+        uint64_t start = madt->ioapics[i].address & ~PAGE_MASK;
+        uint64_t end =
+                ((uint64_t)madt->ioapics[i].address + IOAPIC_WINDOW_BYTES + PAGE_MASK) & ~PAGE_MASK;
+        for (size_t r = 0; r < map->count; r++) {
+            if (map->regions[r].type == MEMORY_USABLE && map->regions[r].start < end &&
+                start < map->regions[r].end) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_info_t *info,
                                             const uint8_t *root)
 {
@@ -339,6 +364,9 @@ BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_in
         }
         if (error == PLATFORM_OK && signature_is(table, "APIC") && !info->madt_found) {
             error = madt_parse(table, load_u32(table + 4), &info->madt);
+            if (error == PLATFORM_OK && !madt_ioapics_outside_ram(params, &info->madt)) {
+                error = PLATFORM_ERROR_MALFORMED;
+            }
             info->madt_found = error == PLATFORM_OK;
         }
         if (error != PLATFORM_OK) {
