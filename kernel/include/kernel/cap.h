@@ -46,12 +46,6 @@ typedef enum {
 #define CAP_RIGHT_GRANT_REPLY 0x8u
 #define CAP_RIGHTS_ALL        0xfu
 
-/* What a zombie is destroying (it covers the object's slots). */
-typedef enum {
-    ZOMBIE_CNODE = 1,
-    ZOMBIE_TCB = 2,
-} zombie_kind_t;
-
 typedef struct {
     paddr_t paddr;
     word_t free_offset; /* bytes from paddr where the next object may go (the watermark) */
@@ -92,13 +86,36 @@ typedef struct {
     word_t irq;
 } cap_irq_handler_t;
 
+/*
+ * A zombie: the last capability of a CNode or TCB whose slots are being emptied. One word holds
+ * the object's size (log2 bytes, bits 0..7, for region comparisons) and how many of its slots
+ * may still hold capabilities (bits 8..63: up to 2^41, the slots of the largest CNode).
+ */
 typedef struct {
     struct cte *slots;  /* the slots of the object being destroyed */
     struct cte *parent; /* the slot holding the zombie that is destroying us, or NULL */
-    uint32_t remaining; /* slots [0, remaining) may still hold capabilities */
-    uint8_t kind;       /* zombie_kind_t */
-    uint8_t radix;      /* CNode radix (for region comparisons) */
+    word_t size_and_remaining;
 } cap_zombie_t;
+
+#define ZOMBIE_SIZE_BITS 8
+
+/* Slots [0, remaining) may still hold capabilities. */
+static inline word_t zombie_remaining(const cap_zombie_t *zombie)
+{
+    return zombie->size_and_remaining >> ZOMBIE_SIZE_BITS;
+}
+
+static inline void zombie_set_remaining(cap_zombie_t *zombie, word_t remaining)
+{
+    zombie->size_and_remaining =
+            (remaining << ZOMBIE_SIZE_BITS) | (zombie->size_and_remaining & MASK(ZOMBIE_SIZE_BITS));
+}
+
+/* log2 of the size of the object being destroyed. */
+static inline unsigned zombie_size_bits(const cap_zombie_t *zombie)
+{
+    return (unsigned)(zombie->size_and_remaining & MASK(ZOMBIE_SIZE_BITS));
+}
 
 typedef struct cap {
     cap_type_t type;

@@ -33,8 +33,7 @@ bool cap_physical_region(cap_t cap, paddr_t *base, word_t *size)
         return true;
     case CAP_ZOMBIE:
         *base = kptr_to_paddr(cap.u.zombie.slots);
-        *size = cap.u.zombie.kind == ZOMBIE_TCB ? BIT(seL4_TCBBits)
-                                                : BIT(cap.u.zombie.radix + seL4_SlotBits);
+        *size = BIT(zombie_size_bits(&cap.u.zombie));
         return true;
     default:
         return cap_is_arch(cap) && arch_physical_region(cap, base, size);

@@ -34,8 +34,9 @@ static void cte_reduce_zombies(cte_t *top)
 
     for (;;) {
         cap_zombie_t *zombie = &current->cap.u.zombie;
+        word_t remaining = zombie_remaining(zombie);
 
-        if (zombie->remaining == 0) {
+        if (remaining == 0) {
             cte_t *parent = zombie->parent;
             cte_empty(current);
             if (current == top || parent == NULL) {
@@ -44,9 +45,9 @@ static void cte_reduce_zombies(cte_t *top)
             current = parent;
             continue;
         }
-        cte_t *inner = &zombie->slots[zombie->remaining - 1];
+        cte_t *inner = &zombie->slots[remaining - 1];
         if (inner->cap.type == CAP_NULL || inner == current || inner->cap.type == CAP_ZOMBIE) {
-            zombie->remaining--;
+            zombie_set_remaining(zombie, remaining - 1);
             continue;
         }
         if (!cte_delete_shallow(inner, current)) {

@@ -15,14 +15,17 @@ bool cap_finalise_needs_zombie(cap_t cap)
     return cap.type == CAP_CNODE || cap.type == CAP_THREAD;
 }
 
-static cap_t zombie_new(cte_t *slots, word_t count, zombie_kind_t kind, uint8_t radix)
+/* The zombie counts every slot of the largest CNode an untyped can hold. */
+_Static_assert(seL4_MaxUntypedBits - seL4_SlotBits + ZOMBIE_SIZE_BITS < seL4_WordBits,
+               "a zombie counts the slots of any CNode");
+
+static cap_t zombie_new(cte_t *slots, word_t count, word_t size_bits)
 {
     cap_t cap = {.type = CAP_ZOMBIE};
     cap.u.zombie.slots = slots;
     cap.u.zombie.parent = NULL;
-    cap.u.zombie.remaining = (uint32_t)count;
-    cap.u.zombie.kind = (uint8_t)kind;
-    cap.u.zombie.radix = radix;
+    cap.u.zombie.size_and_remaining = size_bits;
+    zombie_set_remaining(&cap.u.zombie, count);
     return cap;
 }
 
@@ -42,14 +45,14 @@ cap_t cap_finalise(cap_t cap, bool final)
         break;
     case CAP_CNODE:
         if (final) {
-            return zombie_new(cap.u.cnode.slots, BIT(cap.u.cnode.radix), ZOMBIE_CNODE,
-                              cap.u.cnode.radix);
+            return zombie_new(cap.u.cnode.slots, BIT(cap.u.cnode.radix),
+                              cap.u.cnode.radix + seL4_SlotBits);
         }
         break;
     case CAP_THREAD:
         if (final) {
             tcb_finalise(cap.u.thread.tcb);
-            return zombie_new(cap.u.thread.tcb->slots, TCB_SLOT_COUNT, ZOMBIE_TCB, 0);
+            return zombie_new(cap.u.thread.tcb->slots, TCB_SLOT_COUNT, seL4_TCBBits);
         }
         break;
     case CAP_IRQ_HANDLER:
