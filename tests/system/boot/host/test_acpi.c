@@ -130,7 +130,7 @@ static void firmware_build(uint8_t revision)
 static platform_error_t run_acpi(void)
 {
     memset(&info, 0, sizeof(info));
-    platform_error_t error = acpi_init(&params, &info);
+    platform_error_t error = acpi_init(&params, &info, true);
     fake_copies_free();
     return error;
 }
@@ -151,6 +151,30 @@ static void test_acpi_rsdt_walk(void **state)
     assert_int_equal(info.bad_tables, 2); /* bad checksum, and outside the memory map */
     assert_true(info.madt_found);
     assert_int_equal(info.madt.processor_count, 3);
+}
+
+/* The DSDT is checked and listed only when asked for (the full summary); the rest is the same. */
+static void test_acpi_dsdt_only_when_asked(void **state)
+{
+    (void)state;
+    for (int broken = 0; broken <= 1; broken++) {
+        firmware_build(0);
+        if (broken) {
+            fake_memory[DSDT_AT + 40] ^= 1; /* its checksum fails */
+        }
+        memset(&info, 0, sizeof(info));
+        assert_int_equal(acpi_init(&params, &info, false), PLATFORM_OK);
+        fake_copies_free();
+        assert_int_equal(info.table_count, 2);
+        assert_string_equal(info.tables[0].signature, "FACP");
+        assert_string_equal(info.tables[1].signature, "APIC");
+        assert_int_equal(info.bad_tables, 2);
+        assert_true(info.madt_found);
+
+        assert_int_equal(run_acpi(), PLATFORM_OK); /* with the DSDT */
+        assert_int_equal(info.table_count, broken ? 2 : 3);
+        assert_int_equal(info.bad_tables, broken ? 3 : 2);
+    }
 }
 
 static void test_acpi_xsdt_and_loader_pointer(void **state)
@@ -246,7 +270,7 @@ static void test_acpi_ioapic_in_ram_refused(void **state)
         checksum_fix(MADT_AT, length, 9);
         if (run_acpi() != cases[i].expected) {
             fail_msg("IOAPIC at %#x: %s, want %s", cases[i].address,
-                     platform_error_name(acpi_init(&params, &info)),
+                     platform_error_name(acpi_init(&params, &info, true)),
                      platform_error_name(cases[i].expected));
         }
     }
@@ -426,6 +450,7 @@ int test_acpi_run(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_acpi_rsdt_walk),
+            cmocka_unit_test(test_acpi_dsdt_only_when_asked),
             cmocka_unit_test(test_acpi_xsdt_and_loader_pointer),
             cmocka_unit_test(test_acpi_ebda_and_copy),
             cmocka_unit_test(test_acpi_failures),

@@ -343,7 +343,7 @@ BOOT_CODE static bool madt_ioapics_outside_ram(const boot_params_t *params, cons
 }
 
 BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_info_t *info,
-                                            const uint8_t *root)
+                                            const uint8_t *root, bool with_dsdt)
 {
     size_t entry_size = info->using_xsdt ? 8 : 4;
     size_t count = (load_u32(root + 4) - ACPI_HEADER_SIZE) / entry_size;
@@ -360,7 +360,9 @@ BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_in
         error = table_record(info, table, phys);
         if (error == PLATFORM_OK && signature_is(table, "FACP")) {
             pm_timer_record(info, table);
-            error = dsdt_record(params, info, table);
+            if (with_dsdt) {
+                error = dsdt_record(params, info, table);
+            }
         }
         if (error == PLATFORM_OK && signature_is(table, "APIC") && !info->madt_found) {
             error = madt_parse(table, load_u32(table + 4), &info->madt);
@@ -376,7 +378,7 @@ BOOT_CODE static platform_error_t root_walk(const boot_params_t *params, acpi_in
     return PLATFORM_OK;
 }
 
-BOOT_CODE platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *info)
+BOOT_CODE platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *info, bool with_dsdt)
 {
     platform_error_t error;
     const uint8_t *root;
@@ -405,7 +407,7 @@ BOOT_CODE platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *i
     if (!signature_is(root, info->using_xsdt ? "XSDT" : "RSDT")) {
         return PLATFORM_ERROR_MALFORMED;
     }
-    error = root_walk(params, info, root);
+    error = root_walk(params, info, root, with_dsdt);
     if (error != PLATFORM_OK) {
         return error;
     }

@@ -109,13 +109,15 @@ typedef struct {
 
 /*
  * Find the RSDP (params->rsdp_phys, else the copy the loader gave, else the BIOS areas), walk the
- * XSDT (revision >= 2) or RSDT, record every valid table, parse the MADT. Memory is read only
+ * XSDT (revision >= 2) or RSDT, record every valid table, parse the MADT; with with_dsdt, also
+ * check and record the DSDT the FADT points at (the kernel never reads it, and its checksum, over
+ * kilobytes, is paid only when the full boot summary lists it). Memory is read only
  * inside params->memory_map regions or below 1 MiB. Errors: PLATFORM_ERROR_NOT_FOUND without an
  * RSDP or MADT; PLATFORM_ERROR_CHECKSUM / _MALFORMED / _UNMAPPED for a broken RSDP or root table;
  * PLATFORM_ERROR_MALFORMED for a MADT that madt_parse() refuses or that puts an IOAPIC's
  * registers in usable RAM.
  */
-platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *info);
+platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *info, bool with_dsdt);
 
 /* The result of acpi_init() (valid after it returned PLATFORM_OK). */
 const acpi_info_t *acpi_info(void);
