@@ -7,9 +7,6 @@
 
 #include <kernel/cap.h>
 
-/* True for the capabilities whose objects hold slots (CNodes, TCBs): they go through zombies. */
-bool cap_finalise_needs_zombie(cap_t cap);
-
 /*
  * Release everything the capability's deletion releases, except the slots of a CNode or TCB:
  * for those (final only) return the zombie that will empty them; otherwise the null cap.

@@ -10,11 +10,6 @@
 #include <kernel/notification.h>
 #include <kernel/tcb_object.h>
 
-bool cap_finalise_needs_zombie(cap_t cap)
-{
-    return cap.type == CAP_CNODE || cap.type == CAP_THREAD;
-}
-
 /* The zombie counts every slot of the largest CNode an untyped can hold. */
 _Static_assert(seL4_MaxUntypedBits - seL4_SlotBits + ZOMBIE_SIZE_BITS < seL4_WordBits,
                "a zombie counts the slots of any CNode");
