@@ -23,6 +23,7 @@ BOOT_HOST_HDRS := $(wildcard $(BOOT_TEST_DIR)/host/*.h $(BOOT_ARCH_DIR)/platform
 $(BOOT_HOST_TEST): $(BOOT_HOST_SRCS) $(BOOT_HOST_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -I$(BOOT_ARCH_DIR)/include -Ikernel/include \
+		-I$(BOOT_ARCH_DIR)/platform \
 		$(BOOT_HOST_SRCS) -lcmocka -lz -o $@
 
 .PHONY: test-boot test-boot-system test-boot-host

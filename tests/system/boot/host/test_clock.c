@@ -1,14 +1,16 @@
 /*
  * Host tests of the clock arithmetic: the TSC frequency a pvclock scale stands for, against an
  * independent computation of the scale (as a hypervisor derives it from a frequency) and exact
- * 128-bit references; out-of-range scales give 0.
+ * 128-bit references; out-of-range scales give 0. The calibrations' median against qsort's.
  */
+#include "median.h" /* kernel/arch/x86/64/platform: private to the platform code */
 #include "tests.h"
 #include <arch/hypervisor_clock.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #define NS_PER_SECOND 1000000000ull
@@ -82,11 +84,43 @@ static void test_pvclock_known_and_invalid(void **state)
     assert_int_equal(pvclock_scale_to_hz(0xffffffffu, 31), reference_hz(0xffffffffu, 31));
 }
 
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a;
+    uint64_t y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every count up to the maximum, with duplicates and extremes; the input stays as it was. */
+static void test_median_matches_qsort(void **state)
+{
+    (void)state;
+    srand(3);
+    for (int round = 0; round < 100000; round++) {
+        uint64_t values[MEDIAN_COUNT_MAX] = {0};
+        uint64_t before[MEDIAN_COUNT_MAX] = {0};
+        uint64_t sorted[MEDIAN_COUNT_MAX] = {0};
+        size_t count = 1 + (size_t)rand() % MEDIAN_COUNT_MAX;
+        for (size_t i = 0; i < count; i++) {
+            int kind = rand() % 4;
+            values[i] = kind == 0   ? (uint64_t)(rand() % 4)
+                        : kind == 1 ? UINT64_MAX - (uint64_t)(rand() % 2)
+                                    : ((uint64_t)rand() << 33) ^ (uint64_t)rand();
+        }
+        memcpy(before, values, sizeof(values));
+        memcpy(sorted, values, sizeof(values));
+        qsort(sorted, count, sizeof(sorted[0]), compare_u64);
+        assert_true(median_u64(values, count) == sorted[count / 2]);
+        assert_memory_equal(values, before, count * sizeof(values[0]));
+    }
+}
+
 int test_clock_run(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_pvclock_round_trip),
             cmocka_unit_test(test_pvclock_known_and_invalid),
+            cmocka_unit_test(test_median_matches_qsort),
     };
     return cmocka_run_group_tests_name("clock arithmetic", tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * mode, set-up, timer calibration against the TSC, EOI and IPIs. Touches no other CPU's state.
  */
 #include "bytes.h"
+#include "median.h"
 #include <stddef.h>
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
@@ -54,6 +55,7 @@
 #define CALIBRATION_NS           300000ull
 #define ICR_WAIT_POLLS           1000000u
 #define CALIBRATION_SAMPLE_TRIES 3
+_Static_assert(CALIBRATION_ROUNDS <= MEDIAN_COUNT_MAX, "the median takes every round");
 
 static lapic_mode_t mode;
 static volatile uint32_t *xapic_registers;
@@ -133,22 +135,13 @@ BOOT_CODE static bool timer_rounds(uint64_t *hz)
 BOOT_CODE static platform_error_t timer_calibrate(void)
 {
     uint64_t hz[CALIBRATION_ROUNDS] = {0};
-    uint64_t sorted[CALIBRATION_ROUNDS] = {0};
 
     lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VECTOR_LAPIC_TIMER);
     if (!timer_rounds(hz)) {
         return PLATFORM_ERROR_TIMEOUT;
     }
-    for (int i = 0; i < CALIBRATION_ROUNDS; i++) {
-        int j = i;
-        while (j > 0 && sorted[j - 1] > hz[i]) {
-            sorted[j] = sorted[j - 1];
-            j--;
-        }
-        sorted[j] = hz[i];
-    }
-    timer_frequency_hz = sorted[CALIBRATION_ROUNDS / 2];
+    timer_frequency_hz = median_u64(hz, CALIBRATION_ROUNDS);
     return PLATFORM_OK;
 }
 

@@ -5,6 +5,7 @@
  * preempting a virtual CPU). Also tick/ns conversion and busy waiting.
  */
 #include "bytes.h"
+#include "median.h"
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
 #include <arch/hypervisor_clock.h>
@@ -35,6 +36,7 @@
 /* A stated frequency is trusted when one PIT round agrees within this many parts per thousand. */
 #define STATED_AGREEMENT_PERMILLE 20
 
+_Static_assert(TSC_CALIBRATION_ROUNDS <= MEDIAN_COUNT_MAX, "the median takes every round");
 _Static_assert((uint64_t)PIT_FREQUENCY_HZ *TSC_CALIBRATION_PERIOD_US / 1000000 *
                                TSC_CALIBRATION_ROUNDS <
                        PIT_RUNNING_BELOW - 0x100,
@@ -134,20 +136,10 @@ BOOT_CODE static bool pit_measure(uint64_t *hz, int rounds)
 /* The median of TSC_CALIBRATION_ROUNDS PIT rounds, or 0 when the PIT does not work. */
 BOOT_CODE static uint64_t pit_calibrate(void)
 {
-    uint64_t sorted[TSC_CALIBRATION_ROUNDS] = {0};
-
     if (!pit_measure(rounds_hz, TSC_CALIBRATION_ROUNDS)) {
         return 0;
     }
-    for (int i = 0; i < TSC_CALIBRATION_ROUNDS; i++) {
-        int j = i;
-        while (j > 0 && sorted[j - 1] > rounds_hz[i]) {
-            sorted[j] = sorted[j - 1];
-            j--;
-        }
-        sorted[j] = rounds_hz[i];
-    }
-    return sorted[TSC_CALIBRATION_ROUNDS / 2];
+    return median_u64(rounds_hz, TSC_CALIBRATION_ROUNDS);
 }
 
 /* The frequency CPUID states, or 0 when it does not state one completely. */
