@@ -41,5 +41,7 @@ void thread_queue_append(tcb_t **head, tcb_t **tail, tcb_t *tcb);
 void thread_queue_remove(tcb_t **head, tcb_t **tail, tcb_t *tcb);
 /* Removes and returns the first thread of the queue; NULL when it is empty. */
 tcb_t *thread_queue_pop(tcb_t **head, tcb_t **tail);
+/* Empties the queue: each thread retries its system call (one sending a fault stays stopped). */
+void thread_queue_release_all(tcb_t **head, tcb_t **tail);
 
 #endif

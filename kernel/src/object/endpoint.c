@@ -145,17 +145,22 @@ static void endpoint_release_waiter(tcb_t *tcb)
     }
 }
 
-void endpoint_cancel_all(endpoint_t *ep)
+void thread_queue_release_all(tcb_t **head, tcb_t **tail)
 {
     tcb_t *tcb;
 
-    if (ep->head == NULL) {
+    if (*head == NULL) {
         return;
     }
-    while ((tcb = thread_queue_pop(&ep->head, &ep->tail)) != NULL) {
+    while ((tcb = thread_queue_pop(head, tail)) != NULL) {
         endpoint_release_waiter(tcb);
     }
     sched_reschedule_required();
+}
+
+void endpoint_cancel_all(endpoint_t *ep)
+{
+    thread_queue_release_all(&ep->head, &ep->tail);
 }
 
 void endpoint_cancel_badged_sends(endpoint_t *ep, word_t badge)

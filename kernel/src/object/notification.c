@@ -85,17 +85,7 @@ void notification_cancel_signal(tcb_t *tcb)
 
 void notification_cancel_all(notification_t *ntfn)
 {
-    tcb_t *tcb;
-
-    if (ntfn->head == NULL) {
-        return;
-    }
-    while ((tcb = thread_queue_pop(&ntfn->head, &ntfn->tail)) != NULL) {
-        tcb->blocking_object = NULL;
-        thread_set_state(tcb, THREAD_RESTART);
-        sched_enqueue(tcb);
-    }
-    sched_reschedule_required();
+    thread_queue_release_all(&ntfn->head, &ntfn->tail);
 }
 
 void notification_bind(notification_t *ntfn, tcb_t *tcb)
