@@ -31,7 +31,7 @@ $(BENCH_IPC_HOST_TEST): tests/host/bench/test_stats.c $(BENCH_IPC_DIR)/stats.c \
 
 .PHONY: test-bench-ipc-stats
 test-bench-ipc-stats: $(BENCH_IPC_HOST_TEST)
-	$(BENCH_IPC_HOST_TEST)
+	timeout 300 $(BENCH_IPC_HOST_TEST)
 
 TEST_TARGETS += test-bench-ipc-stats
 LINT_SOURCES += tests/host/bench/test_stats.c

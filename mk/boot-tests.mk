@@ -28,7 +28,7 @@ $(BOOT_HOST_TEST): $(BOOT_HOST_SRCS) $(BOOT_HOST_HDRS)
 
 .PHONY: test-boot test-boot-system test-boot-host
 test-boot-host: $(BOOT_HOST_TEST)
-	$(BOOT_HOST_TEST)
+	timeout 300 $(BOOT_HOST_TEST)
 
 test-boot-system: kernel $(BOOT_TSC_TOOL)
 	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KERNEL_ELF) $(BOOT_TSC_TOOL) $(BOOT_TEST_WORK)

@@ -9,7 +9,7 @@ $(FMT_TEST_BIN): tests/host/fmt/test_fmt.c lib/fmt/fmt.c lib/fmt/include/fmt/fmt
 
 .PHONY: test-fmt
 test-fmt: $(FMT_TEST_BIN)
-	$(FMT_TEST_BIN)
+	timeout 300 $(FMT_TEST_BIN)
 
 TEST_TARGETS += test-fmt
 LINT_SOURCES += lib/fmt/fmt.c

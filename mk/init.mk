@@ -48,7 +48,7 @@ $(INIT_HOST_TEST): tests/host/init/test_summary.c $(INIT_DIR)/summary.c $(INIT_D
 
 .PHONY: test-init-host
 test-init-host: $(INIT_HOST_TEST)
-	$(INIT_HOST_TEST)
+	timeout 300 $(INIT_HOST_TEST)
 
 TEST_TARGETS += test-init-host
 LINT_SOURCES += tests/host/init/test_summary.c

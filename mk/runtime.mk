@@ -69,8 +69,8 @@ $(RUNTIME_STRING_TEST): tests/host/runtime/test_string.c lib/runtime/string.c \
 
 .PHONY: test-runtime-host
 test-runtime-host: $(RUNTIME_HOST_TEST) $(RUNTIME_STRING_TEST)
-	$(RUNTIME_HOST_TEST)
-	$(RUNTIME_STRING_TEST)
+	timeout 300 $(RUNTIME_HOST_TEST)
+	timeout 300 $(RUNTIME_STRING_TEST)
 
 TEST_TARGETS += test-runtime-host
 LINT_SOURCES += tests/host/runtime/test_bootinfo.c tests/host/runtime/test_string.c

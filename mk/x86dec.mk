@@ -81,20 +81,21 @@ $(X86DEC_VMLINUX):
 # ---- test steps --------------------------------------------------------------------------
 .PHONY: x86dec-unit x86dec-enumerate x86dec-sweep x86dec-fuzz-short fuzz-x86dec x86dec-lint
 x86dec-unit: $(X86DEC_OUT)/x86dec-unit
-	$<
+	timeout 300 $<
 
 x86dec-enumerate: $(X86DEC_OUT)/x86dec-enumerate
-	$< all 50
+	timeout 900 $< all 50
 
 x86dec-sweep: $(X86DEC_OUT)/x86dec-sweep $(X86DEC_VMLINUX)
-	$< -q --min-bytes $(X86DEC_SWEEP_MIN_BYTES) $(X86DEC_SWEEP_FILES)
-	$< -q --capstone $(X86DEC_VMLINUX)
+	timeout 1800 $< -q --min-bytes $(X86DEC_SWEEP_MIN_BYTES) $(X86DEC_SWEEP_FILES)
+	timeout 900 $< -q --capstone $(X86DEC_VMLINUX)
 
 # Bounded fuzzing: a fixed wall-clock budget, corpus kept under build/ between runs.
 x86dec-fuzz-short: $(X86DEC_OUT)/x86dec-fuzz
 	@mkdir -p $(X86DEC_OUT)/corpus
-	set -o pipefail; $< -max_total_time=$(X86DEC_FUZZ_TEST_SECONDS) -max_len=32 \
-		-print_final_stats=1 -artifact_prefix=$(X86DEC_OUT)/ $(X86DEC_OUT)/corpus 2>&1 | tail -n 8
+	set -o pipefail; timeout $$(($(X86DEC_FUZZ_TEST_SECONDS) + 300)) $< \
+		-max_total_time=$(X86DEC_FUZZ_TEST_SECONDS) -max_len=32 -print_final_stats=1 \
+		-artifact_prefix=$(X86DEC_OUT)/ $(X86DEC_OUT)/corpus 2>&1 | tail -n 8
 
 fuzz-x86dec: $(X86DEC_OUT)/x86dec-fuzz
 	@mkdir -p $(X86DEC_OUT)/corpus
