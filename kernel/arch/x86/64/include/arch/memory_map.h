@@ -49,8 +49,9 @@ void memory_map_builder_init(memory_map_builder_t *builder);
 /*
  * Add one loader entry (base, length, raw type). Length 0 is ignored. Types other than 1..5
  * (E820 "disabled", "persistent memory", vendor types) are recorded as MEMORY_RESERVED: the
- * kernel must not hand them out as RAM. Errors: PLATFORM_ERROR_MALFORMED when base + length
- * wraps past 2^64; PLATFORM_ERROR_TOO_MANY past MEMORY_MAP_MAX_INPUT entries.
+ * kernel must not hand them out as RAM. Errors: PLATFORM_ERROR_MALFORMED when base + length does
+ * not fit 64 bits (an entry reaching 2^64 itself included: its exclusive end has no
+ * representation); PLATFORM_ERROR_TOO_MANY past MEMORY_MAP_MAX_INPUT entries.
  */
 platform_error_t memory_map_builder_add(memory_map_builder_t *builder, uint64_t base,
                                         uint64_t length, uint32_t raw_type);
