@@ -5,6 +5,9 @@
  * registers written. None of them touches TLS or the IPC buffer.
  */
 #define SYS_YIELD (-7)
+#define SYS_SEND  (-3)
+#define SYS_RECV  (-5)
+#define SEL_USER_DATA 0x23 /* the kernel's user data selector (GDT entry 4, RPL 3) */
 
     .text
 
@@ -145,6 +148,43 @@ stub_set_flag:
     .global stub_set_rsp_ud2
 stub_set_rsp_ud2:
     mov %rax, %rsp
+    ud2
+
+/*
+ * Loads FS and GS with the user data selector (any thread may: their bases become the
+ * descriptor's, 0), signals the notification at RDI and faults with #UD.
+ */
+    .global stub_load_fsgs_signal
+stub_load_fsgs_signal:
+    mov $SEL_USER_DATA, %eax
+    mov %eax, %fs
+    mov %eax, %gs
+    mov $SYS_SEND, %rdx
+    xor %esi, %esi
+    syscall
+    ud2
+
+/* Loads FS with the user data selector (its base becomes 0), makes the system call its registers
+ * describe, then stores the word at FS:0 into stub_regs_out (its slot) and faults with #UD. */
+    .global stub_load_fs_syscall
+stub_load_fs_syscall:
+    mov $SEL_USER_DATA, %eax
+    mov %eax, %fs
+    syscall
+    mov %fs:0, %rax
+    mov %rax, stub_regs_out + 18 * 8(%rip)
+    ud2
+
+/* Waits on the notification at RDI, then stores the words at FS:0 and GS:0 into stub_regs_out
+ * (their seL4_UserContext slots) and faults with #UD. */
+    .global stub_wait_read_fsgs
+stub_wait_read_fsgs:
+    mov $SYS_RECV, %rdx
+    syscall
+    mov %fs:0, %rax
+    mov %rax, stub_regs_out + 18 * 8(%rip)
+    mov %gs:0, %rax
+    mov %rax, stub_regs_out + 19 * 8(%rip)
     ud2
 
 /* Recurses until the stack runs out (into the guard page). */

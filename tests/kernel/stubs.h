@@ -11,7 +11,8 @@ extern char stub_spin_yield[], stub_spin[], stub_record_regs[], stub_fault_read[
         stub_fault_write[], stub_read_write[], stub_fault_exec[], stub_divide_error[], stub_ud2[],
         stub_int3[], stub_int80[], stub_hlt[], stub_cli[], stub_read_cr3[], stub_wrmsr[],
         stub_port_in[], stub_lgdt[], stub_syscall[], stub_syscall_after[], stub_set_flag[],
-        stub_stack_overflow[], stub_set_rsp_ud2[];
+        stub_stack_overflow[], stub_set_rsp_ud2[], stub_load_fsgs_signal[], stub_wait_read_fsgs[],
+        stub_load_fs_syscall[];
 
 extern volatile seL4_Word stub_regs_out[seL4_UserContext_Count];
 extern volatile seL4_Word stub_regs_done;

@@ -120,6 +120,76 @@ static void test_set_tls_base(test_env_t *env)
     TEST_EQ(env, got.fs_base, 0x00007ffff0000000ull);
 }
 
+/*
+ * Two threads with the same FS and GS bases, one after the other: the first loads FS and GS
+ * with a selector (which sets their bases to 0 in the CPU), wakes the second and stops. The
+ * second must still see its own bases: one thread's selector loads never reach another.
+ */
+static void test_fsgs_base_per_thread(test_env_t *env)
+{
+    static seL4_Word fs_word = 0xf5f5f5f5f5f5f5f5ull;
+    static seL4_Word gs_word = 0x6565656565656565ull;
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    seL4_CPtr loader_ep = test_object(env, seL4_EndpointObject, 0);
+    seL4_CPtr reader_ep = test_object(env, seL4_EndpointObject, 0);
+    test_thread_opts_t opts = {.prio = ROOT_PRIO + 1};
+    thread_t loader;
+    thread_t reader;
+    seL4_UserContext context;
+    seL4_Word label = 0;
+    seL4_Word mrs[seL4_UserException_Length];
+
+    TEST_CHECK(env, reader_ep != 0, "setup");
+    stub_regs_out[seL4_UserContext_FS_BASE] = 0;
+    stub_regs_out[seL4_UserContext_GS_BASE] = 0;
+    /* The reader runs at once (a higher priority) and waits for the signal. */
+    opts.fault_ep = reader_ep;
+    TEST_CHECK(env, test_thread_new_at(env, &reader, &opts, stub_wait_read_fsgs, &context),
+               "reader");
+    context.rdi = ntfn;
+    context.fs_base = (seL4_Word)&fs_word;
+    context.gs_base = (seL4_Word)&gs_word;
+    TEST_CHECK(env, test_thread_start_at(env, &reader, &context), "start reader");
+    /* The loader runs next; the root runs again only when both have stopped. */
+    opts.fault_ep = loader_ep;
+    TEST_CHECK(env, test_thread_new_at(env, &loader, &opts, stub_load_fsgs_signal, &context),
+               "loader");
+    context.rdi = ntfn;
+    context.fs_base = (seL4_Word)&fs_word;
+    context.gs_base = (seL4_Word)&gs_word;
+    TEST_CHECK(env, test_thread_start_at(env, &loader, &context), "start loader");
+    TEST_CHECK(env, test_wait_fault(env, reader_ep, &label, mrs, seL4_UserException_Length),
+               "the reader did not stop");
+    TEST_CHECK(env, label == seL4_Fault_UserException && mrs[seL4_UserException_Number] == 6,
+               "the reader faulted with label %lu (%#lx): its FS/GS base was changed",
+               (unsigned long)label, (unsigned long)mrs[seL4_UserException_Number]);
+    TEST_EQ(env, stub_regs_out[seL4_UserContext_FS_BASE], fs_word);
+    TEST_EQ(env, stub_regs_out[seL4_UserContext_GS_BASE], gs_word);
+}
+
+/* A thread that set its FS base to 0 in the CPU (a selector load), then sets its TLS base with
+ * SetTLSBase to the value its TCB already holds: from then on its FS base is that value. */
+static void test_set_tls_base_takes_effect(test_env_t *env)
+{
+    static seL4_Word fs_word = 0xf5f5f5f5f5f5f5f5ull;
+    test_fault_run_t run;
+
+    stub_regs_out[seL4_UserContext_FS_BASE] = 0;
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_load_fs_syscall), "thread");
+    run.context.fs_base = (seL4_Word)&fs_word;
+    run.context.rdx = (seL4_Word)seL4_SysCall;
+    run.context.rdi = run.thread.tcb;
+    run.context.rsi = seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 1).words[0];
+    run.context.r10 = (seL4_Word)&fs_word;
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
+    TEST_CHECK(env,
+               run.label == seL4_Fault_UserException && run.mrs[seL4_UserException_Number] == 6,
+               "the thread faulted with label %lu (%#lx): its FS base is not the one set",
+               (unsigned long)run.label, (unsigned long)run.mrs[seL4_UserException_Number]);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RSI], 0); /* SetTLSBase answered success */
+    TEST_EQ(env, stub_regs_out[seL4_UserContext_FS_BASE], fs_word);
+}
+
 static void test_noncanonical_rejected(test_env_t *env)
 {
     static const int fields[] = {seL4_UserContext_RIP, seL4_UserContext_RSP,
@@ -523,6 +593,8 @@ static const test_case_t tcb_cases[] = {
         {"tcb_write_read_registers", test_write_read_registers},
         {"tcb_registers_reach_thread_fs_gs", test_registers_reach_the_thread},
         {"tcb_set_tls_base", test_set_tls_base},
+        {"tcb_fs_gs_base_per_thread", test_fsgs_base_per_thread},
+        {"tcb_set_tls_base_takes_effect", test_set_tls_base_takes_effect},
         {"tcb_noncanonical_rejected", test_noncanonical_rejected},
         {"tcb_rflags_sanitised", test_rflags_sanitised},
         {"tcb_register_count_range", test_register_count_range},

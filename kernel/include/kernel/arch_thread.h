@@ -15,7 +15,10 @@ void arch_thread_rewind(tcb_t *tcb);
 /* The thread's restart point becomes where it would continue now (suspending a running one). */
 void arch_thread_update_restart_pc(tcb_t *tcb);
 
-/* The thread is being destroyed: forget any CPU state that refers to it (FPU owner). */
+/* The TCB's FS or GS base was written: the CPU loads them again before the thread runs. */
+void arch_thread_bases_changed(const tcb_t *tcb);
+
+/* The thread is being destroyed: forget any CPU state that refers to it (FPU, FS/GS bases). */
 void arch_tcb_release(const tcb_t *tcb);
 
 #endif

@@ -43,9 +43,11 @@ static void invoke_unbind_notification(tcb_t *tcb)
     notification_unbind_tcb(tcb);
 }
 
-static void invoke_set_tls_base(tcb_t *tcb, word_t base)
+static void invoke_set_tls_base(tcb_t *tcb, const word_t *registers)
 {
-    tcb->arch.fs_base = base;
+    unsigned bad;
+
+    user_context_write(tcb, registers, BIT(seL4_UserContext_FS_BASE), &bad); /* checked */
 }
 
 static void invoke_set_fault_all_syscalls(tcb_t *tcb, bool on)
@@ -103,18 +105,20 @@ static seL4_Error decode_set_affinity(invocation_t *inv)
     return seL4_NoError;
 }
 
+/* The FS base alone, with the checks and effects of writing it with WriteRegisters. */
 static seL4_Error decode_set_tls_base(invocation_t *inv, tcb_t *tcb)
 {
-    word_t base;
+    word_t registers[seL4_UserContext_Count] = {0};
+    unsigned bad;
 
     if (inv->length < 1) {
         return error_simple(seL4_TruncatedMessage);
     }
-    base = inv_arg(inv, 0);
-    if (!user_address_is_canonical(base)) {
+    registers[seL4_UserContext_FS_BASE] = inv_arg(inv, 0);
+    if (!user_context_check(registers, BIT(seL4_UserContext_FS_BASE), &bad)) {
         return error_invalid_argument(0);
     }
-    invoke_set_tls_base(tcb, base);
+    invoke_set_tls_base(tcb, registers);
     return seL4_NoError;
 }
 

@@ -189,8 +189,7 @@ BOOT_CODE void arch_cpu_init(cpu_t *cpu)
     arch->kernel_stack_top = (word_t)&kernel_stack[KERNEL_STACK_SIZE];
     arch->fpu_owner = NULL;
     arch->loaded_cr3 = cr3_read();
-    arch->loaded_fs_base = 0;
-    arch->loaded_gs_base = 0;
+    arch->fsgs_owner = NULL;
     gdt_init(arch);
     idt_init();
     syscall_msrs_init(cpu);

@@ -1,7 +1,7 @@
 /*
  * Eager FPU switching with an owner: the FPU holds the state of cpu->arch.fpu_owner; switching
  * to another user thread saves the owner's and loads the new one's. A deleted TCB stops being
- * the owner before its memory can be reused.
+ * the owner before its memory can be reused (fpu_release).
  */
 #include <arch/boot_section.h>
 #include <arch/kernel/fpu.h>
@@ -45,7 +45,7 @@ void fpu_switch_to(tcb_t *tcb)
     arch->fpu_owner = tcb;
 }
 
-void arch_tcb_release(const tcb_t *tcb)
+void fpu_release(const tcb_t *tcb)
 {
     arch_cpu_t *arch = &cpu_self()->arch;
 

@@ -55,13 +55,12 @@ void restore_user_context(void)
     arch->context_top = top;
     arch->tss.rsp0 = top;
     vspace_activate(thread);
-    if (arch->loaded_fs_base != thread->arch.fs_base) {
+    /* Any thread can set its own FS or GS base in the CPU to 0 by loading a segment selector,
+     * so the TCB's values are loaded for every other thread, not only for other values. */
+    if (arch->fsgs_owner != thread) {
         msr_write(MSR_FS_BASE, thread->arch.fs_base);
-        arch->loaded_fs_base = thread->arch.fs_base;
-    }
-    if (arch->loaded_gs_base != thread->arch.gs_base) {
         msr_write(MSR_KERNEL_GS_BASE, thread->arch.gs_base);
-        arch->loaded_gs_base = thread->arch.gs_base;
+        arch->fsgs_owner = thread;
     }
     fpu_switch_to(thread);
     if (thread->arch.sysret_ok) {

@@ -4,6 +4,7 @@
  */
 #include <arch/kernel/fpu.h>
 #include <kernel/arch_thread.h>
+#include <kernel/cpu.h>
 #include <kernel/string.h>
 
 #define RFLAGS_RESERVED_ONE 0x2ull
@@ -35,4 +36,19 @@ void arch_thread_rewind(tcb_t *tcb)
 void arch_thread_update_restart_pc(tcb_t *tcb)
 {
     tcb->arch.fault_ip = arch_reg(&tcb->arch, REG_RIP);
+}
+
+void arch_thread_bases_changed(const tcb_t *tcb)
+{
+    arch_cpu_t *arch = &cpu_self()->arch;
+
+    if (arch->fsgs_owner == tcb) {
+        arch->fsgs_owner = NULL;
+    }
+}
+
+void arch_tcb_release(const tcb_t *tcb)
+{
+    fpu_release(tcb);
+    arch_thread_bases_changed(tcb);
 }

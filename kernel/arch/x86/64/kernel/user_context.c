@@ -2,6 +2,7 @@
  * seL4_UserContext <-> saved registers, with the sanitising user_context.h promises: RFLAGS
  * reduced to the user-owned flags (IF always set), canonical RIP/RSP/FS/GS required.
  */
+#include <kernel/arch_thread.h>
 #include <kernel/user_context.h>
 
 #define RFLAGS_ALWAYS_SET 0x202ull /* IF and the reserved bit 1 */
@@ -70,5 +71,6 @@ bool user_context_write(tcb_t *tcb, const word_t *registers, word_t which, unsig
         }
     }
     tcb->arch.sysret_ok = false;
+    arch_thread_bases_changed(tcb);
     return true;
 }

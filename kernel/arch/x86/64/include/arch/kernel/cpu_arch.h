@@ -38,9 +38,10 @@ typedef struct arch_cpu {
     word_t user_rsp_scratch; /* CPU_USER_RSP_SCRATCH */
     word_t context_top;      /* CPU_CONTEXT_TOP: end of the current thread's register block */
     struct tcb *fpu_owner;   /* whose state the FPU registers hold (NULL: nobody's) */
+    /* Whose FS and GS bases the CPU holds (the user GS base is in IA32_KERNEL_GS_BASE inside
+     * the kernel); NULL: nobody's. */
+    struct tcb *fsgs_owner;
     paddr_t loaded_cr3;
-    word_t loaded_fs_base;
-    word_t loaded_gs_base; /* the user GS base, held in IA32_KERNEL_GS_BASE inside the kernel */
     uint64_t gdt[GDT_ENTRIES] ALIGNED(16);
     tss_t tss ALIGNED(16);
 } arch_cpu_t;

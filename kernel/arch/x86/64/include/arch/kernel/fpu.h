@@ -17,4 +17,7 @@ void fpu_state_init(fpu_state_t *state);
 /* Load the thread's state into the FPU if it is not there already. */
 void fpu_switch_to(tcb_t *tcb);
 
+/* The thread is being destroyed: it stops being the FPU's owner. */
+void fpu_release(const tcb_t *tcb);
+
 #endif
