@@ -59,7 +59,7 @@ status=$?
 cat "$errors" >&2
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then
     exit 124 # timed out (137: QEMU ignored SIGTERM and was killed)
-elif [ $status -eq 1 ] && grep -v 'warning:' "$errors" | grep -q .; then
+elif [ $status -eq 1 ] && grep -qvE '^$|warning:' "$errors"; then
     echo "run-qemu: QEMU failed (exit status 1, see its message above)" >&2
     exit 125
 elif [ $((status % 2)) -eq 1 ]; then
