@@ -6,6 +6,7 @@
 #define KERNEL_THREAD_H
 
 #include <kernel/tcb.h>
+#include <sel4/ipc_buffer.h>
 
 /* Change the state; a current thread that stops being runnable triggers a reschedule. */
 void thread_set_state(tcb_t *tcb, thread_state_t state);
@@ -43,5 +44,13 @@ const char *thread_name(const tcb_t *tcb);
 
 /* Messages are limited to this many registers when a side has no IPC buffer. */
 #define MSG_REGISTERS_WITHOUT_BUFFER 4
+
+/* Word offsets of the seL4_IPCBuffer fields in the buffer thread_ipc_buffer returns. */
+#define IPC_BUFFER_WORD(field)    (offsetof(seL4_IPCBuffer, field) / sizeof(word_t))
+#define IPC_BUFFER_MSG            IPC_BUFFER_WORD(msg)
+#define IPC_BUFFER_CAPS_OR_BADGES IPC_BUFFER_WORD(caps_or_badges)
+#define IPC_BUFFER_RECEIVE_CNODE  IPC_BUFFER_WORD(receiveCNode)
+#define IPC_BUFFER_RECEIVE_INDEX  IPC_BUFFER_WORD(receiveIndex)
+#define IPC_BUFFER_RECEIVE_DEPTH  IPC_BUFFER_WORD(receiveDepth)
 
 #endif

@@ -120,7 +120,7 @@ static void handle_invocation(bool is_call, bool is_blocking)
     if (inv.buffer != NULL) {
         word_t count = seL4_MessageInfo_get_extraCaps(info);
         for (word_t i = 0; i < count; i++) {
-            cptr_t extra = inv.buffer[1 + seL4_MsgMaxLength + 1 + i];
+            cptr_t extra = inv.buffer[IPC_BUFFER_CAPS_OR_BADGES + i];
             if (!cspace_lookup_slot(thread, extra, &inv.extra_caps[i], &lookup)) {
                 if (is_blocking) {
                     syscall_cap_fault(thread, extra, false, lookup);
@@ -198,7 +198,7 @@ static void debug_name_thread(tcb_t *thread)
         cap.type != CAP_THREAD || buffer == NULL) {
         return; /* a debugging aid: nothing to name, nothing to say */
     }
-    const char *name = (const char *)&buffer[1];
+    const char *name = (const char *)&buffer[IPC_BUFFER_MSG];
     tcb_t *target = cap.u.thread.tcb;
     unsigned i;
     for (i = 0; i + 1 < TCB_NAME_LENGTH && name[i] != '\0'; i++) {

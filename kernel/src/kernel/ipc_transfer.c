@@ -10,16 +10,9 @@
 #include <kernel/ipc.h>
 #include <kernel/scheduler.h>
 #include <kernel/thread.h>
-#include <sel4/ipc_buffer.h>
 
-/* Word offsets of seL4_IPCBuffer fields. */
-#define IPC_BUFFER_CAPS_OR_BADGES (1 + seL4_MsgMaxLength + 1)
-#define IPC_BUFFER_RECEIVE_CNODE  (IPC_BUFFER_CAPS_OR_BADGES + seL4_MsgMaxExtraCaps)
-#define IPC_BUFFER_RECEIVE_INDEX  (IPC_BUFFER_RECEIVE_CNODE + 1)
-#define IPC_BUFFER_RECEIVE_DEPTH  (IPC_BUFFER_RECEIVE_INDEX + 1)
-
-_Static_assert(IPC_BUFFER_RECEIVE_DEPTH + 1 == (1 << seL4_IPCBufferSizeBits) / sizeof(word_t),
-               "IPC buffer layout matches sel4/ipc_buffer.h");
+_Static_assert(sizeof(seL4_IPCBuffer) == (1 << seL4_IPCBufferSizeBits),
+               "the IPC buffer fills its 2^seL4_IPCBufferSizeBits bytes");
 
 static word_t msg_info_word(word_t label, word_t unwrapped, word_t extra_caps, word_t length)
 {
@@ -38,7 +31,7 @@ static unsigned copy_mrs(tcb_t *sender, const word_t *send_buffer, tcb_t *receiv
         return i;
     }
     for (; i < length; i++) {
-        receive_buffer[i + 1] = send_buffer[i + 1];
+        receive_buffer[IPC_BUFFER_MSG + i] = send_buffer[IPC_BUFFER_MSG + i];
     }
     return i;
 }

@@ -111,7 +111,7 @@ word_t thread_get_mr(tcb_t *tcb, const word_t *buffer, unsigned i)
     if (buffer == NULL || i >= seL4_MsgMaxLength) {
         return 0;
     }
-    return buffer[i + 1];
+    return buffer[IPC_BUFFER_MSG + i];
 }
 
 bool thread_set_mr(tcb_t *tcb, word_t *buffer, unsigned i, word_t value)
@@ -123,7 +123,7 @@ bool thread_set_mr(tcb_t *tcb, word_t *buffer, unsigned i, word_t value)
     if (buffer == NULL || i >= seL4_MsgMaxLength) {
         return false;
     }
-    buffer[i + 1] = value;
+    buffer[IPC_BUFFER_MSG + i] = value;
     return true;
 }
 
