@@ -144,28 +144,10 @@ static inline cap_t cap_null(void)
     return cap;
 }
 
-static inline bool cap_is_null(cap_t cap)
-{
-    return cap.type == CAP_NULL;
-}
-
 /* True for the capability types defined by the architecture (frames, paging, ASIDs, ports). */
 static inline bool cap_is_arch(cap_t cap)
 {
     return cap.type >= CAP_FRAME;
-}
-
-/* The rights of an endpoint or notification capability (0 for other types). */
-static inline unsigned cap_rights(cap_t cap)
-{
-    switch (cap.type) {
-    case CAP_ENDPOINT:
-        return cap.u.endpoint.rights;
-    case CAP_NOTIFICATION:
-        return cap.u.notification.rights;
-    default:
-        return 0;
-    }
 }
 
 /*

@@ -81,12 +81,6 @@ static inline cte_t *tcb_slot(tcb_t *tcb, unsigned index)
     return &tcb->slots[index];
 }
 
-/* The TCB whose slot this is (slots are the first member of the object). */
-static inline tcb_t *tcb_from_slot(cte_t *slot)
-{
-    return (tcb_t *)((uintptr_t)slot & ~MASK(seL4_TCBBits));
-}
-
 static inline bool thread_state_is_runnable(thread_state_t state)
 {
     return state == THREAD_RUNNING || state == THREAD_RESTART;
