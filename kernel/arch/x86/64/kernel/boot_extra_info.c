@@ -15,7 +15,7 @@
 _Static_assert(sizeof(((seL4_X86_ACPI_RSDP *)0)->table) == sizeof(((acpi_info_t *)0)->rsdp),
                "the RSDP copy fits the boot info entry");
 
-static word_t cmdline_chunk_payload(void)
+BOOT_CODE static word_t cmdline_chunk_payload(void)
 {
     const char *cmdline = platform_boot_params()->cmdline;
     return ALIGN_UP(strnlen_bounded(cmdline, BOOT_CMDLINE_MAX) + 1, 3);
@@ -39,7 +39,7 @@ BOOT_CODE word_t boot_extra_info_size(void)
     return size;
 }
 
-static uint8_t *chunk_begin(uint8_t *at, seL4_BootInfoID id, word_t payload)
+BOOT_CODE static uint8_t *chunk_begin(uint8_t *at, seL4_BootInfoID id, word_t payload)
 {
     seL4_BootInfoHeader header = {.id = id, .len = CHUNK_HEADER_SIZE + payload};
     memcpy(at, &header, sizeof(header));

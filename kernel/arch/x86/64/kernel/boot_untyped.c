@@ -30,7 +30,6 @@ BOOT_CODE static void collect_range(void *context, const boot_memory_range_t *ra
     list->ranges[list->count++] = *range;
 }
 
-/* The largest block starting at start that is aligned to its size and ends by end. */
 /* The largest power-of-two block at start that is aligned and fits before end (end > start):
  * the smaller of start's alignment and the size's top bit, capped at seL4_MaxUntypedBits. */
 BOOT_CODE static unsigned block_bits(paddr_t start, paddr_t end)
