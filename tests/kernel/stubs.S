@@ -138,10 +138,42 @@ stub_syscall:
 stub_syscall_after:
     ud2
 
+/*
+ * Sets TF with POPF, whose single-step trap comes after the next instruction: a MOV SS, which
+ * holds it back one more, so the kernel entry (INT3 or SYSCALL) after it is where it comes due.
+ */
+.macro MOVSS_THEN insn
+    mov %ss, %eax
+    pushfq
+    orq $0x100, (%rsp)
+    popfq
+    mov %eax, %ss
+    \insn
+.endm
+
+    .global stub_movss_int3, stub_movss_int3_after
+stub_movss_int3:
+    MOVSS_THEN int3
+stub_movss_int3_after:
+    ud2
+
+    .global stub_movss_syscall, stub_movss_syscall_after
+stub_movss_syscall:
+    MOVSS_THEN syscall
+stub_movss_syscall_after:
+    ud2
+
 /* Sets stub_flag to RBX and then faults with #UD (a visible, stoppable end). */
     .global stub_set_flag
 stub_set_flag:
     mov %rbx, stub_flag(%rip)
+    ud2
+
+/* One instruction, then #UD: with TF set, the single-step trap comes first, on the ud2. */
+    .global stub_nop_ud2, stub_nop_ud2_after
+stub_nop_ud2:
+    nop
+stub_nop_ud2_after:
     ud2
 
 /* Loads RSP from RAX (any value: a register like the others) and faults with #UD. */

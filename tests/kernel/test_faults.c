@@ -11,6 +11,7 @@
 #define UNMAPPED 0x00007f0000000000ull
 
 #define EXC_DIVIDE     0
+#define EXC_DEBUG      1
 #define EXC_BREAKPOINT 3
 #define EXC_INVALID_OP 6
 #define EXC_GP         13
@@ -99,6 +100,20 @@ static void test_breakpoint(test_env_t *env)
 {
     /* int3 is a trap: the saved RIP is the instruction after it. */
     expect_exception(env, stub_int3, EXC_BREAKPOINT, 0, (seL4_Word)stub_int3 + 1);
+}
+
+static void test_single_step(test_env_t *env)
+{
+    test_fault_run_t run;
+
+    /* TF set: the trap after the first instruction, with every register as it was. */
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub_nop_ud2), "thread");
+    run.context.rflags = 0x300;
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], EXC_DEBUG);
+    run.context.rip = (seL4_Word)stub_nop_ud2_after;
+    TEST_CHECK(env, test_registers_match(env, run.mrs, &run.context, 0), "registers");
 }
 
 static void test_forbidden_int_vector(test_env_t *env)
@@ -464,6 +479,7 @@ static const test_case_t fault_cases[] = {
         {"fault_invalid_opcode", test_invalid_opcode},
         {"fault_privileged_instruction", test_privileged_instruction},
         {"fault_breakpoint", test_breakpoint},
+        {"fault_single_step", test_single_step},
         {"fault_forbidden_int_vector", test_forbidden_int_vector},
         {"fault_unknown_syscall", test_unknown_syscall},
         {"fault_reply_resumes_after_mapping", test_reply_resumes_after_mapping},

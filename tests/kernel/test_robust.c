@@ -131,6 +131,79 @@ static void test_noncanonical_return_address(test_env_t *env)
     TEST_CHECK(env, kernel_alive(env), "alive");
 }
 
+/*
+ * A system call with TF set. Some CPUs (Bochs) raise the single-step trap of the SYSCALL itself
+ * on the kernel's entry point, before the kernel has switched stacks: with the thread's RSP, so
+ * also with an RSP pointing at the kernel image. The thread goes on after the call:
+ * single-stepped onwards (#DB) where the return keeps TF in effect, or reaching the #UD behind
+ * the call.
+ */
+#define EXC_DEBUG       1
+#define EXC_INVALID_OP  6
+#define RFLAGS_IF       0x200ull
+#define RFLAGS_TF_IF    0x300ull
+#define KERNEL_IMAGE_SP (KERNEL_WINDOW + 0x100000)
+
+/*
+ * Runs STUB with RFLAGS (and RSP, unless 0) until its first fault: a null system call where it
+ * makes one. The fault must be one of the two exception numbers, at RIP, with the RSP it had.
+ */
+static void single_step_run(test_env_t *env, const void *stub, seL4_Word rflags, seL4_Word rsp,
+                            seL4_Word rip, seL4_Word number_a, seL4_Word number_b)
+{
+    test_fault_run_t run;
+
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, stub), "thread");
+    run.context.rdx = (seL4_Word)seL4_SysBenchmarkNullSyscall;
+    run.context.rflags = rflags;
+    if (rsp != 0) {
+        run.context.rsp = rsp;
+    }
+    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    seL4_Word number = run.mrs[seL4_UserException_Number];
+    TEST_CHECK(env, number == number_a || number == number_b, "exception %lu",
+               (unsigned long)number);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], rip);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RSP], run.context.rsp);
+}
+
+/*
+ * A system call with TF set. Some CPUs (Bochs) raise the single-step trap of the SYSCALL itself
+ * on the kernel's entry point, before the kernel has switched stacks: with the thread's RSP, so
+ * also with an RSP pointing at the kernel image. The thread goes on after the call:
+ * single-stepped onwards (#DB) where the return keeps TF in effect, or reaching the #UD behind
+ * the call.
+ */
+static void test_single_step_syscall(test_env_t *env)
+{
+    seL4_Word after = (seL4_Word)stub_syscall_after;
+
+    single_step_run(env, stub_syscall, RFLAGS_TF_IF, 0, after, EXC_DEBUG, EXC_INVALID_OP);
+    if (!env->failed) {
+        single_step_run(env, stub_syscall, RFLAGS_TF_IF, KERNEL_IMAGE_SP, after, EXC_DEBUG,
+                        EXC_INVALID_OP);
+    }
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
+/*
+ * MOV SS (or POP SS) holds a pending #DB back until after the next instruction; when that one
+ * enters the kernel (INT3, SYSCALL), the #DB arrives on the kernel's first instruction, still
+ * with the user's GS and, for SYSCALL, the user's stack (CVE-2018-8897). The thread sees its
+ * breakpoint or its system call and goes on; the kernel is not disturbed.
+ */
+static void test_movss_shadow(test_env_t *env)
+{
+    single_step_run(env, stub_movss_int3, RFLAGS_IF, 0, (seL4_Word)stub_movss_int3_after,
+                    EXC_BREAKPOINT, EXC_BREAKPOINT);
+    if (!env->failed) {
+        single_step_run(env, stub_movss_syscall, RFLAGS_IF, 0, (seL4_Word)stub_movss_syscall_after,
+                        EXC_DEBUG, EXC_INVALID_OP);
+    }
+    TEST_CHECK(env, kernel_alive(env), "alive");
+}
+
 static void test_privileged_instructions(test_env_t *env)
 {
     static const struct {
@@ -285,6 +358,8 @@ static const test_case_t robust_cases[] = {
         {"robust_write_kernel_image", test_write_kernel_window},
         {"robust_noncanonical_access", test_noncanonical_access},
         {"robust_noncanonical_return_address", test_noncanonical_return_address},
+        {"robust_single_step_syscall", test_single_step_syscall},
+        {"robust_movss_shadow", test_movss_shadow},
         {"robust_privileged_instructions", test_privileged_instructions},
         {"robust_bad_syscall_numbers", test_bad_syscall_numbers},
         {"robust_garbage_invocations", test_garbage_invocations},

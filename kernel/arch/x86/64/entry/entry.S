@@ -83,6 +83,8 @@ syscall_entry:
     pushq $\vector
     .if (\vector == 2) || (\vector == 8) || (\vector == 18)
     jmp trap_fatal
+    .elseif \vector == 1
+    jmp trap_debug
     .else
     jmp trap_common
     .endif
@@ -110,6 +112,7 @@ trap_common:
     testb $3, 24(%rsp)
     jz trap_from_kernel
     swapgs
+trap_from_user:
     SAVE_GPRS
     movq %gs:CPU_KERNEL_STACK_TOP, %rsp
     xorl %ebp, %ebp
@@ -121,6 +124,50 @@ trap_from_kernel:
     movq %rsp, %rdi
     call c_handle_kernel_trap
     ud2
+
+/*
+ * #DB, on its own IST stack. User mode can make a #DB arrive in kernel mode, on the first
+ * instruction of a kernel entry, before that entry has switched GS or stacks: a single-step or
+ * MOV SS-deferred trap carried through SYSCALL, INT3 or INTO (Bochs delivers even the plain TF
+ * trap of SYSCALL at syscall_entry). Without IST its frame would go wherever the thread's RSP
+ * points, kernel image included. Such a trap belongs to the user instruction that entered the
+ * kernel: it is dropped and the entry goes on. Any other kernel-mode #DB is a kernel bug. From
+ * user mode, the frame moves to the thread's register block and continues like every trap.
+ */
+trap_debug:
+    cld
+    testb $3, 24(%rsp)
+    jz debug_from_kernel
+    swapgs
+    movq %rax, %gs:CPU_USER_RSP_SCRATCH
+    movq %rsp, %rax
+    movq %gs:CPU_CONTEXT_TOP, %rsp
+    pushq 48(%rax)                  /* SS */
+    pushq 40(%rax)                  /* RSP */
+    pushq 32(%rax)                  /* RFLAGS */
+    pushq 24(%rax)                  /* CS */
+    pushq 16(%rax)                  /* RIP */
+    pushq 8(%rax)                   /* error code */
+    pushq (%rax)                    /* vector */
+    movq %gs:CPU_USER_RSP_SCRATCH, %rax
+    jmp trap_from_user
+
+debug_from_kernel:
+    pushq %rax
+    leaq syscall_entry(%rip), %rax
+    cmpq %rax, 24(%rsp)
+    je 1f
+    leaq trap_stubs(%rip), %rax
+    cmpq %rax, 24(%rsp)
+    jb 2f
+    leaq trap_stubs_end(%rip), %rax
+    cmpq %rax, 24(%rsp)
+    jae 2f
+1:  popq %rax
+    addq $16, %rsp                  /* vector and error code */
+    iretq
+2:  popq %rax
+    jmp trap_from_kernel
 
 /* NMI, double fault, machine check: on their own IST stacks, always fatal. */
 trap_fatal:

@@ -42,9 +42,10 @@
 #define GATE_PRESENT        0x80u
 #define GATE_DPL_USER       0x60u
 
+#define VECTOR_DEBUG      1
+#define VECTOR_NMI        2
 #define VECTOR_BREAKPOINT 3
 #define VECTOR_OVERFLOW   4
-#define VECTOR_NMI        2
 #define VECTOR_DOUBLE     8
 #define VECTOR_MACHINE    18
 #define IDT_ENTRIES       256
@@ -74,7 +75,7 @@ _Static_assert(offsetof(cpu_t, arch) == 0, "arch part first");
 #define KERNEL_STACK_SIZE 0x4000
 
 static uint8_t kernel_stack[KERNEL_STACK_SIZE] ALIGNED(16);
-static uint8_t ist_stacks[2][IST_STACK_SIZE] ALIGNED(16);
+static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] ALIGNED(16);
 static idt_gate_t idt[IDT_ENTRIES] ALIGNED(16);
 
 extern char trap_stubs[];
@@ -97,8 +98,9 @@ BOOT_CODE static void gdt_init(arch_cpu_t *arch)
     arch->gdt[SEL_TSS / 8 + 1] = tss_base >> 32;
 
     memset(&arch->tss, 0, sizeof(arch->tss));
-    arch->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
-    arch->tss.ist[IST_NMI_MCE - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
+    for (unsigned ist = 1; ist <= IST_COUNT; ist++) {
+        arch->tss.ist[ist - 1] = (uint64_t)&ist_stacks[ist - 1][IST_STACK_SIZE];
+    }
     arch->tss.io_map_base = sizeof(tss_t); /* no I/O bitmap: user port access faults */
 
     descriptor_pointer_t pointer = {.limit = sizeof(arch->gdt) - 1, .base = (uint64_t)arch->gdt};
@@ -147,6 +149,8 @@ BOOT_CODE static void idt_init(void)
             ist = IST_DOUBLE_FAULT;
         } else if (vector == VECTOR_NMI || vector == VECTOR_MACHINE) {
             ist = IST_NMI_MCE;
+        } else if (vector == VECTOR_DEBUG) {
+            ist = IST_DEBUG;
         }
         idt_set_gate(vector, handler, ist, arch_idt_user_gate(vector));
     }

@@ -28,6 +28,8 @@ _Static_assert(sizeof(tss_t) == 104, "TSS layout");
 /* Interrupt stack table slots (1-based in IDT gates). */
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI_MCE      2
+#define IST_DEBUG        3 /* see trap_debug in entry.S */
+#define IST_COUNT        3
 #define IST_STACK_SIZE   4096
 
 struct tcb;
