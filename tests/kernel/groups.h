@@ -18,6 +18,7 @@ extern const test_group_t ioport_group;
 extern const test_group_t irq_group;
 extern const test_group_t fault_group;
 extern const test_group_t robust_group;
+extern const test_group_t fuzz_group;
 extern const test_group_t stress_group;
 extern const test_group_t sched_group;
 

@@ -20,9 +20,9 @@
 
 /* Scheduling tests last: a kernel without timer preemption hangs in them. */
 static const test_group_t *const suite_groups[] = {
-        &untyped_group, &cnode_group,  &tcb_group,    &endpoint_group, &notification_group,
-        &vspace_group,  &asid_group,   &ioport_group, &irq_group,      &fault_group,
-        &robust_group,  &stress_group, &sched_group,
+        &untyped_group, &cnode_group, &tcb_group,    &endpoint_group, &notification_group,
+        &vspace_group,  &asid_group,  &ioport_group, &irq_group,      &fault_group,
+        &robust_group,  &fuzz_group,  &stress_group, &sched_group,
 };
 
 static alloc_t suite_alloc; /* the suite's own long-lived slots and memory */
