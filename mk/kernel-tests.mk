@@ -1,5 +1,6 @@
 # tests/kernel: the kernel test suite, a root task run under QEMU TCG, QEMU KVM (when usable)
-# and Bochs (GRUB ISO). Each run must end with "N passed, 0 failed", N >= KTEST_MIN_TESTS.
+# and Bochs (GRUB ISO). Each run must end with "N passed, 0 failed", N >= KTEST_MIN_TESTS. The
+# kernel runs with panic_poweroff: a kernel panic ends the run at once, not at its timeout.
 
 KTEST_DIR       := tests/kernel
 KTEST_ELF       := $(BUILD)/tests/kernel/ktest.elf
@@ -14,7 +15,7 @@ $(KTEST_ELF): $(KTEST_OBJS) $(BUILD)/user/libruntime.a $(BUILD)/user/obj/lib/run
 	$(USER_LINK)
 
 $(KTEST_ISO): $(KTEST_ELF) $(BUILD)/kernel/beaml4.elf tools/mkiso.sh
-	tools/mkiso.sh $@ $(BUILD)/kernel/beaml4.elf $(KTEST_ELF)
+	tools/mkiso.sh --append panic_poweroff $@ $(BUILD)/kernel/beaml4.elf $(KTEST_ELF)
 
 -include $(KTEST_OBJS:.o=.d)
 

@@ -37,14 +37,14 @@ check() {
 
 timeout_tcg=300
 echo "test-kernel: QEMU TCG"
-tools/run-qemu.sh --timeout "$timeout_tcg" "$kernel" "$roottask" >"$logdir/tcg.log" 2>&1
+tools/run-qemu.sh --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$roottask" >"$logdir/tcg.log" 2>&1
 code=$?
 check tcg "$logdir/tcg.log"
 [ "$code" -eq 0 ] || { echo "test-kernel [tcg]: exit status $code"; status=1; }
 
 if tools/kvm-usable.sh; then
     echo "test-kernel: QEMU KVM"
-    tools/run-qemu.sh --kvm --timeout 300 "$kernel" "$roottask" >"$logdir/kvm.log" 2>&1
+    tools/run-qemu.sh --kvm --timeout 300 --append panic_poweroff "$kernel" "$roottask" >"$logdir/kvm.log" 2>&1
     code=$?
     check kvm "$logdir/kvm.log"
     [ "$code" -eq 0 ] || { echo "test-kernel [kvm]: exit status $code"; status=1; }

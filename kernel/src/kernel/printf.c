@@ -2,6 +2,7 @@
  * Kernel console printing over the shared formatter, and panic.
  */
 #include <arch/io.h>
+#include <arch/power.h>
 #include <arch/serial.h>
 #include <fmt/fmt.h>
 #include <kernel/printf.h>
@@ -38,5 +39,5 @@ void kpanic(const char *format, ...)
     kvprintf(format, args);
     va_end(args);
     kprintf("\n");
-    cpu_halt_forever();
+    machine_panic_stop();
 }

@@ -104,6 +104,8 @@ BOOT_CODE void platform_init(uint32_t magic, uint32_t info_phys)
     if (error != PLATFORM_OK) {
         platform_fail("boot information", error, failure);
     }
+    machine_set_panic_power_off(
+            boot_cmdline_has_option(boot_params.cmdline, PLATFORM_OPTION_PANIC_POWEROFF));
     stage_tsc[STAGE_PARAMS] = tsc_read();
     error = boot_memory_init(&boot_params, cpu_features()->phys_address_bits);
     if (error != PLATFORM_OK) {

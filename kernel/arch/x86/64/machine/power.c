@@ -20,3 +20,19 @@ void machine_power_off(uint32_t code)
     }
     cpu_halt_forever();
 }
+
+static int panic_power_off;
+
+void machine_set_panic_power_off(int power_off)
+{
+    panic_power_off = power_off;
+}
+
+void machine_panic_stop(void)
+{
+    if (panic_power_off) {
+        machine_power_off(MACHINE_PANIC_EXIT_CODE);
+    }
+    serial_flush();
+    cpu_halt_forever();
+}

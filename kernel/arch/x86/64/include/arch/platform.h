@@ -20,6 +20,8 @@
 /* The command line word that calibrates the TSC against the PIT whatever CPUID or a hypervisor
  * states (the boot tests use it to check the calibration where a stated figure exists). */
 #define PLATFORM_OPTION_TSC_PIT "platform_tsc_pit"
+/* The command line word that makes a kernel panic power off (arch/power.h) instead of halt. */
+#define PLATFORM_OPTION_PANIC_POWEROFF "panic_poweroff"
 /* The command line word that asks for the full boot summary (implied by summary_only). */
 #define PLATFORM_OPTION_VERBOSE "platform_verbose"
 
