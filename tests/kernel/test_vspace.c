@@ -66,7 +66,7 @@ static void test_map_twice_refused(test_env_t *env)
     seL4_Word second = reserve(env, 4096, 4096);
     seL4_Error error;
 
-    TEST_CHECK(env, frame != 0 && second != 0, "setup");
+    TEST_CHECK(env, frame != 0 && first != 0 && second != 0, "setup");
     TEST_OK(env, vspace_map_frame(&env->vspace, frame, first, seL4_ReadWrite,
                                   seL4_X86_Default_VMAttributes, seL4_False));
     *(volatile seL4_Word *)first = 0x1234;

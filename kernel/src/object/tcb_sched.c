@@ -6,18 +6,21 @@
 #include <kernel/syscall_error.h>
 #include <kernel/tcb_invoke.h>
 
-static seL4_Error decode_authority(invocation_t *inv, unsigned needed_args, tcb_t **authority)
+/* The authority TCB of the call (extra cap 0), or NULL with the error in *error. */
+static const tcb_t *decode_authority(invocation_t *inv, unsigned needed_args, seL4_Error *error)
 {
     cap_t cap = inv_extra_cap(inv, 0);
 
     if (inv->length < needed_args || inv->extra_cap_count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        *error = error_simple(seL4_TruncatedMessage);
+        return NULL;
     }
     if (cap.type != CAP_THREAD) {
-        return error_invalid_capability(1);
+        *error = error_invalid_capability(1);
+        return NULL;
     }
-    *authority = cap.u.thread.tcb;
-    return seL4_NoError;
+    *error = seL4_NoError;
+    return cap.u.thread.tcb;
 }
 
 static seL4_Error check_priority(word_t priority, const tcb_t *authority)
@@ -41,12 +44,13 @@ static void invoke_set_sched_params(tcb_t *tcb, bool set_mcp, word_t mcp, bool s
 
 seL4_Error tcb_decode_set_priority(invocation_t *inv, tcb_t *tcb)
 {
-    tcb_t *authority;
-    seL4_Error error = decode_authority(inv, 1, &authority);
+    seL4_Error error;
+    const tcb_t *authority = decode_authority(inv, 1, &error);
 
-    if (error == seL4_NoError) {
-        error = check_priority(inv_arg(inv, 0), authority);
+    if (authority == NULL) {
+        return error;
     }
+    error = check_priority(inv_arg(inv, 0), authority);
     if (error == seL4_NoError) {
         invoke_set_sched_params(tcb, false, 0, true, inv_arg(inv, 0));
     }
@@ -55,12 +59,13 @@ seL4_Error tcb_decode_set_priority(invocation_t *inv, tcb_t *tcb)
 
 seL4_Error tcb_decode_set_mc_priority(invocation_t *inv, tcb_t *tcb)
 {
-    tcb_t *authority;
-    seL4_Error error = decode_authority(inv, 1, &authority);
+    seL4_Error error;
+    const tcb_t *authority = decode_authority(inv, 1, &error);
 
-    if (error == seL4_NoError) {
-        error = check_priority(inv_arg(inv, 0), authority);
+    if (authority == NULL) {
+        return error;
     }
+    error = check_priority(inv_arg(inv, 0), authority);
     if (error == seL4_NoError) {
         invoke_set_sched_params(tcb, true, inv_arg(inv, 0), false, 0);
     }
@@ -69,12 +74,13 @@ seL4_Error tcb_decode_set_mc_priority(invocation_t *inv, tcb_t *tcb)
 
 seL4_Error tcb_decode_set_sched_params(invocation_t *inv, tcb_t *tcb)
 {
-    tcb_t *authority;
-    seL4_Error error = decode_authority(inv, 2, &authority);
+    seL4_Error error;
+    const tcb_t *authority = decode_authority(inv, 2, &error);
 
-    if (error == seL4_NoError) {
-        error = check_priority(inv_arg(inv, 0), authority);
+    if (authority == NULL) {
+        return error;
     }
+    error = check_priority(inv_arg(inv, 0), authority);
     if (error == seL4_NoError) {
         error = check_priority(inv_arg(inv, 1), authority);
     }

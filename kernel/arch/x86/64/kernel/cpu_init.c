@@ -143,7 +143,7 @@ bool arch_idt_user_gate(word_t vector)
 BOOT_CODE static void idt_init(void)
 {
     for (unsigned vector = 0; vector < IDT_ENTRIES; vector++) {
-        uint64_t handler = (uint64_t)trap_stubs + vector * TRAP_STUB_SIZE;
+        uint64_t handler = (uint64_t)trap_stubs + (uint64_t)vector * TRAP_STUB_SIZE;
         unsigned ist = 0;
         if (vector == VECTOR_DOUBLE) {
             ist = IST_DOUBLE_FAULT;

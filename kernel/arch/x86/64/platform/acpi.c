@@ -258,8 +258,10 @@ BOOT_CODE static const uint8_t *table_map(const boot_params_t *params, uint64_t 
 
 BOOT_CODE static bool signature_is(const uint8_t *table, const char *signature)
 {
-    return table[0] == signature[0] && table[1] == signature[1] && table[2] == signature[2] &&
-           table[3] == signature[3];
+    const uint8_t *expected = (const uint8_t *)signature;
+
+    return table[0] == expected[0] && table[1] == expected[1] && table[2] == expected[2] &&
+           table[3] == expected[3];
 }
 
 BOOT_CODE static platform_error_t table_record(acpi_info_t *info, const uint8_t *table,
@@ -393,8 +395,8 @@ BOOT_CODE platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *i
     }
     info->rsdp_revision = info->rsdp[RSDP_REVISION];
     for (int i = 0; i < 6; i++) {
-        char c = (char)info->rsdp[RSDP_OEM_ID + i];
-        info->oem_id[i] = c >= 0x20 && c < 0x7f ? c : '?';
+        uint8_t c = info->rsdp[RSDP_OEM_ID + i];
+        info->oem_id[i] = (char)(c >= 0x20 && c < 0x7f ? c : '?');
     }
     info->oem_id[6] = '\0';
     info->using_xsdt = info->rsdp_revision >= 2 && load_u64(info->rsdp + RSDP_XSDT_ADDRESS) != 0;

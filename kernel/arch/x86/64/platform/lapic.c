@@ -106,15 +106,15 @@ BOOT_CODE static void timer_sample(uint64_t *tsc, uint32_t *count)
 BOOT_CODE static bool timer_rounds(uint64_t *hz)
 {
     uint64_t round_ticks = tsc_ns_to_ticks(CALIBRATION_NS);
-    uint64_t previous_tsc;
-    uint32_t previous_count;
+    uint64_t previous_tsc = 0;
+    uint32_t previous_count = 0;
     bool counted = true;
 
     lapic_write(LAPIC_TIMER_INITIAL, 0xffffffffu);
     timer_sample(&previous_tsc, &previous_count);
     for (int round = 0; round < CALIBRATION_ROUNDS && counted; round++) {
-        uint64_t next_tsc;
-        uint32_t next_count;
+        uint64_t next_tsc = 0;
+        uint32_t next_count = 0;
         while (tsc_read() - previous_tsc < round_ticks) {
             cpu_pause();
         }

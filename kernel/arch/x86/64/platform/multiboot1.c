@@ -84,7 +84,7 @@ BOOT_CODE static platform_error_t multiboot1_modules(boot_parse_t *parse, uint32
         return error;
     }
     for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *entry = list + i * MB1_MODULE_SIZE;
+        const uint8_t *entry = list + (size_t)i * MB1_MODULE_SIZE;
         boot_module_t *module;
         error = boot_add_module(parse, load_u32(entry), load_u32(entry + 4), &module);
         if (error != PLATFORM_OK) {
