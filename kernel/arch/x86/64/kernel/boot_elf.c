@@ -1,7 +1,7 @@
 /*
  * ELF64 validation for the root task image (a boot module nobody has checked yet): header
  * identity, program header table bounds, every PT_LOAD inside the file and in user address
- * space, the entry point inside an executable segment. Boot-only.
+ * space below its last page, the entry point inside an executable segment. Boot-only.
  */
 #include <arch/boot_section.h>
 #include <arch/kernel/boot_elf.h>
@@ -16,6 +16,11 @@
 #define PT_LOAD         1
 #define ELF_HEADER_SIZE 64
 #define ELF_PHDR_SIZE   56
+/*
+ * The loader rounds each segment's end up to a page and maps the IPC buffer and boot info after
+ * the highest one: from the last page of the address space, both would wrap to address 0.
+ */
+#define ADDRESS_SPACE_LAST_PAGE 0xfffffffffffff000ull
 
 typedef struct {
     uint8_t ident[16];
@@ -89,6 +94,9 @@ BOOT_CODE static const char *elf_check_segment(const elf64_phdr_t *phdr, word_t 
     }
     if (!vspace_user_range_valid(phdr->vaddr, phdr->memsz)) {
         return "segment outside user address space";
+    }
+    if (phdr->vaddr + (phdr->memsz - 1) >= ADDRESS_SPACE_LAST_PAGE) {
+        return "segment in the last page of the address space";
     }
     return NULL;
 }

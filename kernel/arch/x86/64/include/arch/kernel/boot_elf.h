@@ -31,8 +31,9 @@ typedef struct {
 
 /*
  * Check that bytes[0, size) is a little-endian ELF64 x86-64 executable whose loadable segments
- * lie in the file and in user address space and whose entry point is in an executable
- * segment. Returns NULL and fills image, or a description of the first problem found.
+ * lie in the file and in user address space, none in its last page (so that page-rounded ends
+ * never wrap), and whose entry point is in an executable segment. Reads nothing outside
+ * bytes[0, size). Returns NULL and fills image, or a description of the first problem found.
  */
 const char *elf_parse(const uint8_t *bytes, word_t size, elf_image_t *image);
 
