@@ -1,0 +1,31 @@
+# The kernel built with UBSan checks that trap (-fsanitize-undefined-trap-on-error: a ud2 at the
+# offending instruction, no runtime), and the kernel test suite run on it under QEMU TCG. Any
+# undefined behaviour the suite provokes in the kernel (a shift past the word, an overflowing
+# signed sum, an index past an array, a misaligned or null access) becomes a kernel-mode #UD,
+# hence a panic that names the instruction; the script translates it to a source line.
+
+KUBSAN_OBJ    := $(BUILD)/kernel-ubsan/obj
+KUBSAN_ELF    := $(BUILD)/kernel-ubsan/beaml4.elf
+KUBSAN_OBJS   := $(patsubst %,$(KUBSAN_OBJ)/%.o,$(KERNEL_SRCS))
+KUBSAN_CFLAGS := $(KERNEL_CFLAGS) -fsanitize=undefined -fsanitize-undefined-trap-on-error
+
+$(KUBSAN_OBJ)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KUBSAN_CFLAGS) -c $< -o $@
+
+$(KUBSAN_OBJ)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(KUBSAN_ELF): $(KUBSAN_OBJS) $(KERNEL_ARCH)/linker.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KUBSAN_OBJS)
+
+-include $(KUBSAN_OBJS:.o=.d)
+
+.PHONY: kernel-ubsan test-kernel-ubsan
+kernel-ubsan: $(KUBSAN_ELF)
+
+test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF)
+	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan
+
+TEST_TARGETS += test-kernel-ubsan

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the kernel test suite under QEMU TCG on the UBSan kernel (mk/ubsan-kernel.mk) and checks
+# its closing line. A UBSan check that fires is a ud2 in kernel mode: the panic line names its RIP,
+# which is shown here as a source line (addr2line on the kernel ELF).
+#   tests/kernel/run-ubsan.sh KERNEL ROOTTASK LOGDIR
+set -uo pipefail
+kernel=$1
+roottask=$2
+logdir=$3
+mkdir -p "$logdir"
+log=$logdir/tcg.log
+
+tools/run-qemu.sh --timeout 300 --append panic_poweroff "$kernel" "$roottask" >"$log" 2>&1
+code=$?
+sed -i 's/\r$//' "$log"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+panic=$(grep -a 'beaml4 kernel panic' "$log" | head -1)
+if [ -n "$panic" ]; then
+    echo "test-kernel-ubsan: $panic"
+    rip=$(sed -n 's/.* rip \(0x[0-9a-f]*\) .*/\1/p' <<<"$panic")
+    if [ -n "$rip" ]; then
+        echo "test-kernel-ubsan: at $(addr2line -f -i -e "$kernel" "$rip" | paste -sd ' ')"
+    fi
+    grep -E '^(PASS|FAIL)' "$log" | tail -1 | sed 's/^/test-kernel-ubsan: last test line: /'
+    exit 1
+fi
+grep '^FAIL' "$log"
+if [ "$code" -ne 0 ] || [ -z "$summary" ] || [ "${summary#* passed, }" != "0 failed" ]; then
+    echo "test-kernel-ubsan: FAILED (exit status $code, ${summary:-no summary line}; log: $log)"
+    exit 1
+fi
+echo "test-kernel-ubsan [tcg]: $summary, no undefined behaviour trapped in the kernel"
