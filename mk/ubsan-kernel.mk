@@ -1,8 +1,9 @@
 # The kernel built with UBSan checks that trap (-fsanitize-undefined-trap-on-error: a ud2 at the
-# offending instruction, no runtime), and the kernel test suite run on it under QEMU TCG. Any
-# undefined behaviour the suite provokes in the kernel (a shift past the word, an overflowing
-# signed sum, an index past an array, a misaligned or null access) becomes a kernel-mode #UD,
-# hence a panic that names the instruction; the script translates it to a source line.
+# offending instruction, no runtime), with the kernel test suite (QEMU TCG) and the boot tests
+# (every loader, machine and emulator they use) run on it. Undefined behaviour they provoke in the
+# kernel (a shift past the word, an overflowing signed sum, an index past an array, a misaligned or
+# null access) becomes a kernel-mode #UD, hence a panic naming the instruction, which
+# tests/kernel/run-ubsan.sh turns into a source line.
 
 KUBSAN_OBJ    := $(BUILD)/kernel-ubsan/obj
 KUBSAN_ELF    := $(BUILD)/kernel-ubsan/beaml4.elf
@@ -25,7 +26,8 @@ $(KUBSAN_ELF): $(KUBSAN_OBJS) $(KERNEL_ARCH)/linker.ld
 .PHONY: kernel-ubsan test-kernel-ubsan
 kernel-ubsan: $(KUBSAN_ELF)
 
-test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF)
+test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF) $(BOOT_TSC_TOOL)
 	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan
+	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KUBSAN_ELF) $(BOOT_TSC_TOOL) $(BUILD)/kernel-ubsan/boot
 
 TEST_TARGETS += test-kernel-ubsan
