@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the kernel's root-task ELF parser (elf_parse). The first input byte picks
  * how the rest becomes an image: raw bytes; a valid image (elf_builder.h) with patches written
- * over it and cut or padded; or a valid ELF header followed by fuzzed program headers. Every image
+ * over it and cut or padded; or valid program headers partly replaced by the input. Every image
  * lies in a buffer of exactly its size (ASan catches any read past it). A refusal must be one of
  * the parser's messages; an acceptance must satisfy what the loader relies on, each checked here
  * against an independent reading of the image. Any violation aborts with its reason.
@@ -14,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_MASK         0xfffull
-#define LOWER_HALF_END    0x0000800000000000ull
-#define KERNEL_SLOT_END   0xffff808000000000ull /* the kernel's PML4 slot 256 ends here */
-#define LAST_PAGE_START   0xfffffffffffff000ull
-#define IMAGE_MAX         (1u << 16)
-#define PATCH_BYTES       11 /* offset (2), length (1), value (8) */
-#define HEADER_MODE_PHDRS 16
+#define LOWER_HALF_END  0x0000800000000000ull
+#define KERNEL_SLOT_END 0xffff808000000000ull /* the kernel's PML4 slot 256 ends here */
+#define LAST_PAGE_START 0xfffffffffffff000ull
+#define IMAGE_MAX       (1u << 16)
+#define PATCH_BYTES     11 /* offset (2), length (1), value (8) */
+#define TEMPLATE_PHDRS  (ELF_SEGMENTS_MAX + 4)
+#define TEMPLATE_VADDR  0x10000000ull
+#define TEMPLATE_BYTES  (10 + TEMPLATE_PHDRS * sizeof(Elf64_Phdr))
 
 static const char *const messages[] = {
         "file shorter than an ELF header",
@@ -187,28 +188,47 @@ static void fuzz_patched_image(const uint8_t *data, size_t size)
     free(valid);
 }
 
-/* A valid ELF header (entry from the input) and program headers taken from the input. */
+/*
+ * A valid header and program headers, described by a byte string whose prefix the input
+ * replaces: [phdr count - 1][file padding / 64][entry, 8 bytes][program headers]. The template
+ * has TEMPLATE_PHDRS valid PT_LOADs (the first executable, holding the entry), so that a short
+ * input keeps the rest valid and counts past ELF_SEGMENTS_MAX are easy to reach.
+ */
 static void fuzz_program_headers(const uint8_t *data, size_t size)
 {
+    static uint8_t description[TEMPLATE_BYTES + IMAGE_MAX];
+    size_t length = size > TEMPLATE_BYTES ? size : TEMPLATE_BYTES;
+    size_t table_bytes;
     elf_spec_t spec;
     uint8_t *file;
-    size_t file_size;
 
-    if (size < 10) {
-        return;
+    description[0] = TEMPLATE_PHDRS - 1;
+    description[1] = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        description[2 + i] = (uint8_t)(TEMPLATE_VADDR >> (8 * i));
     }
+    for (unsigned i = 0; i < TEMPLATE_PHDRS; i++) {
+        Elf64_Phdr phdr = {
+                .p_type = PT_LOAD,
+                .p_flags = i == 0 ? PF_R | PF_X : PF_R,
+                .p_vaddr = TEMPLATE_VADDR + 2ull * i * 0x1000,
+                .p_memsz = 0x1000,
+        };
+        memcpy(description + 10 + i * sizeof(phdr), &phdr, sizeof(phdr));
+    }
+    memcpy(description, data, size);
+
     elf_spec_valid(&spec);
-    spec.header.e_entry = read_le(data, 8);
-    spec.header.e_phnum = data[8] % HEADER_MODE_PHDRS + 1;
-    /* The program header bytes, then data[9] * 64 bytes of the pattern (segment data). */
-    spec.size = sizeof(Elf64_Ehdr) + (size - 10) + (size_t)data[9] * 64;
+    spec.header.e_phnum = description[0] % TEMPLATE_PHDRS + 1;
+    spec.header.e_entry = read_le(description + 2, 8);
+    table_bytes = length - 10;
+    spec.size = sizeof(Elf64_Ehdr) + table_bytes + (size_t)description[1] * 64;
     file = elf_spec_write(&spec);
     if (file == NULL) {
         abort();
     }
-    file_size = spec.size;
-    memcpy(file + sizeof(Elf64_Ehdr), data + 10, size - 10);
-    parse_and_check(file, file_size);
+    memcpy(file + sizeof(Elf64_Ehdr), description + 10, table_bytes);
+    parse_and_check(file, spec.size);
     free(file);
 }
 
