@@ -1,6 +1,7 @@
 # The kernel built with UBSan checks that trap (-fsanitize-undefined-trap-on-error: a ud2 at the
-# offending instruction, no runtime), with the kernel test suite (QEMU TCG) and the boot tests
-# (every loader, machine and emulator they use) run on it. Undefined behaviour they provoke in the
+# offending instruction, no runtime), with the kernel test suite and the smoke test (its own
+# fuzzer) under QEMU TCG and the boot tests (every loader, machine and emulator they use) run on
+# it. Undefined behaviour they provoke in the
 # kernel (a shift past the word, an overflowing signed sum, an index past an array, a misaligned or
 # null access) becomes a kernel-mode #UD, hence a panic naming the instruction, which
 # tests/kernel/run-ubsan.sh turns into a source line.
@@ -26,8 +27,9 @@ $(KUBSAN_ELF): $(KUBSAN_OBJS) $(KERNEL_ARCH)/linker.ld
 .PHONY: kernel-ubsan test-kernel-ubsan
 kernel-ubsan: $(KUBSAN_ELF)
 
-test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF) $(BOOT_TSC_TOOL)
-	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan
+test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF) $(SMOKE_ELF) $(BOOT_TSC_TOOL)
+	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan/suite
+	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(SMOKE_ELF) $(BUILD)/kernel-ubsan/smoke
 	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KUBSAN_ELF) $(BOOT_TSC_TOOL) $(BUILD)/kernel-ubsan/boot
 
 TEST_TARGETS += test-kernel-ubsan
