@@ -161,6 +161,7 @@ BOOT_CODE static vaddr_t load_image(const elf_image_t *image)
     unsigned range_count = merge_page_ranges(image, ranges);
     word_t pages = 0;
     word_t frame_slot;
+    vaddr_t top = 0;
 
     for (unsigned i = 0; i < range_count; i++) {
         pages += (ranges[i].end - ranges[i].start) >> PAGE_BITS;
@@ -184,8 +185,9 @@ BOOT_CODE static vaddr_t load_image(const elf_image_t *image)
                            vaddr, (flags & ELF_SEGMENT_WRITE) != 0,
                            (flags & ELF_SEGMENT_EXECUTE) != 0);
         }
+        top = MAX(top, ranges[i].end);
     }
-    return ranges[range_count - 1].end;
+    return top;
 }
 
 BOOT_CODE static void create_fixed_caps(void)
