@@ -5,6 +5,8 @@
 #ifndef SEL4_OBJECTTYPES_H
 #define SEL4_OBJECTTYPES_H
 
+#include <sel4/types.h>
+
 typedef enum {
     seL4_UntypedObject = 0,
     seL4_TCBObject,
@@ -66,5 +68,43 @@ typedef enum {
 } seL4_X86_VMAttributes;
 
 #define seL4_X86_Default_VMAttributes seL4_X86_WriteBack
+
+/*
+ * log2 of the bytes an object of this type takes (what Untyped_Retype carves out); size_bits is
+ * the size argument of Untyped and CNode objects (a CNode of 2^size_bits slots). 0 for a value
+ * that is no object type. The one definition the kernel and user-space allocators share.
+ */
+static inline seL4_Word seL4_ObjectSizeBits(seL4_Word type, seL4_Word size_bits)
+{
+    switch (type) {
+    case seL4_UntypedObject:
+        return size_bits;
+    case seL4_TCBObject:
+        return seL4_TCBBits;
+    case seL4_EndpointObject:
+        return seL4_EndpointBits;
+    case seL4_NotificationObject:
+        return seL4_NotificationBits;
+    case seL4_CapTableObject:
+        return size_bits + seL4_SlotBits;
+    case seL4_X86_4K:
+        return seL4_PageBits;
+    case seL4_X86_LargePageObject:
+        return seL4_LargePageBits;
+    case seL4_X86_PageTableObject:
+    case seL4_X86_PageDirectoryObject:
+    case seL4_X86_PDPTObject:
+    case seL4_X64_PML4Object:
+    case seL4_X86_EPTPML4Object:
+    case seL4_X86_EPTPDPTObject:
+    case seL4_X86_EPTPDObject:
+    case seL4_X86_EPTPTObject:
+        return seL4_PageTableBits;
+    case seL4_X86_VCPUObject:
+        return seL4_VCPUBits;
+    default:
+        return 0;
+    }
+}
 
 #endif

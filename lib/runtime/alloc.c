@@ -51,42 +51,9 @@ seL4_Error alloc_slot(alloc_t *alloc, seL4_CPtr *slot)
     return seL4_NoError;
 }
 
-seL4_Word object_size_bits(seL4_Word type, seL4_Word size_bits)
-{
-    switch (type) {
-    case seL4_UntypedObject:
-        return size_bits;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return size_bits + seL4_SlotBits;
-    case seL4_X86_4K:
-        return seL4_PageBits;
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    case seL4_X86_PageTableObject:
-    case seL4_X86_PageDirectoryObject:
-    case seL4_X86_PDPTObject:
-    case seL4_X64_PML4Object:
-    case seL4_X86_EPTPML4Object:
-    case seL4_X86_EPTPDPTObject:
-    case seL4_X86_EPTPDObject:
-    case seL4_X86_EPTPTObject:
-        return seL4_PageTableBits;
-    case seL4_X86_VCPUObject:
-        return seL4_VCPUBits;
-    default:
-        return 0;
-    }
-}
-
 seL4_Error alloc_object(alloc_t *alloc, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap)
 {
-    seL4_Word bits = object_size_bits(type, size_bits);
+    seL4_Word bits = seL4_ObjectSizeBits(type, size_bits);
     seL4_CPtr slot;
     seL4_Error error = alloc_slot(alloc, &slot);
 

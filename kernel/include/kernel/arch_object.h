@@ -23,7 +23,6 @@ void arch_finalise_cap(cap_t cap, bool final);
 /* Object types beyond the generic ones. */
 bool arch_object_type_valid(word_t type);
 bool arch_object_type_is_frame(word_t type);
-word_t arch_object_size_bits(word_t type);
 cap_t arch_create_object(word_t type, paddr_t paddr, bool is_device);
 
 seL4_Error arch_decode_invocation(invocation_t *inv, cap_t cap, cte_t *slot);

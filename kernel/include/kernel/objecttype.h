@@ -16,8 +16,7 @@ bool object_type_valid(word_t type);
 /* True for the frame types (the only ones device memory may become, besides untypeds). */
 bool object_type_is_frame(word_t type);
 
-/* log2 of the object's size; user_size is the size argument of variable-size types. */
-word_t object_size_bits(word_t type, word_t user_size);
+/* Sizes: seL4_ObjectSizeBits (sel4/objecttypes.h), shared with user space. */
 
 /* Initialise the object at paddr (zeroed unless it is device memory) and return its cap. */
 cap_t object_create(word_t type, paddr_t paddr, word_t user_size, bool is_device);

@@ -29,24 +29,6 @@ bool object_type_is_frame(word_t type)
     return arch_object_type_is_frame(type);
 }
 
-word_t object_size_bits(word_t type, word_t user_size)
-{
-    switch (type) {
-    case seL4_UntypedObject:
-        return user_size;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return user_size + seL4_SlotBits;
-    default:
-        return arch_object_size_bits(type);
-    }
-}
-
 cap_t object_create(word_t type, paddr_t paddr, word_t user_size, bool is_device)
 {
     void *object = paddr_to_kptr(paddr);
@@ -63,7 +45,7 @@ cap_t object_create(word_t type, paddr_t paddr, word_t user_size, bool is_device
     if (!object_type_valid(type) || type > seL4_CapTableObject) {
         return arch_create_object(type, paddr, is_device);
     }
-    memzero_words(object, BIT(object_size_bits(type, user_size)));
+    memzero_words(object, BIT(seL4_ObjectSizeBits(type, user_size)));
     switch (type) {
     case seL4_TCBObject:
         tcb_init(object);

@@ -38,7 +38,7 @@ static seL4_Error decode_retype_type(invocation_t *inv, bool is_device, retype_t
     if (retype->type >= seL4_ObjectTypeCount || !object_type_valid(retype->type)) {
         return error_invalid_argument(0);
     }
-    retype->size_bits = object_size_bits(retype->type, retype->user_size);
+    retype->size_bits = seL4_ObjectSizeBits(retype->type, retype->user_size);
     if (retype->user_size >= seL4_WordBits || retype->size_bits > seL4_MaxUntypedBits) {
         return error_range(0, seL4_MaxUntypedBits);
     }

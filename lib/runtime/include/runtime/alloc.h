@@ -44,7 +44,4 @@ seL4_Error alloc_slot(alloc_t *alloc, seL4_CPtr *slot);
 /* One object of type (size_bits for untyped and CNode objects) in a fresh slot. */
 seL4_Error alloc_object(alloc_t *alloc, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap);
 
-/* log2 of the bytes an object takes, or 0 for an unknown type. */
-seL4_Word object_size_bits(seL4_Word type, seL4_Word size_bits);
-
 #endif

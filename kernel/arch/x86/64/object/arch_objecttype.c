@@ -30,16 +30,6 @@ bool arch_object_type_is_frame(word_t type)
     return type == seL4_X86_4K || type == seL4_X86_LargePageObject;
 }
 
-word_t arch_object_size_bits(word_t type)
-{
-    switch (type) {
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    default:
-        return seL4_PageBits;
-    }
-}
-
 cap_t arch_create_object(word_t type, paddr_t paddr, bool is_device)
 {
     cap_t cap = cap_null();
@@ -49,7 +39,7 @@ cap_t arch_create_object(word_t type, paddr_t paddr, bool is_device)
     case seL4_X86_LargePageObject:
         cap.type = CAP_FRAME;
         cap.u.frame.paddr = paddr;
-        cap.u.frame.size_bits = (uint8_t)arch_object_size_bits(type);
+        cap.u.frame.size_bits = (uint8_t)seL4_ObjectSizeBits(type, 0);
         cap.u.frame.rights = CAP_RIGHT_READ | CAP_RIGHT_WRITE;
         cap.u.frame.is_device = is_device;
         if (!is_device) {
