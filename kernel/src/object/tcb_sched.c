@@ -42,7 +42,8 @@ static void invoke_set_sched_params(tcb_t *tcb, bool set_mcp, word_t mcp, bool s
     }
 }
 
-seL4_Error tcb_decode_set_priority(invocation_t *inv, tcb_t *tcb)
+/* SetPriority (mcp false) or SetMCPriority (mcp true): one value, bounded by the authority. */
+static seL4_Error decode_set_one(invocation_t *inv, tcb_t *tcb, bool mcp)
 {
     seL4_Error error;
     const tcb_t *authority = decode_authority(inv, 1, &error);
@@ -52,24 +53,19 @@ seL4_Error tcb_decode_set_priority(invocation_t *inv, tcb_t *tcb)
     }
     error = check_priority(inv_arg(inv, 0), authority);
     if (error == seL4_NoError) {
-        invoke_set_sched_params(tcb, false, 0, true, inv_arg(inv, 0));
+        invoke_set_sched_params(tcb, mcp, inv_arg(inv, 0), !mcp, inv_arg(inv, 0));
     }
     return error;
 }
 
+seL4_Error tcb_decode_set_priority(invocation_t *inv, tcb_t *tcb)
+{
+    return decode_set_one(inv, tcb, false);
+}
+
 seL4_Error tcb_decode_set_mc_priority(invocation_t *inv, tcb_t *tcb)
 {
-    seL4_Error error;
-    const tcb_t *authority = decode_authority(inv, 1, &error);
-
-    if (authority == NULL) {
-        return error;
-    }
-    error = check_priority(inv_arg(inv, 0), authority);
-    if (error == seL4_NoError) {
-        invoke_set_sched_params(tcb, true, inv_arg(inv, 0), false, 0);
-    }
-    return error;
+    return decode_set_one(inv, tcb, true);
 }
 
 seL4_Error tcb_decode_set_sched_params(invocation_t *inv, tcb_t *tcb)
