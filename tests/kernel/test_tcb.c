@@ -383,18 +383,37 @@ static void entry_recv_record_badge(seL4_Word ep)
     tcb_badge_seen = badge;
 }
 
+/*
+ * A new thread (not started) with a notification bound to it; *badged is a copy of the
+ * notification minted with badge, *ep an endpoint for the thread to wait on.
+ */
+static int bound_thread_new(test_env_t *env, seL4_Word badge, thread_t *thread, seL4_CPtr *ep,
+                            seL4_CPtr *badged)
+{
+    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
+    test_thread_opts_t opts = {0};
+
+    *ep = test_object(env, seL4_EndpointObject, 0);
+    *badged = ntfn != 0 ? test_mint(env, ntfn, seL4_AllRights, badge) : 0;
+    tcb_badge_seen = 0;
+    if (*ep == 0 || *badged == 0 || !test_thread_new(env, thread, &opts)) {
+        return 0;
+    }
+    seL4_Error error = seL4_TCB_BindNotification(thread->tcb, ntfn);
+    if (error != seL4_NoError) {
+        test_fail(env, __LINE__, "binding the notification: %s", test_error_name(error));
+        return 0;
+    }
+    return 1;
+}
+
 static void test_bound_notification_wakes_recv(test_env_t *env)
 {
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
-    seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x40);
-    test_thread_opts_t opts = {0};
     thread_t thread;
+    seL4_CPtr ep;
+    seL4_CPtr badged;
 
-    TEST_CHECK(env, badged != 0, "setup");
-    tcb_badge_seen = 0;
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    TEST_OK(env, seL4_TCB_BindNotification(thread.tcb, ntfn));
+    TEST_CHECK(env, bound_thread_new(env, 0x40, &thread, &ep, &badged), "setup");
     TEST_OK(env, thread_start(&thread, entry_recv_record_badge, ep));
     test_yield(10);
     TEST_EQ(env, tcb_badge_seen, 0); /* blocked on the endpoint */
@@ -404,16 +423,11 @@ static void test_bound_notification_wakes_recv(test_env_t *env)
 
 static void test_pending_bound_signal_ends_next_recv(test_env_t *env)
 {
-    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
-    seL4_CPtr ntfn = test_object(env, seL4_NotificationObject, 0);
-    seL4_CPtr badged = test_mint(env, ntfn, seL4_AllRights, 0x21);
-    test_thread_opts_t opts = {0};
     thread_t thread;
+    seL4_CPtr ep;
+    seL4_CPtr badged;
 
-    TEST_CHECK(env, badged != 0, "setup");
-    tcb_badge_seen = 0;
-    TEST_CHECK(env, test_thread_new(env, &thread, &opts), "thread");
-    TEST_OK(env, seL4_TCB_BindNotification(thread.tcb, ntfn));
+    TEST_CHECK(env, bound_thread_new(env, 0x21, &thread, &ep, &badged), "setup");
     /* Signalled before the thread ever waits: its first Recv returns with the badge at once. */
     seL4_Signal(badged);
     TEST_OK(env, thread_start(&thread, entry_recv_record_badge, ep));
