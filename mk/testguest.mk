@@ -1,0 +1,44 @@
+# The test guest (guests/testguest): one set of objects linked twice, low (at 1 MiB) and high
+# (at 0xffffffff80000000, loaded at 1 MiB), and each image also copied with its multiboot1
+# magic cleared so that QEMU boots it through the PVH note. -mcmodel=kernel code links at
+# both addresses: every absolute reference is a sign-extended 32-bit value.
+
+TESTGUEST_DIR := guests/testguest
+TESTGUEST_OUT := $(BUILD)/guests/testguest
+TESTGUEST_OBJ := $(TESTGUEST_OUT)/obj
+
+TESTGUEST_SRCS := $(sort $(shell find $(TESTGUEST_DIR) -name '*.c' -o -name '*.S')) lib/fmt/fmt.c
+TESTGUEST_OBJS := $(patsubst %,$(TESTGUEST_OBJ)/%.o,$(TESTGUEST_SRCS))
+TESTGUEST_IMAGES := $(addprefix $(TESTGUEST_OUT)/testguest-,low.elf high.elf low-pvh.elf \
+	high-pvh.elf)
+
+# -fno-tree-loop-distribute-patterns: GCC would otherwise turn string.c's loops into calls
+# to themselves.
+TESTGUEST_CFLAGS := $(FREESTANDING_CFLAGS) -mcmodel=kernel -fno-tree-loop-distribute-patterns \
+	-I$(TESTGUEST_DIR)/include -Ilib/fmt/include -MMD -MP
+TESTGUEST_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T $(TESTGUEST_DIR)/testguest.ld
+
+$(TESTGUEST_OBJ)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTGUEST_CFLAGS) -c $< -o $@
+
+$(TESTGUEST_OBJ)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTGUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(TESTGUEST_OUT)/testguest-low.elf: $(TESTGUEST_OBJS) $(TESTGUEST_DIR)/testguest.ld
+	$(LD) $(TESTGUEST_LDFLAGS) --defsym=VIRT_OFFSET=0 -o $@ $(TESTGUEST_OBJS)
+
+$(TESTGUEST_OUT)/testguest-high.elf: $(TESTGUEST_OBJS) $(TESTGUEST_DIR)/testguest.ld
+	$(LD) $(TESTGUEST_LDFLAGS) --defsym=VIRT_OFFSET=0xffffffff80000000 -o $@ $(TESTGUEST_OBJS)
+
+$(TESTGUEST_OUT)/testguest-%-pvh.elf: $(TESTGUEST_OUT)/testguest-%.elf \
+		$(TESTGUEST_DIR)/drop-multiboot1.py
+	$(TESTGUEST_DIR)/drop-multiboot1.py $< $@
+
+-include $(TESTGUEST_OBJS:.o=.d)
+
+.PHONY: testguest
+testguest: $(TESTGUEST_IMAGES)
+all: testguest
