@@ -148,13 +148,7 @@ boot_long_mode:
     movw %ax, %fs
     movw %ax, %gs
 
-    /* .bss at its linked address (loaders zero it too; this makes it independent of them). */
-    movabsq $__bss_start, %rdi
-    movabsq $__bss_end, %rcx
-    subq %rdi, %rcx
-    xorl %eax, %eax
-    rep stosb
-
+    /* .bss is the loader's to zero (both protocols say so): the boot program checks it did. */
     movabsq $guest_stack_top, %rsp
     movl boot_entry_kind, %edi
     movl boot_magic, %esi
