@@ -13,6 +13,12 @@ const program_t programs[] = {
         {"cpuid", program_cpuid, ENDS_BY_EXIT, ALL, "vendor and the stable feature bits"},
         {"exceptions", program_exceptions, ENDS_BY_EXIT, ALL,
          "#DE #DB #BP #UD #NM #DF #GP #PF: vector, error code, RIP, CR2"},
+        {"paging", program_paging, ENDS_BY_EXIT, ALL,
+         "4K/2M/1G pages, CR3, INVLPG, A/D bits, WP, NX, U/S, reserved bits"},
+        {"user", program_user, ENDS_BY_EXIT, ALL,
+         "ring 3 by IRETQ/SYSRET, SYSCALL, SWAPGS, INT n gates, FS/GS bases"},
+        {"irqflag", program_irqflag, ENDS_BY_EXIT, ALL,
+         "CLI/STI/PUSHF/POPF with and without a pending interrupt, ring 3 IOPL"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);
