@@ -19,6 +19,19 @@ const program_t programs[] = {
          "ring 3 by IRETQ/SYSRET, SYSCALL, SWAPGS, INT n gates, FS/GS bases"},
         {"irqflag", program_irqflag, ENDS_BY_EXIT, ALL,
          "CLI/STI/PUSHF/POPF with and without a pending interrupt, ring 3 IOPL"},
+        {"lapic", program_lapic, ENDS_BY_EXIT, ALL,
+         "xAPIC: identity, timer periodic/one-shot/TSC deadline, ISR/EOI, TPR and CR8"},
+        {"x2apic", program_x2apic, ENDS_BY_EXIT, ALL, "x2APIC MSRs where CPUID has them"},
+        {"pit", program_pit, ENDS_BY_EXIT, ALL,
+         "PIT channel 0 via the 8259 and the I/O APIC (MADT), channel 2 calibration"},
+        {"rtc", program_rtc, ENDS_BY_EXIT, ALL, "CMOS RTC: mode, consistent read, seconds advance"},
+        {"tsc", program_tsc, ENDS_BY_EXIT, ALL, "RDTSC monotonic, RDTSCP/RDPID and TSC_AUX, TSD"},
+        {"msr", program_msr, ENDS_BY_EXIT, ALL,
+         "EFER and SCE, PAT, TSC_AUX, FS/GS and SYSCALL MSRs"},
+        {"msr-unknown", program_msr_unknown, ENDS_BY_EXIT, ALL | PROGRAM_DIFFERS_BARE,
+         "#GP(0) on RDMSR/WRMSR of an MSR that does not exist (not on QEMU TCG)"},
+        {"hypercall", program_hypercall, ENDS_BY_EXIT, ALL | PROGRAM_DIFFERS_BARE,
+         "beaml4 hypercalls: detection, VERSION, CONSOLE_WRITE, errors, ring 3 #UD"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);

@@ -41,6 +41,7 @@ void program_pit(void);
 void program_rtc(void);
 void program_tsc(void);
 void program_msr(void);
+void program_msr_unknown(void);
 void program_hypercall(void);
 void program_work_cpu(void);
 void program_work_syscall(void);

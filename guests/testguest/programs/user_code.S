@@ -114,3 +114,16 @@ user_syscall_chain:
     jnz 1b
 2:  movq %rdi, %rax
     ret
+
+/* The hypercall instructions, which ring 3 must not be able to use (#UD). */
+    .global user_hypercall_intel
+user_hypercall_intel:
+    xorl %eax, %eax
+    .byte 0x0f, 0x01, 0xc1       /* vmcall */
+    ret
+
+    .global user_hypercall_amd
+user_hypercall_amd:
+    xorl %eax, %eax
+    .byte 0x0f, 0x01, 0xd9       /* vmmcall */
+    ret
