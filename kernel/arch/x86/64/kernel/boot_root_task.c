@@ -80,7 +80,7 @@ BOOT_CODE static pte_t *boot_entry(vaddr_t vaddr, unsigned shift)
             cte_insert_root(cap, boot_take_slot());
             *entry = cap.u.table.paddr | PTE_TABLE_FLAGS;
         }
-        table = paging_table(pte_address(*entry));
+        table = paging_table(pte_table_address(*entry));
         level -= PAGING_INDEX_BITS;
         depth++;
     }

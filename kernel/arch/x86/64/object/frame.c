@@ -59,6 +59,20 @@ static unsigned frame_level_shift(const arch_cap_frame_t *frame)
     return frame->size_bits == seL4_LargePageBits ? PD_INDEX_SHIFT : PT_INDEX_SHIFT;
 }
 
+/*
+ * Whether a live entry is this frame's mapping: a page of the frame's size at the frame's
+ * address. The comparison goes through the level-aware accessors: the PAT bit of a
+ * write-combining page sits at bit 7 (4 KiB) or bit 12 (2 MiB), inside what a plain address
+ * mask or a PS test would take for address or size.
+ */
+static bool frame_entry_is_mapping(pte_t entry, const arch_cap_frame_t *frame)
+{
+    unsigned shift = frame_level_shift(frame);
+
+    return pte_is_present(entry) && pte_is_page(entry, shift) &&
+           pte_page_address(entry, shift) == frame->paddr;
+}
+
 void frame_unmap(cap_t *cap)
 {
     arch_cap_frame_t *frame = &cap->u.frame;
@@ -72,9 +86,7 @@ void frame_unmap(cap_t *cap)
     if (pml4 != 0) {
         pte_t *entry = vspace_lookup_entry(pml4, frame->mapped_vaddr, frame_level_shift(frame),
                                            &bits_left);
-        bool large = frame->size_bits == seL4_LargePageBits;
-        if (entry != NULL && pte_is_present(*entry) && pte_address(*entry) == frame->paddr &&
-            ((*entry & PTE_LARGE) != 0) == large) {
+        if (entry != NULL && frame_entry_is_mapping(*entry, frame)) {
             *entry = 0;
             vspace_flush_page(pml4, frame->mapped_vaddr);
         }
@@ -130,8 +142,7 @@ static seL4_Error decode_frame_map(invocation_t *inv, cap_t cap, cte_t *slot)
     if (error != seL4_NoError) {
         return error;
     }
-    if (pte_is_present(*entry) &&
-        (!remap || pte_address(*entry) != frame->paddr || ((*entry & PTE_LARGE) != 0) != large)) {
+    if (pte_is_present(*entry) && (!remap || !frame_entry_is_mapping(*entry, frame))) {
         return error_simple(seL4_DeleteFirst);
     }
     unsigned rights = frame_mapping_rights(frame->rights, inv_arg(inv, 1));

@@ -32,11 +32,11 @@ void table_unmap(cap_t *cap)
     }
     pml4 = asid_find_vspace(table->mapped_asid);
     if (pml4 != 0) {
+        unsigned shift = table_entry_shift(cap->type);
         word_t bits_left;
-        pte_t *entry = vspace_lookup_entry(pml4, table->mapped_vaddr, table_entry_shift(cap->type),
-                                           &bits_left);
-        if (entry != NULL && pte_is_present(*entry) && (*entry & PTE_LARGE) == 0 &&
-            pte_address(*entry) == table->paddr) {
+        pte_t *entry = vspace_lookup_entry(pml4, table->mapped_vaddr, shift, &bits_left);
+        if (entry != NULL && pte_is_present(*entry) && !pte_is_page(*entry, shift) &&
+            pte_table_address(*entry) == table->paddr) {
             *entry = 0;
             vspace_flush_all(pml4);
         }

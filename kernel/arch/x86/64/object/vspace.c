@@ -52,11 +52,11 @@ pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *
         if (level == shift) {
             return entry;
         }
-        if (!pte_is_present(*entry) || (*entry & PTE_LARGE)) {
+        if (!pte_is_present(*entry) || pte_is_page(*entry, level)) {
             *bits_left = level;
             return NULL;
         }
-        table = paging_table(pte_address(*entry));
+        table = paging_table(pte_table_address(*entry));
         level -= PAGING_INDEX_BITS;
     }
 }
@@ -77,11 +77,11 @@ bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned leng
             if (!pte_is_present(entry) || (entry & PTE_USER) == 0) {
                 return false;
             }
-            if (level == PT_INDEX_SHIFT || (entry & PTE_LARGE)) {
-                paddr = ALIGN_DOWN(pte_address(entry), level) + (at & MASK(level));
+            if (pte_is_page(entry, level)) {
+                paddr = pte_page_address(entry, level) + (at & MASK(level));
                 break;
             }
-            table = paging_table(pte_address(entry));
+            table = paging_table(pte_table_address(entry));
             level -= PAGING_INDEX_BITS;
         }
         if (paddr >= kernel_window_limit()) {

@@ -42,9 +42,34 @@ static inline bool pte_is_present(pte_t entry)
     return (entry & PTE_PRESENT) != 0;
 }
 
-static inline paddr_t pte_address(pte_t entry)
+/*
+ * Physical addresses out of entries. Which bits hold the address depends on the level and on
+ * what the entry maps: an entry pointing to a table has bits 51..12; a 4 KiB page's entry too,
+ * but its bit 7 is the PAT bit; a 2 MiB or 1 GiB page's entry has bits 51..21 or 51..30, and its
+ * bit 12 is the PAT bit while bits 20..13 (29..13) are reserved. Bits 52..58 are ignored, 59..62
+ * are the protection key (with CR4.PKE, never set here) and 63 is XD: never address bits.
+ */
+
+/* The table a present non-page entry (PML4E, or PDPTE/PDE without PS) points to. */
+static inline paddr_t pte_table_address(pte_t entry)
 {
     return entry & PTE_ADDRESS_MASK;
+}
+
+/* Whether a present entry at the level whose entries cover 2^shift bytes maps a page rather
+ * than pointing to a table: always at PT level, by PS at PD and PDPT level, never at PML4. */
+static inline bool pte_is_page(pte_t entry, unsigned shift)
+{
+    if (shift == PT_INDEX_SHIFT) {
+        return true;
+    }
+    return shift != PML4_INDEX_SHIFT && (entry & PTE_LARGE) != 0;
+}
+
+/* The page a present page entry at that level maps: the address bits of that page size only. */
+static inline paddr_t pte_page_address(pte_t entry, unsigned shift)
+{
+    return entry & PTE_ADDRESS_MASK & ~((1ull << shift) - 1);
 }
 
 static inline pte_t *paging_table(paddr_t paddr)
