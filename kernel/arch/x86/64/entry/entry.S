@@ -69,6 +69,29 @@ syscall_entry:
     ud2
 
 /*
+ * SYSCALL from compatibility mode (IA32_CSTAR; only AMD CPUs come here, Intel CPUs raise #UD
+ * without entering the kernel). It becomes the #UD an Intel CPU gives, at the SYSCALL
+ * instruction: RCX holds the 32-bit return address, so the instruction starts two bytes before
+ * it, modulo 2^32 (a prefixed SYSCALL is reported at its 0F 05, whose meaning is the same).
+ * RCX and R11 are already lost to the return address and RFLAGS, as after any SYSCALL.
+ */
+    .global syscall_compat_entry
+    .balign 64
+syscall_compat_entry:
+    swapgs
+    movq %rsp, %gs:CPU_USER_RSP_SCRATCH
+    movq %gs:CPU_CONTEXT_TOP, %rsp
+    pushq $(SEL_USER_DATA | SEL_RPL_USER)
+    pushq %gs:CPU_USER_RSP_SCRATCH
+    pushq %r11
+    pushq $(SEL_USER_CODE32 | SEL_RPL_USER)
+    pushq %rcx
+    subl $2, (%rsp)
+    pushq $0
+    pushq $ENTRY_VECTOR_INVALID_OPCODE
+    jmp trap_from_user
+
+/*
  * Vector stubs, 16 bytes apart starting at trap_stubs (the IDT code computes the addresses).
  * Each leaves [vector][error code][processor frame]; the processor pushed the error code
  * itself for the vectors listed in TRAP_HAS_ERROR.
@@ -128,7 +151,7 @@ trap_from_kernel:
 /*
  * #DB, on its own IST stack. User mode can make a #DB arrive in kernel mode, on the first
  * instruction of a kernel entry, before that entry has switched GS or stacks: a single-step or
- * MOV SS-deferred trap carried through SYSCALL, INT3 or INTO (Bochs delivers even the plain TF
+ * MOV SS-deferred trap carried through SYSCALL (64-bit or compatibility mode), INT3 or INTO (Bochs delivers even the plain TF
  * trap of SYSCALL at syscall_entry). Without IST its frame would go wherever the thread's RSP
  * points, kernel image included. Such a trap belongs to the user instruction that entered the
  * kernel: it is dropped and the entry goes on. Any other kernel-mode #DB is a kernel bug. From
@@ -155,6 +178,9 @@ trap_debug:
 debug_from_kernel:
     pushq %rax
     leaq syscall_entry(%rip), %rax
+    cmpq %rax, 24(%rsp)
+    je 1f
+    leaq syscall_compat_entry(%rip), %rax
     cmpq %rax, 24(%rsp)
     je 1f
     leaq trap_stubs(%rip), %rax

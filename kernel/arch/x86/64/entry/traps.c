@@ -112,7 +112,7 @@ static void handle_user_exception(tcb_t *thread, word_t vector, word_t error)
     fault_handle(thread);
 }
 
-void handle_noncanonical_rip(tcb_t *thread)
+void handle_unresumable_rip(tcb_t *thread)
 {
     thread->arch.fault_ip = arch_reg(&thread->arch, REG_RIP);
     thread->arch.sysret_ok = false;

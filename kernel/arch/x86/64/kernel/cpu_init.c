@@ -1,8 +1,9 @@
 /*
  * Boot CPU set-up for the kernel core: this CPU's GDT (kernel and user segments in the order
- * SYSCALL/SYSRET need, and the TSS), the IDT (a gate per vector; only #BP and #OF reachable
- * from user mode by `int`), the SYSCALL MSRs, the per-CPU GS base, the PAT and the CR4 policy.
- * Boot-only.
+ * SYSCALL/SYSRET need, and the TSS), a null LDT, the IDT (a gate per vector; only #BP and #OF
+ * reachable from user mode by `int`), the SYSCALL and SYSENTER MSRs, TSC_AUX, the debug
+ * registers, the per-CPU GS base and the PAT. Every value a user thread could reach or be
+ * shaped by is written here explicitly (docs/kernel.md has the table). Boot-only.
  */
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
@@ -12,14 +13,22 @@
 #include <kernel/string.h>
 #include <stddef.h>
 
+#define MSR_SYSENTER_CS    0x00000174u
+#define MSR_SYSENTER_ESP   0x00000175u
+#define MSR_SYSENTER_EIP   0x00000176u
+#define MSR_PAT            0x00000277u
 #define MSR_STAR           0xc0000081u
 #define MSR_LSTAR          0xc0000082u
+#define MSR_CSTAR          0xc0000083u
 #define MSR_FMASK          0xc0000084u
 #define MSR_FS_BASE        0xc0000100u
 #define MSR_GS_BASE        0xc0000101u
 #define MSR_KERNEL_GS_BASE 0xc0000102u
-#define MSR_PAT            0x00000277u
-#define EFER_SCE           BIT(0)
+#define MSR_TSC_AUX        0xc0000103u
+
+/* DR7 with every breakpoint disabled (bit 10 reads as 1), DR6 with no condition recorded. */
+#define DR7_DISABLED 0x400ull
+#define DR6_CLEAR    0xffff0ff0ull
 
 /* RFLAGS bits cleared on SYSCALL: TF, IF, DF, IOPL, NT, AC. */
 #define SYSCALL_FLAG_MASK 0x47700ull
@@ -80,6 +89,7 @@ static idt_gate_t idt[IDT_ENTRIES] ALIGNED(16);
 
 extern char trap_stubs[];
 extern char syscall_entry[];
+extern char syscall_compat_entry[];
 
 BOOT_CODE static void gdt_init(arch_cpu_t *arch)
 {
@@ -103,6 +113,10 @@ BOOT_CODE static void gdt_init(arch_cpu_t *arch)
     }
     arch->tss.io_map_base = sizeof(tss_t); /* no I/O bitmap: user port access faults */
 
+    /* LDTR gets the null selector: its reset state (base 0, limit 0xffff) would make every
+     * selector with TI set read a descriptor from address 0 of the running address space,
+     * which its thread may have mapped with a call gate into the kernel. */
+
     descriptor_pointer_t pointer = {.limit = sizeof(arch->gdt) - 1, .base = (uint64_t)arch->gdt};
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"
@@ -116,6 +130,7 @@ BOOT_CODE static void gdt_init(arch_cpu_t *arch)
                      "xorl %%eax, %%eax\n\t"
                      "movw %%ax, %%fs\n\t"
                      "movw %%ax, %%gs\n\t"
+                     "lldt %%ax\n\t"
                      "ltr %w3"
                      :
                      : "m"(pointer), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
@@ -158,31 +173,46 @@ BOOT_CODE static void idt_init(void)
     __asm__ volatile("lidt %0" : : "m"(pointer));
 }
 
+/*
+ * SYSCALL from 64-bit mode enters at syscall_entry. From compatibility mode, which user threads
+ * may enter through the 32-bit code segment, AMD CPUs enter at IA32_CSTAR (Intel CPUs raise #UD
+ * themselves): syscall_compat_entry turns it into that same #UD, so a thread sees one behaviour
+ * on every CPU and never reaches the kernel's syscall path from 32-bit code. SYSENTER is refused
+ * by a null IA32_SYSENTER_CS (#GP on Intel; AMD CPUs raise #UD in long mode).
+ */
 BOOT_CODE static void syscall_msrs_init(cpu_t *cpu)
 {
     msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
     msr_write(MSR_STAR, ((uint64_t)SEL_USER_CODE32 << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
     msr_write(MSR_LSTAR, (uint64_t)syscall_entry);
+    msr_write(MSR_CSTAR, (uint64_t)syscall_compat_entry);
     msr_write(MSR_FMASK, SYSCALL_FLAG_MASK);
+    msr_write(MSR_SYSENTER_CS, 0);
+    msr_write(MSR_SYSENTER_ESP, 0);
+    msr_write(MSR_SYSENTER_EIP, 0);
     msr_write(MSR_FS_BASE, 0);
     msr_write(MSR_GS_BASE, (uint64_t)cpu);
     msr_write(MSR_KERNEL_GS_BASE, 0);
 }
 
 /*
- * User FS/GS bases change only through the kernel (TCB_SetTLSBase, WriteRegisters, fault
- * replies), so the TCB always holds them: no FSGSBASE instructions in user mode (a PV guest's
- * WRFSBASE becomes #UD for its VMM to emulate). UMIP makes SGDT/SIDT/SMSW/STR/SLDT fault in
- * user mode where the CPU has it, so guests never see the host's tables.
+ * State user mode can read but not write: TSC_AUX (RDTSCP, RDPID) holds the CPU number, 0 here,
+ * where the CPU has it; the debug registers hold no breakpoint (a loader's breakpoint would
+ * trap in the kernel, and MOV DR faults in user mode, so nobody could clear it).
  */
-BOOT_CODE static void cr4_policy_init(void)
+BOOT_CODE static void user_visible_state_init(void)
 {
-    uint64_t cr4 = cr4_read() & ~CR4_FSGSBASE;
-
-    if (cpu_features()->umip) {
-        cr4 |= CR4_UMIP;
+    if (cpu_features()->rdtscp || cpu_features()->rdpid) {
+        msr_write(MSR_TSC_AUX, 0);
     }
-    cr4_write(cr4);
+    __asm__ volatile("mov %0, %%dr0\n\t"
+                     "mov %0, %%dr1\n\t"
+                     "mov %0, %%dr2\n\t"
+                     "mov %0, %%dr3\n\t"
+                     "mov %1, %%dr6\n\t"
+                     "mov %2, %%dr7"
+                     :
+                     : "r"(0ull), "r"(DR6_CLEAR), "r"(DR7_DISABLED));
 }
 
 BOOT_CODE void arch_cpu_init(cpu_t *cpu)
@@ -194,10 +224,11 @@ BOOT_CODE void arch_cpu_init(cpu_t *cpu)
     arch->fpu_owner = NULL;
     arch->loaded_cr3 = cr3_read();
     arch->fsgs_owner = NULL;
+    arch->segment_owner = NULL;
     gdt_init(arch);
     idt_init();
     syscall_msrs_init(cpu);
     msr_write(MSR_PAT, PAT_VALUE);
-    cr4_policy_init();
+    user_visible_state_init();
     fpu_init();
 }

@@ -3,6 +3,7 @@
  * registers of the system-call convention.
  */
 #include <arch/kernel/fpu.h>
+#include <arch/kernel/segments.h>
 #include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
 #include <kernel/string.h>
@@ -22,6 +23,7 @@ void arch_tcb_init(tcb_t *tcb)
     arch_set_reg(arch, REG_RFLAGS, RFLAGS_IF | RFLAGS_RESERVED_ONE);
     arch->fs_base = 0;
     arch->gs_base = 0;
+    segments_init(tcb);
     arch->fault_ip = 0;
     arch->sysret_ok = false;
     fpu_state_init(&arch->fpu);
@@ -50,5 +52,6 @@ void arch_thread_bases_changed(const tcb_t *tcb)
 void arch_tcb_release(const tcb_t *tcb)
 {
     fpu_release(tcb);
+    segments_release(tcb);
     arch_thread_bases_changed(tcb);
 }

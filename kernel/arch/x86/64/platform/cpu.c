@@ -1,6 +1,8 @@
 /*
- * CPUID feature detection and the control-register set-up the kernel relies on. Probes by CPUID
- * only; never touches CR4.VMXE, XCR0 or SMAP (see cpu.h for why).
+ * CPUID feature detection and the control registers the kernel relies on. CR0, CR4 and EFER get
+ * exact values, never the loader's bits ORed with ours: a bit left set by a boot loader (CR4.PCE,
+ * PVI, TSD, OSXSAVE; EFER.FFXSR, SVME) would change what user mode can do or what the kernel saves.
+ * Probes by CPUID only; never sets CR4.VMXE, XCR0 or SMAP (see cpu.h for why).
  */
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
@@ -12,6 +14,7 @@
 #define CPUID1_ECX_TSC_DEADLINE 24
 #define CPUID1_ECX_XSAVE        26
 #define CPUID1_ECX_HYPERVISOR   31
+#define CPUID1_EDX_MCE          7
 #define CPUID1_EDX_APIC         9
 #define CPUID1_EDX_PGE          13
 #define CPUID1_EDX_FXSR         24
@@ -21,9 +24,11 @@
 #define CPUID7_EBX_INVPCID      10
 #define CPUID7_EBX_SMAP         20
 #define CPUID7_ECX_UMIP         2
+#define CPUID7_ECX_RDPID        22
 #define CPUIDX1_ECX_SVM         2
 #define CPUIDX1_EDX_NX          20
 #define CPUIDX1_EDX_PDPE1GB     26
+#define CPUIDX1_EDX_RDTSCP      27
 #define CPUIDX7_EDX_INVARIANT   8
 
 static cpu_features_t features;
@@ -78,6 +83,7 @@ BOOT_CODE void cpu_features_detect(void)
     features.tsc_deadline = bit(ecx, CPUID1_ECX_TSC_DEADLINE);
     features.xsave = bit(ecx, CPUID1_ECX_XSAVE);
     features.hypervisor = bit(ecx, CPUID1_ECX_HYPERVISOR);
+    features.mce = bit(edx, CPUID1_EDX_MCE);
     features.apic = bit(edx, CPUID1_EDX_APIC);
     features.pge = bit(edx, CPUID1_EDX_PGE);
     features.fxsr = bit(edx, CPUID1_EDX_FXSR);
@@ -90,6 +96,7 @@ BOOT_CODE void cpu_features_detect(void)
         features.invpcid = bit(ebx, CPUID7_EBX_INVPCID);
         features.smap = bit(ebx, CPUID7_EBX_SMAP);
         features.umip = bit(ecx, CPUID7_ECX_UMIP);
+        features.rdpid = bit(ecx, CPUID7_ECX_RDPID);
     }
 
     cpuid_query(0x80000000, 0, &eax, &ebx, &ecx, &edx);
@@ -99,6 +106,7 @@ BOOT_CODE void cpu_features_detect(void)
         features.svm = bit(ecx, CPUIDX1_ECX_SVM);
         features.nx = bit(edx, CPUIDX1_EDX_NX);
         features.pdpe1gb = bit(edx, CPUIDX1_EDX_PDPE1GB);
+        features.rdtscp = bit(edx, CPUIDX1_EDX_RDTSCP);
     }
     if (features.max_extended_leaf >= 0x80000007) {
         cpuid_query(0x80000007, 0, &eax, &ebx, &ecx, &edx);
@@ -118,29 +126,54 @@ const cpu_features_t *cpu_features(void)
     return &features;
 }
 
-BOOT_CODE void cpu_enable_features(void)
+/*
+ * CR0: protected mode and paging (head.S), the native FPU with MP so that WAIT honours TS, NE
+ * (native #MF; VMXON needs it too), WP (read-only pages bind the kernel as well). Clear: EM and
+ * TS (no lazy FPU switching), AM (user RFLAGS.AC checks nothing), CD and NW (caches on).
+ */
+#define CR0_VALUE (CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)
+
+/*
+ * CR4: PAE (long mode), and where the CPU has them PGE (global kernel pages), MCE (a machine
+ * check reaches the kernel's handler instead of shutting the machine down), OSFXSR and
+ * OSXMMEXCPT (user SSE, saved with FXSAVE), UMIP (SGDT/SIDT/SLDT/STR/SMSW fault in user mode) and
+ * SMEP (the kernel never runs user pages). Everything else is clear: VME and PVI (CLI/STI and
+ * PUSHF/POPF keep their plain meaning in user mode), TSD clear on purpose (RDTSC is the time
+ * base of user space; see docs/kernel.md), DE, PCE (RDPMC faults), FSGSBASE (the kernel keeps
+ * FS/GS bases), PCIDE, OSXSAVE (no XSAVE state, so XGETBV/XSETBV fault), SMAP (see cpu.h), PKE,
+ * VMXE and SMXE (VMX and SMX instructions fault), CET.
+ */
+BOOT_CODE static uint64_t cr4_value(void)
 {
-    uint64_t cr0 = cr0_read();
-    uint64_t cr4 = cr4_read();
-    uint64_t wanted = 0;
+    uint64_t cr4 = CR4_PAE;
 
     if (features.pge) {
-        wanted |= CR4_PGE;
+        cr4 |= CR4_PGE;
+    }
+    if (features.mce) {
+        cr4 |= CR4_MCE;
     }
     if (features.fxsr) {
-        wanted |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+        cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+    }
+    if (features.umip) {
+        cr4 |= CR4_UMIP;
     }
     if (features.smep) {
-        wanted |= CR4_SMEP;
+        cr4 |= CR4_SMEP;
     }
-    if (features.fsgsbase) {
-        wanted |= CR4_FSGSBASE;
-    }
-    /* FPU present and native: MP so WAIT honours TS, no emulation, no lazy switching trap yet. */
-    cr0 = (cr0 | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS);
-    cr0_write(cr0);
-    cr4_write(cr4 | wanted);
-    enabled_cr4_bits = wanted;
+    return cr4;
+}
+
+BOOT_CODE void cpu_enable_features(void)
+{
+    /* EFER keeps what head.S set (LME, and NXE where the CPU has NX) and the read-only LMA;
+     * SVME, LMSLE, FFXSR (which would make the kernel's FXSAVE skip the XMM registers) and the
+     * rest are cleared. SCE is the syscall set-up's (arch_cpu_init). */
+    msr_write(MSR_EFER, msr_read(MSR_EFER) & (EFER_LME | EFER_LMA | EFER_NXE));
+    cr0_write(CR0_VALUE);
+    enabled_cr4_bits = cr4_value();
+    cr4_write(enabled_cr4_bits);
 }
 
 uint64_t cpu_enabled_cr4_bits(void)

@@ -10,12 +10,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define CR0_PE (1ull << 0)
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
 #define CR0_TS (1ull << 3)
+#define CR0_ET (1ull << 4)
 #define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
 
+#define CR4_PAE        (1ull << 5)
+#define CR4_MCE        (1ull << 6)
 #define CR4_PGE        (1ull << 7)
 #define CR4_OSFXSR     (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
@@ -27,6 +32,9 @@
 
 #define MSR_IA32_APIC_BASE 0x0000001bu
 #define MSR_EFER           0xc0000080u
+#define EFER_SCE           (1ull << 0)
+#define EFER_LME           (1ull << 8)
+#define EFER_LMA           (1ull << 10)
 #define EFER_NXE           (1ull << 11)
 
 typedef enum {
@@ -53,6 +61,7 @@ typedef struct {
     bool fsgsbase;
     bool pcid;
     bool invpcid;
+    bool mce;
     bool apic;
     bool x2apic;
     bool tsc_deadline;
@@ -61,6 +70,8 @@ typedef struct {
     bool vmx;
     bool svm;
     bool umip;
+    bool rdtscp; /* CPUID.80000001H:EDX[27]; RDTSCP reads IA32_TSC_AUX */
+    bool rdpid;  /* CPUID.7:ECX[22]; so does RDPID */
     bool smep;
     bool smap;
     bool hypervisor; /* CPUID.1:ECX[31]: running under a hypervisor */
@@ -73,11 +84,11 @@ void cpu_features_detect(void);
 const cpu_features_t *cpu_features(void);
 
 /*
- * Switch on what the kernel relies on: CR4.PGE (global kernel pages), CR4.OSFXSR and
- * CR4.OSXMMEXCPT with CR0.MP set and CR0.EM/TS clear (user code may use SSE; state saved with
- * FXSAVE), CR4.SMEP where present, CR4.FSGSBASE only where present. SMAP stays off (the kernel
- * copies IPC data from user memory without STAC/CLAC, which the KVM here cannot execute); UMIP
- * and PCID are left for the core to decide.
+ * Give CR0, CR4 and EFER their exact values (the table in docs/kernel.md): CR4.PGE (global kernel
+ * pages), CR4.OSFXSR and CR4.OSXMMEXCPT with CR0.MP set and CR0.EM/TS clear (user code may use
+ * SSE; state saved with FXSAVE), CR4.MCE, UMIP and SMEP where present; FSGSBASE, PCIDE, PCE, TSD,
+ * VME/PVI, OSXSAVE and PKE clear. SMAP stays off (the kernel copies IPC data from user memory
+ * without STAC/CLAC, which the KVM here cannot execute). EFER keeps only LME/LMA/NXE.
  */
 void cpu_enable_features(void);
 

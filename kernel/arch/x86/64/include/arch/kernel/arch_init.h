@@ -17,10 +17,11 @@ NORETURN void restore_user_context(void);
 bool arch_idt_user_gate(word_t vector);
 
 /*
- * The thread is about to leave the kernel with a non-canonical RIP: it takes the fault its own
- * instruction fetch there would raise (#GP(0), RIP as it is).
+ * The thread is about to leave the kernel with a RIP it cannot run at (non-canonical, or above
+ * 4 GiB in compatibility mode): it takes the fault its own instruction fetch there would raise
+ * (#GP(0), RIP as it is).
  */
-void handle_noncanonical_rip(tcb_t *thread);
+void handle_unresumable_rip(tcb_t *thread);
 
 /* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
 void interrupt_dispatch(word_t vector);

@@ -37,10 +37,13 @@
 /* REG_VECTOR value of a `syscall` entry (not a vector number). */
 #define ENTRY_VECTOR_SYSCALL 0x100
 
+/* #UD: what a `syscall` from compatibility mode becomes (entry.S, syscall_compat_entry). */
+#define ENTRY_VECTOR_INVALID_OPCODE 6
+
 /* Segment selectors (GDT order matters to SYSCALL/SYSRET, see gdt.c). */
 #define SEL_KERNEL_CODE 0x08
 #define SEL_KERNEL_DATA 0x10
-#define SEL_USER_CODE32 0x18 /* never loaded: the SYSRET base */
+#define SEL_USER_CODE32 0x18 /* the SYSRET base; user threads may run 32-bit code with it */
 #define SEL_USER_DATA   0x20
 #define SEL_USER_CODE   0x28
 #define SEL_TSS         0x30

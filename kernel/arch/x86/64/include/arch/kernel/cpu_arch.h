@@ -43,6 +43,8 @@ typedef struct arch_cpu {
     /* Whose FS and GS bases the CPU holds (the user GS base is in IA32_KERNEL_GS_BASE inside
      * the kernel); NULL: nobody's. */
     struct tcb *fsgs_owner;
+    /* Whose DS/ES/FS/GS selectors the CPU holds (arch/kernel/segments.h); NULL: nobody's. */
+    struct tcb *segment_owner;
     paddr_t loaded_cr3;
     uint64_t gdt[GDT_ENTRIES] ALIGNED(16);
     tss_t tss ALIGNED(16);

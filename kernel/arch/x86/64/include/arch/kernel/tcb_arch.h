@@ -1,6 +1,6 @@
 /*
- * The x86-64 part of a TCB: saved user registers, FS/GS base, the restart point and the
- * FXSAVE image of the thread's FPU/SSE state. Data and inline register accessors only.
+ * The x86-64 part of a TCB: saved user registers, FS/GS base and data-segment selectors, the
+ * restart point and the FXSAVE image of the thread's FPU/SSE state. Data and inline register accessors only.
  */
 #ifndef ARCH_KERNEL_TCB_ARCH_H
 #define ARCH_KERNEL_TCB_ARCH_H
@@ -19,10 +19,15 @@ typedef struct {
 
 _Static_assert(sizeof(arch_context_t) == CONTEXT_SIZE, "context size matches the entry code");
 
+/* DS, ES, FS, GS (arch/kernel/segments.h). */
+#define ARCH_SELECTOR_COUNT 4
+
 typedef struct {
     arch_context_t context;
     word_t fs_base;
     word_t gs_base;
+    /* The thread's DS, ES, FS and GS selectors while another thread's are in the CPU. */
+    uint16_t selectors[ARCH_SELECTOR_COUNT];
     /* Where a restarted system call begins again: the `syscall` instruction for a thread that
      * entered by syscall, the interrupted instruction otherwise (seL4's FaultIP). */
     word_t fault_ip;
