@@ -75,6 +75,7 @@ typedef enum {
     seL4_BootInfo_X86_TSC_Freq = 5,    /* payload: seL4_X86_TSC_Freq */
     seL4_BootInfo_BootTimes = 0x100,   /* beaml4: payload seL4_BootTimes */
     seL4_BootInfo_CommandLine = 0x101, /* beaml4: the kernel command line, NUL-terminated */
+    seL4_BootInfo_KernelLog = 0x102,   /* beaml4: payload seL4_KernelLog */
 } seL4_BootInfoID;
 
 typedef struct seL4_BootInfoHeader {
@@ -101,6 +102,31 @@ typedef struct seL4_X86_Framebuffer {
     seL4_Uint8 bpp, type;
     seL4_Uint8 padding[2];
 } seL4_X86_Framebuffer;
+
+/*
+ * beaml4: the kernel log. Everything the kernel writes to its console (its own messages and
+ * DebugPutChar) is also appended to one page, which the root task gets a read-only frame
+ * capability to. While user space holds the console UART's I/O ports (the whole of 0x3f8-0x3ff,
+ * issued by IOPortControl), the page is the only place those messages go; docs/kernel.md.
+ */
+typedef struct seL4_KernelLog {
+    seL4_Word frame; /* slot of the read-only frame capability to the log page */
+} seL4_KernelLog;
+
+#define seL4_KernelLogTextBytes 4032
+
+/*
+ * The log page. Byte n of the kernel's output (counting from boot) is text[n % sizeof(text)];
+ * `written` counts the bytes so far and is updated after the bytes it covers. A reader that has
+ * read up to byte r reads `written`, copies bytes max(r, written - sizeof(text)) .. written - 1,
+ * then reads `written` again: bytes before the new value minus sizeof(text) may have been
+ * overwritten meanwhile and are lost (and so are any it never got to: the page is a ring).
+ */
+typedef struct seL4_KernelLogPage {
+    volatile seL4_Uint64 written;
+    seL4_Uint64 reserved[7];
+    volatile char text[seL4_KernelLogTextBytes];
+} seL4_KernelLogPage;
 
 typedef struct seL4_X86_TSC_Freq {
     seL4_Uint64 hz;  /* TSC ticks per second */

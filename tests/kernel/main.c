@@ -1,7 +1,8 @@
 /*
  * The kernel test suite's root task: sets up the suite (allocator, exit ports, long-lived port
  * capabilities, the arena), runs every test in its own clean environment, prints one line per
- * test and the summary, and ends the run with exit status 0 (all passed) or 1.
+ * test and the summary, and ends the run with exit status 0 (all passed) or 1. The kernel
+ * command-line word ktest=PREFIX[,PREFIX...] runs only the tests whose names start so.
  */
 #include "framework.h"
 #include "groups.h"
@@ -20,9 +21,10 @@
 
 /* Scheduling tests last: a kernel without timer preemption hangs in them. */
 static const test_group_t *const suite_groups[] = {
-        &untyped_group, &cnode_group, &tcb_group,    &endpoint_group, &notification_group,
-        &vspace_group,  &asid_group,  &ioport_group, &irq_group,      &fault_group,
-        &robust_group,  &fuzz_group,  &stress_group, &sched_group,
+        &untyped_group, &cnode_group,   &tcb_group,    &endpoint_group,    &notification_group,
+        &vspace_group,  &memtype_group, &asid_group,   &ioport_group,      &console_group,
+        &irq_group,     &fault_group,   &robust_group, &hostile_cpu_group, &fuzz_group,
+        &stress_group,  &sched_group,
 };
 
 static alloc_t suite_alloc; /* the suite's own long-lived slots and memory */
@@ -97,6 +99,42 @@ static void suite_clean(test_env_t *env, seL4_Word first_slot)
     }
 }
 
+/*
+ * Whether the command line's ktest= word (if any) selects the test: a comma-separated list of
+ * name prefixes.
+ */
+static int suite_selected(const char *command_line, const char *name)
+{
+    const char *list = command_line;
+
+    while (*list != '\0' && strncmp(list, "ktest=", 6) != 0) {
+        while (*list != '\0' && *list != ' ') {
+            list++;
+        }
+        while (*list == ' ') {
+            list++;
+        }
+    }
+    if (*list == '\0') {
+        return 1;
+    }
+    list += 6;
+    while (*list != '\0' && *list != ' ') {
+        size_t length = 0;
+        while (list[length] != '\0' && list[length] != ' ' && list[length] != ',') {
+            length++;
+        }
+        if (length > 0 && strncmp(name, list, length) == 0) {
+            return 1;
+        }
+        list += length;
+        if (*list == ',') {
+            list++;
+        }
+    }
+    return 0;
+}
+
 static int suite_run_test(test_env_t *env, const test_case_t *test)
 {
     seL4_Word first_slot = suite_alloc.slot_next;
@@ -155,6 +193,9 @@ int root_main(seL4_BootInfo *bootinfo)
 
     for (size_t g = 0; g < sizeof(suite_groups) / sizeof(suite_groups[0]); g++) {
         for (int i = 0; i < suite_groups[g]->count; i++) {
+            if (!suite_selected(bootinfo_command_line(bootinfo), suite_groups[g]->cases[i].name)) {
+                continue;
+            }
             if (suite_run_test(&env, &suite_groups[g]->cases[i])) {
                 passed++;
             } else {

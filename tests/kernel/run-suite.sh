@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the kernel test suite under QEMU TCG, QEMU KVM (when usable) and Bochs (GRUB ISO), and
+# Runs the kernel test suite under QEMU TCG (-cpu max and -cpu qemu64), QEMU KVM (when usable)
+# and Bochs (GRUB ISO), and
 # checks each run's closing line: "N passed, 0 failed" with N at least MIN_TESTS.
 #   tests/kernel/run-suite.sh KERNEL ROOTTASK ISO MIN_TESTS LOGDIR
 set -uo pipefail
@@ -15,18 +16,25 @@ status=0
 check() {
     local name=$1 log=$2 summary passed failed
     sed -i 's/\r$//' "$log" # QEMU's serial on stdio ends lines with CR LF
-    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+    summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
     if [ -z "$summary" ]; then
         echo "test-kernel [$name]: FAILED, no summary line (log: $log)"
-        grep -E '^(FAIL|PASS)' "$log" | tail -3
+        grep -aE '^(FAIL|PASS)' "$log" | tail -3
         tail -5 "$log"
         status=1
         return
     fi
+    # The console group's two lines: what user space wrote through the UART it held reached the
+    # line; what the kernel printed meanwhile did not (it went to the kernel log page only).
+    if ! grep -aq '^console: a line written through COM1 by user space$' "$log" ||
+        grep -aq 'kernel-log-only marker' "$log"; then
+        echo "test-kernel [$name]: FAILED, the console hand-over shows on the serial line (log: $log)"
+        status=1
+    fi
     passed=${summary%% passed*}
     failed=${summary#*, }
     failed=${failed%% failed}
-    grep '^FAIL' "$log"
+    grep -a '^FAIL' "$log"
     if [ "$failed" -ne 0 ] || [ "$passed" -lt "$min_tests" ]; then
         echo "test-kernel [$name]: FAILED, $summary (need >= $min_tests passed, 0 failed)"
         status=1
@@ -41,6 +49,14 @@ tools/run-qemu.sh --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$r
 code=$?
 check tcg "$logdir/tcg.log"
 [ "$code" -eq 0 ] || { echo "test-kernel [tcg]: exit status $code"; status=1; }
+
+# A CPU without SMEP, UMIP or FSGSBASE (and AMD's SYSCALL from 32-bit code): what the
+# hostile-CPU group checks must hold without the protections those features add.
+echo "test-kernel: QEMU TCG, -cpu qemu64"
+tools/run-qemu.sh --cpu qemu64 --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$roottask" >"$logdir/tcg-qemu64.log" 2>&1
+code=$?
+check tcg-qemu64 "$logdir/tcg-qemu64.log"
+[ "$code" -eq 0 ] || { echo "test-kernel [tcg-qemu64]: exit status $code"; status=1; }
 
 if tools/kvm-usable.sh; then
     echo "test-kernel: QEMU KVM"

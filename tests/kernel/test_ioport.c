@@ -109,6 +109,33 @@ static void test_issue_checks(test_env_t *env)
                     seL4_DeleteFirst);
 }
 
+/*
+ * The 8259 PICs stay the kernel's (masked at boot for good): no range that touches their ports
+ * is issued, and a refused range issues nothing. The PIT, the kernel's during boot only, is
+ * issued.
+ */
+static void test_kernel_ports_refused(test_env_t *env)
+{
+    static const seL4_Word ranges[][2] = {
+            {0x20, 0x21}, {0x21, 0x21}, {0xa0, 0xa1}, {0x1f, 0x20}, {0xa1, 0xa8}, {0x0, 0xffff},
+    };
+    seL4_CPtr slot = test_slot(env);
+
+    TEST_CHECK(env, slot != 0, "setup");
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        TEST_EXPECT_ERR(env,
+                        seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, ranges[i][0],
+                                                     ranges[i][1], ROOT_CNODE, slot, ROOT_DEPTH),
+                        seL4_IllegalOperation);
+        TEST_EQ(env, seL4_DebugCapIdentify(slot), seL4_CapType_Null);
+    }
+    TEST_OK(env, seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x1e, 0x1f, ROOT_CNODE, slot,
+                                              ROOT_DEPTH));
+    TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, slot, ROOT_DEPTH));
+    TEST_OK(env, seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x40, 0x43, ROOT_CNODE, slot,
+                                              ROOT_DEPTH));
+}
+
 static void test_copied_port_cap_works(test_env_t *env)
 {
     seL4_CPtr copy = test_copy(env, env->port_pci, seL4_AllRights);
@@ -132,6 +159,7 @@ static const test_case_t ioport_cases[] = {
         {"ioport_cmos_read_back", test_cmos_read_back},
         {"ioport_access_outside_range", test_access_outside_range},
         {"ioport_issue_checks", test_issue_checks},
+        {"ioport_kernel_ports_refused", test_kernel_ports_refused},
         {"ioport_copied_cap_works", test_copied_port_cap_works},
         {"ioport_invoke_wrong_type", test_invoke_wrong_type},
 };

@@ -1,6 +1,6 @@
 /*
- * Kernel console output (COM1) and the kernel's last resort, panic. A panic is for broken kernel
- * invariants only: nothing user space does may lead to one.
+ * Kernel console output (kernel/console.h: COM1 and the log page) and the kernel's last resort,
+ * panic. A panic is for broken kernel invariants only: nothing user space does may lead to one.
  */
 #ifndef KERNEL_PRINTF_H
 #define KERNEL_PRINTF_H

@@ -1,16 +1,15 @@
 /*
  * Kernel console printing over the shared formatter, and panic.
  */
-#include <arch/io.h>
 #include <arch/power.h>
-#include <arch/serial.h>
 #include <fmt/fmt.h>
+#include <kernel/console.h>
 #include <kernel/printf.h>
 
 static void console_sink(void *context, char c)
 {
     (void)context;
-    serial_putc(c);
+    console_putc(c);
 }
 
 void kvprintf(const char *format, va_list args)
@@ -28,12 +27,13 @@ void kprintf(const char *format, ...)
 
 void kputchar(char c)
 {
-    serial_putc(c);
+    console_putc(c);
 }
 
 void kpanic(const char *format, ...)
 {
     va_list args;
+    console_prepare_panic();
     kprintf("\nbeaml4 kernel panic: ");
     va_start(args, format);
     kvprintf(format, args);

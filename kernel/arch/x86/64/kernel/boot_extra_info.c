@@ -1,6 +1,7 @@
 /*
  * The extra boot info chunks after the boot info page: TSC frequency, ACPI RSDP, the memory
- * map, boot times and the command line (and the framebuffer when the loader set one up).
+ * map, boot times, the command line and the kernel log's capability (and the framebuffer when
+ * the loader set one up).
  * Boot-only.
  */
 #include <arch/acpi.h>
@@ -33,6 +34,7 @@ BOOT_CODE word_t boot_extra_info_size(void)
     size += CHUNK_HEADER_SIZE + params->memory_map.count * sizeof(seL4_X86_MemoryRegion);
     size += CHUNK_HEADER_SIZE + sizeof(seL4_BootTimes);
     size += CHUNK_HEADER_SIZE + cmdline_chunk_payload();
+    size += CHUNK_HEADER_SIZE + sizeof(seL4_KernelLog);
     if (params->framebuffer.present) {
         size += CHUNK_HEADER_SIZE + sizeof(seL4_X86_Framebuffer);
     }
@@ -87,6 +89,11 @@ BOOT_CODE void boot_extra_info_write(boot_state_t *boot, uint8_t *extra, word_t 
     at = chunk_begin(at, seL4_BootInfo_CommandLine, payload);
     memcpy(at, params->cmdline, strnlen_bounded(params->cmdline, BOOT_CMDLINE_MAX));
     at += payload;
+
+    seL4_KernelLog log = {.frame = boot->kernel_log_slot};
+    at = chunk_begin(at, seL4_BootInfo_KernelLog, sizeof(log));
+    memcpy(at, &log, sizeof(log));
+    at += sizeof(log);
 
     if (params->framebuffer.present) {
         const boot_framebuffer_t *fb = &params->framebuffer;

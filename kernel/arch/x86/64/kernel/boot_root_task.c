@@ -14,6 +14,7 @@
 #include <arch/platform.h>
 #include <arch/power.h>
 #include <arch/tsc.h>
+#include <kernel/console.h>
 #include <kernel/printf.h>
 #include <kernel/string.h>
 #include <sel4/ipc_buffer.h>
@@ -24,7 +25,7 @@
 #define PAGE_BITS         seL4_PageBits
 #define PAGE_BYTES        BIT(seL4_PageBits)
 #define MERGED_RANGES_MAX ELF_SEGMENTS_MAX
-/* Slots kept for paging-structure and extra boot info page capabilities. */
+/* Slots kept for paging-structure, extra boot info page and kernel log capabilities. */
 #define BOOT_SLOTS_RESERVED 64
 
 _Static_assert(sizeof(seL4_BootInfo) <= PAGE_BYTES, "the boot info fits one page");
@@ -102,6 +103,23 @@ BOOT_CODE static void boot_map_frame(cte_t *slot, paddr_t paddr, vaddr_t vaddr, 
     cap.u.frame.mapped_asid = ROOT_ASID;
     cap.u.frame.mapped_vaddr = vaddr;
     cte_insert_root(cap, slot);
+}
+
+/*
+ * The kernel log page (kernel/console.h): an unmapped frame capability with the read right
+ * only, so that no copy of it ever maps the page writable.
+ */
+BOOT_CODE static void create_kernel_log_cap(void)
+{
+    cap_t cap = {.type = CAP_FRAME};
+
+    cap.u.frame.paddr = console_log_paddr();
+    cap.u.frame.size_bits = PAGE_BITS;
+    cap.u.frame.rights = CAP_RIGHT_READ;
+    cap.u.frame.mapped_asid = ASID_INVALID;
+    cap.u.frame.mapped_vaddr = 0;
+    boot.kernel_log_slot = boot.next_slot;
+    cte_insert_root(cap, boot_take_slot());
 }
 
 BOOT_CODE static unsigned merge_page_ranges(const elf_image_t *image, page_range_t *ranges)
@@ -312,6 +330,7 @@ BOOT_CODE tcb_t *root_task_create(void)
                        info_vaddr + (i + 1) * PAGE_BYTES, false, false);
     }
     boot.info->extraBIPages.end = boot.next_slot;
+    create_kernel_log_cap();
     boot_extra_info_write(&boot, extra, extra_size);
 
     create_fixed_caps();

@@ -1,15 +1,56 @@
 /*
  * I/O ports: issuing ranges (each port at most once until its capabilities are gone) and the
- * In/Out invocations, checked against the capability's range.
+ * In/Out invocations, checked against the capability's range. The ports the kernel itself
+ * drives are either never issued (the 8259 PICs, masked at boot for good) or handed over as a
+ * whole (the console UART: the kernel stops using it while user space holds it).
  */
 #include <arch/io.h>
 #include <arch/object/ioport.h>
+#include <arch/pic.h>
+#include <arch/serial.h>
+#include <kernel/console.h>
 #include <kernel/cspace.h>
 #include <kernel/syscall_error.h>
 #include <sel4/invocation.h>
 
 #define IO_PORT_COUNT 0x10000u
 #define IO_PORT_MAX   0xffffu
+
+/* Ports that stay the kernel's: IOPortControl refuses any range that touches them. */
+static const struct {
+    uint16_t first;
+    uint16_t last;
+} kernel_ports[] = {
+        {PIC1_COMMAND, PIC1_DATA},
+        {PIC2_COMMAND, PIC2_DATA},
+};
+
+static bool ranges_overlap(word_t first, word_t last, word_t other_first, word_t other_last)
+{
+    return first <= other_last && other_first <= last;
+}
+
+static bool range_touches_kernel_ports(word_t first, word_t last)
+{
+    for (size_t i = 0; i < sizeof(kernel_ports) / sizeof(kernel_ports[0]); i++) {
+        if (ranges_overlap(first, last, kernel_ports[i].first, kernel_ports[i].last)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The console UART's ports change hands only all together. */
+static bool range_holds_console(word_t first, word_t last)
+{
+    return first <= SERIAL_COM1_PORT && last >= SERIAL_COM1_LAST;
+}
+
+static bool range_splits_console(word_t first, word_t last)
+{
+    return ranges_overlap(first, last, SERIAL_COM1_PORT, SERIAL_COM1_LAST) &&
+           !range_holds_console(first, last);
+}
 
 static uint64_t issued_ports[IO_PORT_COUNT / 64];
 
@@ -32,6 +73,9 @@ static void ports_mark(word_t first, word_t last, bool issued)
 void ioport_release(uint16_t first, uint16_t last)
 {
     ports_mark(first, last, false);
+    if (range_holds_console(first, last)) {
+        console_take_back();
+    }
 }
 
 static void invoke_ioport_issue(cte_t *control, cte_t *dest, word_t first, word_t last)
@@ -39,6 +83,9 @@ static void invoke_ioport_issue(cte_t *control, cte_t *dest, word_t first, word_
     cap_t cap = {.type = CAP_IO_PORT};
 
     ports_mark(first, last, true);
+    if (range_holds_console(first, last)) {
+        console_hand_over();
+    }
     cap.u.io_port.first_port = (uint16_t)first;
     cap.u.io_port.last_port = (uint16_t)last;
     cte_insert(cap, control, dest);
@@ -67,6 +114,12 @@ seL4_Error ioport_control_decode(invocation_t *inv, cte_t *slot)
     }
     if (last < first) {
         return error_invalid_argument(1);
+    }
+    if (range_splits_console(first, last)) {
+        return error_invalid_argument(0);
+    }
+    if (range_touches_kernel_ports(first, last)) {
+        return error_simple(seL4_IllegalOperation);
     }
     for (word_t port = first; port <= last; port++) {
         if (port_is_issued(port)) {

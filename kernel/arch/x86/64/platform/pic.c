@@ -6,11 +6,6 @@
 #include <arch/pic.h>
 #include <arch/vectors.h>
 
-#define PIC1_COMMAND 0x20
-#define PIC1_DATA    0x21
-#define PIC2_COMMAND 0xa0
-#define PIC2_DATA    0xa1
-
 #define ICW1_INIT_ICW4    0x11 /* edge triggered, cascade, ICW4 follows */
 #define ICW3_MASTER_SLAVE 0x04 /* slave on IRQ 2 */
 #define ICW3_SLAVE_ID     0x02

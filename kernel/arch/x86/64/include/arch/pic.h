@@ -8,6 +8,12 @@
 
 #include <stdbool.h>
 
+/* Their ports: the kernel's for good (IOPortControl never issues them). */
+#define PIC1_COMMAND 0x20
+#define PIC1_DATA    0x21
+#define PIC2_COMMAND 0xa0
+#define PIC2_DATA    0xa1
+
 /* Reinitialise both 8259s (ICW1-4) with vector bases VECTOR_PIC_BASE and +8, then mask all. */
 void pic_remap_and_mask(void);
 

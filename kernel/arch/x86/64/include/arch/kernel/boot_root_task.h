@@ -18,7 +18,8 @@ typedef struct {
     word_t next_slot; /* first slot not yet used */
     paddr_t pml4;
     seL4_BootInfo *info;
-    seL4_BootTimes *times; /* in the extra boot info, filled just before the root task runs */
+    seL4_BootTimes *times;  /* in the extra boot info, filled just before the root task runs */
+    word_t kernel_log_slot; /* the read-only frame capability to the kernel log page */
 } boot_state_t;
 
 /* Print "beaml4: boot error: <what>" and stop the machine. */
