@@ -7,6 +7,8 @@
 
 #define ALL PROGRAM_IN_ALL
 
+#define HOSTILE PROGRAM_HOSTILE
+
 const program_t programs[] = {
         {"console", program_console, ENDS_BY_EXIT, ALL, "serial output, UART registers, format"},
         {"boot", program_boot, ENDS_BY_EXIT, ALL, "image loaded whole, memory map, ACPI tables"},
@@ -32,6 +34,24 @@ const program_t programs[] = {
          "#GP(0) on RDMSR/WRMSR of an MSR that does not exist (not on QEMU TCG)"},
         {"hypercall", program_hypercall, ENDS_BY_EXIT, ALL | PROGRAM_DIFFERS_BARE,
          "beaml4 hypercalls: detection, VERSION, CONSOLE_WRITE, errors, ring 3 #UD"},
+        {"work-cpu", program_work_cpu, ENDS_BY_EXIT, ALL, "workload: CRC-32, no exits"},
+        {"work-syscall", program_work_syscall, ENDS_BY_EXIT, ALL,
+         "workload: SYSCALL/SYSRET round trips from ring 3"},
+        {"work-pagefault", program_work_pagefault, ENDS_BY_EXIT, ALL,
+         "workload: pages filled on demand by the guest's #PF handler"},
+        {"user-privileged", program_hostile_privileged, ENDS_BY_EXIT, ALL | HOSTILE,
+         "every privileged instruction from ring 3: #GP/#UD at the instruction"},
+        {"mid-instruction", program_hostile_mid_instruction, ENDS_BY_EXIT, ALL | HOSTILE,
+         "a jump into the middle of an instruction"},
+        {"wild-write", program_hostile_wild_write, ENDS_BY_EXIT, HOSTILE,
+         "writes to guest-physical addresses outside RAM"},
+        {"bad-cr3", program_hostile_bad_cr3, ENDS_BY_TRIPLE_FAULT, HOSTILE,
+         "CR3 pointing outside RAM"},
+        {"bad-idt", program_hostile_bad_idt, ENDS_BY_TRIPLE_FAULT, HOSTILE,
+         "an empty IDT, then an exception"},
+        {"no-stack", program_hostile_no_stack, ENDS_BY_TRIPLE_FAULT, HOSTILE,
+         "an exception with no usable stack"},
+        {"fault-loop", program_hostile_fault_loop, ENDS_NEVER, HOSTILE, "the same #PF forever"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);
