@@ -42,3 +42,13 @@ $(TESTGUEST_OUT)/testguest-%-pvh.elf: $(TESTGUEST_OUT)/testguest-%.elf \
 .PHONY: testguest
 testguest: $(TESTGUEST_IMAGES)
 all: testguest
+
+# Every program in every variant bare under QEMU TCG; the outputs stay in build/ as the
+# reference for differential runs under beaml4 (tests/system/guest/run-bare.sh --help).
+TESTGUEST_BARE_OUT := $(BUILD)/tests/guest/bare
+
+.PHONY: test-guest-bare
+test-guest-bare: $(TESTGUEST_IMAGES)
+	tests/system/guest/run-bare.sh $(TESTGUEST_OUT) $(TESTGUEST_BARE_OUT)
+
+TEST_TARGETS += test-guest-bare
