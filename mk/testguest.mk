@@ -52,3 +52,16 @@ test-guest-bare: $(TESTGUEST_IMAGES)
 	tests/system/guest/run-bare.sh $(TESTGUEST_OUT) $(TESTGUEST_BARE_OUT)
 
 TEST_TARGETS += test-guest-bare
+
+# Static checks: clang-format and cppcheck through LINT_SOURCES; clang-tidy with the guest's
+# own include path (its string.h must not shadow the host's for the other lint runs).
+TESTGUEST_LINT_SOURCES := $(filter $(TESTGUEST_DIR)/%.c,$(TESTGUEST_SRCS))
+LINT_SOURCES += $(TESTGUEST_LINT_SOURCES)
+
+.PHONY: clang-tidy-testguest
+clang-tidy-testguest:
+	$(call clang_tidy_run,$(TESTGUEST_LINT_SOURCES),$(CLANG_TIDY_FREESTANDING) \
+		-I$(TESTGUEST_DIR)/include -Ilib/fmt/include)
+	@echo "clang-tidy: $(words $(TESTGUEST_LINT_SOURCES)) test-guest files clean"
+
+test-lint: clang-tidy-testguest

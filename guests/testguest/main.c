@@ -134,7 +134,7 @@ void guest_main(uint32_t entry, uint32_t magic, uint32_t info_phys)
     machine_quiesce();
 
     console_printf("variant: boot %s, linked at %#llx\n", boot_info.protocol,
-                   (unsigned long long)(image_virt_offset() + 0x100000));
+                   (unsigned long long)image_virt_offset() + 0x100000ull);
     bool list_only = false;
     if (!parse_cmdline(boot_info.cmdline, &list_only)) {
         machine_exit(EXIT_CHECK_FAILED);

@@ -31,7 +31,7 @@ void machine_save_boot_state(void)
 static void mask_ioapic(void)
 {
     uint64_t rsdp = acpi_find_rsdp(&boot_info);
-    acpi_madt_info_t madt;
+    acpi_madt_info_t madt = {0};
     if (rsdp != 0 && acpi_parse_madt(acpi_find_table(rsdp, "APIC"), &madt) &&
         madt.ioapic_count > 0) {
         ioapic_mask_all(madt.ioapic_address);

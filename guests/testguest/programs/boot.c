@@ -54,7 +54,7 @@ static void check_acpi(void)
     }
     uint64_t madt = acpi_find_table(rsdp, "APIC");
     check(acpi_find_table(rsdp, "FACP") != 0, "FADT found, checksum valid");
-    acpi_madt_info_t info;
+    acpi_madt_info_t info = {0};
     if (!check(madt != 0 && acpi_parse_madt(madt, &info), "MADT found, checksum valid")) {
         return;
     }

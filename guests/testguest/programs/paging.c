@@ -102,8 +102,8 @@ static void accessed_dirty(uint64_t root)
 {
     paging_map(root, VA(30), page_alloc(), LEVEL_4K, DATA_FLAGS);
     /* Volatile: the CPU, not this code, changes these entries between the reads. */
-    volatile uint64_t *pte = paging_entry(root, VA(30), LEVEL_4K, false);
-    volatile uint64_t *pde = paging_entry(root, VA(30), LEVEL_2M, false);
+    const volatile uint64_t *pte = paging_entry(root, VA(30), LEVEL_4K, false);
+    const volatile uint64_t *pde = paging_entry(root, VA(30), LEVEL_2M, false);
     invlpg(VA(30));
     bool clean = (*pte & (PTE_A | PTE_D)) == 0;
     (void)read_at(VA(30));

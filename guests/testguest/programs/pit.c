@@ -72,7 +72,7 @@ static void through_pic(void)
 static void through_ioapic(void)
 {
     uint64_t rsdp = acpi_find_rsdp(&boot_info);
-    acpi_madt_info_t madt;
+    acpi_madt_info_t madt = {0};
     if (!check(rsdp != 0 && acpi_parse_madt(acpi_find_table(rsdp, "APIC"), &madt) &&
                        madt.ioapic_count > 0,
                "the MADT names an I/O APIC")) {

@@ -145,9 +145,9 @@ void program_work_pagefault(void)
     }
     uint64_t cycles = rdtsc() - start;
     check(patterns_ok, "every page read back the pattern its fault filled in");
-    check_eq(faults_taken, FAULT_PAGES * FAULT_ROUNDS, "%d pages x %d rounds: one #PF per page",
-             FAULT_PAGES, FAULT_ROUNDS);
+    check_eq(faults_taken, (uint64_t)FAULT_PAGES * FAULT_ROUNDS,
+             "%d pages x %d rounds: one #PF per page", FAULT_PAGES, FAULT_ROUNDS);
     say("%d faults, checksum %#018llx", FAULT_PAGES * FAULT_ROUNDS, (unsigned long long)sum);
     figure("%llu cycles, %llu per fault", (unsigned long long)cycles,
-           (unsigned long long)(cycles / (FAULT_PAGES * FAULT_ROUNDS)));
+           (unsigned long long)(cycles / ((uint64_t)FAULT_PAGES * FAULT_ROUNDS)));
 }
