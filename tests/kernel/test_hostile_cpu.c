@@ -55,11 +55,12 @@ typedef enum {
     FEATURE_SKINIT, /* AMD: STGI/CLGI/SKINIT decode (and then #GP at CPL 3) with SKINIT */
 } feature_t;
 
-/* A register the fault message must show, masked. */
-typedef struct {
-    uint8_t index; /* seL4_UserContext index; 0 (RIP) means no check */
-    seL4_Word mask;
-    seL4_Word value;
+/* What the fault message's registers must show besides the fault. */
+typedef enum {
+    CHECK_NONE = 0,
+    CHECK_RCX_ZERO,       /* RDTSCP read TSC_AUX = 0 (the CPU number) */
+    CHECK_RAX_ZERO,       /* RDPID likewise */
+    CHECK_RAX_USER_FLAGS, /* PUSHF after POPF: no IOPL, VM, VIF or VIP from user mode */
 } register_check_t;
 
 typedef struct {
@@ -67,48 +68,29 @@ typedef struct {
     const char *start;
     const char *at;
     const char *end;
-    bool compat;
+    register_check_t check;
     outcome_t intel; /* Intel and other vendors */
     outcome_t amd;
     feature_t feature;
     outcome_t without; /* the outcome when the CPU lacks the feature */
-    register_check_t check;
     /* An emulator's known deviation from the architecture (QEMU 7.2 TCG, see the rows), also
      * accepted: still a fault of the thread, with another vector. 0: none. */
     outcome_t emulator;
+    bool compat;
 } hostile_case_t;
 
-#define NO_CHECK                                                                                   \
+#define CASE(n, c, i, a, f, w, chk, e)                                                             \
     {                                                                                              \
-        0, 0, 0                                                                                    \
-    }
-#define RCX_IS_ZERO                                                                                \
-    {                                                                                              \
-        seL4_UserContext_RCX, ~0ull, 0                                                             \
-    }
-#define RAX_IS_ZERO                                                                                \
-    {                                                                                              \
-        seL4_UserContext_RAX, ~0ull, 0                                                             \
-    }
-#define RAX_NO_IOPL_VM_VIF_VIP                                                                     \
-    {                                                                                              \
-        seL4_UserContext_RAX, 0x1a3000ull, 0                                                       \
-    }
-
-#define CASE(n, c, i, a, f, w, chk, ...)                                                           \
-    {                                                                                              \
-#n, n, n##_at, n##_end, c, i, a, f, w, chk, __VA_ARGS__                                    \
+        .name = #n, .start = (n), .at = n##_at, .end = n##_end, .check = (chk), .intel = (i),      \
+        .amd = (a), .feature = (f), .without = (w), .emulator = (e), .compat = (c)                 \
     }
 /* A row with an emulator deviation e: QEMU's, as its comment says. */
-#define EMU(n, c, o, e)                                                                            \
-    {                                                                                              \
-#n, n, n##_at, n##_end, c, o, o, FEATURE_NONE, RUNS, NO_CHECK, e                           \
-    }
-#define SAME(n, o)        CASE(n, false, o, o, FEATURE_NONE, RUNS, NO_CHECK, 0)
-#define VENDOR(n, i, a)   CASE(n, false, i, a, FEATURE_NONE, RUNS, NO_CHECK, 0)
-#define NEEDS(n, o, f, w) CASE(n, false, o, o, f, w, NO_CHECK, 0)
-#define SAME32(n, o)      CASE(n, true, o, o, FEATURE_NONE, RUNS, NO_CHECK, 0)
-#define VENDOR32(n, i, a) CASE(n, true, i, a, FEATURE_NONE, RUNS, NO_CHECK, 0)
+#define EMU(n, c, o, e)   CASE(n, c, o, o, FEATURE_NONE, RUNS, CHECK_NONE, e)
+#define SAME(n, o)        CASE(n, false, o, o, FEATURE_NONE, RUNS, CHECK_NONE, 0)
+#define VENDOR(n, i, a)   CASE(n, false, i, a, FEATURE_NONE, RUNS, CHECK_NONE, 0)
+#define NEEDS(n, o, f, w) CASE(n, false, o, o, f, w, CHECK_NONE, 0)
+#define SAME32(n, o)      CASE(n, true, o, o, FEATURE_NONE, RUNS, CHECK_NONE, 0)
+#define VENDOR32(n, i, a) CASE(n, true, i, a, FEATURE_NONE, RUNS, CHECK_NONE, 0)
 
 /* Selector error codes: the selector with its RPL bits cleared (the EXT and IDT bits are 0). */
 #define SELECTOR_ERROR(sel) ((sel)&0xfffcu)
@@ -162,9 +144,9 @@ static const hostile_case_t system_cases[] = {
         NEEDS(hc_str, GP0, FEATURE_UMIP, RUNS),
         NEEDS(hc_smsw, GP0, FEATURE_UMIP, RUNS),
         SAME(hc_rdtsc, RUNS), /* CR4.TSD clear: the TSC is user space's clock */
-        CASE(hc_rdtscp, false, RUNS, RUNS, FEATURE_RDTSCP, UD, RCX_IS_ZERO, 0),
-        CASE(hc_rdpid, false, RUNS, RUNS, FEATURE_RDPID, UD, RAX_IS_ZERO, 0),
-        CASE(hc_popf_iopl, false, RUNS, RUNS, FEATURE_NONE, RUNS, RAX_NO_IOPL_VM_VIF_VIP, 0),
+        CASE(hc_rdtscp, false, RUNS, RUNS, FEATURE_RDTSCP, UD, CHECK_RCX_ZERO, 0),
+        CASE(hc_rdpid, false, RUNS, RUNS, FEATURE_RDPID, UD, CHECK_RAX_ZERO, 0),
+        CASE(hc_popf_iopl, false, RUNS, RUNS, FEATURE_NONE, RUNS, CHECK_RAX_USER_FLAGS, 0),
         SAME(hc_xgetbv, UD), /* CR4.OSXSAVE clear */
         /* #UD (CR4.OSXSAVE clear) comes first as a decode fault; QEMU checks the CPL first. */
         EMU(hc_xsetbv, false, UD, GP0),
@@ -218,9 +200,9 @@ static const hostile_case_t compat_cases[] = {
          * IA32_CSTAR, which gives the same #UD. */
         SAME32(hc32_syscall, UD),
         /* QEMU applies AMD's long-mode #UD for SYSENTER/SYSEXIT to 64-bit code only. */
-        CASE(hc32_sysenter, true, GP0, UD, FEATURE_NONE, RUNS, NO_CHECK, GP0),
+        CASE(hc32_sysenter, true, GP0, UD, FEATURE_NONE, RUNS, CHECK_NONE, GP0),
         VENDOR32(hc32_sysret, UD, GP0),
-        CASE(hc32_sysexit, true, GP0, UD, FEATURE_NONE, RUNS, NO_CHECK, GP0),
+        CASE(hc32_sysexit, true, GP0, UD, FEATURE_NONE, RUNS, CHECK_NONE, GP0),
         SAME32(hc32_swapgs, UD),
         SAME32(hc32_int80, INT_GP(0x80)),
         SAME32(hc32_int3, TRAP(BP)),
@@ -300,6 +282,20 @@ static bool has_feature(const cpu_info_t *cpu, feature_t feature)
 
 #define START_RAX 0x0123456789abcdefull
 
+static bool registers_pass(register_check_t check, const seL4_Word *mrs)
+{
+    switch (check) {
+    case CHECK_RCX_ZERO:
+        return mrs[seL4_UserContext_RCX] == 0;
+    case CHECK_RAX_ZERO:
+        return mrs[seL4_UserContext_RAX] == 0;
+    case CHECK_RAX_USER_FLAGS:
+        return (mrs[seL4_UserContext_RAX] & 0x1a3000ull) == 0; /* IOPL, VM, VIF, VIP */
+    default:
+        return true;
+    }
+}
+
 /* Whether the fault message shows the outcome (and the case's register check, if any). */
 static bool outcome_seen(const hostile_case_t *c, const test_fault_run_t *run, outcome_t want,
                          bool check_registers)
@@ -321,8 +317,8 @@ static bool outcome_seen(const hostile_case_t *c, const test_fault_run_t *run, o
          * 32-bit code). */
         ok = (uint32_t)run->mrs[seL4_UserContext_RAX] == (uint32_t)(START_RAX - 1);
     }
-    if (ok && check_registers && c->check.index != 0) {
-        ok = (run->mrs[c->check.index] & c->check.mask) == c->check.value;
+    if (ok && check_registers) {
+        ok = registers_pass(c->check, run->mrs);
     }
     return ok;
 }

@@ -38,6 +38,12 @@ static seL4_Word reserve(test_env_t *env, seL4_Bool large)
     return vaddr;
 }
 
+/* The word at vaddr, read through the mapping now in place. */
+static seL4_Word peek(seL4_Word vaddr)
+{
+    return *(volatile seL4_Word *)vaddr;
+}
+
 /* A thread touching vaddr must take a page fault there: nothing is mapped. */
 static int expect_not_mapped(test_env_t *env, seL4_Word vaddr, const char *type)
 {
@@ -84,7 +90,7 @@ static int map_cycle(test_env_t *env, seL4_CPtr frame, seL4_CPtr other, seL4_Wor
 {
     seL4_Word attributes = memory_types[type].attributes;
     const char *name = memory_types[type].name;
-    volatile seL4_Word *word = (volatile seL4_Word *)(vaddr + WORD_OFFSET);
+    seL4_Word word = vaddr + WORD_OFFSET;
     seL4_Error error;
 
     error = vspace_map_frame(&env->vspace, frame, vaddr, seL4_ReadWrite, attributes, large);
@@ -92,13 +98,13 @@ static int map_cycle(test_env_t *env, seL4_CPtr frame, seL4_CPtr other, seL4_Wor
         test_fail(env, __LINE__, "%s: map: %s", name, test_error_name(error));
         return 0;
     }
-    *word = 0x600d0000u + type;
+    *(volatile seL4_Word *)word = 0x600d0000u + type;
     error = seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_CanRead, attributes);
     if (error != seL4_NoError) {
         test_fail(env, __LINE__, "%s: remap read-only: %s", name, test_error_name(error));
         return 0;
     }
-    if (*word != 0x600d0000u + type || !expect_read_only(env, vaddr + WORD_OFFSET, name)) {
+    if (peek(word) != 0x600d0000u + type || !expect_read_only(env, vaddr + WORD_OFFSET, name)) {
         return 0;
     }
     error = seL4_X86_Page_Unmap(frame);
@@ -106,7 +112,7 @@ static int map_cycle(test_env_t *env, seL4_CPtr frame, seL4_CPtr other, seL4_Wor
         return 0;
     }
     error = seL4_X86_Page_Map(frame, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite, attributes);
-    if (error != seL4_NoError || *word != 0x600d0000u + type) {
+    if (error != seL4_NoError || peek(word) != 0x600d0000u + type) {
         test_fail(env, __LINE__, "%s: map again after unmap: %s", name, test_error_name(error));
         return 0;
     }
@@ -115,7 +121,7 @@ static int map_cycle(test_env_t *env, seL4_CPtr frame, seL4_CPtr other, seL4_Wor
         error = seL4_X86_Page_Map(other, seL4_CapInitThreadVSpace, vaddr, seL4_ReadWrite,
                                   attributes);
     }
-    if (error != seL4_NoError || *word == 0x600d0000u + type) {
+    if (error != seL4_NoError || peek(word) == 0x600d0000u + type) {
         test_fail(env, __LINE__, "%s: another frame in the same place: %s", name,
                   test_error_name(error));
         return 0;
