@@ -8,7 +8,7 @@
 #   - test=all in every variant: exit status 0, every program passed, and the four outputs
 #     identical once "figure:" lines (measurements) and the "variant:" line are dropped;
 #   - every program outside test=all in every variant: exit status 0, a triple fault (QEMU
-#     ends without the exit device: run-qemu.sh status 126), or still running at a 2 s timeout
+#     ends without the exit device: run-qemu.sh status 126), or still running at a 3 s timeout
 #     (124), as the list says, with identical outputs across variants;
 #   - every program of test=all alone, in one variant: the same lines as its part of test=all.
 # The bare outputs are kept as the reference for differential runs under beaml4:
@@ -121,7 +121,7 @@ done
         echo "$v all all 120"
         for p in "${others[@]}"; do
             if [ "${ending[$p]}" = never ]; then
-                echo "$v $p $p 2"
+                echo "$v $p $p 3"
             else
                 echo "$v $p $p 60"
             fi
@@ -165,7 +165,7 @@ for p in "${others[@]}"; do
     case "${ending[$p]}" in
     exit) want=0; how="exit status 0" ;;
     triple-fault) want=126; how="a triple fault (QEMU ended without the exit device)" ;;
-    *) want=124; how="still running at the 2 s timeout" ;;
+    *) want=124; how="still running at the 3 s timeout" ;;
     esac
     ok=true
     for v in "${variants[@]}"; do
