@@ -3,6 +3,7 @@
  * alignment, reuse after the children are gone, and every error path of the decoder.
  */
 #include "groups.h"
+#include <runtime/bootinfo.h>
 
 /* Retypes one object of type into a fresh root slot and checks the cap type that results. */
 static void retype_one_and_identify(test_env_t *env, seL4_Word type, seL4_Word size_bits,
@@ -395,6 +396,41 @@ static void test_retype_frame_is_zeroed(test_env_t *env)
     }
 }
 
+/* Whether some boot untyped of the given kind covers paddr. */
+static int untyped_covers(const seL4_BootInfo *bi, seL4_Word paddr, int device)
+{
+    for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const seL4_UntypedDesc *u = &bi->untypedList[i];
+        if (u->isDevice == device && paddr >= u->paddr &&
+            paddr - u->paddr < (1ull << u->sizeBits)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Memory the kernel drives is in no untyped: its LAPIC and IOAPIC register pages (at 0xfee00000
+ * and 0xfec00000 on the machines the suite runs on, as the boot tests check) and its own pages,
+ * the kernel log page among them. Device memory it does not drive is handed out: the VGA
+ * window.
+ */
+static void test_kernel_memory_withheld(test_env_t *env)
+{
+    const seL4_BootInfo *bi = env->bootinfo;
+    seL4_Word length = 0;
+    const seL4_KernelLog *log = bootinfo_find_extra(bi, seL4_BootInfo_KernelLog, &length);
+
+    TEST_CHECK(env, log != NULL, "no kernel log in the boot info");
+    seL4_X86_Page_GetAddress_t page = seL4_X86_Page_GetAddress(log->frame);
+    TEST_OK(env, page.error);
+    TEST_CHECK(env, !untyped_covers(bi, 0xfee00000, 1), "the LAPIC page is in a device untyped");
+    TEST_CHECK(env, !untyped_covers(bi, 0xfec00000, 1), "the IOAPIC page is in a device untyped");
+    TEST_CHECK(env, !untyped_covers(bi, page.paddr, 0) && !untyped_covers(bi, page.paddr, 1),
+               "the kernel log page %#lx is in an untyped", (unsigned long)page.paddr);
+    TEST_CHECK(env, untyped_covers(bi, 0xb8000, 1), "the VGA text window is not handed out");
+}
+
 static const test_case_t untyped_cases[] = {
         {"untyped_retype_tcb", test_retype_tcb},
         {"untyped_retype_endpoint", test_retype_endpoint},
@@ -426,6 +462,7 @@ static const test_case_t untyped_cases[] = {
         {"untyped_device_memory_frames_only", test_retype_device_untyped},
         {"untyped_copy_with_children_revoke_first", test_copy_untyped_with_children},
         {"untyped_new_frame_is_zeroed", test_retype_frame_is_zeroed},
+        {"untyped_kernel_memory_withheld", test_kernel_memory_withheld},
 };
 
 const test_group_t untyped_group = TEST_GROUP(untyped_cases);
