@@ -250,11 +250,13 @@ BOOT_CODE static void print_cpu(void)
     const struct {
         uint64_t bit;
         const char *name;
-    } cr4_bits[] = {{CR4_PGE, "pge"},
+    } cr4_bits[] = {{CR4_PAE, "pae"},
+                    {CR4_MCE, "mce"},
+                    {CR4_PGE, "pge"},
                     {CR4_OSFXSR, "osfxsr"},
                     {CR4_OSXMMEXCPT, "osxmmexcpt"},
-                    {CR4_SMEP, "smep"},
-                    {CR4_FSGSBASE, "fsgsbase"}};
+                    {CR4_UMIP, "umip"},
+                    {CR4_SMEP, "smep"}};
 
     kprintf("boot: cpu %s family %#x model %#x stepping %u, %u physical / %u virtual address "
             "bits\nboot: cpu features:",
