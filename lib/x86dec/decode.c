@@ -121,7 +121,13 @@ static uint8_t operand_size_of(const x86dec_ctx_t *c, unsigned rule)
     case OSZ_BYTE:
         return 1;
     case OSZ_FORCE64:
+        if (osz16 && !(c->rex & 8) && (c->quirks & QUIRK_AMD_BRANCH))
+            return 2;
         return 8;
+    case OSZ_FAR:
+        if (c->rex & 8)
+            return (c->quirks & QUIRK_AMD_FAR) ? 4 : 8;
+        return osz16 ? 2 : 4;
     case OSZ_DEF64:
         if (c->rex & 8)
             return 8;
@@ -176,8 +182,6 @@ static bool register_constraint_ok(const x86dec_ctx_t *c, unsigned spec)
         return reg == 0 || reg == 2 || reg == 3 || reg == 4 || reg == 8;
     case SPEC_DR:
         return reg < 8;
-    case SPEC_SREG_SRC:
-        return modrm_reg(c) < 6;
     case SPEC_SREG_DST:
         return modrm_reg(c) < 6 && modrm_reg(c) != 1;
     case SPEC_BND:
@@ -304,9 +308,12 @@ static x86dec_status_t vex_decode(x86dec_ctx_t *c, uint8_t escape)
     } else {
         vector_rxb_set(c, p[0]);
         unsigned select = p[0] & 0x1Fu;
-        if (select < 1 || select > 3)
+        if (select == 7)
+            c->map = X86DEC_MAP_VEX7;
+        else if (select >= 1 && select <= 3)
+            c->map = (uint8_t)(X86DEC_MAP_PRIMARY + select);
+        else
             return X86DEC_ERR_INVALID;
-        c->map = (uint8_t)(X86DEC_MAP_PRIMARY + select);
         c->vex_w = p[1] >> 7;
     }
     vex_vvvv_l_pp_set(c, p[payload - 1]);
@@ -421,23 +428,51 @@ static x86dec_status_t opcode_decode(x86dec_ctx_t *c)
     return legacy_decode(c);
 }
 
-static x86dec_status_t ctx_decode(x86dec_ctx_t *c, const uint8_t *code, size_t size)
+/* The decoder quirks an options block asks for; false for a vendor or flag x86dec does not know. */
+static bool quirks_of(const x86dec_options_t *options, uint8_t *quirks)
 {
-    *c = (x86dec_ctx_t){.code = code, .size = size};
+    *quirks = 0;
+    if (options == NULL)
+        return true;
+    if (options->vendor > X86DEC_VENDOR_AMD ||
+        (options->flags & ~(X86DEC_OPT_NO_MPX | X86DEC_OPT_UD0_SHORT)) != 0)
+        return false;
+    if (options->vendor == X86DEC_VENDOR_AMD)
+        *quirks = QUIRK_AMD_BRANCH | QUIRK_AMD_FAR | QUIRK_MPX_NOP | QUIRK_UD0_SHORT;
+    if (options->flags & X86DEC_OPT_NO_MPX)
+        *quirks |= QUIRK_MPX_NOP;
+    if (options->flags & X86DEC_OPT_UD0_SHORT)
+        *quirks |= QUIRK_UD0_SHORT;
+    return true;
+}
+
+static x86dec_status_t ctx_decode(x86dec_ctx_t *c, const uint8_t *code, size_t size, uint8_t quirks)
+{
+    *c = (x86dec_ctx_t){.code = code, .size = size, .quirks = quirks};
     x86dec_status_t status = prefixes_read(c);
     if (status != X86DEC_OK)
         return status;
     return opcode_decode(c);
 }
 
-x86dec_status_t x86dec_length(const uint8_t *code, size_t size, size_t *length)
+x86dec_status_t x86dec_length_with(const uint8_t *code, size_t size,
+                                   const x86dec_options_t *options, size_t *length)
 {
+    uint8_t quirks;
     if (code == NULL || length == NULL)
         return X86DEC_ERR_ARGUMENT;
+    *length = 0;
+    if (!quirks_of(options, &quirks))
+        return X86DEC_ERR_ARGUMENT;
     x86dec_ctx_t c;
-    x86dec_status_t status = ctx_decode(&c, code, size);
+    x86dec_status_t status = ctx_decode(&c, code, size, quirks);
     *length = status == X86DEC_OK ? c.pos : 0;
     return status;
+}
+
+x86dec_status_t x86dec_length(const uint8_t *code, size_t size, size_t *length)
+{
+    return x86dec_length_with(code, size, NULL, length);
 }
 
 static uint64_t bytes_read_le(const uint8_t *p, unsigned count)
@@ -480,6 +515,7 @@ static uint32_t flags_of(const x86dec_ctx_t *c)
         if (c->last_rep == 0xF2 && !(c->mandatory_used && c->mandatory == 0xF2))
             flags |= X86DEC_F_REPNE;
     } else {
+        flags |= c->flags; /* class of a VEX map 7 instruction */
         if (c->encoding == X86DEC_ENC_XOP)
             flags |= X86DEC_F_AMD_ONLY;
         if (c->has_modrm && modrm_mod(c) != 3)
@@ -494,13 +530,17 @@ static uint32_t flags_of(const x86dec_ctx_t *c)
     return flags;
 }
 
-x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *insn)
+x86dec_status_t x86dec_decode_with(const uint8_t *code, size_t size,
+                                   const x86dec_options_t *options, x86dec_insn_t *insn)
 {
+    uint8_t quirks;
     if (code == NULL || insn == NULL)
         return X86DEC_ERR_ARGUMENT;
     *insn = (x86dec_insn_t){0};
+    if (!quirks_of(options, &quirks))
+        return X86DEC_ERR_ARGUMENT;
     x86dec_ctx_t c;
-    x86dec_status_t status = ctx_decode(&c, code, size);
+    x86dec_status_t status = ctx_decode(&c, code, size, quirks);
     if (status != X86DEC_OK)
         return status;
     insn->length = (uint8_t)c.pos;
@@ -529,9 +569,16 @@ x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *i
     if (c.imm2_size)
         insn->imm2 = bytes_read_le(&code[c.imm_pos + c.imm_size], c.imm2_size);
     insn->flags = flags_of(&c);
-    if (c.encoding == X86DEC_ENC_LEGACY) {
+    if (c.encoding == X86DEC_ENC_LEGACY)
         insn->mnemonic = (uint16_t)DESC_ID(c.desc);
+    else
+        insn->mnemonic = c.mnemonic;
+    if (insn->mnemonic != X86DEC_MN_OTHER)
         operands_describe(&c, insn);
-    }
     return X86DEC_OK;
+}
+
+x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *insn)
+{
+    return x86dec_decode_with(code, size, NULL, insn);
 }

@@ -55,15 +55,15 @@ enum {
     OSZ_DEF32 = 0, /* 32, 16 with 66, 64 with REX.W */
     OSZ_BYTE,      /* always 8 bits */
     OSZ_DEF64,     /* 64, 16 with 66 (push, pop, ...) */
-    OSZ_FORCE64,   /* always 64 (near branches: 66 is ignored) */
+    OSZ_FORCE64,   /* near branches: always 64 on Intel; 16 with 66 (and no REX.W) on AMD */
+    OSZ_FAR,       /* far pointers: like DEF32, but AMD ignores REX.W (m16:32 at most) */
 };
 
 enum {
     SPEC_NONE = 0,
     SPEC_CR,       /* ModRM.reg names CR0, 2, 3, 4 or 8; ModRM.mod is ignored */
     SPEC_DR,       /* ModRM.reg names DR0-DR7; ModRM.mod is ignored */
-    SPEC_SREG_SRC, /* ModRM.reg names ES..GS */
-    SPEC_SREG_DST, /* ModRM.reg names ES or SS..GS (not CS) */
+    SPEC_SREG_DST, /* ModRM.reg names ES or SS..GS (not CS); 8C's group lists ES..GS */
     SPEC_3DNOW,    /* 0F 0F: the opcode is the suffix byte after the operands */
     SPEC_BND,      /* ModRM.reg names BND0-3 (MPX) */
     SPEC_BND_RM,   /* ModRM.reg and, in register form, ModRM.rm name BND0-3 */
@@ -79,11 +79,18 @@ enum {
  * decoder falls back to it when the column of the prefix actually present is empty. */
 enum { PFX_ANY = 0, PFX_NONE, PFX_66, PFX_F3, PFX_F2, PFX_COLUMNS };
 
+/* Vendor behaviour the decoder must know (from x86dec_options_t): bits of x86dec_ctx_t.quirks. */
+#define QUIRK_AMD_BRANCH 1u /* 66 gives near branches a 16-bit operand size */
+#define QUIRK_AMD_FAR    2u /* REX.W does not widen far pointers */
+#define QUIRK_MPX_NOP    4u /* 0F 1A / 0F 1B are hint NOPs */
+#define QUIRK_UD0_SHORT  8u /* UD0 has no ModRM */
+
 /* Decoder state for one instruction. */
 typedef struct {
     const uint8_t *code;
     size_t size;
-    unsigned pos; /* next byte to read */
+    unsigned pos;   /* next byte to read */
+    uint8_t quirks; /* QUIRK_* */
 
     uint8_t rex;       /* effective REX (0 when none or not the last prefix) */
     uint8_t last_rep;  /* last F2/F3, 0 if none */
@@ -113,9 +120,9 @@ typedef struct {
     uint8_t vex_r, vex_x, vex_b, vex_w, vex_l, vex_pp, vex_vvvv;
     uint8_t evex_r2, evex_v2, evex_z, evex_b, evex_aaa;
 
-    desc_t desc;
-    uint8_t mnemonic;
-    uint32_t flags;
+    desc_t desc;      /* legacy layout for legacy and 3DNow!; the VEX/EVEX tables' own otherwise */
+    uint8_t mnemonic; /* VEX map 7 only (legacy encodings carry it in desc) */
+    uint32_t flags;   /* VEX map 7 only: X86DEC_F_PRIVILEGED */
 } x86dec_ctx_t;
 
 static inline unsigned modrm_mod(const x86dec_ctx_t *c)
@@ -149,14 +156,16 @@ static inline unsigned ctx_prefix_column(const x86dec_ctx_t *c)
 }
 
 /* Legacy maps (legacy_tables.c). legacy_lookup() picks the opcode's entry for c->map/c->opcode
- * and the mandatory-prefix candidate (a group entry has D_MODRM and D_GROUP); legacy_group()
- * resolves a group once c->modrm is read. Both return 0 for an undefined encoding. */
+ * and the mandatory-prefix candidate (a group entry has D_MODRM and D_GROUP), applying the
+ * vendor quirks; legacy_group() resolves a group once c->modrm is read. Both return 0 for an
+ * undefined encoding. */
 desc_t legacy_lookup(x86dec_ctx_t *c);
 desc_t legacy_group(x86dec_ctx_t *c, unsigned group);
 bool legacy_3dnow_valid(uint8_t suffix);
 
 /* VEX, XOP and EVEX validity (vex_tables.c, evex_tables.c): X86DEC_OK or X86DEC_ERR_INVALID.
- * Called with ModRM (if any) read; they set imm_size and the ModRM/SIB requirement. */
+ * Called with ModRM (if any) read; they set imm_size and the ModRM/SIB requirement. VEX map 7
+ * (the MSR immediate forms) also sets c->mnemonic and c->flags. */
 x86dec_status_t vex_check(x86dec_ctx_t *c);
 x86dec_status_t xop_check(x86dec_ctx_t *c);
 x86dec_status_t evex_check(x86dec_ctx_t *c);

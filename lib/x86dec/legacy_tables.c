@@ -26,6 +26,7 @@
 #define B   ((desc_t)OSZ_BYTE << D_OSZ_SHIFT)
 #define D64 ((desc_t)OSZ_DEF64 << D_OSZ_SHIFT)
 #define F64 ((desc_t)OSZ_FORCE64 << D_OSZ_SHIFT)
+#define FAR ((desc_t)OSZ_FAR << D_OSZ_SHIFT)
 
 #define SP(s) ((desc_t)(s) << D_SPEC_SHIFT)
 #define N(m)  ((desc_t)(X86DEC_MN_##m) << D_ID_SHIFT)
@@ -37,6 +38,7 @@ enum {
     GRP_80,
     GRP_81,
     GRP_83,
+    GRP_8C,
     GRP_8F,
     GRP_C0,
     GRP_C1,
@@ -156,9 +158,9 @@ static const desc_t primary_map[256] = {
         [0x89] = M | N(MOV),
         [0x8A] = M | B | N(MOV),
         [0x8B] = M | N(MOV),
-        [0x8C] = M | SP(SPEC_SREG_SRC) | N(MOV),
+        [0x8C] = G(GRP_8C),
         [0x8D] = M | MO | AG,
-        [0x8E] = M | SP(SPEC_SREG_DST) | N(MOV),
+        [0x8E] = M | SP(SPEC_SREG_DST) | SE | N(MOV_TO_SREG),
         [0x8F] = G(GRP_8F),
         [0x90] = V,
         V,
@@ -215,8 +217,8 @@ static const desc_t primary_map[256] = {
         [0xC7] = G(GRP_C7),
         [0xC8] = V | D64 | IWB,
         [0xC9] = V | D64,
-        [0xCA] = V | IW,
-        [0xCB] = V,
+        [0xCA] = V | IW | SE | N(RET_FAR),
+        [0xCB] = V | SE | N(RET_FAR),
         [0xCC] = V | N(INT3),
         [0xCD] = V | IB | N(INT),
         [0xCF] = V | SE | N(IRET),
@@ -298,14 +300,14 @@ static const desc_t primary_map[256] = {
 static const desc_t map_0f[256][PFX_COLUMNS] = {
         [0x00] = ANY(G(GRP_0F00)),
         [0x01] = ANY(G(GRP_0F01)),
-        [0x02] = ANY(M | SE),
-        [0x03] = ANY(M | SE),
-        [0x05] = ANY(V),
+        [0x02] = ANY(M | SE | N(LAR)),
+        [0x03] = ANY(M | SE | N(LSL)),
+        [0x05] = ANY(V | N(SYSCALL)),
         [0x06] = ANY(V | PV | N(CLTS)),
         [0x07] = ANY(V | PV | N(SYSRET)),
         [0x08] = ANY(V | PV | N(INVD)),
-        [0x09] = ANY(V | PV | N(WBINVD)),
-        [0x0B] = ANY(V),
+        [0x09] = {[PFX_ANY] = V | PV | N(WBINVD), [PFX_F3] = V | PV | N(WBNOINVD)},
+        [0x0B] = ANY(V | N(UD2)),
         [0x0D] = ANY(G(GRP_0F0D)),
         [0x0E] = ANY(V | AMD),
         [0x0F] = ANY(M | AMD | SP(SPEC_3DNOW)),
@@ -346,10 +348,10 @@ static const desc_t map_0f[256][PFX_COLUMNS] = {
         [0x30] = ANY(V | PV | N(WRMSR)),
         [0x31] = ANY(V | SE | N(RDTSC)),
         [0x32] = ANY(V | PV | N(RDMSR)),
-        [0x33] = ANY(V | PV),
-        [0x34] = ANY(V),
-        [0x35] = ANY(V | PV),
-        [0x37] = NP(V),
+        [0x33] = ANY(V | PV | N(RDPMC)),
+        [0x34] = ANY(V | N(SYSENTER)),
+        [0x35] = ANY(V | PV | N(SYSEXIT)),
+        [0x37] = NP(V | PV), /* GETSEC */
         [0x40] = ANY(M),
         ANY(M),
         ANY(M),
@@ -445,7 +447,7 @@ static const desc_t map_0f[256][PFX_COLUMNS] = {
         ANY(M | B),
         ANY(M | B),
         [0xA0] = ANY(V | D64),
-        [0xA1] = ANY(V | D64),
+        [0xA1] = ANY(V | D64 | SE | N(POP_SREG)),
         [0xA2] = ANY(V | SE | N(CPUID)),
         [0xA6] = PF3(G(GRP_0FA6)),
         [0xA7] = {[PFX_NONE] = G(GRP_0FA7),
@@ -455,8 +457,8 @@ static const desc_t map_0f[256][PFX_COLUMNS] = {
         [0xA4] = ANY(M | IB),
         [0xA5] = ANY(M),
         [0xA8] = ANY(V | D64),
-        [0xA9] = ANY(V | D64),
-        [0xAA] = ANY(V),
+        [0xA9] = ANY(V | D64 | SE | N(POP_SREG)),
+        [0xAA] = ANY(V | PV), /* RSM */
         [0xAB] = ANY(M | L),
         [0xAC] = ANY(M | IB),
         [0xAD] = ANY(M),
@@ -464,14 +466,14 @@ static const desc_t map_0f[256][PFX_COLUMNS] = {
         [0xAF] = ANY(M),
         [0xB0] = ANY(M | B | L),
         [0xB1] = ANY(M | L),
-        [0xB2] = ANY(M | MO),
+        [0xB2] = ANY(M | MO | FAR | SE | N(LSS)),
         [0xB3] = ANY(M | L),
-        [0xB4] = ANY(M | MO),
-        [0xB5] = ANY(M | MO),
+        [0xB4] = ANY(M | MO | FAR | SE | N(LFS)),
+        [0xB5] = ANY(M | MO | FAR | SE | N(LGS)),
         [0xB6] = ANY(M | N(MOVZX)),
         [0xB7] = ANY(M | N(MOVZX)),
         [0xB8] = PF3(M),
-        [0xB9] = ANY(M),
+        [0xB9] = ANY(M | N(UD1)),
         [0xBA] = ANY(G(GRP_0FBA)),
         [0xBB] = ANY(M | L),
         [0xBC] = {[PFX_ANY] = M, [PFX_F3] = M},
@@ -541,7 +543,7 @@ static const desc_t map_0f[256][PFX_COLUMNS] = {
         NP66(M),
         NP66(M),
         NP66(M),
-        [0xFF] = ANY(M),
+        [0xFF] = ANY(M | N(UD0)),
 };
 
 static const desc_t map_0f38[256][PFX_COLUMNS] = {
@@ -593,7 +595,7 @@ static const desc_t map_0f38[256][PFX_COLUMNS] = {
         P66(M),
         [0x80] = P66(M | MO | F64 | PV),
         P66(M | MO | F64 | PV),
-        P66(M | MO | F64 | PV),
+        P66(M | MO | F64 | PV | N(INVPCID)),
         [0xC8] = NP(M),
         NP(M),
         NP(M),
@@ -611,7 +613,7 @@ static const desc_t map_0f38[256][PFX_COLUMNS] = {
         [0xF1] = COL(M | MO, M | MO, 0, M),
         [0xF5] = P66(M | MO | PV),
         [0xF6] = COL(M | MO, M, M, 0),
-        [0xF8] = COL(0, M | MO, M | MO, M | MO),
+        [0xF8] = COL(0, M | MO, M | MO | PV, M | MO), /* MOVDIR64B, ENQCMDS, ENQCMD */
         [0xF9] = NP(M | MO),
         [0xFA] = PF3(M | R),
         [0xFB] = PF3(M | R),
@@ -651,6 +653,9 @@ static const group_t group_table[GRP_X87] = {
         [GRP_80] = BOTH(GRP1(B | IB)),
         [GRP_81] = BOTH(GRP1(IZ)),
         [GRP_83] = BOTH(GRP1(IB)),
+        [GRP_8C] = BOTH({ANY(M | N(MOV_FROM_SREG)), ANY(M | SE | N(MOV_FROM_SREG)),
+                         ANY(M | SE | N(MOV_FROM_SREG)), ANY(M | N(MOV_FROM_SREG)),
+                         ANY(M | N(MOV_FROM_SREG)), ANY(M | N(MOV_FROM_SREG))}),
         [GRP_8F] = BOTH({ANY(M | D64)}),
         [GRP_C0] = BOTH(SHIFT8(B | IB)),
         [GRP_C1] = BOTH(SHIFT8(IB)),
@@ -665,11 +670,16 @@ static const group_t group_table[GRP_X87] = {
         [GRP_F7] = BOTH(
                 {ANY(M | IZ), ANY(M | IZ), ANY(M | L), ANY(M | L), ANY(M), ANY(M), ANY(M), ANY(M)}),
         [GRP_FE] = BOTH({ANY(M | B | L), ANY(M | B | L)}),
-        [GRP_FF] = {{ANY(M | L), ANY(M | L), ANY(M | F64), ANY(M), ANY(M | F64), ANY(M),
-                     ANY(M | D64)},
+        [GRP_FF] = {{ANY(M | L), ANY(M | L), ANY(M | F64), ANY(M | FAR | SE | N(CALL_FAR)),
+                     ANY(M | F64), ANY(M | FAR | SE | N(JMP_FAR)), ANY(M | D64)},
                     {ANY(M | L), ANY(M | L), ANY(M | F64), {0}, ANY(M | F64), {0}, ANY(M | D64)}},
-        [GRP_0F00] = BOTH({ANY(M | SE | N(SLDT)), ANY(M | SE | N(STR)), ANY(M | PV | N(LLDT)),
-                           ANY(M | PV | N(LTR)), ANY(M | SE), ANY(M | SE)}),
+        [GRP_0F00] = BOTH({ANY(M | SE | N(SLDT)),
+                           ANY(M | SE | N(STR)),
+                           ANY(M | PV | N(LLDT)),
+                           ANY(M | PV | N(LTR)),
+                           ANY(M | SE | N(VERR)),
+                           ANY(M | SE | N(VERW)),
+                           {[PFX_F2] = M | PV | N(LKGS)}}),
         [GRP_0F0D] = {ROW8(M | AMD), ROW8(M | AG)},
         [GRP_0F18] = {{ANY(M), ANY(M), ANY(M), ANY(M), ANY(M | AG), ANY(M | AG), ANY(M | AG),
                        ANY(M | AG)},
@@ -692,8 +702,10 @@ static const group_t group_table[GRP_X87] = {
         [GRP_0F78] = {{{0}}, {P66(M | IBB | AMD)}},
         [GRP_0FAE] = {{NP(M), NP(M), NP(M), NP(M), COL(M, 0, M, 0), NP(M), COL(M, M, M | PV, 0),
                        COL(M, M, 0, 0)},
-                      {PF3(M), PF3(M), PF3(M), PF3(M), PF3(M), COL(M, 0, M, 0), COL(M, M, M, M),
-                       NP(M)}},
+                      {PF3(M | SE | N(RDFSBASE)), PF3(M | SE | N(RDGSBASE)),
+                       PF3(M | SE | N(WRFSBASE)), PF3(M | SE | N(WRGSBASE)), PF3(M),
+                       COL(M, 0, M, 0),
+                       COL(M, M | SE | N(TPAUSE), M | N(UMONITOR), M | SE | N(UMWAIT)), NP(M)}},
         [GRP_0FBA] = BOTH({{0},
                            {0},
                            {0},
@@ -717,7 +729,7 @@ static const group_t group_table[GRP_X87] = {
                        {0},
                        {0},
                        COL(M, M | D_KEEP66, M, 0),
-                       COL(M, M | D_KEEP66, M, 0)}},
+                       COL(M, M | D_KEEP66, M | SE | N(RDPID), 0)}},
         [GRP_0F38D8] = {{ANY(M), ANY(M), ANY(M), ANY(M)}},
         [GRP_0F38DC_F3] = {ROW8(M), ROW8(M | PV)},
 };
@@ -725,27 +737,28 @@ static const group_t group_table[GRP_X87] = {
 /* 0F 01 register forms, by ModRM.reg and ModRM.rm. */
 #define SVM (V | PV | AMD)
 static const desc_t group_0f01_reg[8][8][PFX_COLUMNS] = {
-        [0] = {[0] = NP(V),
-               [1] = NP(V | N(VMCALL)),
+        [0] = {[0] = NP(V | PV), /* ENCLV */
+               [1] = NP(V | SE | N(VMCALL)),
                [2] = NP(V | PV),
                [3] = NP(V | PV),
                [4] = NP(V | PV),
-               [5] = NP(V | PV)},
-        [1] = {[0] = NP(V | PV),
-               [1] = NP(V | PV),
-               [2] = NP(V | PV),
-               [3] = NP(V | PV),
+               [5] = NP(V | PV),
+               [6] = COL(V | PV | N(WRMSRNS), 0, V | PV | N(WRMSRLIST), V | PV | N(RDMSRLIST))},
+        [1] = {[0] = NP(V | PV | N(MONITOR)),
+               [1] = NP(V | PV | N(MWAIT)),
+               [2] = COL(V | PV | N(CLAC), 0, V | PV | N(ERETU), V | PV | N(ERETS)),
+               [3] = NP(V | PV | N(STAC)),
                [4] = P66(V | PV),
                [5] = P66(V | PV),
                [6] = P66(V | PV),
                [7] = NP66(V | PV)},
-        [2] = {[0] = NP(V),
+        [2] = {[0] = NP(V | SE | N(XGETBV)),
                [1] = NP(V | PV | N(XSETBV)),
-               [4] = NP(V),
+               [4] = NP(V | PV), /* VMFUNC */
                [5] = NP(V),
                [6] = NP(V),
                [7] = NP(V)},
-        [3] = {ANY(SVM), ANY(V | AMD | N(VMMCALL)), ANY(SVM), ANY(SVM), ANY(SVM), ANY(SVM),
+        [3] = {ANY(SVM), ANY(V | SE | AMD | N(VMMCALL)), ANY(SVM), ANY(SVM), ANY(SVM), ANY(SVM),
                ANY(SVM), ANY(SVM)},
         [4] = {ANY(V | SE | N(SMSW)), ANY(V | SE | N(SMSW)), ANY(V | SE | N(SMSW)),
                ANY(V | SE | N(SMSW)), ANY(V | SE | N(SMSW)), ANY(V | SE | N(SMSW)),
@@ -755,8 +768,8 @@ static const desc_t group_0f01_reg[8][8][PFX_COLUMNS] = {
                [2] = {[PFX_F3] = V},
                [4] = {[PFX_F3] = V},
                [5] = {[PFX_F3] = V},
-               [6] = {[PFX_NONE] = V, [PFX_F3] = V},
-               [7] = {[PFX_NONE] = V, [PFX_F3] = V}},
+               [6] = {[PFX_NONE] = V | SE | N(RDPKRU), [PFX_F3] = V},
+               [7] = {[PFX_NONE] = V | SE | N(WRPKRU), [PFX_F3] = V}},
         [6] = {ANY(V | PV | N(LMSW)), ANY(V | PV | N(LMSW)), ANY(V | PV | N(LMSW)),
                ANY(V | PV | N(LMSW)), ANY(V | PV | N(LMSW)), ANY(V | PV | N(LMSW)),
                ANY(V | PV | N(LMSW)), ANY(V | PV | N(LMSW))},
@@ -810,12 +823,27 @@ static desc_t column_pick(x86dec_ctx_t *c, const desc_t columns[PFX_COLUMNS])
     return columns[PFX_ANY];
 }
 
+/* 0F opcodes that some CPUs decode differently (x86dec_options_t); 0 when the table holds. */
+static desc_t quirk_lookup_0f(const x86dec_ctx_t *c)
+{
+    if ((c->quirks & QUIRK_MPX_NOP) && (c->opcode == 0x1A || c->opcode == 0x1B))
+        return M | AG; /* the reserved-NOP space MPX was given, any prefix, any ModRM */
+    if ((c->quirks & QUIRK_UD0_SHORT) && c->opcode == 0xFF)
+        return V | N(UD0);
+    return 0;
+}
+
 desc_t legacy_lookup(x86dec_ctx_t *c)
 {
     switch (c->map) {
     case X86DEC_MAP_PRIMARY:
         return primary_map[c->opcode];
     case X86DEC_MAP_0F:
+        if (c->quirks != 0) {
+            desc_t quirk = quirk_lookup_0f(c);
+            if (quirk != 0)
+                return quirk;
+        }
         return column_pick(c, map_0f[c->opcode]);
     case X86DEC_MAP_3DNOW:
         return column_pick(c, map_0f[0x0F]);

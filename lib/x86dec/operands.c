@@ -132,12 +132,6 @@ static void mov_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
             gpr_add(c, insn, modrm_reg_number(c), osz, W);
             rm_add(c, insn, osz, R);
         }
-    } else if (op == 0x8C) {
-        rm_add(c, insn, modrm_mod(c) == 3 ? osz : 2, W);
-        reg_add(insn, (x86dec_reg_t)(X86DEC_REG_ES + modrm_reg(c)), 2, R);
-    } else if (op == 0x8E) {
-        reg_add(insn, (x86dec_reg_t)(X86DEC_REG_ES + modrm_reg(c)), 2, W);
-        rm_add(c, insn, 2, R);
     } else if (op >= 0xA0 && op <= 0xA3) {
         bool to_memory = op >= 0xA2;
         x86dec_operand_t moffs = {.kind = X86DEC_OPK_MEM, .size = (uint8_t)osz};
@@ -195,11 +189,126 @@ static void control_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn, x86dec_
     }
 }
 
+/* The segment register in ModRM.reg (8C, 8E) or named by the opcode (0F A1: FS, 0F A9: GS). */
+static x86dec_reg_t segment_of(const x86dec_ctx_t *c)
+{
+    if (c->map == X86DEC_MAP_0F)
+        return c->opcode == 0xA1 ? X86DEC_REG_FS : X86DEC_REG_GS;
+    return (x86dec_reg_t)(X86DEC_REG_ES + modrm_reg(c));
+}
+
+/* Segment loads and far transfers: a far pointer in memory is an offset of the operand size
+ * followed by a 16-bit selector (m16:16, m16:32, m16:64). */
+static bool segment_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
+{
+    const uint8_t R = X86DEC_ACCESS_READ, W = X86DEC_ACCESS_WRITE;
+    unsigned osz = c->operand_size;
+    switch (insn->mnemonic) {
+    case X86DEC_MN_MOV_FROM_SREG:
+        rm_add(c, insn, modrm_mod(c) == 3 ? osz : 2, W);
+        reg_add(insn, segment_of(c), 2, R);
+        return true;
+    case X86DEC_MN_MOV_TO_SREG:
+        reg_add(insn, segment_of(c), 2, W);
+        rm_add(c, insn, 2, R);
+        return true;
+    case X86DEC_MN_POP_SREG:
+        reg_add(insn, segment_of(c), 2, W);
+        return true;
+    case X86DEC_MN_LSS:
+    case X86DEC_MN_LFS:
+    case X86DEC_MN_LGS:
+        gpr_add(c, insn, modrm_reg_number(c), osz, W);
+        memory_add(c, insn, osz + 2, R);
+        return true;
+    case X86DEC_MN_CALL_FAR:
+    case X86DEC_MN_JMP_FAR:
+        memory_add(c, insn, osz + 2, R);
+        return true;
+    case X86DEC_MN_RET_FAR:
+        if (c->opcode == 0xCA)
+            imm_add(insn, insn->imm & 0xFFFFu, 2);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The VEX map 7 MSR instructions: the register is ModRM.rm extended by VEX.B. */
+static void msr_immediate_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
+{
+    x86dec_reg_t reg = x86dec_reg_gpr(modrm_rm(c) | (c->vex_b << 3));
+    uint64_t msr = insn->imm & 0xFFFFFFFFu;
+    if (insn->mnemonic == X86DEC_MN_RDMSR_IMM) {
+        reg_add(insn, reg, 8, X86DEC_ACCESS_WRITE);
+        imm_add(insn, msr, 4);
+    } else {
+        imm_add(insn, msr, 4);
+        reg_add(insn, reg, 8, X86DEC_ACCESS_READ);
+    }
+}
+
+/* Instructions of user-mode state, descriptors and traps with explicit operands. */
+static bool user_state_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
+{
+    const uint8_t R = X86DEC_ACCESS_READ, W = X86DEC_ACCESS_WRITE;
+    unsigned osz = c->operand_size;
+    unsigned wide = (c->rex & 8u) ? 8 : 4; /* r32 or r64: 66 does not make these 16-bit */
+    switch (insn->mnemonic) {
+    case X86DEC_MN_RDPID:
+        gpr_add(c, insn, modrm_rm_number(c), 8, W); /* RDPID r64 in 64-bit mode */
+        return true;
+    case X86DEC_MN_RDFSBASE:
+    case X86DEC_MN_RDGSBASE:
+        gpr_add(c, insn, modrm_rm_number(c), wide, W);
+        return true;
+    case X86DEC_MN_WRFSBASE:
+    case X86DEC_MN_WRGSBASE:
+        gpr_add(c, insn, modrm_rm_number(c), wide, R);
+        return true;
+    case X86DEC_MN_LAR:
+    case X86DEC_MN_LSL:
+        /* LAR/LSL r, r32/m16 (r16/m16 with a 16-bit operand size); written only when ZF = 1 */
+        gpr_add(c, insn, modrm_reg_number(c), osz, W);
+        rm_add(c, insn, modrm_mod(c) != 3 ? 2 : osz == 2 ? 2 : 4, R);
+        return true;
+    case X86DEC_MN_VERR:
+    case X86DEC_MN_VERW:
+    case X86DEC_MN_LKGS:
+        rm_add(c, insn, 2, R);
+        return true;
+    case X86DEC_MN_TPAUSE:
+    case X86DEC_MN_UMWAIT:
+        gpr_add(c, insn, modrm_rm_number(c), 4, R); /* EDX:EAX, the TSC deadline, implicit */
+        return true;
+    case X86DEC_MN_UMONITOR:
+        gpr_add(c, insn, modrm_rm_number(c), c->address_size, R);
+        return true;
+    case X86DEC_MN_INVPCID:
+        gpr_add(c, insn, modrm_reg_number(c), 8, R);
+        memory_add(c, insn, 16, R);
+        return true;
+    case X86DEC_MN_UD0:
+    case X86DEC_MN_UD1:
+        if (c->has_modrm) { /* UD0 r32, r/m32: operands that are never used */
+            gpr_add(c, insn, modrm_reg_number(c), 4, R);
+            rm_add(c, insn, 4, R);
+        }
+        return true;
+    case X86DEC_MN_RDMSR_IMM:
+    case X86DEC_MN_WRMSRNS_IMM:
+        msr_immediate_describe(c, insn);
+        return true;
+    default:
+        return false;
+    }
+}
+
 void operands_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
 {
     const uint8_t R = X86DEC_ACCESS_READ, W = X86DEC_ACCESS_WRITE;
     unsigned osz = c->operand_size;
-    switch (c->desc >> D_ID_SHIFT) {
+    switch (insn->mnemonic) {
     case X86DEC_MN_OTHER:
         return;
     case X86DEC_MN_MOV:
@@ -273,7 +382,9 @@ void operands_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
         imm_add(insn, insn->imm & 0xFFu, 1);
         break;
     default:
-        break; /* only implicit operands */
+        if (!segment_describe(c, insn))
+            (void)user_state_describe(c, insn); /* else only implicit operands */
+        break;
     }
     insn->flags |= X86DEC_F_OPERANDS;
     for (unsigned i = 0; i < insn->operand_count; i++) {

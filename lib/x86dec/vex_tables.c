@@ -662,8 +662,30 @@ static x86dec_status_t constraints_check(x86dec_ctx_t *c, uint32_t d)
     return X86DEC_OK;
 }
 
+/* VEX map 7 holds only the immediate forms of RDMSR (pp F2: RDMSR r64, imm32) and WRMSRNS
+ * (pp F3: WRMSRNS imm32, r64): opcode F6 /0, register form, W0, L0, vvvv unused, an imm32 MSR
+ * index. They are privileged; the class is kept in c->mnemonic and c->flags. */
+static x86dec_status_t vex_map7_check(x86dec_ctx_t *c)
+{
+    if (c->opcode != 0xF6 || c->vex_w || c->vex_l || c->vex_vvvv != 0 || c->vex_r ||
+        modrm_mod(c) != 3 || modrm_reg(c) != 0)
+        return X86DEC_ERR_INVALID;
+    if (c->vex_pp == PP_F2)
+        c->mnemonic = X86DEC_MN_RDMSR_IMM;
+    else if (c->vex_pp == PP_F3)
+        c->mnemonic = X86DEC_MN_WRMSRNS_IMM;
+    else
+        return X86DEC_ERR_INVALID;
+    c->imm_size = 4;
+    c->flags = X86DEC_F_PRIVILEGED;
+    c->desc = 0;
+    return X86DEC_OK;
+}
+
 x86dec_status_t vex_check(x86dec_ctx_t *c)
 {
+    if (c->map == X86DEC_MAP_VEX7)
+        return vex_map7_check(c);
     uint32_t d = vex_map[c->map][c->vex_pp][c->opcode];
     if (d & X_GROUP)
         d = vex_groups[X_ID(d)][modrm_reg(c)];

@@ -23,6 +23,13 @@ typedef struct {
 } oracle_result_t;
 
 void oracle_init(void);
+/* Which vendor both sides decode as (default Intel): Zydis' defaults, or its AMD-branch mode
+ * with MPX off; x86dec with oracle_options(). */
+void oracle_vendor_set(x86dec_vendor_t vendor);
+x86dec_options_t oracle_options(void);
+/* True at the encodings of the documented exclusion list (oracle.c), where Zydis 4.0 is not the
+ * reference. */
+bool oracle_excluded(const uint8_t *code, size_t size);
 /* Full decode (with operands, needed for the memory class). */
 void oracle_decode(const uint8_t *code, size_t size, oracle_result_t *result);
 /* Length-only decode: valid and length, no classification or text. */

@@ -4,8 +4,9 @@
  * Zydis finds no valid instruction, one byte is skipped). At each position x86dec must agree on
  * validity, length and classification. Prints per-file and total counts; exits 1 on any
  * disagreement or when fewer than --min-bytes bytes were covered.
- * With --capstone, Capstone's lengths are compared with Zydis' too, for information only.
- *   usage: x86dec-sweep [-q] [--capstone] [--min-bytes N] file...
+ * With --capstone, Capstone's lengths are compared with Zydis' too, for information only; with
+ * --amd both sides decode as AMD does (x86dec's AMD option, Zydis' AMD-branch mode without MPX).
+ *   usage: x86dec-sweep [-q] [--capstone] [--amd] [--min-bytes N] file...
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -122,7 +123,7 @@ static int file_sweep(const char *path, sweep_totals_t *t)
 
 int main(int argc, char **argv)
 {
-    int quiet = 0, first = 1;
+    int quiet = 0, amd = 0, first = 1;
     unsigned long long min_bytes = 0;
     for (;;) {
         if (first < argc && strcmp(argv[first], "-q") == 0) {
@@ -130,6 +131,9 @@ int main(int argc, char **argv)
             first++;
         } else if (first < argc && strcmp(argv[first], "--capstone") == 0) {
             capstone_enabled = 1;
+            first++;
+        } else if (first < argc && strcmp(argv[first], "--amd") == 0) {
+            amd = 1;
             first++;
         } else if (first + 1 < argc && strcmp(argv[first], "--min-bytes") == 0) {
             min_bytes = strtoull(argv[first + 1], NULL, 0);
@@ -139,6 +143,8 @@ int main(int argc, char **argv)
         }
     }
     oracle_init();
+    if (amd)
+        oracle_vendor_set(X86DEC_VENDOR_AMD);
     sweep_totals_t total = {0};
     unsigned files = 0;
     for (int i = first; i < argc; i++) {
@@ -159,10 +165,10 @@ int main(int argc, char **argv)
         total.capstone_missing += t.capstone_missing;
         total.capstone_length += t.capstone_length;
     }
-    printf("sweep: %u files, %llu instructions, %llu bytes (%.1f MB), %llu undecodable bytes "
+    printf("sweep%s: %u files, %llu instructions, %llu bytes (%.1f MB), %llu undecodable bytes "
            "skipped; privileged %llu, sensitive %llu, memory %llu; %llu disagreements\n",
-           files, total.instructions, total.bytes, total.bytes / 1e6, total.skipped,
-           total.privileged, total.sensitive, total.memory, total.disagreements);
+           amd ? " (AMD)" : "", files, total.instructions, total.bytes, total.bytes / 1e6,
+           total.skipped, total.privileged, total.sensitive, total.memory, total.disagreements);
     if (capstone_enabled)
         printf("capstone (informational): no instruction at %llu positions, another length at "
                "%llu, of %llu\n",

@@ -305,8 +305,8 @@ static void test_system_instructions(void **state)
             {{0x0f, 0x31}, 2, X86DEC_MN_RDTSC, X86DEC_F_SENSITIVE},
             {{0x0f, 0x01, 0xf9}, 3, X86DEC_MN_RDTSCP, X86DEC_F_SENSITIVE},
             {{0x0f, 0x01, 0xd1}, 3, X86DEC_MN_XSETBV, X86DEC_F_PRIVILEGED},
-            {{0x0f, 0x01, 0xc1}, 3, X86DEC_MN_VMCALL, 0},
-            {{0x0f, 0x01, 0xd9}, 3, X86DEC_MN_VMMCALL, X86DEC_F_AMD_ONLY},
+            {{0x0f, 0x01, 0xc1}, 3, X86DEC_MN_VMCALL, X86DEC_F_SENSITIVE},
+            {{0x0f, 0x01, 0xd9}, 3, X86DEC_MN_VMMCALL, X86DEC_F_SENSITIVE | X86DEC_F_AMD_ONLY},
             {{0xcc}, 1, X86DEC_MN_INT3, 0},
             {{0xf1}, 1, X86DEC_MN_INT1, 0},
             {{0xcf}, 1, X86DEC_MN_IRET, X86DEC_F_SENSITIVE},
@@ -443,11 +443,256 @@ static void test_classification_of_others(void **state)
     x86dec_insn_t add = decode_ok(BYTES(0x01, 0x00), 2);
     assert_int_equal(add.mnemonic, X86DEC_MN_OTHER);
     assert_false(add.flags & X86DEC_F_OPERANDS);
-    assert_true(decode_ok(BYTES(0x0f, 0x01, 0xd8), 3).flags & X86DEC_F_PRIVILEGED); /* vmrun */
-    assert_true(decode_ok(BYTES(0x0f, 0x02, 0xc0), 3).flags & X86DEC_F_SENSITIVE);  /* lar */
-    assert_true(decode_ok(BYTES(0x0f, 0x33), 2).flags & X86DEC_F_PRIVILEGED);       /* rdpmc */
-    assert_true(decode_ok(BYTES(0x0f, 0x05), 2).flags == 0);                        /* syscall */
+    assert_true(decode_ok(BYTES(0x0f, 0x01, 0xd8), 3).flags & X86DEC_F_PRIVILEGED);  /* vmrun */
+    assert_true(decode_ok(BYTES(0x0f, 0x02, 0xc0), 3).flags & X86DEC_F_SENSITIVE);   /* lar */
+    assert_true(decode_ok(BYTES(0x0f, 0x33), 2).flags & X86DEC_F_PRIVILEGED);        /* rdpmc */
+    assert_int_equal(decode_ok(BYTES(0x0f, 0x05), 2).flags & ~X86DEC_F_OPERANDS, 0); /* syscall */
     assert_true(decode_ok(BYTES(0x8b, 0x05, 0, 0, 0, 0), 6).flags & X86DEC_F_RIP_REL);
+}
+
+/* ---- new operand descriptions: segments, far pointers, MSRs, user-mode state ------------ */
+
+static void assert_mem(const x86dec_operand_t *op, x86dec_reg_t base, unsigned size,
+                       unsigned access)
+{
+    assert_int_equal(op->kind, X86DEC_OPK_MEM);
+    assert_int_equal(op->mem.base, base);
+    assert_int_equal(op->size, size);
+    assert_int_equal(op->access, access);
+}
+
+static void test_segment_register_operands(void **state)
+{
+    (void)state;
+    x86dec_insn_t insn = decode_ok(BYTES(0x8e, 0xd0), 2); /* mov ss, eax */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_MOV_TO_SREG);
+    assert_reg(&insn.operands[0], X86DEC_REG_SS, 2, W);
+    assert_reg(&insn.operands[1], GPR(0), 2, R);
+    assert_true(insn.flags & X86DEC_F_SENSITIVE);
+    insn = decode_ok(BYTES(0x8c, 0xc8), 2); /* mov eax, cs: reveals the CPL */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_MOV_FROM_SREG);
+    assert_reg(&insn.operands[0], GPR(0), 4, W);
+    assert_reg(&insn.operands[1], X86DEC_REG_CS, 2, R);
+    assert_true(insn.flags & X86DEC_F_SENSITIVE);
+    insn = decode_ok(BYTES(0x48, 0x8c, 0xd8), 3); /* mov rax, ds: not sensitive */
+    assert_reg(&insn.operands[0], GPR(0), 8, W);
+    assert_false(insn.flags & X86DEC_F_SENSITIVE);
+    insn = decode_ok(BYTES(0x0f, 0xa1), 2); /* pop fs */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_POP_SREG);
+    assert_int_equal(insn.operand_count, 1);
+    assert_reg(&insn.operands[0], X86DEC_REG_FS, 2, W);
+    assert_int_equal(insn.operand_size, 8);
+    insn = decode_ok(BYTES(0x66, 0x0f, 0xa9), 3); /* pop gs, a 16-bit pop */
+    assert_reg(&insn.operands[0], X86DEC_REG_GS, 2, W);
+    assert_int_equal(insn.operand_size, 2);
+    insn = decode_ok(BYTES(0x0f, 0xb5, 0x10), 3); /* lgs edx, m16:32 */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_LGS);
+    assert_reg(&insn.operands[0], GPR(2), 4, W);
+    assert_mem(&insn.operands[1], GPR(0), 6, R);
+}
+
+static x86dec_insn_t decode_as(const uint8_t *code, size_t size, x86dec_vendor_t vendor,
+                               unsigned length)
+{
+    const x86dec_options_t options = {.vendor = (uint8_t)vendor};
+    x86dec_insn_t insn;
+    size_t fast = 0;
+    assert_int_equal(x86dec_decode_with(code, size, &options, &insn), X86DEC_OK);
+    assert_int_equal(insn.length, length);
+    assert_int_equal(x86dec_length_with(code, size, &options, &fast), X86DEC_OK);
+    assert_int_equal(fast, length);
+    return insn;
+}
+
+#define INTEL X86DEC_VENDOR_INTEL
+#define AMD   X86DEC_VENDOR_AMD
+
+static void test_far_pointers_by_vendor(void **state)
+{
+    (void)state;
+    /* REX.W: m16:64 on Intel, still m16:32 on AMD. */
+    x86dec_insn_t insn = decode_as(BYTES(0x48, 0xff, 0x18), INTEL, 3); /* call far [rax] */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_CALL_FAR);
+    assert_int_equal(insn.operand_size, 8);
+    assert_mem(&insn.operands[0], GPR(0), 10, R);
+    insn = decode_as(BYTES(0x48, 0xff, 0x18), AMD, 3);
+    assert_int_equal(insn.operand_size, 4);
+    assert_mem(&insn.operands[0], GPR(0), 6, R);
+    insn = decode_as(BYTES(0x66, 0xff, 0x28), AMD, 3); /* jmp far m16:16 */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_JMP_FAR);
+    assert_mem(&insn.operands[0], GPR(0), 4, R);
+    insn = decode_as(BYTES(0x48, 0x0f, 0xb2, 0x10), INTEL, 4); /* lss rdx, m16:64 */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_LSS);
+    assert_reg(&insn.operands[0], GPR(2), 8, W);
+    assert_mem(&insn.operands[1], GPR(0), 10, R);
+    insn = decode_as(BYTES(0x48, 0x0f, 0xb2, 0x10), AMD, 4); /* AMD: m16:32 */
+    assert_reg(&insn.operands[0], GPR(2), 4, W);
+    assert_mem(&insn.operands[1], GPR(0), 6, R);
+    insn = decode_as(BYTES(0xca, 0x08, 0x00), AMD, 3); /* retf 8 */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_RET_FAR);
+    assert_int_equal(insn.operand_count, 1);
+    assert_int_equal(insn.operands[0].imm, 8);
+    assert_int_equal(insn.operands[0].size, 2);
+    insn = decode_as(BYTES(0x48, 0xcb), AMD, 2); /* retfq: REX.W counts on both */
+    assert_int_equal(insn.operand_size, 8);
+    assert_int_equal(insn.operand_count, 0);
+}
+
+static void test_near_branches_by_vendor(void **state)
+{
+    (void)state;
+    /* 66 E8: Intel ignores 66 (rel32, 64-bit); AMD takes a rel16 and a 16-bit operand size. */
+    x86dec_insn_t insn = decode_as(BYTES(0x66, 0xe8, 0x10, 0x00, 0x00, 0x00), INTEL, 6);
+    assert_int_equal(insn.imm_size, 4);
+    assert_int_equal(insn.operand_size, 8);
+    insn = decode_as(BYTES(0x66, 0xe8, 0x10, 0x00, 0x00, 0x00), AMD, 4);
+    assert_int_equal(insn.imm_size, 2);
+    assert_int_equal(insn.imm, 0x10);
+    assert_int_equal(insn.operand_size, 2);
+    decode_as(BYTES(0x66, 0x0f, 0x85, 0xfe, 0xff), AMD, 5); /* jne rel16 */
+    /* REX.W takes precedence over 66 on AMD too. */
+    assert_int_equal(decode_as(BYTES(0x66, 0x48, 0xe9, 1, 2, 3, 4), AMD, 7).operand_size, 8);
+    /* No length change, but the operand size: ret, call rax, jmp rel8. */
+    assert_int_equal(decode_as(BYTES(0x66, 0xc3), AMD, 2).operand_size, 2);
+    assert_int_equal(decode_as(BYTES(0x66, 0xc3), INTEL, 2).operand_size, 8);
+    assert_int_equal(decode_as(BYTES(0x66, 0xff, 0xd0), AMD, 3).operand_size, 2);
+    assert_int_equal(decode_as(BYTES(0x66, 0xeb, 0x10), AMD, 3).operand_size, 2);
+    /* A rel16 cut short is truncated, not invalid. */
+    const x86dec_options_t amd = {.vendor = AMD};
+    x86dec_insn_t cut;
+    assert_int_equal(x86dec_decode_with(BYTES(0x66, 0xe8, 0x10), &amd, &cut), X86DEC_ERR_TRUNCATED);
+}
+
+static void test_mpx_space_and_ud0_by_option(void **state)
+{
+    (void)state;
+    const x86dec_options_t no_mpx = {.flags = X86DEC_OPT_NO_MPX};
+    const x86dec_options_t short_ud0 = {.flags = X86DEC_OPT_UD0_SHORT};
+    x86dec_insn_t insn;
+    /* bndmk bnd4: #UD with MPX, a hint NOP without (no memory access, 66 a size prefix). */
+    decode_fails(BYTES(0xf3, 0x0f, 0x1b, 0x20), X86DEC_ERR_INVALID);
+    assert_int_equal(x86dec_decode_with(BYTES(0xf3, 0x0f, 0x1b, 0x20), &no_mpx, &insn), X86DEC_OK);
+    assert_int_equal(insn.length, 4);
+    assert_false(insn.flags & X86DEC_F_MEMORY);
+    assert_true(insn.flags & X86DEC_F_REP);
+    assert_int_equal(x86dec_decode_with(BYTES(0x66, 0x0f, 0x1a, 0x00), &no_mpx, &insn), X86DEC_OK);
+    assert_int_equal(insn.operand_size, 2);
+    assert_false(insn.flags & X86DEC_F_MEMORY);
+    /* bndmov bnd0, [rax] reads memory with MPX. */
+    assert_true(decode_ok(BYTES(0x66, 0x0f, 0x1a, 0x00), 4).flags & X86DEC_F_MEMORY);
+    /* UD0: ModRM and its operands on Intel; two bytes with the option and on AMD. */
+    insn = decode_ok(BYTES(0x0f, 0xff, 0x48, 0x10), 4);
+    assert_int_equal(insn.mnemonic, X86DEC_MN_UD0);
+    assert_int_equal(insn.operand_count, 2);
+    assert_reg(&insn.operands[0], GPR(1), 4, R);
+    decode_fails(BYTES(0x0f, 0xff), X86DEC_ERR_TRUNCATED);
+    assert_int_equal(x86dec_decode_with(BYTES(0x0f, 0xff), &short_ud0, &insn), X86DEC_OK);
+    assert_int_equal(insn.length, 2);
+    assert_int_equal(insn.mnemonic, X86DEC_MN_UD0);
+    assert_int_equal(insn.operand_count, 0);
+    assert_int_equal(decode_as(BYTES(0x0f, 0xff, 0x48, 0x10), AMD, 2).mnemonic, X86DEC_MN_UD0);
+}
+
+static void test_options_checked(void **state)
+{
+    (void)state;
+    const uint8_t code[] = {0x66, 0xe8, 0x10, 0x00, 0x00, 0x00};
+    const x86dec_options_t bad_vendor = {.vendor = 7};
+    const x86dec_options_t bad_flag = {.flags = 0x80};
+    const x86dec_options_t intel = {.vendor = X86DEC_VENDOR_INTEL};
+    x86dec_insn_t a, b;
+    size_t length = 99;
+    assert_int_equal(x86dec_decode_with(code, sizeof(code), &bad_vendor, &a), X86DEC_ERR_ARGUMENT);
+    assert_int_equal(a.length, 0);
+    assert_int_equal(x86dec_decode_with(code, sizeof(code), &bad_flag, &a), X86DEC_ERR_ARGUMENT);
+    assert_int_equal(x86dec_length_with(code, sizeof(code), &bad_vendor, &length),
+                     X86DEC_ERR_ARGUMENT);
+    assert_int_equal(length, 0);
+    /* NULL options, zeroed options and the plain call are the same decoder. */
+    assert_int_equal(x86dec_decode_with(code, sizeof(code), NULL, &a), X86DEC_OK);
+    assert_int_equal(x86dec_decode_with(code, sizeof(code), &intel, &b), X86DEC_OK);
+    assert_memory_equal(&a, &b, sizeof(a));
+    assert_int_equal(x86dec_decode(code, sizeof(code), &b), X86DEC_OK);
+    assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void test_msr_instructions(void **state)
+{
+    (void)state;
+    /* rdmsr r9, 0x7b: VEX map 7, VEX.B extends ModRM.rm. */
+    x86dec_insn_t insn = decode_ok(BYTES(0xc4, 0xc7, 0x7b, 0xf6, 0xc1, 0x7b, 0, 0, 0), 9);
+    assert_int_equal(insn.mnemonic, X86DEC_MN_RDMSR_IMM);
+    assert_int_equal(insn.encoding, X86DEC_ENC_VEX);
+    assert_int_equal(insn.map, X86DEC_MAP_VEX7);
+    assert_int_equal(insn.flags & (X86DEC_F_PRIVILEGED | X86DEC_F_SENSITIVE), X86DEC_F_PRIVILEGED);
+    assert_reg(&insn.operands[0], GPR(9), 8, W);
+    assert_int_equal(insn.operands[1].kind, X86DEC_OPK_IMM);
+    assert_int_equal(insn.operands[1].imm, 0x7b);
+    assert_int_equal(insn.operands[1].size, 4);
+    /* cs wrmsrns 0x80000000, rax: the MSR index is not sign-extended. */
+    insn = decode_ok(BYTES(0x2e, 0xc4, 0xe7, 0x7a, 0xf6, 0xc0, 0, 0, 0, 0x80), 10);
+    assert_int_equal(insn.mnemonic, X86DEC_MN_WRMSRNS_IMM);
+    assert_int_equal(insn.operands[0].imm, 0x80000000u);
+    assert_reg(&insn.operands[1], GPR(0), 8, R);
+    decode_fails(BYTES(0x66, 0xc4, 0xe7, 0x7a, 0xf6, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID);
+    decode_fails(BYTES(0xc4, 0x67, 0x7a, 0xf6, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID); /* VEX.R */
+    decode_fails(BYTES(0xc4, 0xe7, 0x79, 0xf6, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID); /* pp 66 */
+    decode_fails(BYTES(0xc4, 0xe7, 0x7e, 0xf6, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID); /* L1 */
+    decode_fails(BYTES(0xc4, 0xe7, 0x72, 0xf6, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID); /* vvvv */
+    decode_fails(BYTES(0xc4, 0xe7, 0x7a, 0xf7, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID);
+    decode_fails(BYTES(0xc4, 0xe6, 0x7a, 0xf6, 0xc0, 0, 0, 0, 0), X86DEC_ERR_INVALID); /* map 6 */
+    insn = decode_ok(BYTES(0x0f, 0x01, 0xc6), 3);
+    assert_int_equal(insn.mnemonic, X86DEC_MN_WRMSRNS);
+    assert_int_equal(insn.operand_count, 0);
+    assert_int_equal(decode_ok(BYTES(0xf2, 0x0f, 0x01, 0xc6), 4).mnemonic, X86DEC_MN_RDMSRLIST);
+    assert_int_equal(decode_ok(BYTES(0xf3, 0x0f, 0x01, 0xc6), 4).mnemonic, X86DEC_MN_WRMSRLIST);
+    /* lkgs [rax]: LLDT's operand form. */
+    insn = decode_ok(BYTES(0xf2, 0x0f, 0x00, 0x30), 4);
+    assert_int_equal(insn.mnemonic, X86DEC_MN_LKGS);
+    assert_mem(&insn.operands[0], GPR(0), 2, R);
+    assert_true(insn.flags & X86DEC_F_PRIVILEGED);
+    assert_false(insn.flags & X86DEC_F_REPNE); /* F2 selected the instruction */
+    assert_int_equal(decode_ok(BYTES(0xf3, 0x0f, 0x01, 0xca), 4).mnemonic, X86DEC_MN_ERETU);
+    assert_int_equal(decode_ok(BYTES(0xf2, 0x0f, 0x01, 0xca), 4).mnemonic, X86DEC_MN_ERETS);
+}
+
+static void test_user_state_operands(void **state)
+{
+    (void)state;
+    x86dec_insn_t insn = decode_ok(BYTES(0x66, 0xf3, 0x0f, 0xc7, 0xf8), 5); /* rdpid rax */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_RDPID);
+    assert_reg(&insn.operands[0], GPR(0), 8, W);
+    insn = decode_ok(BYTES(0xf3, 0x0f, 0xae, 0xc1), 4); /* rdfsbase ecx */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_RDFSBASE);
+    assert_reg(&insn.operands[0], GPR(1), 4, W);
+    insn = decode_ok(BYTES(0xf3, 0x49, 0x0f, 0xae, 0xdf), 5); /* wrgsbase r15 */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_WRGSBASE);
+    assert_reg(&insn.operands[0], GPR(15), 8, R);
+    insn = decode_ok(BYTES(0x48, 0x0f, 0x02, 0xc1), 4); /* lar rax, ecx */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_LAR);
+    assert_reg(&insn.operands[0], GPR(0), 8, W);
+    assert_reg(&insn.operands[1], GPR(1), 4, R);
+    insn = decode_ok(BYTES(0x66, 0x0f, 0x03, 0x01), 4); /* lsl ax, [rcx] */
+    assert_reg(&insn.operands[0], GPR(0), 2, W);
+    assert_mem(&insn.operands[1], GPR(1), 2, R);
+    insn = decode_ok(BYTES(0x0f, 0x00, 0x20), 3); /* verr [rax] */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_VERR);
+    assert_mem(&insn.operands[0], GPR(0), 2, R);
+    insn = decode_ok(BYTES(0x66, 0x0f, 0x38, 0x82, 0x0a), 5); /* invpcid rcx, [rdx] */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_INVPCID);
+    assert_reg(&insn.operands[0], GPR(1), 8, R);
+    assert_mem(&insn.operands[1], GPR(2), 16, R);
+    insn = decode_ok(BYTES(0x66, 0x0f, 0xae, 0xf1), 4); /* tpause ecx */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_TPAUSE);
+    assert_reg(&insn.operands[0], GPR(1), 4, R);
+    insn = decode_ok(BYTES(0x67, 0xf3, 0x0f, 0xae, 0xf1), 5); /* umonitor ecx */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_UMONITOR);
+    assert_reg(&insn.operands[0], GPR(1), 4, R);
+    assert_false(insn.flags & X86DEC_F_SENSITIVE);
+    insn = decode_ok(BYTES(0x0f, 0x01, 0xd0), 3); /* xgetbv */
+    assert_int_equal(insn.mnemonic, X86DEC_MN_XGETBV);
+    assert_true(insn.flags & X86DEC_F_SENSITIVE);
+    assert_int_equal(insn.operand_count, 0);
 }
 
 /* ---- effective addresses ---------------------------------------------------------------- */
@@ -552,6 +797,13 @@ int main(void)
             cmocka_unit_test(test_descriptor_tables),
             cmocka_unit_test(test_mmio_moves),
             cmocka_unit_test(test_classification_of_others),
+            cmocka_unit_test(test_segment_register_operands),
+            cmocka_unit_test(test_far_pointers_by_vendor),
+            cmocka_unit_test(test_near_branches_by_vendor),
+            cmocka_unit_test(test_mpx_space_and_ud0_by_option),
+            cmocka_unit_test(test_options_checked),
+            cmocka_unit_test(test_msr_instructions),
+            cmocka_unit_test(test_user_state_operands),
             cmocka_unit_test(test_effective_address),
             cmocka_unit_test(test_mnemonic_names),
     };

@@ -5,7 +5,9 @@
  * Two entry points: x86dec_length() finds where an instruction ends and whether it is valid;
  * x86dec_decode() also classifies it and, for the instructions a VMM emulates or patches (see
  * x86dec_mnemonic_t), describes its operands. x86dec_effective_address() turns a decoded memory
- * operand and a register file into the address the instruction touches.
+ * operand and a register file into the address the instruction touches. Where CPU vendors decode
+ * the same bytes differently, the *_with() variants take the vendor (x86dec_options_t); the
+ * plain calls decode as Intel does.
  */
 #ifndef X86DEC_X86DEC_H
 #define X86DEC_X86DEC_H
@@ -45,12 +47,14 @@ typedef enum {
     X86DEC_MAP_XOP8,
     X86DEC_MAP_XOP9,
     X86DEC_MAP_XOPA,
+    X86DEC_MAP_VEX7, /* VEX map 7: the immediate forms of RDMSR and WRMSRNS */
 } x86dec_map_t;
 
-/* Instructions that get an operand-level description. Everything else is X86DEC_MN_OTHER. */
+/* Instructions that get an operand-level description: everything a VMM emulates, patches or
+ * routes. Everything else is X86DEC_MN_OTHER. */
 typedef enum {
     X86DEC_MN_OTHER = 0,
-    X86DEC_MN_MOV,    /* 88-8C, 8E, A0-A3, B0-BF, C6 /0, C7 /0 */
+    X86DEC_MN_MOV,    /* 88-8B, A0-A3, B0-BF, C6 /0, C7 /0 */
     X86DEC_MN_MOVZX,  /* 0F B6, 0F B7 */
     X86DEC_MN_MOVSX,  /* 0F BE, 0F BF */
     X86DEC_MN_MOVSXD, /* 63 */
@@ -98,6 +102,55 @@ typedef enum {
     X86DEC_MN_INT1,
     X86DEC_MN_WBINVD,
     X86DEC_MN_INVD,
+    /* Segment registers and far control transfers (operand_size: 2, 4 or 8). */
+    X86DEC_MN_MOV_FROM_SREG, /* 8C */
+    X86DEC_MN_MOV_TO_SREG,   /* 8E */
+    X86DEC_MN_POP_SREG,      /* 0F A1 (FS), 0F A9 (GS) */
+    X86DEC_MN_LSS,           /* 0F B2 */
+    X86DEC_MN_LFS,           /* 0F B4 */
+    X86DEC_MN_LGS,           /* 0F B5 */
+    X86DEC_MN_CALL_FAR,      /* FF /3 */
+    X86DEC_MN_JMP_FAR,       /* FF /5 */
+    X86DEC_MN_RET_FAR,       /* CA, CB */
+    X86DEC_MN_SYSCALL,
+    X86DEC_MN_SYSENTER,
+    X86DEC_MN_SYSEXIT,
+    /* State a user-mode instruction reads or writes. */
+    X86DEC_MN_RDPID,
+    X86DEC_MN_RDPKRU,
+    X86DEC_MN_WRPKRU,
+    X86DEC_MN_XGETBV,
+    X86DEC_MN_RDFSBASE,
+    X86DEC_MN_RDGSBASE,
+    X86DEC_MN_WRFSBASE,
+    X86DEC_MN_WRGSBASE,
+    X86DEC_MN_RDPMC,
+    X86DEC_MN_LAR,
+    X86DEC_MN_LSL,
+    X86DEC_MN_VERR,
+    X86DEC_MN_VERW,
+    X86DEC_MN_TPAUSE,
+    X86DEC_MN_UMONITOR,
+    X86DEC_MN_UMWAIT,
+    /* Supervisor instructions. */
+    X86DEC_MN_MONITOR,
+    X86DEC_MN_MWAIT,
+    X86DEC_MN_CLAC,
+    X86DEC_MN_STAC,
+    X86DEC_MN_INVPCID,
+    X86DEC_MN_WBNOINVD,    /* F3 0F 09 (WBINVD on CPUs without it) */
+    X86DEC_MN_WRMSRNS,     /* 0F 01 C6 */
+    X86DEC_MN_RDMSRLIST,   /* F2 0F 01 C6 */
+    X86DEC_MN_WRMSRLIST,   /* F3 0F 01 C6 */
+    X86DEC_MN_RDMSR_IMM,   /* VEX.128.F2.M7.W0 F6 /0 id: RDMSR r64, imm32 */
+    X86DEC_MN_WRMSRNS_IMM, /* VEX.128.F3.M7.W0 F6 /0 id: WRMSRNS imm32, r64 */
+    X86DEC_MN_LKGS,        /* F2 0F 00 /6 */
+    X86DEC_MN_ERETS,       /* F2 0F 01 CA */
+    X86DEC_MN_ERETU,       /* F3 0F 01 CA */
+    /* Deliberate traps. */
+    X86DEC_MN_UD0, /* 0F FF: with ModRM (Intel), without (AMD, X86DEC_OPT_UD0_SHORT) */
+    X86DEC_MN_UD1, /* 0F B9 /r */
+    X86DEC_MN_UD2, /* 0F 0B */
     X86DEC_MN_COUNT
 } x86dec_mnemonic_t;
 
@@ -238,6 +291,34 @@ x86dec_status_t x86dec_length(const uint8_t *code, size_t size, size_t *length);
 
 /* Full decode. On failure *insn is all zero (so insn->length is 0). */
 x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *insn);
+
+/*
+ * Where CPUs differ. The plain calls above decode as Intel does (X86DEC_VENDOR_INTEL, no flags);
+ * the *_with() calls take the vendor and quirks (options == NULL means the same default):
+ *   AMD: 66 on a near branch (E8, E9, EB, 0F 8x, 7x, E0-E3, C2, C3, FF /2, FF /4) selects a
+ *        16-bit operand size, so E8/E9/0F 8x take a rel16 (Intel ignores 66 there); REX.W does
+ *        not widen far pointers (FF /3, FF /5, LSS, LFS, LGS read m16:32); and both quirks below.
+ *   X86DEC_OPT_NO_MPX: 0F 1A and 0F 1B are hint NOPs in every form (CPUs without MPX: AMD and
+ *        Intel since Ice Lake). Without it they decode as MPX, with MPX's #UD cases.
+ *   X86DEC_OPT_UD0_SHORT: UD0 (0F FF) has no ModRM byte (AMD and some older Intel CPUs).
+ */
+typedef enum {
+    X86DEC_VENDOR_INTEL = 0,
+    X86DEC_VENDOR_AMD,
+} x86dec_vendor_t;
+
+#define X86DEC_OPT_NO_MPX    (1u << 0)
+#define X86DEC_OPT_UD0_SHORT (1u << 1)
+
+typedef struct {
+    uint8_t vendor; /* x86dec_vendor_t */
+    uint8_t flags;  /* X86DEC_OPT_* */
+} x86dec_options_t;
+
+x86dec_status_t x86dec_length_with(const uint8_t *code, size_t size,
+                                   const x86dec_options_t *options, size_t *length);
+x86dec_status_t x86dec_decode_with(const uint8_t *code, size_t size,
+                                   const x86dec_options_t *options, x86dec_insn_t *insn);
 
 /* Linear address of memory operand `operand` (index into insn->operands): segment base (FS/GS
  * only, as in 64-bit mode) plus base + index * scale + displacement, wrapped to the address size.
