@@ -1,7 +1,8 @@
 # x86dec: the x86-64 instruction decoder (lib/x86dec), its tests and its benchmark.
 #
-#   make test-x86dec                 freestanding check, unit tests (ASan/UBSan), systematic and
-#                                    real-code differential tests against Zydis, bounded fuzzing
+#   make test-x86dec                 freestanding check, unit tests (ASan/UBSan), the privileged-
+#                                    instruction table, systematic and real-code differential
+#                                    tests against Zydis (as Intel and as AMD), bounded fuzzing
 #   make fuzz-x86dec FUZZ_SECONDS=N  longer fuzzing run
 #   make bench-x86dec                throughput against Zydis
 
@@ -14,6 +15,7 @@ X86DEC_FUZZDIR  := tests/fuzz/x86dec
 X86DEC_INCLUDES := -I$(X86DEC_DIR)/include -I$(X86DEC_DIR)
 X86DEC_ORACLE   := $(X86DEC_TESTDIR)/oracle.c
 X86DEC_ORACLE_H := $(X86DEC_TESTDIR)/oracle.h
+X86DEC_TABLE    := $(X86DEC_TESTDIR)/privileged_table.c $(X86DEC_TESTDIR)/privileged_table.h
 # Differential tools and the benchmark decode hundreds of millions of instructions: optimised,
 # no sanitizers (the unit tests and the fuzzer carry those).
 X86DEC_TOOL_CFLAGS := $(filter-out -O1,$(HOST_CFLAGS)) -O2
@@ -51,6 +53,13 @@ $(X86DEC_OUT)/x86dec-unit: $(X86DEC_SRCS) $(X86DEC_HDRS) $(X86DEC_TESTDIR)/test_
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(X86DEC_INCLUDES) $(X86DEC_SRCS) \
 		$(X86DEC_TESTDIR)/test_x86dec.c -lcmocka -o $@
 
+$(X86DEC_OUT)/x86dec-table: $(X86DEC_SRCS) $(X86DEC_HDRS) $(X86DEC_ORACLE) $(X86DEC_ORACLE_H) \
+		$(X86DEC_TABLE) $(X86DEC_TESTDIR)/test_table.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(X86DEC_INCLUDES) $(X86DEC_SRCS) $(X86DEC_ORACLE) \
+		$(filter %.c,$(X86DEC_TABLE)) $(X86DEC_TESTDIR)/test_table.c -lcmocka -lZydis -lcapstone \
+		-o $@
+
 $(X86DEC_OUT)/x86dec-enumerate: $(X86DEC_SRCS) $(X86DEC_HDRS) $(X86DEC_ORACLE) $(X86DEC_ORACLE_H) \
 		$(X86DEC_TESTDIR)/enumerate.c
 	@mkdir -p $(dir $@)
@@ -79,8 +88,12 @@ $(X86DEC_VMLINUX):
 	./tools/fetch-linux.sh $(BUILD)
 
 # ---- test steps --------------------------------------------------------------------------
-.PHONY: x86dec-unit x86dec-enumerate x86dec-sweep x86dec-fuzz-short fuzz-x86dec x86dec-lint
+.PHONY: x86dec-unit x86dec-table x86dec-enumerate x86dec-sweep x86dec-fuzz-short fuzz-x86dec \
+	x86dec-lint
 x86dec-unit: $(X86DEC_OUT)/x86dec-unit
+	timeout 300 $<
+
+x86dec-table: $(X86DEC_OUT)/x86dec-table
 	timeout 300 $<
 
 x86dec-enumerate: $(X86DEC_OUT)/x86dec-enumerate
@@ -88,6 +101,7 @@ x86dec-enumerate: $(X86DEC_OUT)/x86dec-enumerate
 
 x86dec-sweep: $(X86DEC_OUT)/x86dec-sweep $(X86DEC_VMLINUX)
 	timeout 1800 $< -q --min-bytes $(X86DEC_SWEEP_MIN_BYTES) $(X86DEC_SWEEP_FILES)
+	timeout 900 $< -q --amd $(X86DEC_VMLINUX) $(wildcard /usr/lib/gcc/x86_64-linux-gnu/*/cc1)
 	timeout 900 $< -q --capstone $(X86DEC_VMLINUX)
 
 # Bounded fuzzing: a fixed wall-clock budget, corpus kept under build/ between runs.
@@ -112,8 +126,8 @@ x86dec-lint:
 	@echo "x86dec: clang-format and cppcheck clean"
 
 .PHONY: test-x86dec bench-x86dec
-test-x86dec: x86dec-freestanding x86dec-lint x86dec-unit x86dec-enumerate x86dec-sweep \
-		x86dec-fuzz-short
+test-x86dec: x86dec-freestanding x86dec-lint x86dec-unit x86dec-table x86dec-enumerate \
+		x86dec-sweep x86dec-fuzz-short
 	@echo "test-x86dec: all steps passed"
 
 bench-x86dec: $(X86DEC_OUT)/x86dec-bench $(X86DEC_VMLINUX)
