@@ -343,3 +343,16 @@ hc_read_selectors:
     movw %gs, %dx
 hc_selectors_read:
     ud2
+
+/* 32-bit code that spins until stub_flag is set (read through DS), then stops with #UD: only
+ * timer interrupts take the CPU from it, each entering the kernel from compatibility mode. */
+    .code32
+    BEGIN hc32_spin_flag
+    dec %eax
+1:  incl %ecx
+    cmpl $0, stub_flag
+    je 1b
+    AT hc32_spin_flag
+    ud2
+    END hc32_spin_flag
+    .code64

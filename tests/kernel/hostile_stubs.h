@@ -74,6 +74,7 @@ extern char hc32_back_to_64[], hc32_back_to_64_at[], hc32_back_to_64_end[], hc32
         hc_write_dr7_end[], hc_wrmsr[], hc_wrmsr_at[], hc_wrmsr_end[], hc_wrpkru[], hc_wrpkru_at[],
         hc_wrpkru_end[], hc_xgetbv[], hc_xgetbv_at[], hc_xgetbv_end[], hc_xsetbv[], hc_xsetbv_at[],
         hc_xsetbv_end[], hc_enter_compat[], hc_far_target[], hc_far_back64[], hc_set_selectors[],
-        hc_read_selectors[], hc_selectors_read[];
+        hc_read_selectors[], hc_selectors_read[], hc32_spin_flag[], hc32_spin_flag_at[],
+        hc32_spin_flag_end[];
 
 #endif

@@ -12,6 +12,7 @@
 #include "hostile_stubs.h"
 #include "stubs.h"
 #include <stdbool.h>
+#include <runtime/tsc.h>
 
 #define VEC_DB 1
 #define VEC_BP 3
@@ -678,6 +679,37 @@ static void test_compat_movss_syscall(test_env_t *env)
     TEST_EQ(env, (uint32_t)run.mrs[seL4_UserContext_RAX], (uint32_t)(START_RAX - 1));
 }
 
+/*
+ * A thread spinning in 32-bit code is preempted by the timer again and again (each interrupt an
+ * entry from compatibility mode, each return an IRETQ to it) and goes on where it was, in 32-bit
+ * mode, with its data segment: it sees the flag the suite sets and stops at the next #UD.
+ */
+static void test_compat_preempted(test_env_t *env)
+{
+    test_fault_run_t run;
+
+    stub_flag = 0;
+    TEST_CHECK(env, test_fault_run_new(env, &run, NULL, hc_enter_compat), "thread");
+    run.context.rax = START_RAX;
+    run.context.rbx = (seL4_Word)hc32_spin_flag;
+    run.context.rcx = 0;
+    TEST_CHECK(env, test_thread_start_at(env, &run.thread, &run.context), "start");
+    /* Several time slices of the spinner (same priority: round robin on the timer). */
+    seL4_Uint64 until = tsc_read() + test_ticks(env, 50);
+    while (tsc_read() < until) {
+        seL4_Yield();
+    }
+    stub_flag = 1;
+    TEST_CHECK(env, test_wait_fault(env, run.ep, &run.label, run.mrs, seL4_CapFault_Length),
+               "the spinner's fault");
+    TEST_EQ(env, run.label, seL4_Fault_UserException);
+    TEST_EQ(env, run.mrs[seL4_UserException_Number], VEC_UD);
+    TEST_EQ(env, run.mrs[seL4_UserContext_RIP], (seL4_Word)hc32_spin_flag_at);
+    TEST_EQ(env, (uint32_t)run.mrs[seL4_UserContext_RAX], (uint32_t)(START_RAX - 1));
+    TEST_CHECK(env, (uint32_t)run.mrs[seL4_UserContext_RCX] > 1000, "it spun %u times",
+               (unsigned)run.mrs[seL4_UserContext_RCX]);
+}
+
 /* The selectors a fault message shows in RAX..RDX (hc_read_selectors): DS, ES, FS, GS. */
 static int selectors_are(test_env_t *env, const test_fault_run_t *run, const char *whose,
                          seL4_Word ds, seL4_Word es, seL4_Word fs, seL4_Word gs)
@@ -737,6 +769,7 @@ static const test_case_t hostile_cpu_cases[] = {
         {"hostile_cpu_compat_rip_above_4g", test_compat_rip_above_4g},
         {"hostile_cpu_compat_movss_syscall", test_compat_movss_syscall},
         {"hostile_cpu_selectors_per_thread", test_selectors_per_thread},
+        {"hostile_cpu_compat_preempted", test_compat_preempted},
 };
 
 const test_group_t hostile_cpu_group = TEST_GROUP(hostile_cpu_cases);
