@@ -3,16 +3,19 @@
 # and exits with the code the kernel passed to the isa-debug-exit device; 124 on timeout, 125 when
 # QEMU itself failed (it could not start: missing file, bad option, no KVM), 126 when QEMU ended
 # some other way (triple fault, power-off).
-#   tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
-#                     [--append CMDLINE] KERNEL [MODULE...]
+#   tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--timeout S]
+#                     [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
 #   tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
 #                     --cdrom ISO
-# With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --cpu names another
+# With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --icount makes TCG
+# count instructions (-icount shift=0,sleep=off): the guest's TSC then advances by one per
+# instruction executed, so cycle figures become deterministic instruction counts. --cpu names another
 # CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"). --cdrom
 # boots a GRUB ISO (tools/mkiso.sh) through QEMU's default BIOS instead; its command line is the
 # ISO's.
 set -uo pipefail
 accel=tcg
+icount=()
 cpu=""
 machine=q35
 limit=60
@@ -22,6 +25,7 @@ cdrom=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --kvm) accel=kvm; shift ;;
+    --icount) icount=(-icount shift=0,sleep=off); shift ;;
     --cpu) cpu=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
@@ -52,7 +56,7 @@ fi
 # with status 1, and only QEMU's complaint on stderr tells them apart.
 errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
-timeout -k 10 "$limit" qemu-system-x86_64 -M "$machine" -accel "$accel" -cpu "$cpu" -m "$memory" \
+timeout -k 10 "$limit" qemu-system-x86_64 -M "$machine" -accel "$accel" "${icount[@]}" -cpu "$cpu" -m "$memory" \
     "${boot[@]}" -nographic -serial stdio -monitor none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>"$errors"
 status=$?

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the IPC benchmark under QEMU KVM (when usable) and TCG and prints every figure with the
-# command line that produced it.
+# Runs the IPC benchmark under QEMU KVM (when usable), TCG, and TCG counting instructions
+# (-icount: the figures are then instructions executed, identical from run to run), and prints
+# every figure with the command line that produced it.
 #   bench/ipc/run.sh KERNEL BENCH_ELF
 set -uo pipefail
 kernel=$1
@@ -30,4 +31,5 @@ else
     echo "bench-ipc [kvm]: skipped: KVM not usable"
 fi
 run tcg
+run tcg-icount --icount
 exit $status

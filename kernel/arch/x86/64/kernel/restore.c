@@ -74,7 +74,7 @@ void restore_user_context(void)
     /* Any thread can set its own FS or GS base in the CPU to 0 by loading a segment selector,
      * and so does the kernel switching selectors: the TCB's bases are loaded for every other
      * thread, not only for other values, and after the selectors. */
-    if (segments_switch_to(thread)) {
+    if (segments_switch_to(arch, thread)) {
         arch->fsgs_owner = NULL;
     }
     if (arch->fsgs_owner != thread) {

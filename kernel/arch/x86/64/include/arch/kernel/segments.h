@@ -8,16 +8,25 @@
 #ifndef ARCH_KERNEL_SEGMENTS_H
 #define ARCH_KERNEL_SEGMENTS_H
 
+#include <kernel/cpu.h>
 #include <kernel/tcb.h>
 
 /* A new thread's selectors: flat user data in DS and ES, null FS and GS (bases from the TCB). */
 void segments_init(tcb_t *tcb);
 
+/* The switch itself: save the CPU's selectors into the owner's TCB, load tcb's where they
+ * differ; true when any was loaded. */
+bool segments_switch(arch_cpu_t *arch, tcb_t *tcb);
+
 /*
  * Make the CPU hold tcb's selectors. Loading FS or GS replaces its base, so the caller loads the
- * thread's FS/GS bases afterwards whenever this returns true.
+ * thread's FS/GS bases afterwards whenever this returns true. Returning to the thread that ran
+ * last (a system call's common case) costs one comparison.
  */
-bool segments_switch_to(tcb_t *tcb);
+static inline bool segments_switch_to(arch_cpu_t *arch, tcb_t *tcb)
+{
+    return arch->segment_owner != tcb && segments_switch(arch, tcb);
+}
 
 /* The thread is going away: its selectors in the CPU belong to nobody. */
 void segments_release(const tcb_t *tcb);

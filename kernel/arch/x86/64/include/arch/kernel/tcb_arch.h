@@ -19,15 +19,13 @@ typedef struct {
 
 _Static_assert(sizeof(arch_context_t) == CONTEXT_SIZE, "context size matches the entry code");
 
-/* DS, ES, FS, GS (arch/kernel/segments.h). */
-#define ARCH_SELECTOR_COUNT 4
-
 typedef struct {
     arch_context_t context;
     word_t fs_base;
     word_t gs_base;
-    /* The thread's DS, ES, FS and GS selectors while another thread's are in the CPU. */
-    uint16_t selectors[ARCH_SELECTOR_COUNT];
+    /* The thread's DS, ES, FS and GS selectors (16 bits each, DS lowest) while another thread's
+     * are in the CPU (arch/kernel/segments.h). */
+    uint64_t selectors;
     /* Where a restarted system call begins again: the `syscall` instruction for a thread that
      * entered by syscall, the interrupted instruction otherwise (seL4's FaultIP). */
     word_t fault_ip;
