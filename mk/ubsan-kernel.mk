@@ -27,8 +27,9 @@ $(KUBSAN_ELF): $(KUBSAN_OBJS) $(KERNEL_ARCH)/linker.ld
 .PHONY: kernel-ubsan test-kernel-ubsan
 kernel-ubsan: $(KUBSAN_ELF)
 
-test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF) $(SMOKE_ELF) $(BOOT_TSC_TOOL)
-	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan/suite
+test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF) $(SMOKE_ELF) $(BOOT_TSC_TOOL) $(KTEST_MODULE_A) \
+		$(KTEST_MODULE_B)
+	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan/suite $(KTEST_MODULES)
 	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(SMOKE_ELF) $(BUILD)/kernel-ubsan/smoke
 	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KUBSAN_ELF) $(BOOT_TSC_TOOL) $(BUILD)/kernel-ubsan/boot
 

@@ -2,6 +2,8 @@
 # Builds a BIOS-bootable GRUB ISO that loads the beaml4 kernel by multiboot2, with the given
 # files as boot modules (the first one is the root task), and optionally a kernel command line.
 #   tools/mkiso.sh [--append CMDLINE] OUT.iso KERNEL.elf [MODULE...]
+# A MODULE is a file path, optionally followed (in the same argument) by words that become part
+# of the module's command line, after its name: "guest.elf vm=web mode=pv".
 set -euo pipefail
 append=""
 if [ "${1:-}" = "--append" ]; then
@@ -27,9 +29,15 @@ cp "$kernel" "$staging/boot/beaml4.elf"
     echo 'menuentry "beaml4" {'
     echo "    multiboot2 /boot/beaml4.elf$append"
     for module in "$@"; do
-        name=$(basename "$module")
-        cp "$module" "$staging/boot/$name"
-        echo "    module2 /boot/$name $name"
+        path=${module%% *}
+        words=""
+        [ "$path" = "$module" ] || words=" ${module#* }"
+        name=$(basename "$path")
+        cp "$path" "$staging/boot/$name"
+        # GRUB's script syntax would take quotes and the like away: escape every character it
+        # treats specially, so the module sees its words exactly.
+        words=$(printf '%s' "$words" | sed 's/[]["'"'"'\\$;|&<>{}()#*?]/\\&/g')
+        echo "    module2 /boot/$name $name$words"
     done
     echo '    boot'
     echo '}'

@@ -12,7 +12,8 @@
 # instruction executed, so cycle figures become deterministic instruction counts. --cpu names another
 # CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"). --cdrom
 # boots a GRUB ISO (tools/mkiso.sh) through QEMU's default BIOS instead; its command line is the
-# ISO's.
+# ISO's. A MODULE is a file path, optionally followed (in the same argument) by words that become
+# part of the module's command line: "guest.elf vm=web mode=pv".
 set -uo pipefail
 accel=tcg
 icount=()
@@ -47,7 +48,13 @@ else
     shift
     [ -z "$append" ] || boot+=(-append "$append")
     if [ $# -gt 0 ]; then
-        list=$(IFS=,; echo "$*")
+        # Each MODULE is "PATH [WORDS...]": QEMU passes the whole string as the module's command
+        # line. Modules are separated by commas in -initrd, so a comma inside one is doubled.
+        list=""
+        for module in "$@"; do
+            [ -z "$list" ] || list+=","
+            list+=${module//,/,,}
+        done
         boot+=(-initrd "$list")
     fi
 fi

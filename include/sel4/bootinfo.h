@@ -76,6 +76,7 @@ typedef enum {
     seL4_BootInfo_BootTimes = 0x100,   /* beaml4: payload seL4_BootTimes */
     seL4_BootInfo_CommandLine = 0x101, /* beaml4: the kernel command line, NUL-terminated */
     seL4_BootInfo_KernelLog = 0x102,   /* beaml4: payload seL4_KernelLog */
+    seL4_BootInfo_Modules = 0x103,     /* beaml4: payload seL4_BootModules */
 } seL4_BootInfoID;
 
 typedef struct seL4_BootInfoHeader {
@@ -127,6 +128,30 @@ typedef struct seL4_KernelLogPage {
     seL4_Uint64 reserved[7];
     volatile char text[seL4_KernelLogTextBytes];
 } seL4_KernelLogPage;
+
+/*
+ * beaml4: the boot modules after the first (the first is the root task's image), in the loader's
+ * order. A module's pages are handed over as they are, as device untypeds: frames retyped from
+ * them keep the module's bytes (device memory is never zeroed), and the kernel never puts its own
+ * objects there. Each module has its own slot region of such untypeds, in address order, covering
+ * [paddr, paddr + size) rounded up to whole pages; they appear nowhere else in the boot info. A
+ * module the loader did not place at a page boundary is not handed over (its untypeds region is
+ * empty) and the kernel says so at boot.
+ */
+#define seL4_BootModuleCmdlineBytes 256
+#define seL4_MaxBootModules         15
+
+typedef struct seL4_BootModule {
+    seL4_Word paddr;                           /* its first byte */
+    seL4_Word size;                            /* bytes */
+    seL4_SlotRegion untypeds;                  /* its device untypeds */
+    char cmdline[seL4_BootModuleCmdlineBytes]; /* the loader's string for it, NUL-terminated */
+} seL4_BootModule;
+
+typedef struct seL4_BootModules {
+    seL4_Word count;
+    seL4_BootModule modules[]; /* count entries */
+} seL4_BootModules;
 
 typedef struct seL4_X86_TSC_Freq {
     seL4_Uint64 hz;  /* TSC ticks per second */

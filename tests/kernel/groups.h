@@ -8,6 +8,7 @@
 #include "framework.h"
 
 extern const test_group_t untyped_group;
+extern const test_group_t modules_group;
 extern const test_group_t cnode_group;
 extern const test_group_t tcb_group;
 extern const test_group_t endpoint_group;

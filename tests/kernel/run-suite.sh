@@ -2,13 +2,17 @@
 # Runs the kernel test suite under QEMU TCG (-cpu max and -cpu qemu64), QEMU KVM (when usable)
 # and Bochs (GRUB ISO), and
 # checks each run's closing line: "N passed, 0 failed" with N at least MIN_TESTS.
-#   tests/kernel/run-suite.sh KERNEL ROOTTASK ISO MIN_TESTS LOGDIR
+#   tests/kernel/run-suite.sh KERNEL ROOTTASK ISO MIN_TESTS LOGDIR [MODULE...]
+# The modules (each "PATH [WORDS...]") follow the suite as further boot modules; the ISO must
+# have been made with the same ones.
 set -uo pipefail
 kernel=$1
 roottask=$2
 iso=$3
 min_tests=$4
 logdir=$5
+shift 5
+modules=("$@")
 mkdir -p "$logdir"
 status=0
 
@@ -45,7 +49,7 @@ check() {
 
 timeout_tcg=300
 echo "test-kernel: QEMU TCG"
-tools/run-qemu.sh --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$roottask" >"$logdir/tcg.log" 2>&1
+tools/run-qemu.sh --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$roottask" "${modules[@]}" >"$logdir/tcg.log" 2>&1
 code=$?
 check tcg "$logdir/tcg.log"
 [ "$code" -eq 0 ] || { echo "test-kernel [tcg]: exit status $code"; status=1; }
@@ -53,14 +57,14 @@ check tcg "$logdir/tcg.log"
 # A CPU without SMEP, UMIP or FSGSBASE (and AMD's SYSCALL from 32-bit code): what the
 # hostile-CPU group checks must hold without the protections those features add.
 echo "test-kernel: QEMU TCG, -cpu qemu64"
-tools/run-qemu.sh --cpu qemu64 --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$roottask" >"$logdir/tcg-qemu64.log" 2>&1
+tools/run-qemu.sh --cpu qemu64 --timeout "$timeout_tcg" --append panic_poweroff "$kernel" "$roottask" "${modules[@]}" >"$logdir/tcg-qemu64.log" 2>&1
 code=$?
 check tcg-qemu64 "$logdir/tcg-qemu64.log"
 [ "$code" -eq 0 ] || { echo "test-kernel [tcg-qemu64]: exit status $code"; status=1; }
 
 if tools/kvm-usable.sh; then
     echo "test-kernel: QEMU KVM"
-    tools/run-qemu.sh --kvm --timeout 300 --append panic_poweroff "$kernel" "$roottask" >"$logdir/kvm.log" 2>&1
+    tools/run-qemu.sh --kvm --timeout 300 --append panic_poweroff "$kernel" "$roottask" "${modules[@]}" >"$logdir/kvm.log" 2>&1
     code=$?
     check kvm "$logdir/kvm.log"
     [ "$code" -eq 0 ] || { echo "test-kernel [kvm]: exit status $code"; status=1; }

@@ -2,15 +2,18 @@
 # Runs a root task that ends the run itself (the kernel test suite or the smoke test) under QEMU
 # TCG on the UBSan kernel (mk/ubsan-kernel.mk) and checks how it ended. A UBSan check that fires is a ud2 in kernel mode: the panic line names its RIP,
 # which is shown here as a source line (addr2line on the kernel ELF).
-#   tests/kernel/run-ubsan.sh KERNEL ROOTTASK LOGDIR
+#   tests/kernel/run-ubsan.sh KERNEL ROOTTASK LOGDIR [MODULE...]
+# MODULEs follow the root task as further boot modules ("PATH [WORDS...]").
 set -uo pipefail
 kernel=$1
 roottask=$2
 logdir=$3
+shift 3
+modules=("$@")
 mkdir -p "$logdir"
 log=$logdir/tcg.log
 
-tools/run-qemu.sh --timeout 300 --append panic_poweroff "$kernel" "$roottask" >"$log" 2>&1
+tools/run-qemu.sh --timeout 300 --append panic_poweroff "$kernel" "$roottask" "${modules[@]}" >"$log" 2>&1
 code=$?
 sed -i 's/\r$//' "$log"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)

@@ -1,7 +1,7 @@
 /*
  * The extra boot info chunks after the boot info page: TSC frequency, ACPI RSDP, the memory
- * map, boot times, the command line and the kernel log's capability (and the framebuffer when
- * the loader set one up).
+ * map, boot times, the command line, the kernel log's capability and the boot modules (and the
+ * framebuffer when the loader set one up).
  * Boot-only.
  */
 #include <arch/acpi.h>
@@ -35,6 +35,7 @@ BOOT_CODE word_t boot_extra_info_size(void)
     size += CHUNK_HEADER_SIZE + sizeof(seL4_BootTimes);
     size += CHUNK_HEADER_SIZE + cmdline_chunk_payload();
     size += CHUNK_HEADER_SIZE + sizeof(seL4_KernelLog);
+    size += CHUNK_HEADER_SIZE + boot_modules_chunk_size();
     if (params->framebuffer.present) {
         size += CHUNK_HEADER_SIZE + sizeof(seL4_X86_Framebuffer);
     }
@@ -94,6 +95,10 @@ BOOT_CODE void boot_extra_info_write(boot_state_t *boot, uint8_t *extra, word_t 
     at = chunk_begin(at, seL4_BootInfo_KernelLog, sizeof(log));
     memcpy(at, &log, sizeof(log));
     at += sizeof(log);
+
+    at = chunk_begin(at, seL4_BootInfo_Modules, boot_modules_chunk_size());
+    boot_modules_write(at);
+    at += boot_modules_chunk_size();
 
     if (params->framebuffer.present) {
         const boot_framebuffer_t *fb = &params->framebuffer;

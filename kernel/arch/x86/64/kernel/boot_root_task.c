@@ -184,8 +184,10 @@ BOOT_CODE static vaddr_t load_image(const elf_image_t *image)
     for (unsigned i = 0; i < range_count; i++) {
         pages += (ranges[i].end - ranges[i].start) >> PAGE_BITS;
     }
-    /* One slot per image page; keep room for the paging caps, extra pages and untypeds. */
-    if (seL4_NumInitialCaps + pages + BOOT_SLOTS_RESERVED + seL4_MaxBootInfoUntypedCaps >
+    /* One slot per image page; keep room for the paging caps, extra pages, the modules' untypeds
+     * and the other untypeds. */
+    if (seL4_NumInitialCaps + pages + BOOT_SLOTS_RESERVED + boot_modules_slot_count() +
+                seL4_MaxBootInfoUntypedCaps >
         ROOT_CNODE_SLOTS) {
         boot_fail("root task image", "more pages than the root CNode has slots for");
     }
@@ -331,6 +333,7 @@ BOOT_CODE tcb_t *root_task_create(void)
     }
     boot.info->extraBIPages.end = boot.next_slot;
     create_kernel_log_cap();
+    boot_modules_create(&boot);
     boot_extra_info_write(&boot, extra, extra_size);
 
     create_fixed_caps();
@@ -344,7 +347,7 @@ BOOT_CODE tcb_t *root_task_create(void)
     boot.info->initThreadCNodeSizeBits = seL4_RootCNodeSizeBits;
     boot.info->initThreadDomain = 0;
 
-    boot_memory_release_modules();
+    boot_memory_release_boot_data();
     boot_create_untypeds(&boot);
     boot.info->empty = (seL4_SlotRegion){boot.next_slot, ROOT_CNODE_SLOTS};
     return tcb;

@@ -30,9 +30,7 @@ BOOT_CODE static void collect_range(void *context, const boot_memory_range_t *ra
     list->ranges[list->count++] = *range;
 }
 
-/* The largest power-of-two block at start that is aligned and fits before end (end > start):
- * the smaller of start's alignment and the size's top bit, capped at seL4_MaxUntypedBits. */
-BOOT_CODE static unsigned block_bits(paddr_t start, paddr_t end)
+BOOT_CODE unsigned boot_block_bits(paddr_t start, paddr_t end)
 {
     unsigned bits = 63u - (unsigned)__builtin_clzll(end - start);
 
@@ -50,7 +48,7 @@ BOOT_CODE static bool add_range(boot_state_t *boot, const boot_memory_range_t *r
     seL4_BootInfo *info = boot->info;
 
     while (start < range->end) {
-        unsigned bits = block_bits(start, range->end);
+        unsigned bits = boot_block_bits(start, range->end);
         word_t index = boot->next_slot - info->untyped.start;
         if (bits < seL4_MinUntypedBits) {
             break;

@@ -105,7 +105,8 @@ BOOT_CODE platform_error_t boot_memory_init(const boot_params_t *params, unsigne
         error = boot_reserve(image_start, image_end, BOOT_RESERVE_KERNEL_IMAGE);
     }
     for (size_t i = 0; i < params->module_count && error == PLATFORM_OK; i++) {
-        error = boot_reserve(params->modules[i].start, params->modules[i].end, BOOT_RESERVE_MODULE);
+        error = boot_reserve(params->modules[i].start, params->modules[i].end,
+                             i == 0 ? BOOT_RESERVE_ROOT_TASK_MODULE : BOOT_RESERVE_MODULE);
     }
     for (size_t i = 0; i < params->loader_range_count && error == PLATFORM_OK; i++) {
         error = boot_reserve(params->loader_ranges[i].start, params->loader_ranges[i].end,
@@ -307,11 +308,11 @@ BOOT_CODE platform_error_t boot_memory_reserve_device(uint64_t start, uint64_t s
     return boot_reserve(start, start + size, BOOT_RESERVE_KERNEL_DEVICE);
 }
 
-BOOT_CODE void boot_memory_release_modules(void)
+BOOT_CODE void boot_memory_release_boot_data(void)
 {
     size_t kept = 0;
     for (size_t i = 0; i < reservation_count; i++) {
-        if (reservations[i].kind != BOOT_RESERVE_MODULE &&
+        if (reservations[i].kind != BOOT_RESERVE_ROOT_TASK_MODULE &&
             reservations[i].kind != BOOT_RESERVE_LOADER_DATA) {
             reservations[kept++] = reservations[i];
         }

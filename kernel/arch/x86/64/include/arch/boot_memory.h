@@ -21,7 +21,8 @@
 typedef enum {
     BOOT_RESERVE_LOW_MEMORY = 1,
     BOOT_RESERVE_KERNEL_IMAGE,
-    BOOT_RESERVE_MODULE,
+    BOOT_RESERVE_ROOT_TASK_MODULE, /* the first module: copied into the root task, then freed */
+    BOOT_RESERVE_MODULE,           /* the others: handed to the root task as they are */
     BOOT_RESERVE_LOADER_DATA,
     BOOT_RESERVE_ALLOCATION,
     BOOT_RESERVE_KERNEL_DEVICE,
@@ -83,11 +84,12 @@ size_t boot_memory_for_each_range(boot_memory_visit_t visit, void *context);
 platform_error_t boot_memory_reserve_device(uint64_t start, uint64_t size);
 
 /*
- * Give the modules and the loader's structures back: from now on their pages are reported as
- * free RAM. Call only once the core has copied whatever it needs out of them (the root task
- * image); boot_params_t already holds copies of everything else.
+ * Give the root task's module and the loader's structures back: from now on their pages are
+ * reported as free RAM. Call only once the core has copied the root task image out of its
+ * module; boot_params_t already holds copies of everything else. The other modules stay
+ * reserved: they become the root task's module untypeds (kernel/boot_modules.c).
  */
-void boot_memory_release_modules(void);
+void boot_memory_release_boot_data(void);
 
 /* Totals for the boot summary. */
 typedef struct {

@@ -25,7 +25,7 @@ typedef enum {
 } boot_protocol_t;
 
 #define BOOT_MODULES_MAX        16
-#define BOOT_MODULE_CMDLINE_MAX 128
+#define BOOT_MODULE_CMDLINE_MAX 256
 #define BOOT_CMDLINE_MAX        512
 #define BOOT_LOADER_RANGES_MAX  8
 #define BOOT_RSDP_COPY_SIZE     36 /* an ACPI 2.0 RSDP; a 1.0 RSDP uses the first 20 bytes */

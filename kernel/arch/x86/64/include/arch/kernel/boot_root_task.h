@@ -34,6 +34,17 @@ void boot_record_root_task_start(void);
 /* Turn the free RAM and device ranges into untyped capabilities and boot info entries. */
 void boot_create_untypeds(boot_state_t *boot);
 
+/* The largest power-of-two block at start that is aligned and fits before end (end > start):
+ * the smaller of start's alignment and the size's top bit, capped at seL4_MaxUntypedBits. */
+unsigned boot_block_bits(paddr_t start, paddr_t end);
+
+/* Boot modules after the first (kernel/boot_modules.c): the slots their untypeds take, making
+ * those untypeds, and the modules chunk of the extra boot info (its size, and writing it). */
+word_t boot_modules_slot_count(void);
+void boot_modules_create(boot_state_t *boot);
+word_t boot_modules_chunk_size(void);
+void boot_modules_write(uint8_t *payload);
+
 /* Bytes of extra boot info, and writing it (into pages mapped after the boot info page). */
 word_t boot_extra_info_size(void);
 void boot_extra_info_write(boot_state_t *boot, uint8_t *extra, word_t size);
