@@ -2,7 +2,12 @@
 # Copies a beaml4 kernel ELF with its multiboot1 magic cleared, so that QEMU's -kernel loader
 # takes the PVH entry instead (it prefers multiboot1 when both are present). Used to test the
 # PVH boot path.
+#
+# usage: tools/elf-drop-multiboot1.sh IN.elf OUT.elf
+# example: tools/elf-drop-multiboot1.sh build/kernel/beaml4.elf build/beaml4-pvh.elf
 set -euo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_args 2 "$@"
 in=$1
 out=$2
 offset=$(readelf -SW "$in" |

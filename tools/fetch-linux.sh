@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Fetches Debian's linux-image-*-amd64 package (download only: never installed, so no maintainer
 # script runs), unpacks it under build/linux/ and extracts the ELF vmlinux from its bzImage.
-# Cached: does nothing when build/linux/vmlinux already exists.
-#   usage: tools/fetch-linux.sh [BUILD_DIR]     prints the path of the vmlinux on success
+# Cached: does nothing when BUILD_DIR/linux/vmlinux already exists. Prints the path of the
+# vmlinux on success.
+#
+# usage: tools/fetch-linux.sh [BUILD_DIR]       (BUILD_DIR defaults to build)
+# example: tools/fetch-linux.sh build
 set -euo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_args 0-1 "$@"
 
 build=${1:-build}
 out="$build/linux"

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Builds a BIOS-bootable GRUB ISO that loads the beaml4 kernel by multiboot2, with the given
 # files as boot modules (the first one is the root task), and optionally a kernel command line.
-#   tools/mkiso.sh [--append CMDLINE] OUT.iso KERNEL.elf [MODULE...]
+#
+# usage: tools/mkiso.sh [--append CMDLINE] OUT.iso KERNEL.elf [MODULE...]
+#   --append CMDLINE   words for the kernel's command line
 # A MODULE is a file path, optionally followed (in the same argument) by words that become part
 # of the module's command line, after its name: "guest.elf vm=web mode=pv".
+# example: tools/mkiso.sh build/my.iso build/kernel/beaml4.elf build/services/init/init.elf
 set -euo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_help "$@"
 append=""
-if [ "${1:-}" = "--append" ]; then
-    append=" $2"
-    shift 2
-fi
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --append) append=" $2"; shift 2 ;;
+    -*) cli_refuse "$1" ;;
+    *) break ;;
+    esac
+done
+cli_args 2+ "$@"
 out=$1
 kernel=$2
 shift 2

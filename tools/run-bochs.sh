@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Boots a GRUB ISO in Bochs, non-interactively, and prints what the guest wrote to COM1.
-#   tools/run-bochs.sh ISO [TIMEOUT_SECONDS] [CPU_MODEL]
 # The guest ends the simulation by writing "Shutdown" to port 0x8900 (see
 # kernel/arch/x86/64/machine/power.c). Bochs itself always exits non-zero, so callers judge the
 # run by the serial output; this script exits 124 when the timeout ended the simulation instead
 # of the guest, else 0.
+#
+# usage: tools/run-bochs.sh ISO [TIMEOUT_SECONDS] [CPU_MODEL]
+#   TIMEOUT_SECONDS defaults to 120, CPU_MODEL (a Bochs cpu model) to corei7_skylake_x
+# example: tools/run-bochs.sh build/beaml4-exit-after-boot.iso 120
 set -euo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_args 1-3 "$@"
 iso=$(realpath "$1")
 limit=${2:-120}
 model=${3:-corei7_skylake_x}

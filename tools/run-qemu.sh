@@ -3,18 +3,24 @@
 # and exits with the code the kernel passed to the isa-debug-exit device; 124 on timeout, 125 when
 # QEMU itself failed (it could not start: missing file, bad option, no KVM), 126 when QEMU ended
 # some other way (triple fault, power-off).
-#   tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--timeout S]
-#                     [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
-#   tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
-#                     --cdrom ISO
+#
+# usage: tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--timeout S]
+#                          [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
+#        tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
+#                          --cdrom ISO
 # With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --icount makes TCG
 # count instructions (-icount shift=0,sleep=off): the guest's TSC then advances by one per
 # instruction executed, so cycle figures become deterministic instruction counts. --cpu names another
-# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"). --cdrom
+# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"). --timeout
+# defaults to 60 s, --memory to 256 MiB; --append gives the kernel's command line. --cdrom
 # boots a GRUB ISO (tools/mkiso.sh) through QEMU's default BIOS instead; its command line is the
 # ISO's. A MODULE is a file path, optionally followed (in the same argument) by words that become
 # part of the module's command line: "guest.elf vm=web mode=pv".
+# example: tools/run-qemu.sh --append exit_after_boot build/kernel/beaml4.elf \
+#              build/services/init/init.elf
 set -uo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_help "$@"
 accel=tcg
 icount=()
 cpu=""
@@ -33,6 +39,7 @@ while [ $# -gt 0 ]; do
     --memory) memory=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
     --cdrom) cdrom=$2; shift 2 ;;
+    -*) cli_refuse "$1" ;;
     *) break ;;
     esac
 done
@@ -41,9 +48,10 @@ if [ -z "$cpu" ]; then
     [ "$accel" = kvm ] && cpu=host
 fi
 if [ -n "$cdrom" ]; then
+    cli_args 0 "$@"
     boot=(-cdrom "$cdrom" -boot d)
 else
-    [ $# -gt 0 ] || { echo "usage: $0 [OPTIONS] KERNEL [MODULE...] | [OPTIONS] --cdrom ISO" >&2; exit 2; }
+    cli_args 1+ "$@"
     boot=(-bios /usr/share/qemu/qboot.rom -kernel "$1")
     shift
     [ -z "$append" ] || boot+=(-append "$append")

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages beaml4 needs to build, boot and test.
+# Installs the Debian packages beaml4 needs to build, boot and test (with sudo when not root).
 # Idempotent: installs only what is missing, so `make run` and `make test` may call it every time.
+#
+# usage: tools/setup.sh
+# example: tools/setup.sh       (make setup runs it)
 set -euo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_args 0 "$@"
 
 packages=(
   # build
