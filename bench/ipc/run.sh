@@ -2,8 +2,13 @@
 # Runs the IPC benchmark under QEMU KVM (when usable), TCG, and TCG counting instructions
 # (-icount: the figures are then instructions executed, identical from run to run), and prints
 # every figure with the command line that produced it.
-#   bench/ipc/run.sh KERNEL BENCH_ELF
+#
+# usage: bench/ipc/run.sh KERNEL BENCH_ELF
+# Run from the top of the tree (make bench-ipc does).
+# example: bench/ipc/run.sh build/kernel/beaml4.elf build/bench/ipc/bench-ipc.elf
 set -uo pipefail
+source "$(dirname "$0")/../../tools/lib/cli.sh"
+cli_args 2 "$@"
 kernel=$1
 bench=$2
 status=0

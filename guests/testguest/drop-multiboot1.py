@@ -4,6 +4,8 @@
 QEMU's -kernel loader prefers multiboot1 when an image has both a multiboot1 header and a PVH
 note; without the magic it takes the PVH entry. The header is found as the section named by
 --section (default .mb1.header), read from the ELF section headers.
+
+example: guests/testguest/drop-multiboot1.py build/guests/testguest/testguest-low.elf low-pvh.elf
 """
 import argparse
 import struct
@@ -32,8 +34,22 @@ def section_offset(image, wanted):
     return None
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line costs one line on stderr (and exit status 2), and an
+    unknown option is named as such even when arguments are missing too."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see {sys.argv[0]} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        for arg in sys.argv[1:] if args is None else args:
+            if arg.startswith("-") and arg.split("=")[0] not in self._option_string_actions:
+                self.error(f"unknown option '{arg}'")
+        return super().parse_args(args, namespace)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--section", default=".mb1.header",
                         help="section whose first word is the multiboot1 magic")
     parser.add_argument("input")

@@ -2,10 +2,15 @@
 # Runs the kernel test suite under QEMU TCG (-cpu max and -cpu qemu64), QEMU KVM (when usable)
 # and Bochs (GRUB ISO), and
 # checks each run's closing line: "N passed, 0 failed" with N at least MIN_TESTS.
-#   tests/kernel/run-suite.sh KERNEL ROOTTASK ISO MIN_TESTS LOGDIR [MODULE...]
+#
+# usage: tests/kernel/run-suite.sh KERNEL ROOTTASK ISO MIN_TESTS LOGDIR [MODULE...]
 # The modules (each "PATH [WORDS...]") follow the suite as further boot modules; the ISO must
-# have been made with the same ones.
+# have been made with the same ones. Run from the top of the tree (make test-kernel does).
+# example: tests/kernel/run-suite.sh build/kernel/beaml4.elf build/tests/kernel/ktest.elf \
+#              build/tests/kernel/ktest.iso 60 build/tests/kernel
 set -uo pipefail
+source "$(dirname "$0")/../../tools/lib/cli.sh"
+cli_args 5+ "$@"
 kernel=$1
 roottask=$2
 iso=$3

@@ -2,9 +2,15 @@
 # Runs a root task that ends the run itself (the kernel test suite or the smoke test) under QEMU
 # TCG on the UBSan kernel (mk/ubsan-kernel.mk) and checks how it ended. A UBSan check that fires is a ud2 in kernel mode: the panic line names its RIP,
 # which is shown here as a source line (addr2line on the kernel ELF).
-#   tests/kernel/run-ubsan.sh KERNEL ROOTTASK LOGDIR [MODULE...]
-# MODULEs follow the root task as further boot modules ("PATH [WORDS...]").
+#
+# usage: tests/kernel/run-ubsan.sh KERNEL ROOTTASK LOGDIR [MODULE...]
+# MODULEs follow the root task as further boot modules ("PATH [WORDS...]"). Run from the top of
+# the tree (make test-kernel-ubsan does).
+# example: tests/kernel/run-ubsan.sh build/kernel-ubsan/beaml4.elf build/kernel/smoke/smoke.elf \
+#              build/kernel-ubsan/smoke
 set -uo pipefail
+source "$(dirname "$0")/../../tools/lib/cli.sh"
+cli_args 3+ "$@"
 kernel=$1
 roottask=$2
 logdir=$3

@@ -3,8 +3,13 @@
 # the command line, under QEMU TCG and (when usable) KVM, and checks the banner and every line of
 # the boot summary against what the machine was given. Under KVM the time from power-on to the
 # root task must be below 100 ms (qboot, -kernel) in the best of five boots.
-#   tests/system/init-boot.sh KERNEL INIT_ELF
+#
+# usage: tests/system/init-boot.sh KERNEL INIT_ELF
+# Run from the top of the tree (make test-init-boot does).
+# example: tests/system/init-boot.sh build/kernel/beaml4.elf build/services/init/init.elf
 set -uo pipefail
+source "$(dirname "$0")/../../tools/lib/cli.sh"
+cli_args 2 "$@"
 kernel=$1
 init=$2
 memory_mib=256

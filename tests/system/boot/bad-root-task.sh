@@ -4,8 +4,14 @@
 # with its exact error line and the boot failure exit status, never a timeout, a panic or a run
 # of the image; an unusual but valid one (overlapping segments, a shared page, an unaligned file
 # offset, page 0, the segment and CNode limits exactly) must boot init normally.
-#   tests/system/boot/bad-root-task.sh KERNEL INIT_ELF WORKDIR
+#
+# usage: tests/system/boot/bad-root-task.sh KERNEL INIT_ELF WORKDIR
+# WORKDIR is emptied first. Run from the top of the tree (make test-bad-root-task does).
+# example: tests/system/boot/bad-root-task.sh build/kernel/beaml4.elf \
+#              build/services/init/init.elf build/tests/bad-root-task
 set -uo pipefail
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_args 3 "$@"
 kernel=$1
 init=$2
 work=$3

@@ -4,10 +4,11 @@ changing one thing: malformed images the kernel must refuse at boot, and unusual
 (overlapping segments, shared pages, unaligned file offsets, page 0, the segment and CNode
 limits exactly) that it must load correctly.
 
-    make-bad-root-tasks.py INIT_ELF OUTDIR IMAGE_PAGES_MAX
+usage: tests/system/boot/make-bad-root-tasks.py INIT_ELF OUTDIR IMAGE_PAGES_MAX
 
 writes OUTDIR/<case>.elf for every case below. IMAGE_PAGES_MAX is the most image pages the root
-CNode takes (the kernel's bound)."""
+CNode takes (the kernel's bound; bad-root-task.sh reads it from the kernel's headers).
+example: tests/system/boot/make-bad-root-tasks.py build/services/init/init.elf /tmp/cases 4000"""
 import os
 import struct
 import sys
@@ -186,9 +187,22 @@ def make_cases(init, pages_max):
     return cases
 
 
+def refuse(problem):
+    """One line on stderr and exit status 2, as the shell scripts do."""
+    print(f"{os.path.basename(sys.argv[0])}: {problem} (see {sys.argv[0]} --help)", file=sys.stderr)
+    sys.exit(2)
+
+
 def main():
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
+    args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(__doc__)
+        return
+    for arg in args:
+        if arg.startswith("-"):
+            refuse(f"unknown option '{arg}'")
+    if len(args) != 3:
+        refuse(f"takes 3 arguments, got {len(args)}")
     with open(sys.argv[1], "rb") as file:
         init = file.read()
     os.makedirs(sys.argv[2], exist_ok=True)

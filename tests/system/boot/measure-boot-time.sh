@@ -4,8 +4,16 @@
 # power-on to platform ready, platform_init, power-on to the root task (init's line), the wall
 # time of the whole QEMU process, and, when the kernel prints them (--append platform_verbose),
 # platform_init's steps. A measurement, not a test: it never fails on a slow figure.
-#   tests/system/boot/measure-boot-time.sh [--kvm] [--runs N] [--append WORDS] KERNEL INIT_ELF
+#
+# usage: tests/system/boot/measure-boot-time.sh [--kvm] [--runs N] [--append WORDS] KERNEL INIT_ELF
+#   --kvm            boot under KVM (-cpu host) instead of TCG
+#   --runs N         number of boots (default 5)
+#   --append WORDS   more kernel command-line words (e.g. platform_verbose)
+# example: tests/system/boot/measure-boot-time.sh --kvm --runs 7 build/kernel/beaml4.elf \
+#              build/services/init/init.elf
 set -uo pipefail
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_help "$@"
 here=$(cd "$(dirname "$0")" && pwd)
 tools=$(cd "$here/../../../tools" && pwd)
 accel=()
@@ -16,9 +24,11 @@ while [ $# -gt 0 ]; do
     --kvm) accel=(--kvm); shift ;;
     --runs) runs=$2; shift 2 ;;
     --append) words=" $2"; shift 2 ;;
+    -*) cli_refuse "$1" ;;
     *) break ;;
     esac
 done
+cli_args 2 "$@"
 kernel=$1
 init=$2
 log=$(mktemp)

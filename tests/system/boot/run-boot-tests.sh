@@ -7,8 +7,14 @@
 # rate and where it came from, LAPIC timer rate, ACPI/MADT found, the kernel window's reach and
 # page size, and the interrupt self-test ("platform_selftest": LAPIC timer periodic and one-shot,
 # self-IPI, PIT IRQ 0 through the MADT override and the IOAPIC).
-#   tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
+#
+# usage: tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
+# HOST_TSC_HZ_TOOL prints the host's TSC frequency (make builds it from host_tsc_hz.c).
+# example: tests/system/boot/run-boot-tests.sh build/kernel/beaml4.elf \
+#              build/host/boot/host_tsc_hz build/tests/boot
 set -uo pipefail
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_args 3 "$@"
 kernel=$1
 tsc_tool=$2
 work=$3

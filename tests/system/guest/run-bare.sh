@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Boots the test guest's programs bare under QEMU TCG in its four variants and checks them:
-#   tests/system/guest/run-bare.sh [--jobs N] IMAGE_DIR OUT_DIR
-#   tests/system/guest/run-bare.sh --help
+# Boots the test guest's programs bare under QEMU TCG in its four variants and checks them.
+#
+# usage: tests/system/guest/run-bare.sh [--jobs N] IMAGE_DIR OUT_DIR
+#   --jobs N   QEMU runs at a time (default 2)
 # IMAGE_DIR holds testguest-{low,high}{,-pvh}.elf (make testguest). The guest lists its own
 # programs (test=list), with how each ends and whether it is hostile or prints differently
 # under beaml4; this script runs:
@@ -14,21 +15,20 @@
 # The bare outputs are kept as the reference for differential runs under beaml4:
 # OUT_DIR/reference/<program>.out (figure and variant lines dropped), programs.txt (the list),
 # and every raw log in OUT_DIR/<variant>/. Exit status 0 when every check held.
+# example: tests/system/guest/run-bare.sh build/guests/testguest build/tests/guest/bare
 set -uo pipefail
-
-usage() {
-    sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"
-}
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_help "$@"
 
 jobs=2
 while [ $# -gt 0 ]; do
     case "$1" in
-    --help | -h) usage; exit 0 ;;
     --jobs) jobs=$2; shift 2 ;;
+    -*) cli_refuse "$1" ;;
     *) break ;;
     esac
 done
-[ $# -eq 2 ] || { usage >&2; exit 2; }
+cli_args 2 "$@"
 images=$1
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)

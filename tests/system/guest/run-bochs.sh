@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
 # Boots a test-guest image in Bochs (cpu model corei7_skylake_x: x2APIC, TSC deadline) through
 # a GRUB ISO that loads it with GRUB's multiboot1 command, and prints the guest's output from
-# its "variant:" line on:
-#   tests/system/guest/run-bochs.sh [--timeout S] IMAGE.elf PROGRAMS
-#   tests/system/guest/run-bochs.sh --help
+# its "variant:" line on.
+#
+# usage: tests/system/guest/run-bochs.sh [--timeout S] IMAGE.elf PROGRAMS
+#   --timeout S   seconds of simulation at most (default 120)
 # PROGRAMS is what follows "test=" (e.g. x2apic, or all). Bochs is the reference where QEMU 7.2
 # TCG lacks a feature (the x2apic program). Exit status 0 when the guest's last line says every
 # program passed, 1 otherwise, 124 when the simulation met the timeout.
+# example: tests/system/guest/run-bochs.sh build/guests/testguest/testguest-high.elf x2apic
 set -euo pipefail
-
-usage() {
-    sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"
-}
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_help "$@"
 
 limit=120
 while [ $# -gt 0 ]; do
     case "$1" in
-    --help | -h) usage; exit 0 ;;
     --timeout) limit=$2; shift 2 ;;
+    -*) cli_refuse "$1" ;;
     *) break ;;
     esac
 done
-[ $# -eq 2 ] || { usage >&2; exit 2; }
+cli_args 2 "$@"
 image=$1
 programs=$2
 tools=$(cd "$(dirname "$0")/../../../tools" && pwd)
