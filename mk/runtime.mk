@@ -7,7 +7,7 @@
 USER_OBJ      := $(BUILD)/user/obj
 # USER_EXTRA_CFLAGS: set per target by components (e.g. an include path for generated headers).
 USER_CFLAGS    = $(FREESTANDING_CFLAGS) $(SEL4_INCLUDES) -Ilib/runtime/include -Ilib/fmt/include \
-	$(USER_EXTRA_CFLAGS) -MMD -MP
+	-Ilib/ipc/include -Ilib/algorithms/include $(USER_EXTRA_CFLAGS) -MMD -MP
 USER_ASFLAGS   = $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDSCRIPT := lib/runtime/user.ld
 USER_LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
@@ -20,9 +20,12 @@ USER_LINK      = $(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) \
 
 RUNTIME_C_SRCS := $(sort $(wildcard lib/runtime/*.c))
 RUNTIME_S_SRCS := lib/runtime/thread_start.S
+# The archive also carries what every program may use: libsel4, the formatter, the typed IPC
+# messages (lib/ipc) and the algorithms (ring buffer, timer tree, allocators).
+IPC_C_SRCS     := $(sort $(wildcard lib/ipc/*.c))
 RUNTIME_OBJS   := $(patsubst %,$(USER_OBJ)/%.o,$(RUNTIME_C_SRCS) $(RUNTIME_S_SRCS) \
 	$(sort $(wildcard lib/sel4/src/*.c)) \
-	lib/fmt/fmt.c)
+	lib/fmt/fmt.c $(IPC_C_SRCS) $(sort $(wildcard lib/algorithms/*.c)))
 
 $(USER_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -41,7 +44,7 @@ $(USER_RUNTIME): $(RUNTIME_OBJS)
 .PHONY: user-runtime
 user-runtime: $(USER_RUNTIME) $(USER_CRT0)
 
-LINT_SOURCES += $(RUNTIME_C_SRCS)
+LINT_SOURCES += $(RUNTIME_C_SRCS) $(IPC_C_SRCS)
 
 # Host unit test of the runtime's pure logic (boot info parsing), sanitizers on.
 RUNTIME_HOST_TEST := $(BUILD)/host/runtime/test_bootinfo

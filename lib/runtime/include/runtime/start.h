@@ -5,6 +5,7 @@
 #ifndef RUNTIME_START_H
 #define RUNTIME_START_H
 
+#include <runtime/vspace.h>
 #include <sel4/functions.h>
 
 /* Defined by the program. If it returns, the runtime reports the value and suspends the task. */
@@ -13,7 +14,12 @@ int root_main(seL4_BootInfo *bootinfo);
 /* The boot info handed to the root task (valid once root_main runs). */
 extern seL4_BootInfo *runtime_bootinfo;
 
-/* Called from crt0 with the kernel's RDI; never returns. */
-void runtime_start(seL4_BootInfo *bootinfo) __attribute__((noreturn));
+/* Called from crt0 with RDI (the boot info, or a service's start info); never returns. */
+void runtime_start(void *arg) __attribute__((noreturn));
+
+/* A service's allocator (its untyped and free slots) and address space (set up before
+ * service_main; unused in a root task, which makes its own). */
+extern alloc_t runtime_alloc;
+extern vspace_t runtime_vspace;
 
 #endif
