@@ -3,15 +3,33 @@
 #   make run    install dependencies, build, boot beaml4 in QEMU
 #   make test   install dependencies, build, run every test suite
 #   make bench  run the benchmarks
+#   make help   list the targets a user and a developer need
 #
 # Each component brings a fragment in mk/ that appends to the lists below; this file only
-# defines the toolchains and the top-level targets.
+# defines the toolchains, the build output and the top-level targets.
+#
+# `make help` is made of annotations: a comment line "##user TEXT" or "##dev TEXT" directly above
+# a target's rule (or above a setting, "##dev VALUE: TEXT") gives its line in the list.
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
 SHELL := /bin/bash
 
 BUILD ?= build
+
+# Build output: one short line per step, a verb and the path of what it makes or runs
+# ("  CC      kernel/src/kernel/cspace.c"); errors and warnings still appear in full. A recipe
+# starts a step with $(call quiet,VERB,PATH) followed by the command, and prefixes any further
+# command of the same step with $(Q). With V=1 both expand to nothing: every command is printed.
+##dev 1: print every command in full instead of one short line per build step
+V ?= 0
+ifeq ($(V),1)
+Q :=
+quiet =
+else
+Q := @
+quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
 
 # Host tools: unit tests, model tests, fuzzers, benchmarks. Sanitizers on by default.
 HOST_CC       ?= gcc
@@ -36,14 +54,17 @@ BENCH_TARGETS :=
 RUN_TARGET    :=
 LINT_SOURCES  :=
 
-.PHONY: all setup test bench run lint format-check clean
+.PHONY: all setup test bench run lint format-check clean help
+##dev the default goal: the components the fragments add to it (kernel, test guest)
 all:
 
+##user install the Debian packages the project needs (only what is missing)
 setup:
 	@./tools/setup.sh
 
 include $(sort $(wildcard mk/*.mk))
 
+##user install what is missing, build, run every test suite
 test: setup
 	@$(MAKE) --no-print-directory -k test-all
 
@@ -63,11 +84,19 @@ ifeq ($(MAKECMDGOALS),test-solo)
 .NOTPARALLEL:
 endif
 
+##user install what is missing, build, run the benchmarks
 bench: setup
 	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
 
+##user install what is missing, build, boot beaml4 in QEMU (serial here; Ctrl-A X quits)
 run: setup
 	@$(MAKE) --no-print-directory $(RUN_TARGET)
 
+##user remove everything built (the build/ folder)
 clean:
-	rm -rf $(BUILD)
+	$(call quiet,CLEAN,$(BUILD))rm -rf $(BUILD)
+
+# Reads the annotations only: builds nothing, installs nothing.
+##user list these targets and settings
+help:
+	@tools/make-help.sh Makefile $(sort $(wildcard mk/*.mk))

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Prints what `make help` shows: the targets and settings annotated in the given makefiles. An
+# annotation is a comment line "##user TEXT" or "##dev TEXT" directly above a rule, describing
+# its first target, or "##dev VALUE: TEXT" directly above a variable's assignment (listed as
+# NAME=VALUE). Users' targets keep the makefiles' order, developers' are sorted by name. An
+# annotation above anything else is an error (exit 1): the list cannot name a target that is gone.
+#
+# usage: tools/make-help.sh MAKEFILE...
+# example: tools/make-help.sh Makefile mk/*.mk       (make help runs it)
+set -euo pipefail
+source "$(dirname "$0")/lib/cli.sh"
+cli_args 1+ "$@"
+
+# Pass 1: one record per annotation, "SECTION<TAB>SORT-KEY<TAB>ITEM<TAB>TEXT".
+records=$(awk '
+    BEGIN { OFS = "\t" }
+    function fail(why) {
+        printf "%s:%d: %s\n", FILENAME, FNR, why > "/dev/stderr"
+        bad = 1
+    }
+    section != "" {
+        if ($0 ~ /^[A-Za-z_][A-Za-z0-9_]*[ \t]*([?:+!]|::)?=/) {
+            name = $0
+            sub(/[ \t]*([?:+!]|::)?=.*/, "", name)
+            split_at = index(text, ": ")
+            if (split_at == 0) {
+                fail("a setting'"'"'s annotation reads \"##dev VALUE: TEXT\"")
+            } else {
+                print "3", name, name "=" substr(text, 1, split_at - 1), substr(text, split_at + 2)
+            }
+        } else if ($0 ~ /^[^:#= \t][^:#=]*:([^=]|$)/) {
+            name = $0
+            sub(/[ \t]*:.*/, "", name)
+            sub(/[ \t].*/, "", name)
+            if (section == "user") {
+                print "1", sprintf("%06d", ++users), name, text
+            } else {
+                print "2", name, name, text
+            }
+        } else {
+            fail("an annotation must stand directly above a rule or an assignment")
+        }
+        section = ""
+    }
+    /^##(user|dev) / {
+        section = substr($0, 3, index($0, " ") - 3)
+        text = substr($0, index($0, " ") + 1)
+    }
+    END { exit bad }
+' "$@")
+
+printf 'make TARGET [SETTING=VALUE...]\n'
+[ -n "$records" ] || exit 0
+sort -t "$(printf '\t')" -k1,1 -k2,2 -u <<<"$records" | awk -F '\t' '
+    $1 != last {
+        printf "\n%s\n", $1 == 1 ? "For users:" : $1 == 2 ? "For developers:" : "Settings:"
+        last = $1
+    }
+    { printf "  %-22s %s\n", $3, $4 }
+'
