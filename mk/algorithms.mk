@@ -37,11 +37,11 @@ BENCH_TARGETS += bench-alloc
 
 $(ALG_OUT)/freestanding/%.o: $(ALG_DIR)/%.c $(ALG_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(FREESTANDING_CFLAGS) $(ALG_INCLUDE) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(FREESTANDING_CFLAGS) $(ALG_INCLUDE) -c $< -o $@
 
 $(ALG_LIB): $(ALG_FS_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 # Proof of freestanding: every file compiled with FREESTANDING_CFLAGS, and the archive needs
 # no symbol from outside itself except the four memory functions.
@@ -57,21 +57,22 @@ algorithms-freestanding: $(ALG_LIB)
 
 $(ALG_OUT)/host/%.o: $(ALG_DIR)/%.c $(ALG_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(ALG_INCLUDE) -c $< -o $@
+	$(call quiet,HOSTCC,$<)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(ALG_INCLUDE) -c $< -o $@
 
 $(ALG_OUT)/tests/%: $(ALG_TEST_DIR)/%.c $(ALG_TEST_HELP) $(ALG_TEST_HDRS) $(ALG_HOST_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(ALG_INCLUDE) -I$(ALG_TEST_DIR) $< \
-		$(ALG_TEST_HELP) $(ALG_HOST_OBJS) -o $@ -lcmocka -pthread -lm
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(ALG_INCLUDE) \
+		-I$(ALG_TEST_DIR) $< $(ALG_TEST_HELP) $(ALG_HOST_OBJS) -o $@ -lcmocka -pthread -lm
 
 $(ALG_OUT)/tsan/%.o: $(ALG_DIR)/%.c $(ALG_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(ALG_TSAN_FLAGS) $(ALG_INCLUDE) -c $< -o $@
+	$(call quiet,HOSTCC,$< [tsan])$(HOST_CC) $(HOST_CFLAGS) $(ALG_TSAN_FLAGS) $(ALG_INCLUDE) \
+		-c $< -o $@
 
 $(ALG_TSAN_BIN): $(ALG_TEST_DIR)/test_ringbuf.c $(ALG_TEST_HDRS) $(ALG_TSAN_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(ALG_TSAN_FLAGS) $(ALG_INCLUDE) -I$(ALG_TEST_DIR) $< \
-		$(ALG_TSAN_OBJS) -o $@ -lcmocka -pthread -lm
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(ALG_TSAN_FLAGS) $(ALG_INCLUDE) \
+		-I$(ALG_TEST_DIR) $< $(ALG_TSAN_OBJS) -o $@ -lcmocka -pthread -lm
 
 algorithms-host-tests: $(ALG_TEST_BINS)
 	@set -e; for t in $(ALG_TEST_BINS); do \
@@ -83,22 +84,26 @@ algorithms-tsan-test: $(ALG_TSAN_BIN)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" timeout 600 $(ALG_TSAN_BIN)
 
 lint-algorithms:
-	@clang-format --dry-run -Werror $(ALG_SRCS) $(ALG_HDRS) $(ALG_TEST_SRCS) $(ALG_TEST_HELP) \
-		$(ALG_TEST_HDRS) $(ALG_BENCH_SRCS)
-	@cppcheck --enable=warning,style,performance,portability --error-exitcode=1 --inline-suppr \
-		-q --std=c11 $(ALG_INCLUDE) -I$(ALG_TEST_DIR) $(ALG_SRCS) $(ALG_TEST_SRCS) \
-		$(ALG_TEST_HELP) $(ALG_BENCH_SRCS)
+	$(call quiet,LINT,clang-format (algorithms))clang-format --dry-run -Werror $(ALG_SRCS) \
+		$(ALG_HDRS) $(ALG_TEST_SRCS) $(ALG_TEST_HELP) $(ALG_TEST_HDRS) $(ALG_BENCH_SRCS)
+	$(call quiet,LINT,cppcheck (algorithms))cppcheck \
+		--enable=warning,style,performance,portability --error-exitcode=1 --inline-suppr -q \
+		--std=c11 $(ALG_INCLUDE) -I$(ALG_TEST_DIR) $(ALG_SRCS) $(ALG_TEST_SRCS) $(ALG_TEST_HELP) \
+		$(ALG_BENCH_SRCS)
 	@echo "algorithms: clang-format and cppcheck clean"
 
+##dev lib/algorithms: freestanding check, lint, host unit and model tests (ASan, UBSan, TSan)
 test-algorithms: lint-algorithms algorithms-freestanding algorithms-host-tests algorithms-tsan-test
 	@echo "test-algorithms: passed"
 
 $(ALG_BENCH_BIN): $(ALG_BENCH_SRCS) $(ALG_SRCS) $(ALG_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(ALG_BENCH_FLAGS) $(ALG_INCLUDE) $(ALG_BENCH_SRCS) $(ALG_SRCS) -o $@
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(ALG_BENCH_FLAGS) $(ALG_INCLUDE) $(ALG_BENCH_SRCS) \
+		$(ALG_SRCS) -o $@
 
+##dev allocator benchmarks (lib/algorithms)
 bench-alloc: $(ALG_BENCH_BIN)
-	@$(ALG_BENCH_BIN)
+	$(call quiet,BENCH,$(ALG_BENCH_BIN))$(ALG_BENCH_BIN)
 
 # Objects are intermediates of pattern rules; keep them so reruns do not rebuild everything.
 .SECONDARY: $(ALG_FS_OBJS) $(ALG_HOST_OBJS) $(ALG_TSAN_OBJS)
