@@ -9,7 +9,7 @@ BOOT_TSC_TOOL  := $(BUILD)/host/boot/host_tsc_hz
 
 $(BOOT_TSC_TOOL): $(BOOT_TEST_DIR)/host_tsc_hz.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $< -o $@
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $< -o $@
 
 # The platform's pure logic, compiled for the host against a fake physical memory.
 BOOT_HOST_TEST := $(BUILD)/host/boot/test_platform
@@ -22,17 +22,21 @@ BOOT_HOST_HDRS := $(wildcard $(BOOT_TEST_DIR)/host/*.h $(BOOT_ARCH_DIR)/platform
 
 $(BOOT_HOST_TEST): $(BOOT_HOST_SRCS) $(BOOT_HOST_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -I$(BOOT_ARCH_DIR)/include -Ikernel/include \
-		-I$(BOOT_ARCH_DIR)/platform \
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -I$(BOOT_ARCH_DIR)/include \
+		-Ikernel/include -I$(BOOT_ARCH_DIR)/platform \
 		$(BOOT_HOST_SRCS) -lcmocka -lz -o $@
 
 .PHONY: test-boot test-boot-system test-boot-host
+##dev host unit tests of the platform layer (loaders, memory map, MADT, CRC32)
 test-boot-host: $(BOOT_HOST_TEST)
-	timeout 300 $(BOOT_HOST_TEST)
+	$(call quiet,TEST,$(BOOT_HOST_TEST))timeout 300 $(BOOT_HOST_TEST)
 
+##dev boot the kernel on every path (QEMU TCG and KVM, Bochs); check its summary against the host
 test-boot-system: kernel $(BOOT_TSC_TOOL)
-	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KERNEL_ELF) $(BOOT_TSC_TOOL) $(BOOT_TEST_WORK)
+	$(call quiet,TEST,$(BOOT_TEST_DIR)/run-boot-tests.sh)$(BOOT_TEST_DIR)/run-boot-tests.sh \
+		$(KERNEL_ELF) $(BOOT_TSC_TOOL) $(BOOT_TEST_WORK)
 
+##dev test-boot-host and test-boot-system
 test-boot: test-boot-host test-boot-system
 
 TEST_TARGETS += test-boot
