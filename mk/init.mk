@@ -21,15 +21,18 @@ $(INIT_GEN)/version.h: init-version-check
 $(INIT_ELF): $(INIT_OBJS) $(BUILD)/user/libruntime.a $(BUILD)/user/obj/lib/runtime/crt0.S.o \
 		lib/runtime/user.ld
 	@mkdir -p $(dir $@)
-	$(USER_LINK)
+	$(call quiet,LD,$@)$(USER_LINK)
 
 -include $(INIT_OBJS:.o=.d)
 
 .PHONY: init test-init-boot
+##dev build init, the root task (build/services/init/init.elf)
 init: $(INIT_ELF)
 
+##dev boot init under QEMU TCG and KVM; check its summary and the KVM boot time (< 100 ms)
 test-init-boot: kernel $(INIT_ELF)
-	tests/system/init-boot.sh $(BUILD)/kernel/beaml4.elf $(INIT_ELF)
+	$(call quiet,TEST,tests/system/init-boot.sh)tests/system/init-boot.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF)
 
 TEST_TARGETS += test-init-boot
 # Its KVM boot-time bound needs an otherwise idle machine, also under make -j.
@@ -43,12 +46,14 @@ $(INIT_HOST_TEST): tests/host/init/test_summary.c $(INIT_DIR)/summary.c $(INIT_D
 		lib/runtime/bootinfo.c tests/host/runtime/fake_bootinfo.h \
 		$(wildcard include/sel4/*.h lib/sel4/include/sel4/*.h lib/runtime/include/runtime/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
-		tests/host/init/test_summary.c $(INIT_DIR)/summary.c lib/runtime/bootinfo.c -lcmocka -o $@
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include \
+		-Ilib/runtime/include tests/host/init/test_summary.c $(INIT_DIR)/summary.c \
+		lib/runtime/bootinfo.c -lcmocka -o $@
 
 .PHONY: test-init-host
+##dev host unit test of init's boot summary arithmetic
 test-init-host: $(INIT_HOST_TEST)
-	timeout 300 $(INIT_HOST_TEST)
+	$(call quiet,TEST,$(INIT_HOST_TEST))timeout 300 $(INIT_HOST_TEST)
 
 TEST_TARGETS += test-init-host
 LINT_SOURCES += tests/host/init/test_summary.c
