@@ -1,7 +1,7 @@
 /*
- * Decoder throughput, side by side in one run: x86dec's length decoder and full decoder against
- * Zydis' ZydisDecoderDecodeInstruction in minimal and in full mode, all walking the same bytes
- * (the executable sections of the ELF files given) linearly. Prints instructions per second,
+ * Decoder throughput, side by side in one run: x86dec's length decoder and full decoder (as Intel
+ * and as AMD decode) against Zydis' ZydisDecoderDecodeInstruction in minimal and in full mode, all
+ * walking the same bytes (the executable sections of the ELF files given) linearly. Prints instructions per second,
  * ratios and the command line. A benchmark, not a test: it checks nothing but its own input.
  *   usage: x86dec-bench [-r rounds] elf-file...
  */
@@ -106,6 +106,23 @@ static size_t walk_x86dec_full(const code_t *code, const void *context)
     return count;
 }
 
+static size_t walk_x86dec_amd(const code_t *code, const void *context)
+{
+    (void)context;
+    const x86dec_options_t amd = {.vendor = X86DEC_VENDOR_AMD};
+    size_t count = 0;
+    x86dec_insn_t insn;
+    for (size_t pos = 0; pos < code->size;) {
+        if (x86dec_decode_with(code->bytes + pos, code->size - pos, &amd, &insn) == X86DEC_OK) {
+            pos += insn.length;
+            count++;
+        } else {
+            pos++;
+        }
+    }
+    return count;
+}
+
 static size_t walk_zydis(const code_t *code, const void *context)
 {
     const ZydisDecoder *decoder = context;
@@ -170,6 +187,7 @@ int main(int argc, char **argv)
             {"x86dec_decode", walk_x86dec_full, NULL, 0, 0},
             {"Zydis minimal", walk_zydis, &minimal, 0, 0},
             {"Zydis full", walk_zydis, &full, 0, 0},
+            {"x86dec AMD", walk_x86dec_amd, NULL, 0, 0},
     };
     size_t count = sizeof(runners) / sizeof(runners[0]);
     for (size_t i = 0; i < count; i++)

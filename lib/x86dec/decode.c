@@ -114,28 +114,33 @@ static x86dec_status_t immediates_read(x86dec_ctx_t *c)
     return X86DEC_OK;
 }
 
+/* 66 acts as an operand-size override (it did not select the instruction). */
+static bool operand_size_16(const x86dec_ctx_t *c)
+{
+    return c->has_66 && !(c->mandatory_used && c->mandatory == 0x66);
+}
+
 static uint8_t operand_size_of(const x86dec_ctx_t *c, unsigned rule)
 {
-    bool osz16 = c->has_66 && !(c->mandatory_used && c->mandatory == 0x66);
     switch (rule) {
     case OSZ_BYTE:
         return 1;
     case OSZ_FORCE64:
-        if (osz16 && !(c->rex & 8) && (c->quirks & QUIRK_AMD_BRANCH))
+        if ((c->quirks & QUIRK_AMD_BRANCH) && !(c->rex & 8) && operand_size_16(c))
             return 2;
         return 8;
-    case OSZ_FAR:
-        if (c->rex & 8)
-            return (c->quirks & QUIRK_AMD_FAR) ? 4 : 8;
-        return osz16 ? 2 : 4;
     case OSZ_DEF64:
         if (c->rex & 8)
             return 8;
-        return osz16 ? 2 : 8;
+        return operand_size_16(c) ? 2 : 8;
+    case OSZ_FAR: /* the offset of a far pointer: the default rule, but AMD ignores REX.W */
+        if (c->rex & 8)
+            return (c->quirks & QUIRK_AMD_FAR) ? 4 : 8;
+        return operand_size_16(c) ? 2 : 4;
     default:
         if (c->rex & 8)
             return 8;
-        return osz16 ? 2 : 4;
+        return operand_size_16(c) ? 2 : 4;
     }
 }
 
@@ -455,24 +460,32 @@ static x86dec_status_t ctx_decode(x86dec_ctx_t *c, const uint8_t *code, size_t s
     return opcode_decode(c);
 }
 
-x86dec_status_t x86dec_length_with(const uint8_t *code, size_t size,
-                                   const x86dec_options_t *options, size_t *length)
+static x86dec_status_t length_run(const uint8_t *code, size_t size, uint8_t quirks, size_t *length)
 {
-    uint8_t quirks;
-    if (code == NULL || length == NULL)
-        return X86DEC_ERR_ARGUMENT;
-    *length = 0;
-    if (!quirks_of(options, &quirks))
-        return X86DEC_ERR_ARGUMENT;
     x86dec_ctx_t c;
     x86dec_status_t status = ctx_decode(&c, code, size, quirks);
     *length = status == X86DEC_OK ? c.pos : 0;
     return status;
 }
 
+x86dec_status_t x86dec_length_with(const uint8_t *code, size_t size,
+                                   const x86dec_options_t *options, size_t *length)
+{
+    uint8_t quirks;
+    if (code == NULL || length == NULL)
+        return X86DEC_ERR_ARGUMENT;
+    if (!quirks_of(options, &quirks)) {
+        *length = 0;
+        return X86DEC_ERR_ARGUMENT;
+    }
+    return length_run(code, size, quirks, length);
+}
+
 x86dec_status_t x86dec_length(const uint8_t *code, size_t size, size_t *length)
 {
-    return x86dec_length_with(code, size, NULL, length);
+    if (code == NULL || length == NULL)
+        return X86DEC_ERR_ARGUMENT;
+    return length_run(code, size, 0, length);
 }
 
 static uint64_t bytes_read_le(const uint8_t *p, unsigned count)
@@ -530,15 +543,10 @@ static uint32_t flags_of(const x86dec_ctx_t *c)
     return flags;
 }
 
-x86dec_status_t x86dec_decode_with(const uint8_t *code, size_t size,
-                                   const x86dec_options_t *options, x86dec_insn_t *insn)
+static x86dec_status_t decode_run(const uint8_t *code, size_t size, uint8_t quirks,
+                                  x86dec_insn_t *insn)
 {
-    uint8_t quirks;
-    if (code == NULL || insn == NULL)
-        return X86DEC_ERR_ARGUMENT;
     *insn = (x86dec_insn_t){0};
-    if (!quirks_of(options, &quirks))
-        return X86DEC_ERR_ARGUMENT;
     x86dec_ctx_t c;
     x86dec_status_t status = ctx_decode(&c, code, size, quirks);
     if (status != X86DEC_OK)
@@ -578,7 +586,22 @@ x86dec_status_t x86dec_decode_with(const uint8_t *code, size_t size,
     return X86DEC_OK;
 }
 
+x86dec_status_t x86dec_decode_with(const uint8_t *code, size_t size,
+                                   const x86dec_options_t *options, x86dec_insn_t *insn)
+{
+    uint8_t quirks;
+    if (code == NULL || insn == NULL)
+        return X86DEC_ERR_ARGUMENT;
+    if (!quirks_of(options, &quirks)) {
+        *insn = (x86dec_insn_t){0};
+        return X86DEC_ERR_ARGUMENT;
+    }
+    return decode_run(code, size, quirks, insn);
+}
+
 x86dec_status_t x86dec_decode(const uint8_t *code, size_t size, x86dec_insn_t *insn)
 {
-    return x86dec_decode_with(code, size, NULL, insn);
+    if (code == NULL || insn == NULL)
+        return X86DEC_ERR_ARGUMENT;
+    return decode_run(code, size, 0, insn);
 }

@@ -199,7 +199,7 @@ static x86dec_reg_t segment_of(const x86dec_ctx_t *c)
 
 /* Segment loads and far transfers: a far pointer in memory is an offset of the operand size
  * followed by a 16-bit selector (m16:16, m16:32, m16:64). */
-static bool segment_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
+static void segment_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
 {
     const uint8_t R = X86DEC_ACCESS_READ, W = X86DEC_ACCESS_WRITE;
     unsigned osz = c->operand_size;
@@ -207,30 +207,30 @@ static bool segment_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
     case X86DEC_MN_MOV_FROM_SREG:
         rm_add(c, insn, modrm_mod(c) == 3 ? osz : 2, W);
         reg_add(insn, segment_of(c), 2, R);
-        return true;
+        break;
     case X86DEC_MN_MOV_TO_SREG:
         reg_add(insn, segment_of(c), 2, W);
         rm_add(c, insn, 2, R);
-        return true;
+        break;
     case X86DEC_MN_POP_SREG:
         reg_add(insn, segment_of(c), 2, W);
-        return true;
+        break;
     case X86DEC_MN_LSS:
     case X86DEC_MN_LFS:
     case X86DEC_MN_LGS:
         gpr_add(c, insn, modrm_reg_number(c), osz, W);
         memory_add(c, insn, osz + 2, R);
-        return true;
+        break;
     case X86DEC_MN_CALL_FAR:
     case X86DEC_MN_JMP_FAR:
         memory_add(c, insn, osz + 2, R);
-        return true;
+        break;
     case X86DEC_MN_RET_FAR:
         if (c->opcode == 0xCA)
             imm_add(insn, insn->imm & 0xFFFFu, 2);
-        return true;
+        break;
     default:
-        return false;
+        break;
     }
 }
 
@@ -249,7 +249,7 @@ static void msr_immediate_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
 }
 
 /* Instructions of user-mode state, descriptors and traps with explicit operands. */
-static bool user_state_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
+static void user_state_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
 {
     const uint8_t R = X86DEC_ACCESS_READ, W = X86DEC_ACCESS_WRITE;
     unsigned osz = c->operand_size;
@@ -257,50 +257,50 @@ static bool user_state_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
     switch (insn->mnemonic) {
     case X86DEC_MN_RDPID:
         gpr_add(c, insn, modrm_rm_number(c), 8, W); /* RDPID r64 in 64-bit mode */
-        return true;
+        break;
     case X86DEC_MN_RDFSBASE:
     case X86DEC_MN_RDGSBASE:
         gpr_add(c, insn, modrm_rm_number(c), wide, W);
-        return true;
+        break;
     case X86DEC_MN_WRFSBASE:
     case X86DEC_MN_WRGSBASE:
         gpr_add(c, insn, modrm_rm_number(c), wide, R);
-        return true;
+        break;
     case X86DEC_MN_LAR:
     case X86DEC_MN_LSL:
         /* LAR/LSL r, r32/m16 (r16/m16 with a 16-bit operand size); written only when ZF = 1 */
         gpr_add(c, insn, modrm_reg_number(c), osz, W);
         rm_add(c, insn, modrm_mod(c) != 3 ? 2 : osz == 2 ? 2 : 4, R);
-        return true;
+        break;
     case X86DEC_MN_VERR:
     case X86DEC_MN_VERW:
     case X86DEC_MN_LKGS:
         rm_add(c, insn, 2, R);
-        return true;
+        break;
     case X86DEC_MN_TPAUSE:
     case X86DEC_MN_UMWAIT:
         gpr_add(c, insn, modrm_rm_number(c), 4, R); /* EDX:EAX, the TSC deadline, implicit */
-        return true;
+        break;
     case X86DEC_MN_UMONITOR:
         gpr_add(c, insn, modrm_rm_number(c), c->address_size, R);
-        return true;
+        break;
     case X86DEC_MN_INVPCID:
         gpr_add(c, insn, modrm_reg_number(c), 8, R);
         memory_add(c, insn, 16, R);
-        return true;
+        break;
     case X86DEC_MN_UD0:
     case X86DEC_MN_UD1:
         if (c->has_modrm) { /* UD0 r32, r/m32: operands that are never used */
             gpr_add(c, insn, modrm_reg_number(c), 4, R);
             rm_add(c, insn, 4, R);
         }
-        return true;
+        break;
     case X86DEC_MN_RDMSR_IMM:
     case X86DEC_MN_WRMSRNS_IMM:
         msr_immediate_describe(c, insn);
-        return true;
+        break;
     default:
-        return false;
+        break;
     }
 }
 
@@ -381,10 +381,39 @@ void operands_describe(const x86dec_ctx_t *c, x86dec_insn_t *insn)
     case X86DEC_MN_INT:
         imm_add(insn, insn->imm & 0xFFu, 1);
         break;
-    default:
-        if (!segment_describe(c, insn))
-            (void)user_state_describe(c, insn); /* else only implicit operands */
+    case X86DEC_MN_MOV_FROM_SREG:
+    case X86DEC_MN_MOV_TO_SREG:
+    case X86DEC_MN_POP_SREG:
+    case X86DEC_MN_LSS:
+    case X86DEC_MN_LFS:
+    case X86DEC_MN_LGS:
+    case X86DEC_MN_CALL_FAR:
+    case X86DEC_MN_JMP_FAR:
+    case X86DEC_MN_RET_FAR:
+        segment_describe(c, insn);
         break;
+    case X86DEC_MN_RDPID:
+    case X86DEC_MN_RDFSBASE:
+    case X86DEC_MN_RDGSBASE:
+    case X86DEC_MN_WRFSBASE:
+    case X86DEC_MN_WRGSBASE:
+    case X86DEC_MN_LAR:
+    case X86DEC_MN_LSL:
+    case X86DEC_MN_VERR:
+    case X86DEC_MN_VERW:
+    case X86DEC_MN_LKGS:
+    case X86DEC_MN_TPAUSE:
+    case X86DEC_MN_UMWAIT:
+    case X86DEC_MN_UMONITOR:
+    case X86DEC_MN_INVPCID:
+    case X86DEC_MN_UD0:
+    case X86DEC_MN_UD1:
+    case X86DEC_MN_RDMSR_IMM:
+    case X86DEC_MN_WRMSRNS_IMM:
+        user_state_describe(c, insn);
+        break;
+    default:
+        break; /* only implicit operands */
     }
     insn->flags |= X86DEC_F_OPERANDS;
     for (unsigned i = 0; i < insn->operand_count; i++) {
