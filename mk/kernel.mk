@@ -20,18 +20,19 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecsta
 
 $(KERNEL_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(KERNEL_OBJ)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+	$(call quiet,AS,$<)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_ARCH)/linker.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	$(call quiet,LD,$@)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 -include $(KERNEL_OBJS:.o=.d)
 
 .PHONY: kernel
+##dev build the kernel (build/kernel/beaml4.elf)
 kernel: $(KERNEL_ELF)
 all: kernel
 LINT_SOURCES += $(filter %.c,$(KERNEL_SRCS))
