@@ -11,21 +11,24 @@ SMOKE_C_OBJS := $(patsubst $(SMOKE_DIR)/%.c,$(SMOKE_OBJ)/%.o,$(SMOKE_C_SRCS))
 
 $(SMOKE_OBJ)/%.o: $(SMOKE_DIR)/%.c $(SMOKE_DIR)/smoke.h $(wildcard include/sel4/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SMOKE_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(SMOKE_CFLAGS) -c $< -o $@
 
 $(SMOKE_OBJ)/start.o: $(SMOKE_DIR)/start.S
 	@mkdir -p $(dir $@)
-	$(CC) $(SMOKE_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(call quiet,AS,$<)$(CC) $(SMOKE_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(SMOKE_ELF): $(SMOKE_OBJ)/start.o $(SMOKE_C_OBJS) $(SMOKE_DIR)/smoke.ld
-	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T $(SMOKE_DIR)/smoke.ld \
-		-o $@ $(SMOKE_OBJ)/start.o $(SMOKE_C_OBJS)
+	$(call quiet,LD,$@)$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+		-T $(SMOKE_DIR)/smoke.ld -o $@ $(SMOKE_OBJ)/start.o $(SMOKE_C_OBJS)
 
 .PHONY: kernel-smoke test-kernel-smoke
+##dev build the kernel's quick self-check, a tiny root task (tests/kernel-smoke)
 kernel-smoke: $(SMOKE_ELF)
 
+##dev the kernel's quick self-check under QEMU TCG and KVM, and two broken root-task images
 test-kernel-smoke: kernel $(SMOKE_ELF)
-	tools/run-qemu.sh --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) >$(BUILD)/kernel/smoke/tcg.log 2>&1; \
+	$(call quiet,TEST,$(SMOKE_ELF))tools/run-qemu.sh --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) \
+		>$(BUILD)/kernel/smoke/tcg.log 2>&1; \
 		status=$$?; grep '^smoke:' $(BUILD)/kernel/smoke/tcg.log; \
 		[ $$status -eq 0 ] || { echo "test-kernel-smoke [tcg]: exit status $$status"; \
 		tail -5 $(BUILD)/kernel/smoke/tcg.log; exit 1; }
