@@ -15,13 +15,18 @@ CLANG_TIDY_CHECKS := -*,bugprone-*,-bugprone-easily-swappable-parameters,\
 LINT_INCLUDES := -Iinclude -Ikernel/include -Ikernel/arch/x86/64/include \
 	$(patsubst %,-I%,$(wildcard lib/*/include))
 
-.PHONY: test-lint format-check cppcheck clang-tidy
+.PHONY: test-lint format-check cppcheck clang-tidy lint format
+FORMAT_FILES = $(sort $(LINT_SOURCES) $(LINT_HEADERS))
+##dev check that every C source and header is formatted as .clang-format says
 format-check:
-	@clang-format --dry-run -Werror $(sort $(LINT_SOURCES) $(LINT_HEADERS))
-	@echo "format-check: $(words $(sort $(LINT_SOURCES) $(LINT_HEADERS))) files clean"
+	$(call quiet,LINT,clang-format ($(words $(FORMAT_FILES)) files))clang-format --dry-run \
+		-Werror $(FORMAT_FILES)
+	@echo "format-check: $(words $(FORMAT_FILES)) files clean"
 
+##dev cppcheck over every C source
 cppcheck:
-	@cppcheck $(CPPCHECK_FLAGS) $(LINT_INCLUDES) $(sort $(LINT_SOURCES))
+	$(call quiet,LINT,cppcheck ($(words $(sort $(LINT_SOURCES))) files))cppcheck $(CPPCHECK_FLAGS) \
+		$(LINT_INCLUDES) $(sort $(LINT_SOURCES))
 	@echo "cppcheck: $(words $(sort $(LINT_SOURCES))) files clean"
 
 # clang-tidy in three configurations: the libraries as host code, the kernel and the user-mode
@@ -36,9 +41,11 @@ CLANG_TIDY_FREESTANDING := -std=gnu11 -ffreestanding -fno-builtin
 # clang-tidy SOURCES -- FLAGS: every warning is an error; the "N warnings generated" chatter of
 # suppressed headers is dropped.
 define clang_tidy_run
-	@clang-tidy --quiet --warnings-as-errors='*' --checks='$(CLANG_TIDY_CHECKS)' $(1) -- $(2) 2>&1 | \
+	$(call quiet,LINT,clang-tidy ($(words $(1)) files))clang-tidy --quiet --warnings-as-errors='*' \
+		--checks='$(CLANG_TIDY_CHECKS)' $(1) -- $(2) 2>&1 | \
 		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 endef
+##dev clang-tidy over the libraries, the kernel and the user programs, each with its own flags
 clang-tidy: $(INIT_GEN)/version.h
 	$(call clang_tidy_run,$(CLANG_TIDY_LIB_SOURCES),-std=gnu11 $(LINT_INCLUDES))
 	$(call clang_tidy_run,$(CLANG_TIDY_KERNEL_SOURCES),$(CLANG_TIDY_FREESTANDING) \
@@ -48,6 +55,14 @@ clang-tidy: $(INIT_GEN)/version.h
 	@echo "clang-tidy: $(words $(CLANG_TIDY_LIB_SOURCES) $(CLANG_TIDY_KERNEL_SOURCES) \
 		$(CLANG_TIDY_USER_SOURCES)) files clean"
 
+##dev every static check: clang-format, cppcheck and clang-tidy over the whole tree
 test-lint: format-check cppcheck clang-tidy
+
+##dev the same as test-lint
+lint: test-lint
+
+##dev reformat every C source and header in place, as format-check wants them
+format:
+	$(call quiet,FORMAT,$(words $(FORMAT_FILES)) files)clang-format -i $(FORMAT_FILES)
 
 TEST_TARGETS += test-lint
