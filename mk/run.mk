@@ -2,6 +2,7 @@
 # quit), with KVM when it is usable.
 
 .PHONY: run-qemu
+##dev what make run boots, without installing anything first
 run-qemu: kernel $(BUILD)/services/init/init.elf
 	@accel="-accel tcg -cpu max"; \
 		if tools/kvm-usable.sh; then accel="-accel kvm -cpu host"; fi; \
@@ -20,14 +21,16 @@ BEAML4_ISO       := $(BUILD)/beaml4.iso
 BEAML4_BOCHS_ISO := $(BUILD)/beaml4-exit-after-boot.iso
 
 $(BEAML4_ISO): $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf tools/mkiso.sh
-	tools/mkiso.sh $@ $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf
+	$(call quiet,ISO,$@)tools/mkiso.sh $@ $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf
 
 $(BEAML4_BOCHS_ISO): $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf tools/mkiso.sh
-	tools/mkiso.sh --append exit_after_boot $@ $(BUILD)/kernel/beaml4.elf \
+	$(call quiet,ISO,$@)tools/mkiso.sh --append exit_after_boot $@ $(BUILD)/kernel/beaml4.elf \
 		$(BUILD)/services/init/init.elf
 
 .PHONY: iso run-bochs
+##user build build/beaml4.iso, a BIOS-bootable GRUB image of beaml4 for a real machine
 iso: $(BEAML4_ISO)
 
+##user boot beaml4 in Bochs from a GRUB image (init powers off) and print its serial output
 run-bochs: $(BEAML4_BOCHS_ISO)
-	tools/run-bochs.sh $(BEAML4_BOCHS_ISO) 120
+	$(call quiet,RUN,$(BEAML4_BOCHS_ISO))tools/run-bochs.sh $(BEAML4_BOCHS_ISO) 120
