@@ -21,25 +21,27 @@ TESTGUEST_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 $(TESTGUEST_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TESTGUEST_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(TESTGUEST_CFLAGS) -c $< -o $@
 
 $(TESTGUEST_OBJ)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(TESTGUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(call quiet,AS,$<)$(CC) $(TESTGUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(TESTGUEST_OUT)/testguest-low.elf: $(TESTGUEST_OBJS) $(TESTGUEST_DIR)/testguest.ld
-	$(LD) $(TESTGUEST_LDFLAGS) --defsym=VIRT_OFFSET=0 -o $@ $(TESTGUEST_OBJS)
+	$(call quiet,LD,$@)$(LD) $(TESTGUEST_LDFLAGS) --defsym=VIRT_OFFSET=0 -o $@ $(TESTGUEST_OBJS)
 
 $(TESTGUEST_OUT)/testguest-high.elf: $(TESTGUEST_OBJS) $(TESTGUEST_DIR)/testguest.ld
-	$(LD) $(TESTGUEST_LDFLAGS) --defsym=VIRT_OFFSET=0xffffffff80000000 -o $@ $(TESTGUEST_OBJS)
+	$(call quiet,LD,$@)$(LD) $(TESTGUEST_LDFLAGS) --defsym=VIRT_OFFSET=0xffffffff80000000 -o $@ \
+		$(TESTGUEST_OBJS)
 
 $(TESTGUEST_OUT)/testguest-%-pvh.elf: $(TESTGUEST_OUT)/testguest-%.elf \
 		$(TESTGUEST_DIR)/drop-multiboot1.py
-	$(TESTGUEST_DIR)/drop-multiboot1.py $< $@
+	$(call quiet,GEN,$@)$(TESTGUEST_DIR)/drop-multiboot1.py $< $@
 
 -include $(TESTGUEST_OBJS:.o=.d)
 
 .PHONY: testguest
+##dev build the test guest's four images (multiboot1/PVH, linked low/high)
 testguest: $(TESTGUEST_IMAGES)
 all: testguest
 
@@ -48,17 +50,21 @@ all: testguest
 TESTGUEST_BARE_OUT := $(BUILD)/tests/guest/bare
 
 .PHONY: test-guest-bare
+##dev every test-guest program in its four variants, bare under QEMU TCG (the reference outputs)
 test-guest-bare: $(TESTGUEST_IMAGES)
-	tests/system/guest/run-bare.sh $(TESTGUEST_OUT) $(TESTGUEST_BARE_OUT)
+	$(call quiet,TEST,tests/system/guest/run-bare.sh)tests/system/guest/run-bare.sh \
+		$(TESTGUEST_OUT) $(TESTGUEST_BARE_OUT)
 
 TEST_TARGETS += test-guest-bare
 
 # The x2apic program's reference is Bochs (QEMU 7.2 TCG has no x2APIC): it must run its checks
 # there, not skip them.
 .PHONY: test-guest-bochs
+##dev the test guest's x2apic program in Bochs, its reference
 test-guest-bochs: $(TESTGUEST_OUT)/testguest-high.elf
 	@mkdir -p $(TESTGUEST_BARE_OUT)
-	tests/system/guest/run-bochs.sh $< x2apic >$(TESTGUEST_BARE_OUT)/bochs-x2apic.log; \
+	$(call quiet,TEST,tests/system/guest/run-bochs.sh)tests/system/guest/run-bochs.sh $< x2apic \
+		>$(TESTGUEST_BARE_OUT)/bochs-x2apic.log; \
 		status=$$?; cat $(TESTGUEST_BARE_OUT)/bochs-x2apic.log; \
 		[ $$status -eq 0 ] && grep -q '^== x2apic: [1-9][0-9]* checks passed' \
 			$(TESTGUEST_BARE_OUT)/bochs-x2apic.log || \
