@@ -13,24 +13,29 @@ KUBSAN_CFLAGS := $(KERNEL_CFLAGS) -fsanitize=undefined -fsanitize-undefined-trap
 
 $(KUBSAN_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KUBSAN_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$< [ubsan])$(CC) $(KUBSAN_CFLAGS) -c $< -o $@
 
 $(KUBSAN_OBJ)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+	$(call quiet,AS,$< [ubsan])$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
 $(KUBSAN_ELF): $(KUBSAN_OBJS) $(KERNEL_ARCH)/linker.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KUBSAN_OBJS)
+	$(call quiet,LD,$@)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KUBSAN_OBJS)
 
 -include $(KUBSAN_OBJS:.o=.d)
 
 .PHONY: kernel-ubsan test-kernel-ubsan
+##dev build the kernel with trapping UBSan checks (build/kernel-ubsan/beaml4.elf)
 kernel-ubsan: $(KUBSAN_ELF)
 
+##dev the kernel suite, the smoke test and the boot tests on the UBSan kernel
 test-kernel-ubsan: $(KUBSAN_ELF) $(KTEST_ELF) $(SMOKE_ELF) $(BOOT_TSC_TOOL) $(KTEST_MODULE_A) \
 		$(KTEST_MODULE_B)
-	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan/suite $(KTEST_MODULES)
-	tests/kernel/run-ubsan.sh $(KUBSAN_ELF) $(SMOKE_ELF) $(BUILD)/kernel-ubsan/smoke
-	$(BOOT_TEST_DIR)/run-boot-tests.sh $(KUBSAN_ELF) $(BOOT_TSC_TOOL) $(BUILD)/kernel-ubsan/boot
+	$(call quiet,TEST,$(KTEST_ELF) [ubsan])tests/kernel/run-ubsan.sh \
+		$(KUBSAN_ELF) $(KTEST_ELF) $(BUILD)/kernel-ubsan/suite $(KTEST_MODULES)
+	$(call quiet,TEST,$(SMOKE_ELF) [ubsan])tests/kernel/run-ubsan.sh \
+		$(KUBSAN_ELF) $(SMOKE_ELF) $(BUILD)/kernel-ubsan/smoke
+	$(call quiet,TEST,$(KUBSAN_ELF) [boot tests])$(BOOT_TEST_DIR)/run-boot-tests.sh \
+		$(KUBSAN_ELF) $(BOOT_TSC_TOOL) $(BUILD)/kernel-ubsan/boot
 
 TEST_TARGETS += test-kernel-ubsan
