@@ -118,9 +118,9 @@ ipc_error_t ipc_call(seL4_CPtr endpoint, ipc_msg_t *msg)
 
 const char *ipc_error_name(ipc_error_t error)
 {
-    static const char *const names[IPC_ERR_COUNT] = {
-            "ok", "bad label", "bad length", "bad field", "denied", "not found", "busy",
-            "no memory", "exists"};
+    static const char *const names[IPC_ERR_COUNT] = {"ok",        "bad label", "bad length",
+                                                     "bad field", "denied",    "not found",
+                                                     "busy",      "no memory", "exists"};
 
     return (unsigned)error < IPC_ERR_COUNT ? names[error] : "unknown error";
 }

@@ -68,8 +68,7 @@ void event_timer_start(event_loop_t *loop, event_timer_t *timer, seL4_Uint64 dea
 
 bool event_timer_cancel(event_loop_t *loop, event_timer_t *timer)
 {
-    return sgtree_node_linked(&timer->node) &&
-           sgtree_cancel(&loop->timers, &timer->node) == ALG_OK;
+    return sgtree_node_linked(&timer->node) && sgtree_cancel(&loop->timers, &timer->node) == ALG_OK;
 }
 
 void event_post(event_loop_t *loop, event_task_t *task, void (*run)(event_task_t *task))
@@ -182,8 +181,7 @@ void event_loop_once(event_loop_t *loop)
         ipc_msg_error(&loop->msg, IPC_ERR_DENIED, 0);
         result = EVENT_REPLY;
     } else {
-        result = loop->handlers[handler].handle(loop->handlers[handler].context, badge,
-                                                &loop->msg);
+        result = loop->handlers[handler].handle(loop->handlers[handler].context, badge, &loop->msg);
     }
     if (result == EVENT_REPLY) {
         loop->reply = loop->msg;

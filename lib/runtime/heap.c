@@ -70,8 +70,8 @@ static void free_list_remove(heap_t *heap, heap_block_t *block)
     }
 }
 
-void heap_init(heap_t *heap, uintptr_t start, uintptr_t limit, size_t page_bytes,
-               heap_grow_fn grow, void *context)
+void heap_init(heap_t *heap, uintptr_t start, uintptr_t limit, size_t page_bytes, heap_grow_fn grow,
+               void *context)
 {
     heap->start = start;
     heap->end = start;
@@ -109,7 +109,8 @@ static bool heap_extend(heap_t *heap, size_t needed)
     heap->end += bytes;
     block_set(block, bytes, false);
     free_list_insert(heap, block);
-    if (block->prev != NULL && (uintptr_t)block->prev + block_size(block->prev) == (uintptr_t)block) {
+    if (block->prev != NULL &&
+        (uintptr_t)block->prev + block_size(block->prev) == (uintptr_t)block) {
         block = block->prev;
         merge_with_next(heap, block);
     }
@@ -166,7 +167,8 @@ void heap_free(heap_t *heap, void *pointer)
     block_set(block, block_size(block), false);
     free_list_insert(heap, block);
     merge_with_next(heap, block);
-    if (block->prev != NULL && (uintptr_t)block->prev + block_size(block->prev) == (uintptr_t)block) {
+    if (block->prev != NULL &&
+        (uintptr_t)block->prev + block_size(block->prev) == (uintptr_t)block) {
         merge_with_next(heap, block->prev);
     }
 }

@@ -74,8 +74,7 @@ static __attribute__((noreturn)) void root_start(seL4_BootInfo *bootinfo)
 static bool heap_grow(void *context, uintptr_t end, size_t bytes)
 {
     (void)context;
-    return vspace_map_new_pages(&runtime_vspace, end, bytes >> seL4_PageBits, NULL) ==
-           seL4_NoError;
+    return vspace_map_new_pages(&runtime_vspace, end, bytes >> seL4_PageBits, NULL) == seL4_NoError;
 }
 
 static __attribute__((noreturn)) void service_start(const service_info_t *info)

@@ -1,43 +1,308 @@
 /*
- * init, the root task (first version): prints the banner and the boot summary, then idles on a
- * notification nobody signals; with `exit_after_boot` on the kernel command line it powers the
- * machine off instead (QEMU exit status 0), which is how the boot is tested.
+ * init, the root task: prints the banner and the boot summary, takes all memory (memory.h),
+ * creates the services (log first, so that every other line goes through it), hands each its
+ * devices, starts them, and then serves: faults of every service (reported, restarted) and
+ * requests to init (server.c). `exit_after_boot` on the kernel command line powers the machine
+ * off right after the summary (the boot-time test); `exit_after_services` once the services run.
  */
+#include "devices.h"
+#include "init.h"
+#include "memory.h"
+#include "server.h"
 #include "summary.h"
-#include <runtime/alloc.h>
+#include <algorithms/ringbuf.h>
+#include <ipc/log.h>
 #include <runtime/bootinfo.h>
+#include <runtime/event.h>
+#include <runtime/log.h>
 #include <runtime/power.h>
 #include <runtime/print.h>
 #include <runtime/start.h>
+#include <runtime/string.h>
 #include <version.h> /* generated: BEAML4_VERSION */
+
+#define PAGE_BYTES      (1ull << seL4_PageBits)
+#define LOG_RINGS_VADDR 0x40000000ull /* in the log service: client i's ring at + i * 64 KiB */
+#define LOG_RING_STRIDE 0x10000ull
+#define COM1_FIRST      0x3f8
+#define COM1_LAST       0x3ff
+#define COM1_IRQ        4
+#define VGA_TEXT        0xb8000
+
+static seL4_CPtr endpoint;
+static seL4_CPtr log_call; /* the log service's endpoint, with init's badge */
+static seL4_Uint64 tsc_hz;
+static service_t services[SERVICES_MAX];
+static unsigned service_count;
+static event_loop_t loop;
+
+seL4_CPtr init_endpoint(void)
+{
+    return endpoint;
+}
+
+seL4_Uint64 init_tsc_hz(void)
+{
+    return tsc_hz;
+}
+
+service_t *init_services(unsigned *count)
+{
+    *count = service_count;
+    return services;
+}
+
+service_t *init_service_by_id(seL4_Word id)
+{
+    for (unsigned i = 0; i < service_count; i++) {
+        if (services[i].spec->id == id) {
+            return &services[i];
+        }
+    }
+    return NULL;
+}
+
+service_t *init_service_by_name(const char *name)
+{
+    for (unsigned i = 0; i < service_count; i++) {
+        if (strcmp(services[i].spec->name, name) == 0) {
+            return &services[i];
+        }
+    }
+    return NULL;
+}
+
+/* The kernel log page's capability and where the kernel has written it up to (0: none). */
+static seL4_Word kernel_log_written(void)
+{
+    const seL4_KernelLog *entry =
+            bootinfo_find_extra(runtime_bootinfo, seL4_BootInfo_KernelLog, NULL);
+    static const seL4_KernelLogPage *page;
+    seL4_Word vaddr = 0;
+
+    if (page == NULL && entry != NULL) {
+        seL4_CPtr copy;
+        if (alloc_slot(memory_pool(), &copy) == seL4_NoError &&
+            seL4_CNode_Copy(seL4_CapInitThreadCNode, copy, seL4_WordBits, seL4_CapInitThreadCNode,
+                            entry->frame, seL4_WordBits, seL4_CanRead) == seL4_NoError &&
+            vspace_reserve(memory_vspace(), PAGE_BYTES, PAGE_BYTES, &vaddr) == seL4_NoError &&
+            vspace_map_frame(memory_vspace(), copy, vaddr, seL4_CanRead,
+                             seL4_X86_Default_VMAttributes, seL4_False) == seL4_NoError) {
+            page = (const seL4_KernelLogPage *)vaddr;
+        }
+    }
+    return page != NULL ? page->written : 0;
+}
+
+/* The log service: the console UART (the kernel hands it over: from then on the kernel's lines
+ * reach the line through the log service, from the kernel log page), its receive interrupt,
+ * the VGA text page. */
+static bool log_wire(service_t *log)
+{
+    const seL4_KernelLog *kernel_log =
+            bootinfo_find_extra(runtime_bootinfo, seL4_BootInfo_KernelLog, NULL);
+
+    log->info->words[LOG_WORD_KERNEL_LOG_FROM] = kernel_log_written();
+    return devices_give_ports(log, LOG_CAP_COM1_PORTS, COM1_FIRST, COM1_LAST) &&
+           devices_give_irq(log, LOG_CAP_COM1_IRQ, COM1_IRQ, LOG_BIT_INPUT) &&
+           devices_give_frame(log, LOG_CAP_VGA, VGA_TEXT) &&
+           (kernel_log == NULL ||
+            service_give_device(log, LOG_CAP_KERNEL_LOG, kernel_log->frame, seL4_CanRead, 0));
+}
+
+static const service_spec_t specs[] = {
+        {.name = "log",
+         .id = SERVICE_ID_LOG,
+         .priority = 200,
+         .memory_bits = 20,
+         .log_ring = false,
+         .wire = log_wire},
+};
+
+/* Maps ring pages (init's frames) into the log service and tells it whose they are. */
+static bool log_attach_ring(seL4_Word id, const char *name, const seL4_CPtr *frames)
+{
+    service_t *log = init_service_by_id(SERVICE_ID_LOG);
+    seL4_Word vaddr = LOG_RINGS_VADDR + id * LOG_RING_STRIDE;
+    ipc_msg_t msg;
+
+    if (log == NULL || log_call == 0) {
+        return false;
+    }
+    for (unsigned i = 0; i < SERVICE_LOG_RING_PAGES; i++) {
+        seL4_CPtr copy;
+        if (alloc_slot(memory_pool(), &copy) != seL4_NoError ||
+            seL4_CNode_Copy(seL4_CapInitThreadCNode, copy, seL4_WordBits, seL4_CapInitThreadCNode,
+                            frames[i], seL4_WordBits, seL4_AllRights) != seL4_NoError ||
+            vspace_map_frame(&log->vspace, copy, vaddr + i * PAGE_BYTES, seL4_ReadWrite,
+                             seL4_X86_Default_VMAttributes | seL4_X86_ExecuteNever,
+                             seL4_False) != seL4_NoError) {
+            return false;
+        }
+    }
+    log_encode_attach(&msg, id, vaddr, SERVICE_LOG_RING_PAGES * PAGE_BYTES, name);
+    return ipc_call(log_call, &msg) == IPC_OK;
+}
+
+/* init's own lines go through the log service too, once it runs. */
+static void init_log_start(service_t *log)
+{
+    static seL4_CPtr frames[SERVICE_LOG_RING_PAGES];
+    void *ring;
+    ringbuf_t format;
+    seL4_CPtr signal = 0;
+
+    if (vspace_alloc_pages(memory_vspace(), SERVICE_LOG_RING_PAGES, &ring, frames) !=
+                seL4_NoError ||
+        ringbuf_format(&format, ring, SERVICE_LOG_RING_PAGES * PAGE_BYTES, LOG_RING_CAPACITY) !=
+                ALG_OK ||
+        alloc_slot(memory_pool(), &signal) != seL4_NoError ||
+        seL4_CNode_Mint(seL4_CapInitThreadCNode, signal, seL4_WordBits, seL4_CapInitThreadCNode,
+                        log->notification, seL4_WordBits, seL4_AllRights,
+                        LOG_BIT_RINGS) != seL4_NoError ||
+        !log_attach_ring(SERVICE_ID_INIT, "init", frames)) {
+        printf("init: cannot attach init's own log ring; it keeps the kernel console\n");
+        return;
+    }
+    log_attach(ring, SERVICE_LOG_RING_PAGES * PAGE_BYTES, signal);
+}
+
+/* What every service but the log service gets from it: its endpoint and notification. */
+static bool log_wire_client(service_t *service, service_t *log)
+{
+    seL4_Word id = service->spec->id;
+
+    return service_give(service, SERVICE_SLOT_LOG, log->endpoint, seL4_AllRights, ipc_badge(id)) &&
+           service_give(service, SERVICE_SLOT_LOG_SIGNAL, log->notification, seL4_AllRights,
+                        LOG_BIT_RINGS);
+}
+
+void init_service_restarted(service_t *service)
+{
+    if (service->spec->id == SERVICE_ID_LOG) {
+        /* A new log service instance knows no ring: give it every one again. */
+        for (unsigned i = 0; i < service_count; i++) {
+            if (services[i].log_ring != NULL) {
+                log_attach_ring(services[i].spec->id, services[i].spec->name,
+                                services[i].log_ring_frames);
+            }
+        }
+    } else if (service->log_ring != NULL) {
+        ringbuf_t ring;
+        ringbuf_format(&ring, service->log_ring, SERVICE_LOG_RING_PAGES * PAGE_BYTES,
+                       LOG_RING_CAPACITY);
+        log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames);
+    }
+}
+
+static bool services_create(void)
+{
+    for (unsigned i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        if (!service_create(&services[service_count], &specs[i])) {
+            return false;
+        }
+        service_count++;
+    }
+    service_t *log = init_service_by_id(SERVICE_ID_LOG);
+    for (unsigned i = 0; i < service_count; i++) {
+        service_t *service = &services[i];
+        if ((service->spec->wire != NULL && !service->spec->wire(service)) ||
+            (log != NULL && service != log && !log_wire_client(service, log))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool services_start(void)
+{
+    service_t *log = init_service_by_id(SERVICE_ID_LOG);
+
+    if (log != NULL) {
+        seL4_CPtr slot;
+        if (!service_start(log) || alloc_slot(memory_pool(), &slot) != seL4_NoError ||
+            seL4_CNode_Mint(seL4_CapInitThreadCNode, slot, seL4_WordBits, seL4_CapInitThreadCNode,
+                            log->endpoint, seL4_WordBits, seL4_AllRights,
+                            ipc_badge(SERVICE_ID_INIT)) != seL4_NoError) {
+            return false;
+        }
+        log_call = slot;
+        init_log_start(log);
+    }
+    for (unsigned i = 0; i < service_count; i++) {
+        service_t *service = &services[i];
+        if (service == log) {
+            continue;
+        }
+        if (service->log_ring != NULL &&
+            !log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames)) {
+            printf("init: %s: its log ring could not be attached\n", service->spec->name);
+        }
+        if (!service_start(service)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static event_result_t on_fault(void *context, seL4_Word badge, ipc_msg_t *msg)
+{
+    service_t *service = init_service_by_id(ipc_badge_id(badge));
+
+    (void)context;
+    if (service != NULL) {
+        service_fault(service, msg->label, msg->words, msg->length);
+    }
+    return EVENT_NO_REPLY; /* the faulting thread stays stopped: a restart replaced it */
+}
+
+/* Returns once the log service has printed what init's ring holds: a request to it is answered
+ * only after the ring signal that came first. */
+static void log_sync(void)
+{
+    ipc_msg_t msg;
+
+    if (log_call != 0) {
+        log_encode_stats(&msg, SERVICE_ID_INIT);
+        ipc_call(log_call, &msg);
+    }
+}
+
+static void power_off_soon(const char *why)
+{
+    printf("init: %s: powering off\n", why);
+    log_sync();
+    if (power_init(memory_pool()) != seL4_NoError) {
+        printf("init: cannot issue the exit ports\n");
+    }
+    power_off(0);
+}
 
 int root_main(seL4_BootInfo *bootinfo)
 {
-    static alloc_t alloc;
     boot_summary_t summary;
-    seL4_CPtr idle;
-    seL4_Error error;
 
     boot_summary_compute(bootinfo, &summary);
     boot_summary_print(&summary, BEAML4_VERSION);
-
-    alloc_init(&alloc, seL4_CapInitThreadCNode, bootinfo->empty.start, bootinfo->empty.end);
-    alloc_add_boot_untypeds(&alloc, bootinfo, seL4_PageBits);
-    if (bootinfo_has_option(bootinfo, "exit_after_boot")) {
-        error = power_init(&alloc);
-        if (error != seL4_NoError) {
-            printf("init: cannot issue the exit ports (error %d)\n", (int)error);
-        }
-        printf("init: exit_after_boot: powering off\n");
-        power_off(0);
-    }
-    error = alloc_object(&alloc, seL4_NotificationObject, 0, &idle);
-    if (error != seL4_NoError) {
-        printf("init: cannot create the idle notification (error %d)\n", (int)error);
+    tsc_hz = bootinfo_tsc_hz(bootinfo);
+    if (!memory_init(bootinfo)) {
         return 1;
     }
-    printf("init: idle\n");
-    for (;;) {
-        seL4_Wait(idle, NULL);
+    if (bootinfo_has_option(bootinfo, "exit_after_boot")) {
+        power_off_soon("exit_after_boot");
     }
+    if (alloc_object(memory_pool(), seL4_EndpointObject, 0, &endpoint) != seL4_NoError ||
+        !services_create() || !services_start()) {
+        printf("init: the services could not be started\n");
+        return 1;
+    }
+    printf("init: %u services running\n", service_count);
+    if (bootinfo_has_option(bootinfo, "exit_after_services")) {
+        power_off_soon("exit_after_services");
+    }
+    event_loop_init(&loop, endpoint, 0);
+    event_on_message(&loop, IPC_BADGE_FAULT, IPC_BADGE_FAULT, 10, on_fault, NULL);
+    event_on_message(&loop, IPC_BADGE_ENDPOINT | IPC_BADGE_FAULT, IPC_BADGE_ENDPOINT, 0,
+                     server_handle, NULL);
+    event_loop_run(&loop);
 }

@@ -55,14 +55,14 @@ typedef struct event_loop {
     } signals[EVENT_SIGNALS_MAX];
     unsigned signal_count;
     sgtree_t timers;
-    seL4_Uint64 armed;      /* the deadline the time service wakes us at (0: none) */
-    seL4_CPtr time;         /* the time service's endpoint (0: timers only run when woken) */
-    event_task_t *tasks;    /* to run before the next wait, in order */
+    seL4_Uint64 armed;   /* the deadline the time service wakes us at (0: none) */
+    seL4_CPtr time;      /* the time service's endpoint (0: timers only run when woken) */
+    event_task_t *tasks; /* to run before the next wait, in order */
     event_task_t *last_task;
-    ipc_msg_t msg;          /* the message being handled, then its reply */
-    ipc_msg_t reply;        /* the reply sent with the next wait (ReplyRecv) */
+    ipc_msg_t msg;   /* the message being handled, then its reply */
+    ipc_msg_t reply; /* the reply sent with the next wait (ReplyRecv) */
     bool reply_pending;
-    seL4_Uint64 unhandled;  /* messages no handler took (answered IPC_ERR_DENIED) */
+    seL4_Uint64 unhandled; /* messages no handler took (answered IPC_ERR_DENIED) */
 } event_loop_t;
 
 /* A loop receiving on endpoint, with the time service at time (0: none). */

@@ -28,8 +28,8 @@ typedef struct heap {
 
 /* A heap over [start, limit), empty until the first allocation grows it. start must be aligned
  * to page_bytes (a power of two, at least 64). */
-void heap_init(heap_t *heap, uintptr_t start, uintptr_t limit, size_t page_bytes,
-               heap_grow_fn grow, void *context);
+void heap_init(heap_t *heap, uintptr_t start, uintptr_t limit, size_t page_bytes, heap_grow_fn grow,
+               void *context);
 
 /* 16-byte aligned memory for size bytes, or NULL (size 0, or out of room). */
 void *heap_alloc(heap_t *heap, size_t size);

@@ -12,7 +12,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-typedef enum { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3, LOG_LEVEL_COUNT } log_level_t;
+typedef enum {
+    LOG_DEBUG = 0,
+    LOG_INFO = 1,
+    LOG_WARN = 2,
+    LOG_ERROR = 3,
+    LOG_LEVEL_COUNT
+} log_level_t;
 
 /* The longest line a record carries (longer lines are cut into several records). */
 #define LOG_LINE_MAX 200
@@ -21,7 +27,7 @@ typedef enum { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3, LOG_LEV
  * A ring record: one byte of level, then the text of one line (no newline, no NUL).
  * The ring itself is lib/algorithms' ringbuf (MPSC), formatted by init.
  */
-#define LOG_RECORD_MAX (1 + LOG_LINE_MAX)
+#define LOG_RECORD_MAX    (1 + LOG_LINE_MAX)
 #define LOG_RING_CAPACITY 8192u
 
 /* Sends this program's lines into the ring at storage (formatted by init), signalling the log
