@@ -55,7 +55,7 @@ RUN_TARGET    :=
 LINT_SOURCES  :=
 
 .PHONY: all setup test bench run lint format-check clean help
-##dev the default goal: the components the fragments add to it (kernel, test guest)
+##dev the default goal: what the fragments add to it (kernel, test guest)
 all:
 
 ##user install the Debian packages the project needs (only what is missing)
@@ -88,7 +88,7 @@ endif
 bench: setup
 	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
 
-##user install what is missing, build, boot beaml4 in QEMU (serial here; Ctrl-A X quits)
+##user install what is missing, build, boot beaml4 in QEMU (Ctrl-A X quits)
 run: setup
 	@$(MAKE) --no-print-directory $(RUN_TARGET)
 

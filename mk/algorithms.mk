@@ -92,7 +92,7 @@ lint-algorithms:
 		$(ALG_BENCH_SRCS)
 	@echo "algorithms: clang-format and cppcheck clean"
 
-##dev lib/algorithms: freestanding check, lint, host unit and model tests (ASan, UBSan, TSan)
+##dev lib/algorithms: freestanding check, lint, unit and model tests (sanitizers)
 test-algorithms: lint-algorithms algorithms-freestanding algorithms-host-tests algorithms-tsan-test
 	@echo "test-algorithms: passed"
 

@@ -14,7 +14,7 @@ $(BENCH_IPC_ELF): $(BENCH_IPC_OBJS) $(BUILD)/user/libruntime.a \
 -include $(BENCH_IPC_OBJS:.o=.d)
 
 .PHONY: bench-ipc
-##dev IPC round trip and null system call cycles under QEMU KVM (when usable) and TCG
+##dev IPC round trip and null system call cycles, QEMU KVM (when usable) and TCG
 bench-ipc: kernel $(BENCH_IPC_ELF)
 	$(call quiet,BENCH,$(BENCH_IPC_DIR)/run.sh)$(BENCH_IPC_DIR)/run.sh $(BUILD)/kernel/beaml4.elf \
 		$(BENCH_IPC_ELF)
@@ -32,7 +32,7 @@ $(BENCH_IPC_HOST_TEST): tests/host/bench/test_stats.c $(BENCH_IPC_DIR)/stats.c \
 		tests/host/bench/test_stats.c $(BENCH_IPC_DIR)/stats.c -lcmocka -o $@
 
 .PHONY: test-bench-ipc-stats
-##dev host unit test of the IPC benchmark's statistics (against a qsort reference)
+##dev host unit test of the IPC benchmark's statistics (against qsort)
 test-bench-ipc-stats: $(BENCH_IPC_HOST_TEST)
 	$(call quiet,TEST,$(BENCH_IPC_HOST_TEST))timeout 300 $(BENCH_IPC_HOST_TEST)
 

@@ -54,7 +54,7 @@ $(BOOT_ELF_OUT)/fuzz_boot_elf: $(BOOT_ELF_FUZZDIR)/fuzz_boot_elf.c $(BOOT_ELF_BU
 		$(BOOT_ELF_KERNEL)/kernel/boot_elf.c $(BOOT_ELF_OUT)/fuzz_vspace.o -o $@
 
 .PHONY: test-boot-elf-host test-boot-elf-fuzz fuzz-boot-elf test-bad-root-task test-boot-elf
-##dev host unit tests of the root task's ELF parser, with init and the suite cut at every length
+##dev host unit tests of the root task's ELF parser, images cut at every length
 test-boot-elf-host: $(BOOT_ELF_OUT)/test_boot_elf $(BOOT_ELF_ROOT_TASKS)
 	$(call quiet,TEST,$<)timeout 300 $< $(BOOT_ELF_ROOT_TASKS)
 
@@ -81,7 +81,7 @@ fuzz-boot-elf: $(BOOT_ELF_OUT)/fuzz_boot_elf
 	$(call quiet,FUZZ,$< ($(FUZZ_SECONDS) s))$< -max_total_time=$(FUZZ_SECONDS) \
 		$(BOOT_ELF_FUZZ_ARGS)
 
-##dev boot the kernel with malformed root-task images made from init; check each boot error
+##dev boot the kernel with malformed root-task images; check each boot error
 test-bad-root-task: kernel $(BUILD)/services/init/init.elf
 	$(call quiet,TEST,tests/system/boot/bad-root-task.sh)tests/system/boot/bad-root-task.sh \
 		$(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf $(BUILD)/tests/bad-root-task

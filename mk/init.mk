@@ -29,7 +29,7 @@ $(INIT_ELF): $(INIT_OBJS) $(BUILD)/user/libruntime.a $(BUILD)/user/obj/lib/runti
 ##dev build init, the root task (build/services/init/init.elf)
 init: $(INIT_ELF)
 
-##dev boot init under QEMU TCG and KVM; check its summary and the KVM boot time (< 100 ms)
+##dev boot init under QEMU TCG and KVM; check its summary, KVM boot under 100 ms
 test-init-boot: kernel $(INIT_ELF)
 	$(call quiet,TEST,tests/system/init-boot.sh)tests/system/init-boot.sh \
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF)

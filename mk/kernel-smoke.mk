@@ -25,7 +25,7 @@ $(SMOKE_ELF): $(SMOKE_OBJ)/start.o $(SMOKE_C_OBJS) $(SMOKE_DIR)/smoke.ld
 ##dev build the kernel's quick self-check, a tiny root task (tests/kernel-smoke)
 kernel-smoke: $(SMOKE_ELF)
 
-##dev the kernel's quick self-check under QEMU TCG and KVM, and two broken root-task images
+##dev the kernel's quick self-check (QEMU TCG and KVM) and two broken root tasks
 test-kernel-smoke: kernel $(SMOKE_ELF)
 	$(call quiet,TEST,$(SMOKE_ELF))tools/run-qemu.sh --timeout 60 $(KERNEL_ELF) $(SMOKE_ELF) \
 		>$(BUILD)/kernel/smoke/tcg.log 2>&1; \

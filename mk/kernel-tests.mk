@@ -40,7 +40,7 @@ $(KTEST_ISO): $(KTEST_ELF) $(BUILD)/kernel/beaml4.elf tools/mkiso.sh $(KTEST_MOD
 ##dev build the kernel test suite, a root task (tests/kernel)
 kernel-tests: $(KTEST_ELF)
 
-##dev the kernel test suite under QEMU TCG (two CPU models), KVM (when usable) and Bochs
+##dev the kernel test suite under QEMU TCG (two CPUs), KVM (when usable), Bochs
 test-kernel: kernel $(KTEST_ELF) $(KTEST_ISO) $(KTEST_MODULE_A) $(KTEST_MODULE_B)
 	$(call quiet,TEST,$(KTEST_DIR)/run-suite.sh)$(KTEST_DIR)/run-suite.sh \
 		$(BUILD)/kernel/beaml4.elf $(KTEST_ELF) $(KTEST_ISO) $(KTEST_MIN_TESTS) \

@@ -45,7 +45,7 @@ define clang_tidy_run
 		--checks='$(CLANG_TIDY_CHECKS)' $(1) -- $(2) 2>&1 | \
 		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 endef
-##dev clang-tidy over the libraries, the kernel and the user programs, each with its own flags
+##dev clang-tidy over libraries, kernel and user programs, each with its flags
 clang-tidy: $(INIT_GEN)/version.h
 	$(call clang_tidy_run,$(CLANG_TIDY_LIB_SOURCES),-std=gnu11 $(LINT_INCLUDES))
 	$(call clang_tidy_run,$(CLANG_TIDY_KERNEL_SOURCES),$(CLANG_TIDY_FREESTANDING) \
@@ -55,7 +55,7 @@ clang-tidy: $(INIT_GEN)/version.h
 	@echo "clang-tidy: $(words $(CLANG_TIDY_LIB_SOURCES) $(CLANG_TIDY_KERNEL_SOURCES) \
 		$(CLANG_TIDY_USER_SOURCES)) files clean"
 
-##dev every static check: clang-format, cppcheck and clang-tidy over the whole tree
+##dev every static check: clang-format, cppcheck, clang-tidy on the whole tree
 test-lint: format-check cppcheck clang-tidy
 
 ##dev the same as test-lint

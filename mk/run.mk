@@ -28,9 +28,9 @@ $(BEAML4_BOCHS_ISO): $(BUILD)/kernel/beaml4.elf $(BUILD)/services/init/init.elf 
 		$(BUILD)/services/init/init.elf
 
 .PHONY: iso run-bochs
-##user build build/beaml4.iso, a BIOS-bootable GRUB image of beaml4 for a real machine
+##user build build/beaml4.iso, a BIOS-bootable GRUB image for a real machine
 iso: $(BEAML4_ISO)
 
-##user boot beaml4 in Bochs from a GRUB image (init powers off) and print its serial output
+##user boot beaml4's GRUB image in Bochs (init powers off), print its serial output
 run-bochs: $(BEAML4_BOCHS_ISO)
 	$(call quiet,RUN,$(BEAML4_BOCHS_ISO))tools/run-bochs.sh $(BEAML4_BOCHS_ISO) 120

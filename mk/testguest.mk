@@ -50,7 +50,7 @@ all: testguest
 TESTGUEST_BARE_OUT := $(BUILD)/tests/guest/bare
 
 .PHONY: test-guest-bare
-##dev every test-guest program in its four variants, bare under QEMU TCG (the reference outputs)
+##dev every test-guest program, four variants, bare under QEMU TCG (references)
 test-guest-bare: $(TESTGUEST_IMAGES)
 	$(call quiet,TEST,tests/system/guest/run-bare.sh)tests/system/guest/run-bare.sh \
 		$(TESTGUEST_OUT) $(TESTGUEST_BARE_OUT)

@@ -131,7 +131,7 @@ x86dec-lint:
 	@echo "x86dec: clang-format and cppcheck clean"
 
 .PHONY: test-x86dec bench-x86dec
-##dev the instruction decoder: unit tests, reference table, differential tests, 60 s of fuzzing
+##dev the instruction decoder: unit, table and differential tests, 60 s of fuzzing
 test-x86dec: x86dec-freestanding x86dec-lint x86dec-unit x86dec-table x86dec-enumerate \
 		x86dec-sweep x86dec-fuzz-short
 	@echo "test-x86dec: all steps passed"

@@ -2,8 +2,9 @@
 # Prints what `make help` shows: the targets and settings annotated in the given makefiles. An
 # annotation is a comment line "##user TEXT" or "##dev TEXT" directly above a rule, describing
 # its first target, or "##dev VALUE: TEXT" directly above a variable's assignment (listed as
-# NAME=VALUE). Users' targets keep the makefiles' order, developers' are sorted by name. An
-# annotation above anything else is an error (exit 1): the list cannot name a target that is gone.
+# NAME=VALUE). Users' targets keep the makefiles' order, developers' are sorted by name; in a
+# template (a define), $(1) is shown as "*". An annotation above anything else is an error (exit
+# status 1): the list cannot name a target that is gone.
 #
 # usage: tools/make-help.sh MAKEFILE...
 # example: tools/make-help.sh Makefile mk/*.mk       (make help runs it)
@@ -15,12 +16,17 @@ cli_args 1+ "$@"
 records=$(awk '
     BEGIN { OFS = "\t" }
     function fail(why) {
-        printf "%s:%d: %s\n", FILENAME, FNR, why > "/dev/stderr"
+        printf "%s:%d: %s\n", file, at, why > "/dev/stderr"
         bad = 1
+        section = ""
     }
+    FNR == 1 && section != "" { fail("an annotation must stand directly above a rule or a setting") }
     section != "" {
-        if ($0 ~ /^[A-Za-z_][A-Za-z0-9_]*[ \t]*([?:+!]|::)?=/) {
-            name = $0
+        # A template'"'"'s parameter ($(1), $$(1) inside a define) stands for any word.
+        line = $0
+        gsub(/\$+\([0-9]\)/, "*", line)
+        if (line ~ /^[A-Za-z_][A-Za-z0-9_]*[ \t]*([?:+!]|::)?=/) {
+            name = line
             sub(/[ \t]*([?:+!]|::)?=.*/, "", name)
             split_at = index(text, ": ")
             if (split_at == 0) {
@@ -28,8 +34,8 @@ records=$(awk '
             } else {
                 print "3", name, name "=" substr(text, 1, split_at - 1), substr(text, split_at + 2)
             }
-        } else if ($0 ~ /^[^:#= \t][^:#=]*:([^=]|$)/) {
-            name = $0
+        } else if (line ~ /^[^:#= \t][^:#=]*:([^=]|$)/) {
+            name = line
             sub(/[ \t]*:.*/, "", name)
             sub(/[ \t].*/, "", name)
             if (section == "user") {
@@ -38,15 +44,20 @@ records=$(awk '
                 print "2", name, name, text
             }
         } else {
-            fail("an annotation must stand directly above a rule or an assignment")
+            fail("an annotation must stand directly above a rule or a setting")
         }
         section = ""
     }
     /^##(user|dev) / {
         section = substr($0, 3, index($0, " ") - 3)
         text = substr($0, index($0, " ") + 1)
+        file = FILENAME
+        at = FNR
     }
-    END { exit bad }
+    END {
+        if (section != "") fail("an annotation must stand directly above a rule or a setting")
+        exit bad
+    }
 ' "$@")
 
 printf 'make TARGET [SETTING=VALUE...]\n'
@@ -56,5 +67,5 @@ sort -t "$(printf '\t')" -k1,1 -k2,2 -u <<<"$records" | awk -F '\t' '
         printf "\n%s\n", $1 == 1 ? "For users:" : $1 == 2 ? "For developers:" : "Settings:"
         last = $1
     }
-    { printf "  %-22s %s\n", $3, $4 }
+    { printf "  %-20s %s\n", $3, $4 }
 '
