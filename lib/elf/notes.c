@@ -27,12 +27,21 @@ static bool name_matches(const uint8_t *note_name, uint32_t name_size, const cha
     return i + 1 == name_size && note_name[i] == 0;
 }
 
+/* Rounded up to a power of two; saturates instead of wrapping. */
 static uint64_t align_up(uint64_t value, uint64_t alignment)
 {
-    return (value + alignment - 1) & ~(alignment - 1); /* value < 2^32: no overflow */
+    if (value > UINT64_MAX - (alignment - 1)) {
+        return UINT64_MAX;
+    }
+    return (value + alignment - 1) & ~(alignment - 1);
 }
 
-/* Search one segment's records: ELF_OK with the match, ELF_ERR_NOTE_NOT_FOUND, or malformed. */
+/*
+ * Search one segment's records: ELF_OK with the match, ELF_ERR_NOTE_NOT_FOUND, or malformed.
+ * Offsets are from the segment's start: a record's name follows its 12-byte header, its
+ * descriptor starts at the next aligned offset after the name, the next record at the next
+ * aligned offset after the descriptor (the last record may omit that padding).
+ */
 static elf_error_t search_segment(const uint8_t *notes, uint64_t size, uint64_t alignment,
                                   const char *name, uint32_t type, const uint8_t **desc,
                                   size_t *desc_size)
@@ -47,12 +56,11 @@ static elf_error_t search_segment(const uint8_t *notes, uint64_t size, uint64_t 
         uint32_t descriptor_size = elf_load32(notes + at + 4);
         uint32_t note_type = elf_load32(notes + at + 8);
         uint64_t name_at = at + NOTE_HEADER;
-        uint64_t name_span = align_up(name_size, alignment);
-        if (name_span > size - name_at) {
+        if (name_size > size - name_at) {
             return ELF_ERR_NOTE_MALFORMED;
         }
-        uint64_t desc_at = name_at + name_span;
-        if (descriptor_size > size - desc_at) {
+        uint64_t desc_at = align_up(name_at + name_size, alignment);
+        if (desc_at > size || descriptor_size > size - desc_at) {
             return ELF_ERR_NOTE_MALFORMED;
         }
         if (note_type == type && name_matches(notes + name_at, name_size, name)) {
@@ -60,8 +68,7 @@ static elf_error_t search_segment(const uint8_t *notes, uint64_t size, uint64_t 
             *desc_size = descriptor_size;
             return ELF_OK;
         }
-        uint64_t desc_span = align_up(descriptor_size, alignment);
-        at = desc_span < size - desc_at ? desc_at + desc_span : size;
+        at = align_up(desc_at + descriptor_size, alignment);
     }
     return ELF_ERR_NOTE_NOT_FOUND;
 }

@@ -117,6 +117,14 @@ void test_elf_add_blob(test_elf_t *elf, uint64_t offset, const void *bytes, size
     memcpy(blob->bytes, bytes, length);
 }
 
+static size_t pad_to(uint8_t *out, size_t at, unsigned align)
+{
+    while (at % align != 0) {
+        out[at++] = 0;
+    }
+    return at;
+}
+
 size_t test_elf_note(uint8_t *out, size_t at, const char *name, uint32_t type, const void *desc,
                      uint32_t desc_size, unsigned align)
 {
@@ -124,13 +132,10 @@ size_t test_elf_note(uint8_t *out, size_t at, const char *name, uint32_t type, c
     uint32_t words[3] = {name_size, desc_size, type};
 
     memcpy(out + at, words, sizeof(words));
-    at += sizeof(words);
-    memset(out + at, 0, (name_size + align - 1) / align * align);
-    memcpy(out + at, name, name_size);
-    at += (name_size + align - 1) / align * align;
-    memset(out + at, 0, (desc_size + align - 1) / align * align);
+    memcpy(out + at + sizeof(words), name, name_size);
+    at = pad_to(out, at + sizeof(words) + name_size, align);
     memcpy(out + at, desc, desc_size);
-    return at + (desc_size + align - 1) / align * align;
+    return pad_to(out, at + desc_size, align);
 }
 
 /* Copy to file offset `at`, only the part inside the file; `at` computed without wrapping. */

@@ -56,7 +56,10 @@ int test_elf_add_phdr(test_elf_t *elf, uint32_t type, uint32_t flags, uint64_t v
 /* Bytes placed at a file offset (after the headers are written, clipped to the file). */
 void test_elf_add_blob(test_elf_t *elf, uint64_t offset, const void *bytes, size_t length);
 
-/* One note record (name with its NUL, padded to align) appended to a byte buffer at *at. */
+/*
+ * One note record written at out + at (name with its NUL; name and descriptor each padded to
+ * align from the buffer's start); returns the offset after it.
+ */
 size_t test_elf_note(uint8_t *out, size_t at, const char *name, uint32_t type, const void *desc,
                      uint32_t desc_size, unsigned align);
 
