@@ -30,19 +30,20 @@ RUNTIME_OBJS   := $(patsubst %,$(USER_OBJ)/%.o,$(RUNTIME_C_SRCS) $(RUNTIME_S_SRC
 
 $(USER_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(USER_OBJ)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_ASFLAGS) -c $< -o $@
+	$(call quiet,AS,$<)$(CC) $(USER_ASFLAGS) -c $< -o $@
 
 $(USER_RUNTIME): $(RUNTIME_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 -include $(RUNTIME_OBJS:.o=.d) $(USER_CRT0:.o=.d)
 
 .PHONY: user-runtime
+##dev build the user-space runtime (libruntime.a, crt0) every user program links
 user-runtime: $(USER_RUNTIME) $(USER_CRT0)
 
 LINT_SOURCES += $(RUNTIME_C_SRCS) $(IPC_C_SRCS)
@@ -54,8 +55,9 @@ $(RUNTIME_HOST_TEST): tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c 
 		tests/host/runtime/fake_bootinfo.h \
 		$(wildcard include/sel4/*.h lib/sel4/include/sel4/*.h lib/runtime/include/runtime/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include -Ilib/runtime/include \
-		tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c -lcmocka -o $@
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Iinclude -Ilib/sel4/include \
+		-Ilib/runtime/include tests/host/runtime/test_bootinfo.c lib/runtime/bootinfo.c -lcmocka \
+		-o $@
 
 # The string functions against glibc's, compiled under rt_* names to live beside them.
 RUNTIME_STRING_TEST := $(BUILD)/host/runtime/test_string
@@ -66,15 +68,16 @@ RUNTIME_STRING_RENAME := -Dmemcpy=rt_memcpy -Dmemmove=rt_memmove -Dmemset=rt_mem
 $(RUNTIME_STRING_TEST): tests/host/runtime/test_string.c lib/runtime/string.c \
 		lib/runtime/include/runtime/string.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -fno-builtin $(RUNTIME_STRING_RENAME) -Ilib/runtime/include \
-		-c lib/runtime/string.c -o $@.string.o
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) tests/host/runtime/test_string.c $@.string.o \
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) -fno-builtin $(RUNTIME_STRING_RENAME) \
+		-Ilib/runtime/include -c lib/runtime/string.c -o $@.string.o
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) tests/host/runtime/test_string.c $@.string.o \
 		-lcmocka -o $@
 
 .PHONY: test-runtime-host
+##dev host unit tests of the runtime: boot info parsing, string functions against glibc's
 test-runtime-host: $(RUNTIME_HOST_TEST) $(RUNTIME_STRING_TEST)
-	timeout 300 $(RUNTIME_HOST_TEST)
-	timeout 300 $(RUNTIME_STRING_TEST)
+	$(call quiet,TEST,$(RUNTIME_HOST_TEST))timeout 300 $(RUNTIME_HOST_TEST)
+	$(call quiet,TEST,$(RUNTIME_STRING_TEST))timeout 300 $(RUNTIME_STRING_TEST)
 
 TEST_TARGETS += test-runtime-host
 LINT_SOURCES += tests/host/runtime/test_bootinfo.c tests/host/runtime/test_string.c
