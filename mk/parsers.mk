@@ -55,11 +55,11 @@ $(1)_FUZZ_ARGS   = -max_len=$$(PARSER_FUZZ_MAX_LEN_$(1)) -print_final_stats=1 \
 
 $(PARSER_OUT)/$(1)/freestanding/%.o: lib/$(1)/%.c $$($(1)_HDRS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(FREESTANDING_CFLAGS) $$($(1)_INCLUDE) -c $$< -o $$@
+	$$(call quiet,CC,$$<)$$(CC) $$(FREESTANDING_CFLAGS) $$($(1)_INCLUDE) -c $$< -o $$@
 
 $$($(1)_LIB): $$($(1)_FS_OBJS)
 	@rm -f $$@
-	ar rcs $$@ $$^
+	$$(call quiet,AR,$$@)ar rcs $$@ $$^
 
 # Freestanding: every file builds with FREESTANDING_CFLAGS, the archive needs nothing from
 # outside but the memory functions, and it has no writable data (no state between calls).
@@ -78,16 +78,17 @@ $(1)-freestanding: $$($(1)_LIB)
 $(PARSER_OUT)/$(1)/tests/%: tests/host/$(1)/%.c $$($(1)_TEST_HELP) $$($(1)_TEST_HDRS) \
 		$$($(1)_SRCS) $$($(1)_HDRS)
 	@mkdir -p $$(@D)
-	$$(HOST_CC) $$(HOST_CFLAGS) $$(HOST_SANITIZE) $$($(1)_INCLUDE) -Itests/host/$(1) $$< \
-		$$($(1)_TEST_HELP) $$($(1)_SRCS) -lcmocka -o $$@
+	$$(call quiet,HOSTCC,$$@)$$(HOST_CC) $$(HOST_CFLAGS) $$(HOST_SANITIZE) $$($(1)_INCLUDE) \
+		-Itests/host/$(1) $$< $$($(1)_TEST_HELP) $$($(1)_SRCS) -lcmocka -o $$@
 
 $$($(1)_FUZZ_BIN): $$($(1)_FUZZ_SRC) $$($(1)_TEST_HELP) $$($(1)_TEST_HDRS) $$($(1)_SRCS) \
 		$$($(1)_HDRS)
 	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $(PARSER_FUZZ_FLAGS) $$($(1)_INCLUDE) -Itests/host/$(1) $$($(1)_FUZZ_SRC) \
-		$$($(1)_TEST_HELP) $$($(1)_SRCS) -o $$@
+	$$(call quiet,HOSTCC,$$@)$$(FUZZ_CC) $(PARSER_FUZZ_FLAGS) $$($(1)_INCLUDE) -Itests/host/$(1) \
+		$$($(1)_FUZZ_SRC) $$($(1)_TEST_HELP) $$($(1)_SRCS) -o $$@
 
 .PHONY: test-$(1) test-$(1)-fuzz fuzz-$(1)
+##dev each parser library (test-elf, ...): freestanding check, host unit tests
 test-$(1): $(1)-freestanding $$($(1)_TEST_BINS) $$(PARSER_TEST_DEPS_$(1))
 	@set -e; for t in $$($(1)_TEST_BINS); do \
 		echo "== $$$$t"; timeout 600 $$$$t $$(PARSER_TEST_ARGS_$(1)); \
@@ -95,9 +96,11 @@ test-$(1): $(1)-freestanding $$($(1)_TEST_BINS) $$(PARSER_TEST_DEPS_$(1))
 
 # Bounded fuzzing: a fixed wall-clock budget, the corpus kept under build/ between runs, the
 # inputs in seeds/ (findings kept as regressions) first. The whole log is shown on a finding.
+##dev each parser library (test-elf-fuzz, ...): PARSER_FUZZ_TEST_SECONDS of fuzzing
 test-$(1)-fuzz: $$($(1)_FUZZ_BIN)
 	@mkdir -p $(PARSER_OUT)/$(1)/corpus
-	@status=0; timeout $$$$(($$(PARSER_FUZZ_TEST_SECONDS) + 120)) $$< \
+	$$(call quiet,FUZZ,$$< ($$(PARSER_FUZZ_TEST_SECONDS) s))status=0; \
+	timeout $$$$(($$(PARSER_FUZZ_TEST_SECONDS) + 120)) $$< \
 		-max_total_time=$$(PARSER_FUZZ_TEST_SECONDS) $$($(1)_FUZZ_ARGS) \
 		>$(PARSER_OUT)/$(1)/fuzz.log 2>&1 || status=$$$$?; \
 	if [ $$$$status -ne 0 ]; then cat $(PARSER_OUT)/$(1)/fuzz.log; \
@@ -105,9 +108,11 @@ test-$(1)-fuzz: $$($(1)_FUZZ_BIN)
 	grep -E '^(Done|stat::new_units_added)|DONE +cov' $(PARSER_OUT)/$(1)/fuzz.log; \
 	echo "test-$(1)-fuzz: passed ($$(PARSER_FUZZ_TEST_SECONDS) s, nothing found)"
 
+##dev fuzz a parser library (fuzz-elf, ...) for FUZZ_SECONDS
 fuzz-$(1): $$($(1)_FUZZ_BIN)
 	@mkdir -p $(PARSER_OUT)/$(1)/corpus
-	$$< -max_total_time=$$(FUZZ_SECONDS) $$($(1)_FUZZ_ARGS)
+	$$(call quiet,FUZZ,$$< ($$(FUZZ_SECONDS) s))$$< -max_total_time=$$(FUZZ_SECONDS) \
+		$$($(1)_FUZZ_ARGS)
 
 TEST_TARGETS += test-$(1) test-$(1)-fuzz
 LINT_SOURCES += $$($(1)_SRCS) $$($(1)_TEST_SRCS) $$($(1)_TEST_HELP) $$(wildcard $$($(1)_FUZZ_SRC))
@@ -117,4 +122,5 @@ endef
 $(foreach lib,$(PARSER_LIBS),$(eval $(call parser_template,$(lib))))
 
 .PHONY: test-parsers
+##dev every parser library's tests and bounded fuzzing
 test-parsers: $(foreach lib,$(PARSER_LIBS),test-$(lib) test-$(lib)-fuzz)
