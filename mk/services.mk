@@ -51,3 +51,14 @@ $(INIT_ELF): $(INIT_IMAGES_O)
 .PHONY: services
 ##dev build the services init embeds (build/services/NAME/NAME.elf)
 services: $(SERVICE_ELFS)
+
+# The services' test suite (services/svctest), booted under QEMU TCG.
+SVCTEST_MIN_TESTS := 4
+
+.PHONY: test-services
+##dev boot init with the services' test suite (svctest) under QEMU TCG
+test-services: kernel $(INIT_ELF)
+	$(call quiet,TEST,tests/system/services/run-svctest.sh)tests/system/services/run-svctest.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(SVCTEST_MIN_TESTS) $(BUILD)/tests/services
+
+TEST_TARGETS += test-services

@@ -5,7 +5,9 @@
  */
 #include <algorithms/ringbuf.h>
 #include <fmt/fmt.h>
+#include <ipc/log.h>
 #include <runtime/log.h>
+#include <runtime/service.h>
 #include <runtime/string.h>
 
 typedef struct {
@@ -98,6 +100,20 @@ int log_printf(log_level_t level, const char *format, ...)
     n = log_vprintf(level, format, args);
     va_end(args);
     return n;
+}
+
+void log_sync(void)
+{
+    ipc_msg_t msg;
+
+    if (!ring_attached || runtime_service == NULL) {
+        return;
+    }
+    if (line.length != 0) {
+        line_flush();
+    }
+    log_encode_stats(&msg, runtime_service->id);
+    ipc_call(SERVICE_SLOT_LOG, &msg);
 }
 
 seL4_Uint64 log_dropped(void)

@@ -32,6 +32,12 @@ seL4_Error power_init(alloc_t *alloc)
     return error;
 }
 
+void power_use(seL4_CPtr qemu_port, seL4_CPtr bochs_port)
+{
+    power_qemu_port = qemu_port;
+    power_bochs_port = bochs_port;
+}
+
 void power_off(seL4_Word code)
 {
     static const char bochs_shutdown[] = "Shutdown";

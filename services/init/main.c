@@ -11,6 +11,7 @@
 #include "server.h"
 #include "summary.h"
 #include <algorithms/ringbuf.h>
+#include <ipc/dbg.h>
 #include <ipc/log.h>
 #include <runtime/bootinfo.h>
 #include <runtime/event.h>
@@ -35,6 +36,7 @@ static seL4_Uint64 tsc_hz;
 static service_t services[SERVICES_MAX];
 static unsigned service_count;
 static event_loop_t loop;
+static bool log_ring_mapped[SERVICE_ID_MAX];
 
 seL4_CPtr init_endpoint(void)
 {
@@ -110,6 +112,14 @@ static bool log_wire(service_t *log)
             service_give_device(log, LOG_CAP_KERNEL_LOG, kernel_log->frame, seL4_CanRead, 0));
 }
 
+/* The services' test suite: it ends the run itself, through the emulators' exit ports. */
+static bool svctest_wire(service_t *svctest)
+{
+    return devices_give_ports(svctest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
+           devices_give_ports(svctest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT);
+}
+
+/* The services, in start order. */
 static const service_spec_t specs[] = {
         {.name = "log",
          .id = SERVICE_ID_LOG,
@@ -117,6 +127,13 @@ static const service_spec_t specs[] = {
          .memory_bits = 20,
          .log_ring = false,
          .wire = log_wire},
+        {.name = "svctest",
+         .id = SERVICE_ID_SVCTEST,
+         .priority = 100,
+         .memory_bits = 22,
+         .log_ring = true,
+         .only_with = "svctest",
+         .wire = svctest_wire},
 };
 
 /* Maps ring pages (init's frames) into the log service and tells it whose they are. */
@@ -129,25 +146,21 @@ static bool log_attach_ring(seL4_Word id, const char *name, const seL4_CPtr *fra
     if (log == NULL || log_call == 0) {
         return false;
     }
-    for (unsigned i = 0; i < SERVICE_LOG_RING_PAGES; i++) {
-        seL4_CPtr copy;
-        if (alloc_slot(memory_pool(), &copy) != seL4_NoError ||
-            seL4_CNode_Copy(seL4_CapInitThreadCNode, copy, seL4_WordBits, seL4_CapInitThreadCNode,
-                            frames[i], seL4_WordBits, seL4_AllRights) != seL4_NoError ||
-            vspace_map_frame(&log->vspace, copy, vaddr + i * PAGE_BYTES, seL4_ReadWrite,
-                             seL4_X86_Default_VMAttributes | seL4_X86_ExecuteNever,
-                             seL4_False) != seL4_NoError) {
-            return false;
-        }
+    /* A restarted client keeps its ring pages, already mapped in the log service. */
+    if (!log_ring_mapped[id] && !service_map_shared(log, frames, SERVICE_LOG_RING_PAGES, vaddr)) {
+        return false;
     }
+    log_ring_mapped[id] = true;
     log_encode_attach(&msg, id, vaddr, SERVICE_LOG_RING_PAGES * PAGE_BYTES, name);
     return ipc_call(log_call, &msg) == IPC_OK;
 }
 
 /* init's own lines go through the log service too, once it runs. */
+static seL4_CPtr init_ring_frames[SERVICE_LOG_RING_PAGES];
+
 static void init_log_start(service_t *log)
 {
-    static seL4_CPtr frames[SERVICE_LOG_RING_PAGES];
+    seL4_CPtr *frames = init_ring_frames;
     void *ring;
     ringbuf_t format;
     seL4_CPtr signal = 0;
@@ -167,6 +180,31 @@ static void init_log_start(service_t *log)
     log_attach(ring, SERVICE_LOG_RING_PAGES * PAGE_BYTES, signal);
 }
 
+/*
+ * The console's input path from the log service (which owns COM1) to dbg: a ring both map, and
+ * dbg's notification for the log service to signal.
+ */
+static bool console_input_wire(service_t *log, service_t *dbg)
+{
+    seL4_CPtr frames[DBG_INPUT_RING_PAGES];
+    void *ring;
+    ringbuf_t format;
+    seL4_Word bytes = DBG_INPUT_RING_PAGES * PAGE_BYTES;
+
+    if (vspace_alloc_pages(memory_vspace(), DBG_INPUT_RING_PAGES, &ring, frames) != seL4_NoError ||
+        ringbuf_format(&format, ring, bytes, DBG_INPUT_RING_CAPACITY) != ALG_OK ||
+        !service_map_shared(log, frames, DBG_INPUT_RING_PAGES, LOG_INPUT_RING_VADDR) ||
+        !service_map_shared(dbg, frames, DBG_INPUT_RING_PAGES, DBG_INPUT_RING_VADDR) ||
+        !service_give_device(log, LOG_CAP_INPUT_SIGNAL, dbg->notification, seL4_AllRights,
+                             DBG_BIT_INPUT)) {
+        return false;
+    }
+    log->info->words[LOG_WORD_INPUT_RING] = LOG_INPUT_RING_VADDR;
+    dbg->info->words[DBG_WORD_INPUT_RING] = DBG_INPUT_RING_VADDR;
+    dbg->info->words[DBG_WORD_INPUT_RING_BYTES] = bytes;
+    return true;
+}
+
 /* What every service but the log service gets from it: its endpoint and notification. */
 static bool log_wire_client(service_t *service, service_t *log)
 {
@@ -180,7 +218,8 @@ static bool log_wire_client(service_t *service, service_t *log)
 void init_service_restarted(service_t *service)
 {
     if (service->spec->id == SERVICE_ID_LOG) {
-        /* A new log service instance knows no ring: give it every one again. */
+        /* A new log service instance knows no ring: give it every one again, init's first. */
+        log_attach_ring(SERVICE_ID_INIT, "init", init_ring_frames);
         for (unsigned i = 0; i < service_count; i++) {
             if (services[i].log_ring != NULL) {
                 log_attach_ring(services[i].spec->id, services[i].spec->name,
@@ -198,12 +237,17 @@ void init_service_restarted(service_t *service)
 static bool services_create(void)
 {
     for (unsigned i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        if (specs[i].only_with != NULL &&
+            !bootinfo_has_option(runtime_bootinfo, specs[i].only_with)) {
+            continue;
+        }
         if (!service_create(&services[service_count], &specs[i])) {
             return false;
         }
         service_count++;
     }
     service_t *log = init_service_by_id(SERVICE_ID_LOG);
+    service_t *dbg = init_service_by_id(SERVICE_ID_DBG);
     for (unsigned i = 0; i < service_count; i++) {
         service_t *service = &services[i];
         if ((service->spec->wire != NULL && !service->spec->wire(service)) ||
@@ -211,7 +255,7 @@ static bool services_create(void)
             return false;
         }
     }
-    return true;
+    return log == NULL || dbg == NULL || console_input_wire(log, dbg);
 }
 
 static bool services_start(void)
@@ -258,7 +302,7 @@ static event_result_t on_fault(void *context, seL4_Word badge, ipc_msg_t *msg)
 
 /* Returns once the log service has printed what init's ring holds: a request to it is answered
  * only after the ring signal that came first. */
-static void log_sync(void)
+static void init_log_flush(void)
 {
     ipc_msg_t msg;
 
@@ -271,7 +315,7 @@ static void log_sync(void)
 static void power_off_soon(const char *why)
 {
     printf("init: %s: powering off\n", why);
-    log_sync();
+    init_log_flush();
     if (power_init(memory_pool()) != seL4_NoError) {
         printf("init: cannot issue the exit ports\n");
     }

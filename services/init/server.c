@@ -43,7 +43,7 @@ static void reply_crash(ipc_msg_t *msg, seL4_Word client, const char *name)
 {
     service_t *service = init_service_by_name(name);
 
-    if (client != SERVICE_ID_DBG) {
+    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST) {
         ipc_msg_error(msg, IPC_ERR_DENIED, 0);
     } else if (service == NULL) {
         ipc_msg_error(msg, IPC_ERR_NOT_FOUND, 0);

@@ -85,6 +85,20 @@ static bool map_into_service(service_t *service, seL4_CPtr frame, seL4_Word vadd
                                          seL4_False) == seL4_NoError;
 }
 
+bool service_map_shared(service_t *service, const seL4_CPtr *frames, unsigned pages,
+                        seL4_Word vaddr)
+{
+    for (unsigned i = 0; i < pages; i++) {
+        if (!map_into_service(service, frames[i], vaddr + i * PAGE_BYTES,
+                              ELF_SEGMENT_READ | ELF_SEGMENT_WRITE)) {
+            printf("init: %s: cannot map shared memory at %#lx\n", service->spec->name,
+                   (unsigned long)(vaddr + i * PAGE_BYTES));
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A fresh frame, mapped in init (its address in *init_vaddr) and, as flags say, in the service. */
 static seL4_CPtr shared_page(service_t *service, seL4_Word vaddr, uint32_t flags,
                              seL4_Word *init_vaddr)

@@ -25,8 +25,9 @@ typedef struct service_spec {
     const char *name;
     seL4_Word id;
     seL4_Word priority;
-    unsigned memory_bits; /* its untyped */
-    bool log_ring;        /* it logs through a ring (everyone but the log service) */
+    unsigned memory_bits;  /* its untyped */
+    bool log_ring;         /* it logs through a ring (everyone but the log service) */
+    const char *only_with; /* started only when the kernel command line has this word */
     /* Puts its devices and other service-specific capabilities in place (may be NULL). */
     bool (*wire)(struct service *service);
 } service_spec_t;
@@ -74,6 +75,11 @@ bool service_give(service_t *service, seL4_Word slot, seL4_CPtr cap, seL4_CapRig
 /* Gives cap as the next device capability: info->caps[index] names the slot. */
 bool service_give_device(service_t *service, unsigned index, seL4_CPtr cap, seL4_CapRights_t rights,
                          seL4_Word badge);
+
+/* Maps copies of init's frames (pages of them) into the service at vaddr, read-write and not
+ * executable: memory it shares with init or another service. */
+bool service_map_shared(service_t *service, const seL4_CPtr *frames, unsigned pages,
+                        seL4_Word vaddr);
 
 /* Starts it (first start or restart: registers, bound notification, resume). */
 bool service_start(service_t *service);

@@ -8,6 +8,8 @@
 #include "console.h"
 #include "uart.h"
 #include "vga.h"
+#include <algorithms/ringbuf.h>
+#include <ipc/dbg.h>
 #include <ipc/log.h>
 #include <runtime/event.h>
 #include <runtime/log.h>
@@ -20,6 +22,8 @@
 #define INPUT_MAX 64
 
 static event_loop_t loop;
+static ringbuf_t input;
+static bool input_attached;
 static const service_info_t *info;
 static const seL4_KernelLogPage *kernel_log;
 static seL4_Uint64 kernel_log_read;
@@ -137,7 +141,8 @@ static void on_rings(void *context, seL4_Word bits)
     kernel_log_drain();
 }
 
-/* Received bytes go to dbg, when there is one (words/caps of the start info say). */
+/* Received bytes go to dbg through the input ring, when there is one (the start info says);
+ * without one, or when dbg does not keep up, they are counted and dropped. */
 static void on_input(void *context, seL4_Word bits)
 {
     char bytes[INPUT_MAX];
@@ -147,6 +152,9 @@ static void on_input(void *context, seL4_Word bits)
     (void)bits;
     do {
         n = uart_read(bytes, sizeof(bytes));
+        if (n > 0 && input_attached && ringbuf_write(&input, bytes, n) == ALG_OK) {
+            seL4_Signal(info->caps[LOG_CAP_INPUT_SIGNAL]);
+        }
     } while (n == sizeof(bytes));
     seL4_IRQHandler_Ack(info->caps[LOG_CAP_COM1_IRQ]);
 }
@@ -172,6 +180,9 @@ int service_main(const service_info_t *start)
         /* What came before the hand-over went out on the line already. */
         kernel_log_read = info->words[LOG_WORD_KERNEL_LOG_FROM];
     }
+    input_attached = info->words[LOG_WORD_INPUT_RING] != 0 &&
+                     ringbuf_attach(&input, (void *)info->words[LOG_WORD_INPUT_RING],
+                                    DBG_INPUT_RING_PAGES * 4096, DBG_INPUT_RING_CAPACITY) == ALG_OK;
     console_self("console on COM1%s, %s", vga != 0 ? " and VGA" : "",
                  info->restarts != 0 ? "restarted" : "ready");
     event_loop_init(&loop, SERVICE_SLOT_ENDPOINT, 0);

@@ -1,6 +1,7 @@
 /*
- * Requests to init. Any service may ask what init knows (services, memory, VMs); dbg may also
- * make a service fault (the operator's `svc crash`, and how the restart path is tested).
+ * Requests to init. Any service may ask what init knows (services, memory, VMs); dbg (and the
+ * services' test suite) may also make a service fault (the operator's `svc crash`, and how the
+ * restart path is tested).
  */
 #ifndef IPC_INIT_H
 #define IPC_INIT_H

@@ -40,6 +40,10 @@ void log_line(log_level_t level, const char *text, size_t length);
 int log_printf(log_level_t level, const char *format, ...) __attribute__((format(printf, 2, 3)));
 int log_vprintf(log_level_t level, const char *format, va_list args);
 
+/* Returns once the log service has printed every line written so far (a service's: its
+ * request is answered only after the ring signal that came before it); nothing without a ring. */
+void log_sync(void);
+
 /* Records this program's ring refused because it was full (0 without a ring). */
 seL4_Uint64 log_dropped(void);
 

@@ -14,6 +14,9 @@
 /* Issues the two I/O port capabilities into slots from alloc. */
 seL4_Error power_init(alloc_t *alloc);
 
+/* Uses two port capabilities given to the program (a service's, from init) instead. */
+void power_use(seL4_CPtr qemu_port, seL4_CPtr bochs_port);
+
 /* QEMU exits with status code (run-qemu.sh reports it), Bochs stops; never returns. */
 void power_off(seL4_Word code) __attribute__((noreturn));
 

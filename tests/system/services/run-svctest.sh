@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Boots beaml4 with init and the services' test suite (svctest, started by init when the kernel
+# command line says `svctest`) under QEMU TCG and checks the run: the suite's summary with no
+# failure and at least MIN_TESTS cases, exit status 0, and init's report of the log service's
+# restart (which one of the cases causes).
+#   tests/system/services/run-svctest.sh KERNEL INIT MIN_TESTS LOGDIR
+#   e.g. tests/system/services/run-svctest.sh build/kernel/beaml4.elf \
+#        build/services/init/init.elf 4 build/tests/services
+set -uo pipefail
+case "${1:-}" in
+-h | --help)
+    sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"
+    exit 0
+    ;;
+-*)
+    echo "$0: unknown option $1 (see --help)" >&2
+    exit 2
+    ;;
+esac
+[ $# -eq 4 ] || { echo "usage: $0 KERNEL INIT MIN_TESTS LOGDIR (see --help)" >&2; exit 2; }
+kernel=$1
+init=$2
+min_tests=$3
+logdir=$4
+mkdir -p "$logdir"
+log=$logdir/tcg.log
+
+tools/run-qemu.sh --timeout 120 --append "panic_poweroff svctest" "$kernel" "$init" >"$log" 2>&1
+code=$?
+sed -i 's/\r$//' "$log"
+status=0
+grep -a '^svctest: FAIL' "$log"
+summary=$(grep -aE '^svctest: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+if [ -z "$summary" ]; then
+    echo "test-services: FAILED, no summary line (log: $log)"
+    tail -15 "$log"
+    exit 1
+fi
+passed=$(sed -E 's/^svctest: ([0-9]+) passed.*/\1/' <<<"$summary")
+failed=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$summary")
+if [ "$failed" -ne 0 ] || [ "$passed" -lt "$min_tests" ] || [ "$code" -ne 0 ]; then
+    echo "test-services: FAILED, $summary, exit status $code (need >= $min_tests passed)"
+    status=1
+fi
+if ! grep -aq '^init: service log: page fault at 0' "$log" ||
+    ! grep -aq '^init: service log restarted (1 of 3)$' "$log"; then
+    echo "test-services: FAILED, init did not report the log service's crash and restart"
+    status=1
+fi
+[ $status -ne 0 ] || echo "test-services: ${summary#svctest: }"
+exit $status
