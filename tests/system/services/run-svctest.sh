@@ -3,21 +3,13 @@
 # command line says `svctest`) under QEMU TCG and checks the run: the suite's summary with no
 # failure and at least MIN_TESTS cases, exit status 0, and init's report of the log service's
 # restart (which one of the cases causes).
-#   tests/system/services/run-svctest.sh KERNEL INIT MIN_TESTS LOGDIR
-#   e.g. tests/system/services/run-svctest.sh build/kernel/beaml4.elf \
-#        build/services/init/init.elf 4 build/tests/services
+#
+# usage: tests/system/services/run-svctest.sh KERNEL INIT MIN_TESTS LOGDIR
+# example: tests/system/services/run-svctest.sh build/kernel/beaml4.elf \
+#              build/services/init/init.elf 4 build/tests/services
 set -uo pipefail
-case "${1:-}" in
--h | --help)
-    sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"
-    exit 0
-    ;;
--*)
-    echo "$0: unknown option $1 (see --help)" >&2
-    exit 2
-    ;;
-esac
-[ $# -eq 4 ] || { echo "usage: $0 KERNEL INIT MIN_TESTS LOGDIR (see --help)" >&2; exit 2; }
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_args 4 "$@"
 kernel=$1
 init=$2
 min_tests=$3
