@@ -10,6 +10,7 @@
 #include "memory.h"
 #include "server.h"
 #include "summary.h"
+#include "vms.h"
 #include <algorithms/ringbuf.h>
 #include <ipc/dbg.h>
 #include <ipc/log.h>
@@ -341,6 +342,7 @@ int root_main(seL4_BootInfo *bootinfo)
         return 1;
     }
     printf("init: %u services running\n", service_count);
+    vms_declare(bootinfo);
     if (bootinfo_has_option(bootinfo, "exit_after_services")) {
         power_off_soon("exit_after_services");
     }

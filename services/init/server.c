@@ -5,6 +5,7 @@
 #include "server.h"
 #include "init.h"
 #include "memory.h"
+#include "vms.h"
 #include <ipc/init.h>
 
 static void reply_service(ipc_msg_t *msg, seL4_Word index)
@@ -37,6 +38,45 @@ static void reply_memory(ipc_msg_t *msg)
     ipc_msg_push(msg, stats.device_free);
     ipc_msg_push(msg, stats.slots_used);
     ipc_msg_push(msg, stats.slots_total);
+}
+
+/* The last component of the first word of a module's command line (its file). */
+static void module_file(const char *cmdline, char *out, size_t capacity)
+{
+    size_t start = 0;
+    size_t end = 0;
+
+    while (cmdline[end] != '\0' && cmdline[end] != ' ') {
+        if (cmdline[end] == '/') {
+            start = end + 1;
+        }
+        end++;
+    }
+    size_t length = end - start < capacity - 1 ? end - start : capacity - 1;
+    for (size_t i = 0; i < length; i++) {
+        out[i] = cmdline[start + i];
+    }
+    out[length] = '\0';
+}
+
+static void reply_vm(ipc_msg_t *msg, seL4_Word index)
+{
+    const vm_t *vm = vms_get(index);
+    char file[INIT_NAME_BYTES * 2];
+
+    if (vm == NULL) {
+        ipc_msg_error(msg, IPC_ERR_NOT_FOUND, 0);
+        return;
+    }
+    module_file(vm->kernel->cmdline, file, sizeof(file));
+    ipc_msg_init(msg, IPC_LABEL_OK);
+    ipc_msg_push(msg, vm->state);
+    ipc_msg_push(msg, vm->decl.decl.mode);
+    ipc_msg_push(msg, vm->decl.decl.memory);
+    ipc_msg_push(msg, vm->decl.decl.vcpus);
+    ipc_msg_push(msg, vm->status);
+    ipc_msg_push_string(msg, vm->decl.decl.name, INIT_NAME_BYTES - 1);
+    ipc_msg_push_string(msg, file, sizeof(file) - 1);
 }
 
 static void reply_crash(ipc_msg_t *msg, seL4_Word client, const char *name)
@@ -76,6 +116,8 @@ event_result_t server_handle(void *context, seL4_Word badge, ipc_msg_t *msg)
         reply_crash(msg, ipc_badge_id(badge), request.name);
         break;
     case INIT_VM_INFO:
+        reply_vm(msg, request.index);
+        break;
     default:
         ipc_msg_error(msg, IPC_ERR_NOT_FOUND, 0);
         break;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Boots beaml4 under QEMU TCG with init and boot modules that declare VMs, some of them wrongly,
+# and checks init's VM table and its refusals: every good declaration is listed with its mode,
+# memory, vCPUs and modules, every bad one is refused with a message naming the module and the
+# field, and the good ones are declared all the same.
+#   tests/system/services/run-vm-declarations.sh KERNEL INIT LOGDIR
+#   e.g. tests/system/services/run-vm-declarations.sh build/kernel/beaml4.elf \
+#        build/services/init/init.elf build/tests/vm-declarations
+set -uo pipefail
+case "${1:-}" in
+-h | --help)
+    sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"
+    exit 0
+    ;;
+-*)
+    echo "$0: unknown option $1 (see --help)" >&2
+    exit 2
+    ;;
+esac
+[ $# -eq 3 ] || { echo "usage: $0 KERNEL INIT LOGDIR (see --help)" >&2; exit 2; }
+kernel=$1
+init=$2
+logdir=$3
+mkdir -p "$logdir"
+log=$logdir/tcg.log
+status=0
+
+# Module files: their contents do not matter to the table.
+head -c 5000 /dev/zero >"$logdir/guest.elf"
+head -c 3000 /dev/zero >"$logdir/rootfs.cpio"
+modules=(
+    "$logdir/guest.elf vm=web mode=pv mem=96M vcpus=2 cmdline=\"console=ttyS0 quiet\" initrd=rootfs.cpio"
+    "$logdir/rootfs.cpio"
+    "$logdir/guest.elf vm=db mode=svm mem=1G autostart=no"
+    "$logdir/guest.elf vm=bad mem=3X"
+    "$logdir/guest.elf vm=web"
+    "$logdir/guest.elf vm=lost initrd=nowhere.cpio"
+    "$logdir/guest.elf vm=quote cmdline=\"unterminated"
+    "$logdir/guest.elf vm=Upper"
+    "$logdir/guest.elf vm=spin vcpus=17"
+)
+tools/run-qemu.sh --timeout 60 --append "panic_poweroff exit_after_services" "$kernel" "$init" \
+    "${modules[@]}" >"$log" 2>&1
+code=$?
+sed -i 's/\r$//' "$log"
+
+expect() {
+    if ! grep -aqF -- "$1" "$log"; then
+        echo "test-vm-declarations: FAILED, missing: $1"
+        status=1
+    fi
+}
+expect "init: VM web: mode pv, 96 MiB, 2 vCPUs, kernel module 0 (5000 bytes), initrd rootfs.cpio (module 1)"
+expect "init: VM db: mode svm, 1024 MiB, 1 vCPU, kernel module 2 (5000 bytes), autostart no"
+expect "init: module 3 ($logdir/guest.elf vm=bad mem=3X) refused: mem:"
+expect "init: module 4 ($logdir/guest.elf vm=web) refused: vm:"
+expect "init: module 5 ($logdir/guest.elf vm=lost initrd=nowhere.cpio) refused: initrd:"
+expect "init: module 6 ($logdir/guest.elf vm=quote cmdline=\"unterminated) refused: cmdline:"
+expect "init: module 7 ($logdir/guest.elf vm=Upper) refused: vm:"
+expect "init: module 8 ($logdir/guest.elf vm=spin vcpus=17) refused: vcpus:"
+expect "init: 2 VMs declared"
+if [ "$(grep -ac '^init: VM ' "$log")" -ne 2 ]; then
+    echo "test-vm-declarations: FAILED, not exactly two VMs listed"
+    status=1
+fi
+[ "$code" -eq 0 ] || { echo "test-vm-declarations: FAILED, exit status $code (log: $log)"; status=1; }
+[ $status -ne 0 ] || echo "test-vm-declarations: 2 VMs declared, 6 declarations refused as expected"
+exit $status
