@@ -66,8 +66,7 @@ TEST_TARGETS += test-services
 .PHONY: test-vm-declarations
 ##dev boot init with good and bad VM declarations; check the VM table and every refusal
 test-vm-declarations: kernel $(INIT_ELF)
-	$(call quiet,TEST,tests/system/services/run-vm-declarations.sh) \
-		tests/system/services/run-vm-declarations.sh $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
-		$(BUILD)/tests/vm-declarations
+	$(call quiet,TEST,tests/system/services/run-vm-declarations.sh)tests/system/services/run-vm-declarations.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(BUILD)/tests/vm-declarations
 
 TEST_TARGETS += test-vm-declarations
