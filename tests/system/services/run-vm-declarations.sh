@@ -3,21 +3,13 @@
 # and checks init's VM table and its refusals: every good declaration is listed with its mode,
 # memory, vCPUs and modules, every bad one is refused with a message naming the module and the
 # field, and the good ones are declared all the same.
-#   tests/system/services/run-vm-declarations.sh KERNEL INIT LOGDIR
-#   e.g. tests/system/services/run-vm-declarations.sh build/kernel/beaml4.elf \
-#        build/services/init/init.elf build/tests/vm-declarations
+#
+# usage: tests/system/services/run-vm-declarations.sh KERNEL INIT LOGDIR
+# example: tests/system/services/run-vm-declarations.sh build/kernel/beaml4.elf \
+#              build/services/init/init.elf build/tests/vm-declarations
 set -uo pipefail
-case "${1:-}" in
--h | --help)
-    sed -n '2,/^set /{/^set /d;s/^# \{0,1\}//;p}' "$0"
-    exit 0
-    ;;
--*)
-    echo "$0: unknown option $1 (see --help)" >&2
-    exit 2
-    ;;
-esac
-[ $# -eq 3 ] || { echo "usage: $0 KERNEL INIT LOGDIR (see --help)" >&2; exit 2; }
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_args 3 "$@"
 kernel=$1
 init=$2
 logdir=$3
