@@ -74,11 +74,34 @@ $(RUNTIME_STRING_TEST): tests/host/runtime/test_string.c lib/runtime/string.c \
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) tests/host/runtime/test_string.c $@.string.o \
 		-lcmocka -o $@
 
+# The heap against a model; its malloc/calloc/free are renamed so as not to replace glibc's.
+RUNTIME_HEAP_TEST := $(BUILD)/host/runtime/test_heap
+
+$(RUNTIME_HEAP_TEST): tests/host/runtime/test_heap.c lib/runtime/heap.c lib/runtime/string.c \
+		lib/runtime/include/runtime/heap.h
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -Dmalloc=rt_malloc \
+		-Dcalloc=rt_calloc -Dfree=rt_free -Ilib/runtime/include tests/host/runtime/test_heap.c \
+		lib/runtime/heap.c -lcmocka -o $@
+
+# lib/ipc's message form and every protocol's decoder (the IPC buffer is never touched).
+IPC_HOST_TEST := $(BUILD)/host/ipc/test_ipc
+
+$(IPC_HOST_TEST): tests/host/ipc/test_ipc.c $(IPC_C_SRCS) $(wildcard lib/ipc/include/ipc/*.h) \
+		lib/sel4/src/ipc_buffer.c
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(SEL4_INCLUDES) \
+		-Ilib/ipc/include tests/host/ipc/test_ipc.c $(IPC_C_SRCS) lib/sel4/src/ipc_buffer.c \
+		-lcmocka -o $@
+
 .PHONY: test-runtime-host
-##dev host unit tests of the runtime: boot info parsing, string functions against glibc's
-test-runtime-host: $(RUNTIME_HOST_TEST) $(RUNTIME_STRING_TEST)
+##dev host unit tests of the runtime: boot info, strings against glibc's, heap, IPC decoders
+test-runtime-host: $(RUNTIME_HOST_TEST) $(RUNTIME_STRING_TEST) $(RUNTIME_HEAP_TEST) $(IPC_HOST_TEST)
 	$(call quiet,TEST,$(RUNTIME_HOST_TEST))timeout 300 $(RUNTIME_HOST_TEST)
 	$(call quiet,TEST,$(RUNTIME_STRING_TEST))timeout 300 $(RUNTIME_STRING_TEST)
+	$(call quiet,TEST,$(RUNTIME_HEAP_TEST))timeout 300 $(RUNTIME_HEAP_TEST)
+	$(call quiet,TEST,$(IPC_HOST_TEST))timeout 300 $(IPC_HOST_TEST)
 
 TEST_TARGETS += test-runtime-host
-LINT_SOURCES += tests/host/runtime/test_bootinfo.c tests/host/runtime/test_string.c
+LINT_SOURCES += tests/host/runtime/test_bootinfo.c tests/host/runtime/test_string.c \
+	tests/host/runtime/test_heap.c tests/host/ipc/test_ipc.c

@@ -52,6 +52,10 @@ ipc_error_t log_decode(const ipc_msg_t *msg, log_request_t *request, seL4_Word *
 
     *field = 0;
     request->label = (enum log_label)msg->label;
+    request->client = 0;
+    request->ring = 0;
+    request->ring_bytes = 0;
+    request->level = 0;
     request->text[0] = '\0';
     switch (msg->label) {
     case LOG_ATTACH:
