@@ -53,7 +53,7 @@ $(INIT_ELF): $(INIT_IMAGES_O)
 services: $(SERVICE_ELFS)
 
 # The services' test suite (services/svctest), booted under QEMU TCG.
-SVCTEST_MIN_TESTS := 4
+SVCTEST_MIN_TESTS := 6
 
 .PHONY: test-services
 ##dev boot init with the services' test suite (svctest) under QEMU TCG

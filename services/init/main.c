@@ -131,6 +131,7 @@ static const service_spec_t specs[] = {
         {.name = "svctest",
          .id = SERVICE_ID_SVCTEST,
          .priority = 100,
+         .mcp = 250, /* its tests need threads above the log service's priority */
          .memory_bits = 22,
          .log_ring = true,
          .only_with = "svctest",

@@ -305,6 +305,10 @@ bool service_start(service_t *service)
     error = seL4_TCB_Configure(service->tcb, SERVICE_SLOT_FAULT, service->cnode, 0, service->pml4,
                                0, SERVICE_IPC_BUFFER_VADDR, service->ipc_frame);
     if (error == seL4_NoError) {
+        seL4_Word mcp = service->spec->mcp != 0 ? service->spec->mcp : service->spec->priority;
+        error = seL4_TCB_SetMCPriority(service->tcb, seL4_CapInitThreadTCB, mcp);
+    }
+    if (error == seL4_NoError) {
         error = seL4_TCB_SetPriority(service->tcb, seL4_CapInitThreadTCB, service->spec->priority);
     }
     if (error == seL4_NoError) {

@@ -25,6 +25,7 @@ typedef struct service_spec {
     const char *name;
     seL4_Word id;
     seL4_Word priority;
+    seL4_Word mcp;         /* the highest priority it may give its own threads (0: its priority) */
     unsigned memory_bits;  /* its untyped */
     bool log_ring;         /* it logs through a ring (everyone but the log service) */
     const char *only_with; /* started only when the kernel command line has this word */

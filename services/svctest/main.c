@@ -10,6 +10,7 @@
 
 static const svctest_group_t *const groups[] = {
         &svctest_ipc_group,
+        &svctest_log_group,
 };
 
 void svctest_fail(svctest_t *test, int line, const char *format, ...)

@@ -53,5 +53,6 @@ void svctest_fail(svctest_t *test, int line, const char *format, ...)
 
 /* The groups (one per test_*.c), in the order main.c runs them. */
 extern const svctest_group_t svctest_ipc_group;
+extern const svctest_group_t svctest_log_group;
 
 #endif

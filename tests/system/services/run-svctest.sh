@@ -39,5 +39,20 @@ if ! grep -aq '^init: service log: page fault at 0' "$log" ||
     echo "test-services: FAILED, init did not report the log service's crash and restart"
     status=1
 fi
+# The producers' lines: every thread's 0..199, each once, in order (interleaving is free).
+order=$(grep -aE '^svctest: order t=[0-9]+ n=[0-9]+$' "$log" | awk '
+    { split($3, t, "="); split($4, n, "="); if (n[2] != next_n[t[2]] + 0) bad++; next_n[t[2]] = n[2] + 1; seen++ }
+    END { for (k in next_n) if (next_n[k] != 200) bad++; print seen + 0, bad + 0, length(next_n) }')
+read -r seen bad threads <<<"$order"
+if [ "$seen" -ne 800 ] || [ "$bad" -ne 0 ] || [ "$threads" -ne 4 ]; then
+    echo "test-services: FAILED, producers' lines: $seen of 800, $bad out of order, $threads threads"
+    status=1
+fi
+# The overrun: the log service's drop report equals what the suite counted.
+dropped=$(sed -nE 's/^svctest: overrun [0-9]+ printed ([0-9]+) dropped$/\1/p' "$log")
+if [ -z "$dropped" ] || ! grep -aq "^log: svctest: $dropped lines dropped (its ring was full)$" "$log"; then
+    echo "test-services: FAILED, the log service did not report the ${dropped:-?} dropped lines"
+    status=1
+fi
 [ $status -ne 0 ] || echo "test-services: ${summary#svctest: }"
 exit $status
