@@ -62,3 +62,10 @@ const char *init_service_state_name(seL4_Word state)
 
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
+
+const char *init_vm_state_name(seL4_Word state)
+{
+    static const char *const names[] = {"declared", "running", "stopped", "exited", "failed"};
+
+    return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}

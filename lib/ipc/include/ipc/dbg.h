@@ -19,6 +19,8 @@ enum dbg_cap {
 enum dbg_word {
     DBG_WORD_INPUT_RING = 0,       /* where the console input ring (from the log service) is */
     DBG_WORD_INPUT_RING_BYTES = 1, /* its size */
+    DBG_WORD_BOOT_TSC = 2,         /* the TSC at the kernel's entry (0: unknown), for uptime */
+    DBG_WORD_BOOT_NS = 3,          /* nanoseconds from power-on to then */
 };
 
 /* Its notification bits. */

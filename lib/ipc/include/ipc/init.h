@@ -45,4 +45,8 @@ ipc_error_t init_decode(const ipc_msg_t *msg, init_request_t *request, seL4_Word
 /* A state's name ("created", "running", "restarting", "failed"). */
 const char *init_service_state_name(seL4_Word state);
 
+/* A VM's state's name, INIT_VM_INFO's first word (services/init/vms.h's enum vm_state:
+ * "declared", "running", "stopped", "exited", "failed"). */
+const char *init_vm_state_name(seL4_Word state);
+
 #endif
