@@ -13,7 +13,7 @@
 # into the tests and the fuzzer (builders, simulators). Each library's freestanding archive is
 # $(BUILD)/parsers/LIB/libLIB.a, with -Ilib/LIB/include.
 
-PARSER_LIBS              := elf vmdecl
+PARSER_LIBS              := elf vmdecl acpi
 PARSER_OUT               := $(BUILD)/parsers
 PARSER_FUZZ_TEST_SECONDS ?= 15
 FUZZ_SECONDS             ?= 600
@@ -29,6 +29,8 @@ PARSER_ELF_EXTRA  = $(wildcard $(BUILD)/kernel/beaml4.elf $(BUILD)/guests/testgu
 	$(BUILD)/linux/vmlinux)
 PARSER_TEST_ARGS_elf    = $(PARSER_ELF_FILES) $(PARSER_ELF_EXTRA)
 PARSER_TEST_DEPS_elf    = $(PARSER_ELF_FILES)
+# lib/acpi: the directory of tables dumped from QEMU and Bochs (fixtures/make-fixture.py).
+PARSER_TEST_ARGS_acpi   = tests/host/acpi/fixtures
 PARSER_FUZZ_MAX_LEN_elf    := 8192
 PARSER_FUZZ_MAX_LEN_acpi   := 8192
 PARSER_FUZZ_MAX_LEN_pci    := 4096
