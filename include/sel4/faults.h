@@ -7,8 +7,10 @@
  *
  * Replying: a reply with label 0 resumes the thread. If the reply carries at least
  * seL4_UserContext_Count message registers, they overwrite the thread's registers first (same
- * sanitising as TCB_WriteRegisters; non-canonical RIP/RSP/FS/GS leave the thread inactive). A
- * reply with any other label leaves the thread inactive (it can be restarted with TCB_Resume).
+ * sanitising as TCB_WriteRegisters; non-canonical RIP/RSP/FS/GS leave the thread inactive); one
+ * more word sets the thread's code segment (seL4_X86_CodeSegment64 or _32; any other value leaves
+ * the thread inactive). A reply with any other label leaves the thread inactive (it can be
+ * restarted with TCB_Resume).
  * A thread without a valid fault endpoint that faults is made inactive and the kernel prints a
  * line saying why; nothing else is affected.
  *
@@ -63,6 +65,12 @@ enum {
     seL4_CapFault_GuardMismatch_GuardFound,
     seL4_CapFault_GuardMismatch_BitsFound,
     seL4_CapFault_Length,
+
+    /* beaml4, every fault: the code segment the thread ran with (seL4_X86_CodeSegment64 or
+     * seL4_X86_CodeSegment32), after the longest fault's words; every fault message is
+     * seL4_Fault_MessageLength words long. */
+    seL4_Fault_X86_CodeSegment = seL4_CapFault_Length,
+    seL4_Fault_MessageLength,
 };
 
 /* Page-fault error code bits in seL4_VMFault_FSR (the processor's). */

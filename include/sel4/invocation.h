@@ -46,6 +46,8 @@
  *   TCBSetTLSBase     MR0 tls_base (the FS base).
  *   TCBSetFaultAllSyscalls  MR0 1 = every `syscall` of the thread becomes an UnknownSyscall
  *                     fault, 0 = normal (beaml4; PV guests run with 1).
+ *   TCBSetPVPage      C0 a 4 KiB frame (read-write) shared with the kernel for the PV fast path
+ *                     (sel4/pv.h), or a null capability to remove it (beaml4).
  * Domain
  *   DomainSetSet      (on the domain capability) MR0 domain; C0 thread.
  * IRQ
@@ -97,6 +99,7 @@ typedef enum {
     TCBSetAffinity,
     TCBSetTLSBase,
     TCBSetFaultAllSyscalls,
+    TCBSetPVPage,
     CNodeRevoke,
     CNodeDelete,
     CNodeCancelBadgedSends,

@@ -47,4 +47,17 @@ enum {
  */
 #define seL4_RFLAGS_UserMask 0x00240dd5ull
 
+/*
+ * beaml4: the code segment a thread runs with, 64-bit mode or 32-bit compatibility mode (a thread
+ * may switch itself with a far transfer; a PV guest's 32-bit boot code runs so). It is the last
+ * word of every fault message (seL4_Fault_X86_CodeSegment, sel4/faults.h); a fault reply may set
+ * it in the word after the registers, and TCB_WriteRegisters through its arch flags.
+ */
+#define seL4_X86_CodeSegment64 0x2b
+#define seL4_X86_CodeSegment32 0x1b
+
+/* TCB_WriteRegisters' arch flags (seL4_TCB_WriteRegisters' arch_flags argument). */
+#define seL4_X86_WriteRegisters_Code64 0x1
+#define seL4_X86_WriteRegisters_Code32 0x2
+
 #endif

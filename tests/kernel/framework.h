@@ -195,8 +195,7 @@ int test_wait_fault(test_env_t *env, seL4_CPtr ep, seL4_Word *label, seL4_Word *
 
 /*
  * A thread run until it faults: its fault endpoint (a new one), the registers it started with,
- * and the last fault message (label and the first seL4_CapFault_Length message registers, the
- * longest fault message).
+ * and the last fault message (label and all seL4_Fault_MessageLength message registers).
  */
 typedef struct test_fault_run {
     seL4_CPtr ep;

@@ -350,7 +350,7 @@ int test_fault_run_start(test_env_t *env, test_fault_run_t *run)
     if (!test_thread_start_at(env, &run->thread, &run->context)) {
         return 0;
     }
-    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
+    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_Fault_MessageLength)) {
         test_fail(env, __LINE__, "no fault message arrived");
         return 0;
     }
@@ -370,7 +370,7 @@ int test_fault_run(test_env_t *env, test_fault_run_t *run, vspace_t *vspace, con
 
 int test_fault_run_next(test_env_t *env, test_fault_run_t *run)
 {
-    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_CapFault_Length)) {
+    if (!test_wait_fault(env, run->ep, &run->label, run->mrs, seL4_Fault_MessageLength)) {
         test_fail(env, __LINE__, "no further fault message arrived");
         return 0;
     }

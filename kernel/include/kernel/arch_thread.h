@@ -18,6 +18,11 @@ void arch_thread_update_restart_pc(tcb_t *tcb);
 /* The TCB's FS or GS base was written: the CPU loads them again before the thread runs. */
 void arch_thread_bases_changed(const tcb_t *tcb);
 
+/* The code segment the thread runs with (seL4_X86_CodeSegment*), and setting it: false (and
+ * nothing changed) for a value that is not one of the two. */
+word_t arch_thread_code_segment(const tcb_t *tcb);
+bool arch_thread_set_code_segment(tcb_t *tcb, word_t selector);
+
 /* The thread is being destroyed: forget any CPU state that refers to it (FPU, FS/GS bases). */
 void arch_tcb_release(const tcb_t *tcb);
 

@@ -1,7 +1,7 @@
 /*
- * Thread control blocks. A TCB object (2^seL4_TCBBits bytes) begins with five capability
+ * Thread control blocks. A TCB object (2^seL4_TCBBits bytes) begins with six capability
  * slots of its own (CSpace root, VSpace root, master reply cap, caller's reply cap, IPC buffer
- * frame), followed by the thread's scheduling, IPC and architecture state.
+ * frame, PV page), followed by the thread's scheduling, IPC and architecture state.
  */
 #ifndef KERNEL_TCB_H
 #define KERNEL_TCB_H
@@ -28,6 +28,7 @@ enum {
     TCB_SLOT_REPLY,  /* the master reply capability (never visible to user space) */
     TCB_SLOT_CALLER, /* the reply capability of the last Call received */
     TCB_SLOT_BUFFER, /* the IPC buffer frame */
+    TCB_SLOT_PV,     /* the PV page (sel4/pv.h), or empty */
     TCB_SLOT_COUNT
 };
 

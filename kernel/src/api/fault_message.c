@@ -38,12 +38,13 @@ static unsigned fault_specific_words(const fault_t *fault, word_t *words)
 
 unsigned fault_write_message(tcb_t *sender, tcb_t *receiver, word_t *receive_buffer)
 {
-    word_t message[seL4_CapFault_Length];
-    unsigned length = seL4_Fault_RegisterCount;
+    word_t message[seL4_Fault_MessageLength] = {0};
+    unsigned length = seL4_Fault_MessageLength;
     unsigned i;
 
     user_context_read(sender, message);
-    length += fault_specific_words(&sender->fault, &message[seL4_Fault_RegisterCount]);
+    fault_specific_words(&sender->fault, &message[seL4_Fault_RegisterCount]);
+    message[seL4_Fault_X86_CodeSegment] = arch_thread_code_segment(sender);
     for (i = 0; i < length; i++) {
         if (!thread_set_mr(receiver, receive_buffer, i, message[i])) {
             break;
@@ -69,6 +70,15 @@ bool fault_handle_reply(tcb_t *faulted, tcb_t *replier)
                     "non-canonical %#lx: thread stopped\n",
                     thread_name(faulted), (void *)faulted, thread_name(replier), bad,
                     registers[bad]);
+            return false;
+        }
+    }
+    if (length > seL4_UserContext_Count && buffer != NULL) {
+        word_t selector = thread_get_mr(replier, buffer, seL4_UserContext_Count);
+        if (!arch_thread_set_code_segment(faulted, selector)) {
+            kprintf("beaml4: thread '%s' (tcb %p): fault reply from '%s' sets code segment %#lx: "
+                    "thread stopped\n",
+                    thread_name(faulted), (void *)faulted, thread_name(replier), selector);
             return false;
         }
     }

@@ -2,6 +2,7 @@
  * TCB_ReadRegisters, TCB_WriteRegisters and TCB_CopyRegisters: a thread's registers in
  * seL4_UserContext order. A thread never reads or writes its own registers this way.
  */
+#include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
 #include <kernel/scheduler.h>
 #include <kernel/syscall_error.h>
@@ -13,8 +14,10 @@
 #define FLAG_RESUME_TARGET    0x2u
 #define FLAG_TRANSFER_FRAME   0x4u
 #define FLAG_TRANSFER_INTEGER 0x8u
-/* WriteRegisters: MR0 bit 0. */
+/* WriteRegisters: MR0 bit 0; the arch flags in bits 8..15. */
 #define FLAG_WRITE_RESUME 0x1u
+#define WRITE_ARCH_SHIFT  8
+#define WRITE_ARCH_MASK   0xffu
 
 /* seL4_UserContext: RIP..RBP are the frame registers, R8..GS base the integer ones. */
 #define FRAME_REGISTERS   MASK(seL4_UserContext_R8)
@@ -51,11 +54,16 @@ seL4_Error tcb_decode_read_registers(invocation_t *inv, tcb_t *tcb)
     return seL4_NoError;
 }
 
-static void invoke_write_registers(tcb_t *tcb, const word_t *registers, word_t which, bool resume)
+/* selector: the code segment to set, 0 to keep it (checked by the decode step). */
+static void invoke_write_registers(tcb_t *tcb, const word_t *registers, word_t which, bool resume,
+                                   word_t selector)
 {
     unsigned bad;
 
     user_context_write(tcb, registers, which, &bad); /* checked by the decode step */
+    if (selector != 0) {
+        arch_thread_set_code_segment(tcb, selector);
+    }
     if (resume) {
         thread_restart(tcb);
     }
@@ -86,7 +94,17 @@ seL4_Error tcb_decode_write_registers(invocation_t *inv, tcb_t *tcb)
     if (!user_context_check(registers, MASK(count), &bad)) {
         return error_invalid_argument(bad + 2);
     }
-    invoke_write_registers(tcb, registers, MASK(count), (inv_arg(inv, 0) & FLAG_WRITE_RESUME) != 0);
+    word_t arch_flags = (inv_arg(inv, 0) >> WRITE_ARCH_SHIFT) & WRITE_ARCH_MASK;
+    word_t selector = 0;
+    if (arch_flags == seL4_X86_WriteRegisters_Code64) {
+        selector = seL4_X86_CodeSegment64;
+    } else if (arch_flags == seL4_X86_WriteRegisters_Code32) {
+        selector = seL4_X86_CodeSegment32;
+    } else if (arch_flags != 0) {
+        return error_invalid_argument(0);
+    }
+    invoke_write_registers(tcb, registers, MASK(count), (inv_arg(inv, 0) & FLAG_WRITE_RESUME) != 0,
+                           selector);
     return seL4_NoError;
 }
 

@@ -161,3 +161,33 @@ seL4_Error tcb_decode_set_ipc_buffer(invocation_t *inv, cap_t cap, cte_t *slot)
 {
     return decode_tcb_control(inv, cap, slot, TCB_CONTROL_BUFFER);
 }
+
+/*
+ * TCBSetPVPage: C0 a 4 KiB RAM frame with read and write rights (the kernel writes the page as the
+ * thread runs), or a null capability, which removes the page.
+ */
+seL4_Error tcb_decode_set_pv_page(invocation_t *inv, cap_t cap, cte_t *slot)
+{
+    tcb_new_cap_t page = {.src = NULL};
+    cte_t *frame_slot;
+
+    if (inv->extra_cap_count < 1) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    frame_slot = inv_extra_slot(inv, 0);
+    if (frame_slot->cap.type != CAP_NULL) {
+        seL4_Error error = cap_derive(frame_slot, frame_slot->cap, &page.cap);
+        if (error != seL4_NoError) {
+            return error;
+        }
+        if (page.cap.type != CAP_FRAME || page.cap.u.frame.is_device ||
+            page.cap.u.frame.size_bits != seL4_PageBits ||
+            (page.cap.u.frame.rights & (CAP_RIGHT_READ | CAP_RIGHT_WRITE)) !=
+                    (CAP_RIGHT_READ | CAP_RIGHT_WRITE)) {
+            return error_invalid_capability(0);
+        }
+        page.src = frame_slot;
+    }
+    tcb_replace_slot(cap, slot, tcb_slot(cap.u.thread.tcb, TCB_SLOT_PV), &page);
+    return seL4_NoError;
+}

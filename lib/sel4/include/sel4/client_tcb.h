@@ -168,4 +168,13 @@ static inline seL4_Error seL4_TCB_SetFaultAllSyscalls(seL4_TCB service, seL4_Wor
     return seL4_X64_Invoke(service, TCBSetFaultAllSyscalls, 0, 1, mr);
 }
 
+/* The PV page of the thread (sel4/pv.h); seL4_CapNull removes it. */
+static inline seL4_Error seL4_TCB_SetPVPage(seL4_TCB service, seL4_CPtr frame)
+{
+    seL4_Word mr[4] = {0, 0, 0, 0};
+
+    seL4_SetCap(0, frame);
+    return seL4_X64_Invoke(service, TCBSetPVPage, 1, 0, mr);
+}
+
 #endif

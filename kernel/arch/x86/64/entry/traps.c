@@ -164,6 +164,9 @@ void c_handle_trap(void)
         restore_user_context();
     }
     if (vector < VECTOR_EXCEPTION_COUNT) {
+        if (pv_fast_path(thread, vector, arch_reg(&thread->arch, REG_ERROR))) {
+            restore_user_context();
+        }
         handle_user_exception(thread, vector, arch_reg(&thread->arch, REG_ERROR));
     } else {
         interrupt_dispatch(vector);

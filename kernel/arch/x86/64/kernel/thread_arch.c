@@ -49,6 +49,22 @@ void arch_thread_bases_changed(const tcb_t *tcb)
     }
 }
 
+word_t arch_thread_code_segment(const tcb_t *tcb)
+{
+    return arch_reg(&tcb->arch, REG_CS);
+}
+
+bool arch_thread_set_code_segment(tcb_t *tcb, word_t selector)
+{
+    if (selector != (SEL_USER_CODE | SEL_RPL_USER) &&
+        selector != (SEL_USER_CODE32 | SEL_RPL_USER)) {
+        return false;
+    }
+    arch_set_reg(&tcb->arch, REG_CS, selector);
+    tcb->arch.sysret_ok = false; /* SYSRETQ only returns to 64-bit mode */
+    return true;
+}
+
 void arch_tcb_release(const tcb_t *tcb)
 {
     fpu_release(tcb);

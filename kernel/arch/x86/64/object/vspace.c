@@ -61,33 +61,56 @@ pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *
     }
 }
 
+/*
+ * The physical address of the user byte at vaddr through the VSpace's own tables, when every level
+ * lets user mode reach it (and write it, when write): what the thread's own access would see.
+ */
+static bool vspace_user_paddr(paddr_t pml4, vaddr_t vaddr, bool write, paddr_t *paddr)
+{
+    pte_t *table = paging_table(pml4);
+    pte_t needed = PTE_PRESENT | PTE_USER | (write ? PTE_WRITE : 0);
+
+    if (!user_address_is_canonical(vaddr)) {
+        return false;
+    }
+    for (unsigned level = PML4_INDEX_SHIFT;; level -= PAGING_INDEX_BITS) {
+        pte_t entry = table[paging_index(vaddr, level)];
+        if ((entry & needed) != needed) {
+            return false;
+        }
+        if (pte_is_page(entry, level)) {
+            *paddr = pte_page_address(entry, level) + (vaddr & MASK(level));
+            return *paddr < kernel_window_limit();
+        }
+        table = paging_table(pte_table_address(entry));
+    }
+}
+
 bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length)
 {
     for (unsigned i = 0; i < length; i++) {
-        vaddr_t at = vaddr + i;
-        pte_t *table = paging_table(pml4);
-        unsigned level = PML4_INDEX_SHIFT;
         paddr_t paddr;
-
-        if (!user_address_is_canonical(at)) {
-            return false;
-        }
-        for (;;) {
-            pte_t entry = table[paging_index(at, level)];
-            if (!pte_is_present(entry) || (entry & PTE_USER) == 0) {
-                return false;
-            }
-            if (pte_is_page(entry, level)) {
-                paddr = pte_page_address(entry, level) + (at & MASK(level));
-                break;
-            }
-            table = paging_table(pte_table_address(entry));
-            level -= PAGING_INDEX_BITS;
-        }
-        if (paddr >= kernel_window_limit()) {
+        if (!vspace_user_paddr(pml4, vaddr + i, false, &paddr)) {
             return false;
         }
         bytes[i] = *(const uint8_t *)paddr_to_kptr(paddr);
+    }
+    return true;
+}
+
+bool vspace_write_user(paddr_t pml4, vaddr_t vaddr, const uint8_t *bytes, unsigned length)
+{
+    /* All or nothing: every byte is checked before the first is written. */
+    for (unsigned i = 0; i < length; i++) {
+        paddr_t paddr;
+        if (!vspace_user_paddr(pml4, vaddr + i, true, &paddr)) {
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < length; i++) {
+        paddr_t paddr;
+        vspace_user_paddr(pml4, vaddr + i, true, &paddr);
+        *(uint8_t *)paddr_to_kptr(paddr) = bytes[i];
     }
     return true;
 }

@@ -23,6 +23,13 @@ bool arch_idt_user_gate(word_t vector);
  */
 void handle_unresumable_rip(tcb_t *thread);
 
+/*
+ * The PV fast path (kernel/pv_fastpath.c): true when the user exception (vector, error) of the
+ * thread was a PV site the kernel completed itself (the thread goes on after the instruction);
+ * false, with nothing changed, when it is to become a fault.
+ */
+bool pv_fast_path(tcb_t *thread, word_t vector, word_t error);
+
 /* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
 void interrupt_dispatch(word_t vector);
 

@@ -25,6 +25,9 @@ pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *
  */
 bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length);
 
+/* The same for a write, which every level must allow too; all bytes or none are written. */
+bool vspace_write_user(paddr_t pml4, vaddr_t vaddr, const uint8_t *bytes, unsigned length);
+
 /* Validate the VSpace capability of a map call: an assigned PML4 whose ASID is still live. */
 seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid);
 
