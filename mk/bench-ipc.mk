@@ -4,7 +4,7 @@
 BENCH_IPC_DIR    := bench/ipc
 BENCH_IPC_ELF    := $(BUILD)/bench/ipc/bench-ipc.elf
 BENCH_IPC_C_SRCS := $(sort $(wildcard $(BENCH_IPC_DIR)/*.c))
-BENCH_IPC_OBJS   := $(patsubst %,$(BUILD)/user/obj/%.o,$(BENCH_IPC_C_SRCS))
+BENCH_IPC_OBJS   := $(patsubst %,$(BUILD)/user/obj/%.o,$(BENCH_IPC_C_SRCS) $(BENCH_IPC_DIR)/pv_sites.S)
 
 $(BENCH_IPC_ELF): $(BENCH_IPC_OBJS) $(BUILD)/user/libruntime.a \
 		$(BUILD)/user/obj/lib/runtime/crt0.S.o lib/runtime/user.ld

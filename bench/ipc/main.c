@@ -1,7 +1,8 @@
 /*
  * IPC benchmark root task: TSC cycles of seL4_Call + seL4_ReplyRecv round trips between two
- * threads in the same and in different address spaces, of seL4_BenchmarkNullSyscall, and of the
- * timer read itself, each over many samples after a warm-up. Prints one line per figure; the
+ * threads in the same and in different address spaces, of seL4_BenchmarkNullSyscall, of the PV
+ * fast path (a patched PUSHF and a CLI of the benchmark's own thread, completed by the kernel
+ * through its PV page) and of the timer read itself, each over many samples after a warm-up. Prints one line per figure; the
  * caller (bench/ipc/run.sh) adds the command line that produced them.
  */
 #include "stats.h"
@@ -12,6 +13,7 @@
 #include <runtime/thread.h>
 #include <runtime/tsc.h>
 #include <runtime/vspace.h>
+#include <sel4/pv.h>
 
 #define WARMUP     1000
 #define SAMPLES    10000
@@ -85,6 +87,41 @@ static void measure_timer_overhead(sample_stats_t *stats)
     stats_compute(samples, scratch, SAMPLES, stats);
 }
 
+extern char bench_pv_pushf[], bench_pv_cli[];
+
+/* The benchmark thread becomes a PV vCPU of sorts: a PV page listing the two sites, enabled. */
+static seL4_Error pv_setup(void)
+{
+    seL4_CPtr frame;
+    void *mapped;
+    seL4_Error error = vspace_alloc_pages(&bench_vspace, 1, &mapped, &frame);
+    seL4_PVPage *page = mapped;
+
+    if (error != seL4_NoError) {
+        return error;
+    }
+    int pushf_first = (seL4_Word)bench_pv_pushf < (seL4_Word)bench_pv_cli;
+    page->sites[pushf_first ? 0 : 1] = (seL4_PVSite){(seL4_Word)bench_pv_pushf, seL4_PVSite_PUSHF};
+    page->sites[pushf_first ? 1 : 0] = (seL4_PVSite){(seL4_Word)bench_pv_cli, seL4_PVSite_CLI};
+    page->site_count = 2;
+    page->flags = seL4_PV_IF;
+    page->enabled = 1;
+    return seL4_TCB_SetPVPage(seL4_CapInitThreadTCB, frame);
+}
+
+static void measure_pv_site(void (*site)(void), sample_stats_t *stats)
+{
+    for (int i = 0; i < WARMUP + SAMPLES; i++) {
+        uint64_t start = tsc_read();
+        site();
+        uint64_t end = tsc_read();
+        if (i >= WARMUP) {
+            samples[i - WARMUP] = end - start;
+        }
+    }
+    stats_compute(samples, scratch, SAMPLES, stats);
+}
+
 /* A server thread waiting on ep; in a new VSpace and CSpace (ep at cptr 1) when separate. */
 static seL4_Error start_server(seL4_BootInfo *bootinfo, seL4_CPtr ep, int separate)
 {
@@ -141,6 +178,8 @@ int root_main(seL4_BootInfo *bootinfo)
     sample_stats_t null_call;
     sample_stats_t same;
     sample_stats_t cross;
+    sample_stats_t pv_pushf;
+    sample_stats_t pv_cli;
     seL4_CPtr ep_same;
     seL4_CPtr ep_cross;
     seL4_Error error;
@@ -165,6 +204,9 @@ int root_main(seL4_BootInfo *bootinfo)
     if (error == seL4_NoError) {
         error = start_server(bootinfo, ep_cross, 1);
     }
+    if (error == seL4_NoError) {
+        error = pv_setup();
+    }
     if (error != seL4_NoError) {
         printf("bench-ipc: setup failed with error %d\n", (int)error);
         power_off(1);
@@ -180,6 +222,10 @@ int root_main(seL4_BootInfo *bootinfo)
     report("Call+ReplyRecv, same address space", &same);
     measure_round_trips(ep_cross, &cross);
     report("Call+ReplyRecv, two address spaces", &cross);
+    measure_pv_site((void (*)(void))bench_pv_pushf, &pv_pushf);
+    report("PV PUSHF (patched, fast path)", &pv_pushf);
+    measure_pv_site((void (*)(void))bench_pv_cli, &pv_cli);
+    report("PV CLI (fast path)", &pv_cli);
 
     /* Side by side: ratios within this run, and against the quoted seL4 figure. */
     printf("bench-ipc: ratio two spaces / same space: %llu.%02llu\n",
@@ -188,6 +234,12 @@ int root_main(seL4_BootInfo *bootinfo)
     printf("bench-ipc: ratio round trip (two spaces) / null syscall: %llu.%02llu\n",
            (unsigned long long)(cross.median / null_call.median),
            (unsigned long long)(cross.median * 100 / null_call.median % 100));
+    printf("bench-ipc: ratio PV PUSHF / null syscall: %llu.%02llu, PV CLI / null syscall: "
+           "%llu.%02llu\n",
+           (unsigned long long)(pv_pushf.median / null_call.median),
+           (unsigned long long)(pv_pushf.median * 100 / null_call.median % 100),
+           (unsigned long long)(pv_cli.median / null_call.median),
+           (unsigned long long)(pv_cli.median * 100 / null_call.median % 100));
     printf("bench-ipc: ratio round trip (two spaces) / seL4 %d cycles (Skylake, sel4bench, "
            "not measured here): %llu.%02llu\n",
            SEL4_SKYLAKE_ROUND_TRIP, (unsigned long long)(cross.median / SEL4_SKYLAKE_ROUND_TRIP),

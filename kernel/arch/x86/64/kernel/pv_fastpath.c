@@ -51,9 +51,13 @@ static bool pv_pushf(tcb_t *thread, seL4_PVPage *page)
     arch_tcb_t *arch = &thread->arch;
     word_t rsp = arch_reg(arch, REG_RSP) - sizeof(word_t);
     word_t value = (arch_reg(arch, REG_RFLAGS) & ~RFLAGS_IF) | (page->flags & seL4_PV_IF);
+    word_t *slot = vspace_user_pointer(cpu_self()->arch.loaded_cr3, rsp, sizeof(value), true);
 
-    if (!vspace_write_user(cpu_self()->arch.loaded_cr3, rsp, (const uint8_t *)&value,
-                           sizeof(value))) {
+    /* A stack word across two pages is rare enough for the general path. */
+    if (slot != NULL) {
+        *slot = value;
+    } else if (!vspace_write_user(cpu_self()->arch.loaded_cr3, rsp, (const uint8_t *)&value,
+                                  sizeof(value))) {
         return false;
     }
     arch_set_reg(arch, REG_RSP, rsp);
@@ -64,10 +68,17 @@ static bool pv_popf(tcb_t *thread, seL4_PVPage *page)
 {
     arch_tcb_t *arch = &thread->arch;
     word_t rsp = arch_reg(arch, REG_RSP);
+    const word_t *slot =
+            vspace_user_pointer(cpu_self()->arch.loaded_cr3, rsp, sizeof(word_t), false);
     word_t value;
 
-    if (!vspace_read_user(cpu_self()->arch.loaded_cr3, rsp, (uint8_t *)&value, sizeof(value)) ||
-        ((value & RFLAGS_IF) != 0 && page->pending != 0)) {
+    if (slot != NULL) {
+        value = *slot;
+    } else if (!vspace_read_user(cpu_self()->arch.loaded_cr3, rsp, (uint8_t *)&value,
+                                 sizeof(value))) {
+        return false;
+    }
+    if ((value & RFLAGS_IF) != 0 && page->pending != 0) {
         return false;
     }
     arch_set_reg(arch, REG_RFLAGS, (value & seL4_RFLAGS_UserMask) | RFLAGS_ALWAYS_SET);

@@ -64,8 +64,9 @@ pte_t *vspace_lookup_entry(paddr_t pml4, vaddr_t vaddr, unsigned shift, word_t *
 /*
  * The physical address of the user byte at vaddr through the VSpace's own tables, when every level
  * lets user mode reach it (and write it, when write): what the thread's own access would see.
+ * *span is how many bytes from there on lie in the same page.
  */
-static bool vspace_user_paddr(paddr_t pml4, vaddr_t vaddr, bool write, paddr_t *paddr)
+static bool vspace_user_paddr(paddr_t pml4, vaddr_t vaddr, bool write, paddr_t *paddr, word_t *span)
 {
     pte_t *table = paging_table(pml4);
     pte_t needed = PTE_PRESENT | PTE_USER | (write ? PTE_WRITE : 0);
@@ -80,39 +81,65 @@ static bool vspace_user_paddr(paddr_t pml4, vaddr_t vaddr, bool write, paddr_t *
         }
         if (pte_is_page(entry, level)) {
             *paddr = pte_page_address(entry, level) + (vaddr & MASK(level));
-            return *paddr < kernel_window_limit();
+            *span = BIT(level) - (vaddr & MASK(level));
+            return *paddr < kernel_window_limit() && *span <= kernel_window_limit() - *paddr;
         }
         table = paging_table(pte_table_address(entry));
     }
 }
 
-bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length)
+/* Copies length bytes between user memory at vaddr and the kernel buffer, a page at a time; for
+ * a write, every page is checked before the first byte is written. */
+static bool vspace_user_copy(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length,
+                             bool write)
 {
-    for (unsigned i = 0; i < length; i++) {
-        paddr_t paddr;
-        if (!vspace_user_paddr(pml4, vaddr + i, false, &paddr)) {
-            return false;
+    paddr_t paddr;
+    word_t span;
+
+    /* The usual case, a few bytes within one page: one walk, one copy. */
+    if (!vspace_user_paddr(pml4, vaddr, write, &paddr, &span)) {
+        return false;
+    }
+    if (span >= length) {
+        uint8_t *user = paddr_to_kptr(paddr);
+        memcpy(write ? user : bytes, write ? bytes : user, length);
+        return true;
+    }
+    for (int pass = write ? 0 : 1; pass < 2; pass++) {
+        for (unsigned done = 0; done < length;) {
+            if (!vspace_user_paddr(pml4, vaddr + done, write, &paddr, &span)) {
+                return false;
+            }
+            unsigned chunk = span < length - done ? (unsigned)span : length - done;
+            if (pass == 1) {
+                uint8_t *user = paddr_to_kptr(paddr);
+                memcpy(write ? user : bytes + done, write ? bytes + done : user, chunk);
+            }
+            done += chunk;
         }
-        bytes[i] = *(const uint8_t *)paddr_to_kptr(paddr);
     }
     return true;
 }
 
+void *vspace_user_pointer(paddr_t pml4, vaddr_t vaddr, unsigned length, bool write)
+{
+    paddr_t paddr;
+    word_t span;
+
+    if (!vspace_user_paddr(pml4, vaddr, write, &paddr, &span) || span < length) {
+        return NULL;
+    }
+    return paddr_to_kptr(paddr);
+}
+
+bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned length)
+{
+    return vspace_user_copy(pml4, vaddr, bytes, length, false);
+}
+
 bool vspace_write_user(paddr_t pml4, vaddr_t vaddr, const uint8_t *bytes, unsigned length)
 {
-    /* All or nothing: every byte is checked before the first is written. */
-    for (unsigned i = 0; i < length; i++) {
-        paddr_t paddr;
-        if (!vspace_user_paddr(pml4, vaddr + i, true, &paddr)) {
-            return false;
-        }
-    }
-    for (unsigned i = 0; i < length; i++) {
-        paddr_t paddr;
-        vspace_user_paddr(pml4, vaddr + i, true, &paddr);
-        *(uint8_t *)paddr_to_kptr(paddr) = bytes[i];
-    }
-    return true;
+    return vspace_user_copy(pml4, vaddr, (uint8_t *)bytes, length, true);
 }
 
 seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid)

@@ -28,6 +28,11 @@ bool vspace_read_user(paddr_t pml4, vaddr_t vaddr, uint8_t *bytes, unsigned leng
 /* The same for a write, which every level must allow too; all bytes or none are written. */
 bool vspace_write_user(paddr_t pml4, vaddr_t vaddr, const uint8_t *bytes, unsigned length);
 
+/* A kernel pointer to user memory [vaddr, vaddr + length) when it lies in one page that user
+ * mode may read (and write, when write) through the VSpace's tables; NULL otherwise. For the
+ * hot paths that touch one word; valid until the VSpace changes. */
+void *vspace_user_pointer(paddr_t pml4, vaddr_t vaddr, unsigned length, bool write);
+
 /* Validate the VSpace capability of a map call: an assigned PML4 whose ASID is still live. */
 seL4_Error vspace_decode_root(cap_t vspace, unsigned cap_index, paddr_t *pml4, asid_t *asid);
 
