@@ -13,7 +13,7 @@
 # into the tests and the fuzzer (builders, simulators). Each library's freestanding archive is
 # $(BUILD)/parsers/LIB/libLIB.a, with -Ilib/LIB/include.
 
-PARSER_LIBS              := elf vmdecl acpi
+PARSER_LIBS              := elf vmdecl acpi pci
 PARSER_OUT               := $(BUILD)/parsers
 PARSER_FUZZ_TEST_SECONDS ?= 15
 FUZZ_SECONDS             ?= 600
