@@ -186,9 +186,9 @@ static unsigned lkgs_length(const uint8_t *code, size_t size, unsigned modrm_at)
 {
     uint8_t copy[X86DEC_MAX_LENGTH + 1];
     ZydisDecodedInstruction in;
+    if (modrm_at >= size || modrm_at >= sizeof(copy))
+        return 0; /* past the buffer or past 15 bytes: no instruction */
     size_t n = size < sizeof(copy) ? size : sizeof(copy);
-    if (modrm_at >= n)
-        return 0; /* past 15 bytes or past the buffer: no instruction */
     memcpy(copy, code, n);
     copy[modrm_at] = (uint8_t)((copy[modrm_at] & ~0x38u) | (2u << 3));
     if (!ZYAN_SUCCESS(
