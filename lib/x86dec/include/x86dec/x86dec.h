@@ -209,7 +209,7 @@ static inline unsigned x86dec_reg_number(x86dec_reg_t reg)
 
 /* Instruction flags (x86dec_insn_t.flags). */
 #define X86DEC_F_PRIVILEGED (1u << 0)  /* faults at CPL 3 (IOPL-sensitive ones with IOPL < 3) */
-#define X86DEC_F_SENSITIVE  (1u << 1)  /* runs at CPL 3 but reveals or ignores privileged state */
+#define X86DEC_F_SENSITIVE  (1u << 1)  /* runs at CPL 3 but reveals or changes virtualised state */
 #define X86DEC_F_MEMORY     (1u << 2)  /* has an explicit memory operand that is accessed */
 #define X86DEC_F_MEM_READ   (1u << 3)  /* reads memory (only with X86DEC_F_OPERANDS) */
 #define X86DEC_F_MEM_WRITE  (1u << 4)  /* writes memory (only with X86DEC_F_OPERANDS) */
