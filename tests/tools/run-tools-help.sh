@@ -184,9 +184,14 @@ for suite in "${suites[@]}"; do
     while read -r item text; do
         if [ "$item" = "$suite" ]; then
             listed=true
-        elif [[ "$item" == *"*"* && "$suite" == $item ]]; then # shellcheck disable=SC2053
-            origin=$(grep -lF -- "$text" "$repo/Makefile" "$repo"/mk/*.mk | head -1)
-            grep -qxF "$suite ${origin#"$repo"/}" "$work/out/origins" && listed=true
+        elif [[ "$item" == *"*"* ]]; then
+            # shellcheck disable=SC2254 # the item is a pattern on purpose
+            case "$suite" in
+            $item)
+                origin=$(grep -lF -- "$text" "$repo/Makefile" "$repo"/mk/*.mk | head -1)
+                grep -qxF "$suite ${origin#"$repo"/}" "$work/out/origins" && listed=true
+                ;;
+            esac
         fi
         $listed && break
     done < <(grep '^  [^ ]' "$work/out/stdout")
