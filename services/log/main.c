@@ -105,6 +105,11 @@ static event_result_t on_request(void *context, seL4_Word badge, ipc_msg_t *msg)
     switch (request.label) {
     case LOG_ATTACH:
         error = clients_attach(request.client, request.text, request.ring, request.ring_bytes);
+        /* A ring attached again after a restart of this service may hold lines already (init's
+         * report of the restart): their signal came before the ring was known. */
+        if (error == IPC_OK) {
+            clients_drain();
+        }
         break;
     case LOG_DETACH:
         error = clients_detach(request.client);
