@@ -77,6 +77,7 @@ typedef enum {
     seL4_BootInfo_CommandLine = 0x101, /* beaml4: the kernel command line, NUL-terminated */
     seL4_BootInfo_KernelLog = 0x102,   /* beaml4: payload seL4_KernelLog */
     seL4_BootInfo_Modules = 0x103,     /* beaml4: payload seL4_BootModules */
+    seL4_BootInfo_X86_ACPITables = 0x104, /* beaml4: payload seL4_X86_ACPITables */
 } seL4_BootInfoID;
 
 typedef struct seL4_BootInfoHeader {
@@ -152,6 +153,29 @@ typedef struct seL4_BootModules {
     seL4_Word count;
     seL4_BootModule modules[]; /* count entries */
 } seL4_BootModules;
+
+/*
+ * beaml4: copies of the ACPI tables the kernel found (the RSDT or XSDT, every table it lists whose
+ * checksum holds, and the DSDT the FADT points at), so that the root task can read them without
+ * mapping firmware memory: each with the physical address it was copied from. Up to
+ * seL4_X86_ACPICopyMax bytes; a table that does not fit is left out and `truncated` says so.
+ * The bytes are the firmware's: a reader checks them as it would the originals.
+ */
+#define seL4_X86_ACPICopyMax    (128u << 10)
+#define seL4_X86_ACPITablesMax  49
+
+typedef struct seL4_X86_ACPITable {
+    seL4_Uint64 paddr;  /* where the firmware has it */
+    seL4_Uint32 length; /* bytes */
+    seL4_Uint32 offset; /* of its copy, from the start of the chunk's payload */
+} seL4_X86_ACPITable;
+
+typedef struct seL4_X86_ACPITables {
+    seL4_Word count;
+    seL4_Word truncated; /* tables left out for want of room */
+    seL4_X86_ACPITable tables[seL4_X86_ACPITablesMax];
+    /* then the bytes */
+} seL4_X86_ACPITables;
 
 typedef struct seL4_X86_TSC_Freq {
     seL4_Uint64 hz;  /* TSC ticks per second */

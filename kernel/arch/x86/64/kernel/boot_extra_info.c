@@ -1,7 +1,7 @@
 /*
  * The extra boot info chunks after the boot info page: TSC frequency, ACPI RSDP, the memory
- * map, boot times, the command line, the kernel log's capability and the boot modules (and the
- * framebuffer when the loader set one up).
+ * map, boot times, the command line, the kernel log's capability, the boot modules, copies of the
+ * ACPI tables (and the framebuffer when the loader set one up).
  * Boot-only.
  */
 #include <arch/acpi.h>
@@ -36,6 +36,9 @@ BOOT_CODE word_t boot_extra_info_size(void)
     size += CHUNK_HEADER_SIZE + cmdline_chunk_payload();
     size += CHUNK_HEADER_SIZE + sizeof(seL4_KernelLog);
     size += CHUNK_HEADER_SIZE + boot_modules_chunk_size();
+    if (boot_acpi_tables_size() != 0) {
+        size += CHUNK_HEADER_SIZE + boot_acpi_tables_size();
+    }
     if (params->framebuffer.present) {
         size += CHUNK_HEADER_SIZE + sizeof(seL4_X86_Framebuffer);
     }
@@ -99,6 +102,12 @@ BOOT_CODE void boot_extra_info_write(boot_state_t *boot, uint8_t *extra, word_t 
     at = chunk_begin(at, seL4_BootInfo_Modules, boot_modules_chunk_size());
     boot_modules_write(at);
     at += boot_modules_chunk_size();
+
+    if (boot_acpi_tables_size() != 0) {
+        at = chunk_begin(at, seL4_BootInfo_X86_ACPITables, boot_acpi_tables_size());
+        boot_acpi_tables_write(at);
+        at += boot_acpi_tables_size();
+    }
 
     if (params->framebuffer.present) {
         const boot_framebuffer_t *fb = &params->framebuffer;

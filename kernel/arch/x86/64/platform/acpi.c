@@ -421,3 +421,45 @@ const acpi_info_t *acpi_info(void)
 {
     return acpi_result;
 }
+
+BOOT_CODE static const uint8_t *table_map_unchecked(const boot_params_t *params, uint64_t phys)
+{
+    const uint8_t *header = phys != 0 ? acpi_map(params, phys, ACPI_HEADER_SIZE) : NULL;
+    uint32_t length = header != NULL ? load_u32(header + 4) : 0;
+
+    if (length < ACPI_HEADER_SIZE || length > TABLE_MAX_LENGTH) {
+        return NULL;
+    }
+    return acpi_map(params, phys, length);
+}
+
+BOOT_CODE void acpi_for_each_table(const boot_params_t *params, acpi_table_visit_t visit,
+                                   void *context)
+{
+    const acpi_info_t *info = acpi_result;
+    uint64_t root = info->using_xsdt ? load_u64(info->rsdp + RSDP_XSDT_ADDRESS)
+                                     : load_u32(info->rsdp + RSDP_RSDT_ADDRESS);
+    const uint8_t *table = table_map_unchecked(params, root);
+
+    if (table != NULL) {
+        visit(context, root, load_u32(table + 4), table);
+    }
+    for (size_t i = 0; i < info->table_count; i++) {
+        table = table_map_unchecked(params, info->tables[i].phys);
+        if (table == NULL) {
+            continue;
+        }
+        visit(context, info->tables[i].phys, info->tables[i].length, table);
+        if (signature_is(table, "FACP")) {
+            uint32_t length = load_u32(table + 4);
+            uint64_t dsdt = length >= FADT_DSDT + 4 ? load_u32(table + FADT_DSDT) : 0;
+            if (length >= FADT_X_DSDT + 8 && load_u64(table + FADT_X_DSDT) != 0) {
+                dsdt = load_u64(table + FADT_X_DSDT);
+            }
+            const uint8_t *body = table_map_unchecked(params, dsdt);
+            if (body != NULL && signature_is(body, "DSDT")) {
+                visit(context, dsdt, load_u32(body + 4), body);
+            }
+        }
+    }
+}

@@ -119,6 +119,16 @@ typedef struct {
  */
 platform_error_t acpi_init(const boot_params_t *params, acpi_info_t *info, bool with_dsdt);
 
+/*
+ * Every table acpi_init() found, for the root task's copy: the root table, each recorded table,
+ * and the DSDT the FADT points at, in that order. Each is mapped only where the memory map says
+ * there is memory, with a sane length; its checksum is the reader's to check (it was checked for
+ * the recorded tables, and the DSDT's over kilobytes is not paid at every boot). Boot-only.
+ */
+typedef void (*acpi_table_visit_t)(void *context, uint64_t phys, uint32_t length,
+                                   const uint8_t *bytes);
+void acpi_for_each_table(const boot_params_t *params, acpi_table_visit_t visit, void *context);
+
 /* The result of acpi_init() (valid after it returned PLATFORM_OK). */
 const acpi_info_t *acpi_info(void);
 

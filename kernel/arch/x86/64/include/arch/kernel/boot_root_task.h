@@ -38,6 +38,11 @@ void boot_create_untypeds(boot_state_t *boot);
  * the smaller of start's alignment and the size's top bit, capped at seL4_MaxUntypedBits. */
 unsigned boot_block_bits(paddr_t start, paddr_t end);
 
+/* The ACPI tables chunk of the extra boot info (kernel/boot_acpi_tables.c): its size (0 without
+ * ACPI) and writing it. */
+word_t boot_acpi_tables_size(void);
+void boot_acpi_tables_write(uint8_t *out);
+
 /* Boot modules after the first (kernel/boot_modules.c): the slots their untypeds take, making
  * those untypeds, and the modules chunk of the extra boot info (its size, and writing it). */
 word_t boot_modules_slot_count(void);
