@@ -7,7 +7,8 @@
 USER_OBJ      := $(BUILD)/user/obj
 # USER_EXTRA_CFLAGS: set per target by components (e.g. an include path for generated headers).
 USER_CFLAGS    = $(FREESTANDING_CFLAGS) $(SEL4_INCLUDES) -Ilib/runtime/include -Ilib/fmt/include \
-	-Ilib/ipc/include -Ilib/algorithms/include -Ilib/elf/include -Ilib/vmdecl/include $(USER_EXTRA_CFLAGS) -MMD -MP
+	-Ilib/ipc/include -Ilib/algorithms/include -Ilib/elf/include -Ilib/vmdecl/include \
+	-Ilib/acpi/include -Ilib/pci/include $(USER_EXTRA_CFLAGS) -MMD -MP
 USER_ASFLAGS   = $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDSCRIPT := lib/runtime/user.ld
 USER_LDFLAGS  := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
@@ -21,13 +22,14 @@ USER_LINK      = $(LD) $(USER_LDFLAGS) -o $@ $(USER_CRT0) \
 RUNTIME_C_SRCS := $(sort $(wildcard lib/runtime/*.c))
 RUNTIME_S_SRCS := lib/runtime/thread_start.S
 # The archive also carries what every program may use: libsel4, the formatter, the typed IPC
-# messages (lib/ipc), the algorithms (ring buffer, timer tree, allocators), the ELF parser and
-# the VM declarations' parser.
+# messages (lib/ipc), the algorithms (ring buffer, timer tree, allocators), the parsers of ELF
+# files, VM declarations and ACPI tables, and PCI enumeration.
 IPC_C_SRCS     := $(sort $(wildcard lib/ipc/*.c))
 RUNTIME_OBJS   := $(patsubst %,$(USER_OBJ)/%.o,$(RUNTIME_C_SRCS) $(RUNTIME_S_SRCS) \
 	$(sort $(wildcard lib/sel4/src/*.c)) \
 	lib/fmt/fmt.c $(IPC_C_SRCS) $(sort $(wildcard lib/algorithms/*.c)) \
-	$(sort $(wildcard lib/elf/*.c)) $(sort $(wildcard lib/vmdecl/*.c)))
+	$(sort $(wildcard lib/elf/*.c)) $(sort $(wildcard lib/vmdecl/*.c)) \
+	$(sort $(wildcard lib/acpi/*.c)) $(sort $(wildcard lib/pci/*.c)))
 
 $(USER_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)

@@ -4,14 +4,15 @@
 # QEMU itself failed (it could not start: missing file, bad option, no KVM), 126 when QEMU ended
 # some other way (triple fault, power-off).
 #
-# usage: tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--timeout S]
-#                          [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
+# usage: tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--device SPEC]...
+#                          [--timeout S] [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
 #        tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
 #                          --cdrom ISO
 # With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --icount makes TCG
 # count instructions (-icount shift=0,sleep=off): the guest's TSC then advances by one per
 # instruction executed, so cycle figures become deterministic instruction counts. --cpu names another
-# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"). --timeout
+# CPU model, --machine another machine than q35 (or q35 with options: "q35,pit=off"); each --device
+# adds a QEMU device ("pci-bridge,chassis_nr=1,id=b1"). --timeout
 # defaults to 60 s, --memory to 256 MiB; --append gives the kernel's command line. --cdrom
 # boots a GRUB ISO (tools/mkiso.sh) through QEMU's default BIOS instead; its command line is the
 # ISO's. A MODULE is a file path, optionally followed (in the same argument) by words that become
@@ -25,6 +26,7 @@ accel=tcg
 icount=()
 cpu=""
 machine=q35
+devices=()
 limit=60
 memory=256
 append=""
@@ -35,6 +37,7 @@ while [ $# -gt 0 ]; do
     --icount) icount=(-icount shift=0,sleep=off); shift ;;
     --cpu) cpu=$2; shift 2 ;;
     --machine) machine=$2; shift 2 ;;
+    --device) devices+=(-device "$2"); shift 2 ;;
     --timeout) limit=$2; shift 2 ;;
     --memory) memory=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
@@ -73,7 +76,7 @@ errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
 timeout -k 10 "$limit" qemu-system-x86_64 -M "$machine" -accel "$accel" "${icount[@]}" -cpu "$cpu" -m "$memory" \
     "${boot[@]}" -nographic -serial stdio -monitor none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>"$errors"
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${devices[@]}" </dev/null 2>"$errors"
 status=$?
 cat "$errors" >&2
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then

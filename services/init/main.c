@@ -8,6 +8,7 @@
 #include "devices.h"
 #include "init.h"
 #include "memory.h"
+#include "platform.h"
 #include "server.h"
 #include "summary.h"
 #include "vms.h"
@@ -334,6 +335,7 @@ int root_main(seL4_BootInfo *bootinfo)
     if (!memory_init(bootinfo)) {
         return 1;
     }
+    platform_init(bootinfo);
     if (bootinfo_has_option(bootinfo, "exit_after_boot")) {
         power_off_soon("exit_after_boot");
     }

@@ -3,6 +3,11 @@
 # the command line, under QEMU TCG and (when usable) KVM, and checks the banner and every line of
 # the boot summary against what the machine was given. Under KVM the time from power-on to the
 # root task must be below 100 ms (qboot, -kernel) in the best of five boots.
+# init's platform survey is checked against QEMU: the ACPI facts of its q35 and i440FX boards
+# (one processor, the IOAPIC, the IRQ 0 override, the HPET, the FADT, the soft-off type), and
+# the PCI functions on bus 0 against QEMU's own list (`info pci` of the same machine, not
+# started), with a device behind a PCI-to-PCI bridge that the scan must find on the bus the
+# firmware gave the bridge.
 #
 # usage: tests/system/init-boot.sh KERNEL INIT_ELF
 # Run from the top of the tree (make test-init-boot does).
@@ -45,13 +50,76 @@ check_run() {
     BOOT_MS=${ms:-999999}
 }
 
+# The facts QEMU's boards have in their ACPI tables, the same on q35 and i440FX.
+check_acpi() {
+    local name=$1 log=$2 line
+    for line in \
+        '^init: ACPI (RSDT|XSDT), OEM "[^"]*", [0-9]+ tables:( [A-Z]{4})*( FACP| APIC)( [A-Z]{4})*$' \
+        '^init: ACPI processors 1 enabled of 1, local APIC 0xfee00000, 8259 PICs$' \
+        '^init: ACPI IOAPIC 0 at 0xfec00000, GSI base 0$' \
+        '^init: ACPI override IRQ 0 -> GSI 2, ' \
+        '^init: ACPI HPET at 0xfed00000, [0-9]+ comparators, ' \
+        '^init: ACPI FADT revision [0-9]+, SCI IRQ 9, PM timer port 0x[0-9a-f]+, ' \
+        '^init: ACPI soft-off sleep type [0-7]$'; do
+        grep -Eq "$line" "$log" || fail "$name" "no line matching /$line/"
+    done
+    ! grep -E '^init: ACPI .*(refused|not read|no usable|not copied)' "$log" ||
+        fail "$name" "an ACPI table was not read"
+}
+
+# QEMU's list of the PCI functions on bus 0 of a machine, as "BB:DD.F VVVV:DDDD" lines.
+qemu_pci_bus0() {
+    local machine=$1
+    shift
+    printf 'info pci\nquit\n' |
+        timeout 30 qemu-system-x86_64 -M "$machine" -S -display none -serial none -monitor stdio \
+            -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" 2>/dev/null | tr -d '\r' |
+        awk '/^  Bus +[0-9]+, device +[0-9]+, function [0-9]+:/ {
+                 gsub(",", ""); bus = $2; dev = $4; fn = $6 + 0 }
+             / PCI device [0-9a-f]+:[0-9a-f]+$/ {
+                 if (bus == 0) printf "%02x:%02x.%x %s\n", bus, dev, fn, $NF }'
+}
+
+# init's PCI lines against QEMU's list for bus 0; then every device QEMU places behind bridges.
+check_pci() {
+    local name=$1 log=$2 machine=$3
+    shift 3
+    local expected found
+    expected=$(qemu_pci_bus0 "$machine" "$@")
+    found=$(sed -n 's/^init: PCI \(00:[0-9a-f]*\.[0-7] [0-9a-f]*:[0-9a-f]*\) .*/\1/p' "$log")
+    if [ -z "$expected" ]; then
+        fail "$name" "QEMU's info pci gave no list"
+    elif [ "$expected" != "$found" ]; then
+        fail "$name" "the PCI functions on bus 0 differ from QEMU's (QEMU, then init):
+$expected
+--
+$found"
+    fi
+    ! grep -E '^init: PCI .*(not scanned|not followed|: )' "$log" ||
+        fail "$name" "the PCI scan reported a problem"
+}
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-tools/run-qemu.sh --timeout 60 --memory "$memory_mib" --append exit_after_boot "$kernel" "$init" \
-    >"$log" 2>&1
+# A bridge at 00:05.0 with QEMU's edu test device at slot 3 behind it.
+bridged=(pci-bridge,chassis_nr=1,id=bridge1,addr=5 edu,bus=bridge1,addr=3)
+tools/run-qemu.sh --timeout 60 --memory "$memory_mib" --device "${bridged[0]}" \
+    --device "${bridged[1]}" --append exit_after_boot "$kernel" "$init" >"$log" 2>&1
 check_run tcg "$log" $?
+check_acpi tcg "$log"
+check_pci tcg "$log" q35 -device "${bridged[0]}" -device "${bridged[1]}"
+grep -Eq '^init: PCI 0[1-9a-f]:03\.0 1234:11e8 ' "$log" ||
+    fail tcg "the edu device behind the bridge was not found on the bridge's bus"
 [ $status -eq 0 ] || cat "$log"
+
+before=$status
+tools/run-qemu.sh --timeout 60 --memory "$memory_mib" --machine pc --append exit_after_boot \
+    "$kernel" "$init" >"$log" 2>&1
+check_run "tcg pc" "$log" $?
+check_acpi "tcg pc" "$log"
+check_pci "tcg pc" "$log" pc
+[ $status -eq "$before" ] || cat "$log"
 
 # Under KVM the firmware's own time before the kernel varies a lot from run to run, so the bound
 # applies to the best of KVM_BOOTS boots; every figure and the median are printed.
