@@ -69,14 +69,14 @@ typedef struct seL4_BootInfo {
 typedef enum {
     seL4_BootInfo_Padding = 0,
     seL4_BootInfo_X86_VBE = 1,
-    seL4_BootInfo_X86_MemoryMap = 2,   /* payload: seL4_X86_MemoryRegion[] */
-    seL4_BootInfo_X86_ACPI_RSDP = 3,   /* payload: seL4_X86_ACPI_RSDP */
-    seL4_BootInfo_X86_Framebuffer = 4, /* payload: seL4_X86_Framebuffer */
-    seL4_BootInfo_X86_TSC_Freq = 5,    /* payload: seL4_X86_TSC_Freq */
-    seL4_BootInfo_BootTimes = 0x100,   /* beaml4: payload seL4_BootTimes */
-    seL4_BootInfo_CommandLine = 0x101, /* beaml4: the kernel command line, NUL-terminated */
-    seL4_BootInfo_KernelLog = 0x102,   /* beaml4: payload seL4_KernelLog */
-    seL4_BootInfo_Modules = 0x103,     /* beaml4: payload seL4_BootModules */
+    seL4_BootInfo_X86_MemoryMap = 2,      /* payload: seL4_X86_MemoryRegion[] */
+    seL4_BootInfo_X86_ACPI_RSDP = 3,      /* payload: seL4_X86_ACPI_RSDP */
+    seL4_BootInfo_X86_Framebuffer = 4,    /* payload: seL4_X86_Framebuffer */
+    seL4_BootInfo_X86_TSC_Freq = 5,       /* payload: seL4_X86_TSC_Freq */
+    seL4_BootInfo_BootTimes = 0x100,      /* beaml4: payload seL4_BootTimes */
+    seL4_BootInfo_CommandLine = 0x101,    /* beaml4: the kernel command line, NUL-terminated */
+    seL4_BootInfo_KernelLog = 0x102,      /* beaml4: payload seL4_KernelLog */
+    seL4_BootInfo_Modules = 0x103,        /* beaml4: payload seL4_BootModules */
     seL4_BootInfo_X86_ACPITables = 0x104, /* beaml4: payload seL4_X86_ACPITables */
 } seL4_BootInfoID;
 
@@ -161,8 +161,8 @@ typedef struct seL4_BootModules {
  * seL4_X86_ACPICopyMax bytes; a table that does not fit is left out and `truncated` says so.
  * The bytes are the firmware's: a reader checks them as it would the originals.
  */
-#define seL4_X86_ACPICopyMax    (128u << 10)
-#define seL4_X86_ACPITablesMax  49
+#define seL4_X86_ACPICopyMax   (128u << 10)
+#define seL4_X86_ACPITablesMax 49
 
 typedef struct seL4_X86_ACPITable {
     seL4_Uint64 paddr;  /* where the firmware has it */
