@@ -72,7 +72,7 @@ ipc_error_t time_decode(const ipc_msg_t *msg, time_request_t *request, seL4_Word
         break;
     case TIME_ATTACH:
         request->client = msg->words[0];
-        if (request->client == 0 || request->client > IPC_BADGE_ID_MASK) {
+        if (request->client == 0 || request->client >= TIME_CLIENTS_MAX) {
             return IPC_ERR_FIELD;
         }
         break;

@@ -1,13 +1,13 @@
 /*
  * The event loop of runtime/event.h. One message or signal per wait; between waits, the tasks
  * that were posted and the timers whose deadline passed run, and the time service is told the
- * earliest deadline left (one armed token per loop, TIME_LOOP_TOKEN).
+ * earliest deadline left (one armed token per loop, TIME_TOKEN_EVENT_LOOP). Signal bits that a
+ * sleep (runtime/time.h) took off the notification are handled before the loop waits again.
  */
 #include <ipc/time.h>
 #include <runtime/event.h>
+#include <runtime/time.h>
 #include <runtime/tsc.h>
-
-#define TIME_LOOP_TOKEN 0
 
 void event_loop_init(event_loop_t *loop, seL4_CPtr endpoint, seL4_CPtr time)
 {
@@ -98,12 +98,16 @@ static void event_arm(event_loop_t *loop)
         return;
     }
     if (want == 0) {
-        time_encode_cancel(&msg, TIME_LOOP_TOKEN);
+        time_encode_cancel(&msg, TIME_TOKEN_EVENT_LOOP);
     } else {
-        time_encode_set(&msg, TIME_LOOP_TOKEN, want);
+        time_encode_set(&msg, TIME_TOKEN_EVENT_LOOP, want);
     }
-    ipc_call(loop->time, &msg);
-    loop->armed = want;
+    ipc_error_t error = ipc_call(loop->time, &msg);
+    /* A refused wake-up leaves armed as it was, so the next pass asks again; a cancelled one
+     * may have fired already. */
+    if (error == IPC_OK || (want == 0 && error == IPC_ERR_NOT_FOUND)) {
+        loop->armed = want;
+    }
 }
 
 void event_run_due(event_loop_t *loop)
@@ -162,6 +166,11 @@ void event_loop_once(event_loop_t *loop)
     seL4_MessageInfo_t info;
 
     event_run_due(loop);
+    seL4_Word kept = runtime_signals_take();
+    if (kept != 0) {
+        event_signal(loop, kept); /* the pending reply, if any, goes with the next wait */
+        return;
+    }
     /* The reply's words go into the IPC buffer only now: what ran since may have used it. */
     if (loop->reply_pending) {
         info = seL4_ReplyRecv(loop->endpoint, ipc_msg_send_info(&loop->reply), &badge);

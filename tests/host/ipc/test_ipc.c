@@ -156,6 +156,11 @@ static void test_time_decode(void **state)
     assert_int_equal(time_decode(&msg, &request, &field), IPC_ERR_FIELD);
     msg = words_msg(TIME_ATTACH, 1, IPC_BADGE_ID_MASK + 1, 0, 0);
     assert_int_equal(time_decode(&msg, &request, &field), IPC_ERR_FIELD);
+    msg = words_msg(TIME_ATTACH, 1, TIME_CLIENTS_MAX, 0, 0); /* no service has that id */
+    assert_int_equal(time_decode(&msg, &request, &field), IPC_ERR_FIELD);
+    msg = words_msg(TIME_ATTACH, 1, TIME_CLIENTS_MAX - 1, 0, 0);
+    assert_int_equal(time_decode(&msg, &request, &field), IPC_OK);
+    assert_int_equal(request.client, TIME_CLIENTS_MAX - 1);
     msg = words_msg(IPC_TIME_BASE, 0, 0, 0, 0);
     assert_int_equal(time_decode(&msg, &request, &field), IPC_ERR_LABEL);
 }
