@@ -171,6 +171,10 @@ int service_main(const service_info_t *start)
 
     info = start;
     uart_init(info->caps[LOG_CAP_COM1_PORTS], COM1_BASE);
+    /* A previous instance may have left dbg's prompt line on the terminal: start on a clean one. */
+    if (info->restarts != 0) {
+        uart_write("\r\x1b[K", 4);
+    }
     if (info->caps[LOG_CAP_VGA] != 0 &&
         vspace_reserve(&runtime_vspace, 4096, 4096, &vga) == seL4_NoError &&
         vspace_map_frame(&runtime_vspace, info->caps[LOG_CAP_VGA], vga, seL4_ReadWrite,
@@ -190,6 +194,10 @@ int service_main(const service_info_t *start)
                                     DBG_INPUT_RING_PAGES * 4096, DBG_INPUT_RING_CAPACITY) == ALG_OK;
     console_self("console on COM1%s, %s", vga != 0 ? " and VGA" : "",
                  info->restarts != 0 ? "restarted" : "ready");
+    /* A new instance has no prompt line: a signal with no input tells dbg to send it again. */
+    if (info->restarts != 0 && input_attached) {
+        seL4_Signal(info->caps[LOG_CAP_INPUT_SIGNAL]);
+    }
     event_loop_init(&loop, SERVICE_SLOT_ENDPOINT, 0);
     event_on_message(&loop, IPC_BADGE_ENDPOINT | IPC_BADGE_FAULT, IPC_BADGE_ENDPOINT, 0, on_request,
                      NULL);
