@@ -11,6 +11,7 @@
 #include "platform.h"
 #include "server.h"
 #include "summary.h"
+#include "timers.h"
 #include "vms.h"
 #include <algorithms/ringbuf.h>
 #include <ipc/dbg.h>
@@ -114,11 +115,25 @@ static bool log_wire(service_t *log)
             service_give_device(log, LOG_CAP_KERNEL_LOG, kernel_log->frame, seL4_CanRead, 0));
 }
 
-/* The services' test suite: it ends the run itself, through the emulators' exit ports. */
+/*
+ * The services' test suite: it ends the run itself, through the emulators' exit ports. It also
+ * gets two time endpoints with badges of clients the time service never attached (an id no
+ * service has, and one beyond the ids), so that it can check they are refused. Its words say
+ * whether the command line asked for its benchmarks (`svcbench`) instead of its tests, and
+ * whether QEMU counts instructions (`icount`: its timing tolerances are then tight).
+ */
 static bool svctest_wire(service_t *svctest)
 {
+    service_t *time = init_service_by_id(SERVICE_ID_TIME);
+
+    svctest->info->words[0] = bootinfo_has_option(runtime_bootinfo, "svcbench") ? 1 : 0;
+    svctest->info->words[1] = bootinfo_has_option(runtime_bootinfo, "icount") ? 1 : 0;
     return devices_give_ports(svctest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
-           devices_give_ports(svctest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT);
+           devices_give_ports(svctest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
+           (time == NULL || (service_give_device(svctest, 2, time->endpoint, seL4_AllRights,
+                                                 ipc_badge(SERVICE_ID_MAX - 1)) &&
+                             service_give_device(svctest, 3, time->endpoint, seL4_AllRights,
+                                                 ipc_badge(IPC_BADGE_ID_MASK))));
 }
 
 /* The services, in start order. */
@@ -129,6 +144,15 @@ static const service_spec_t specs[] = {
          .memory_bits = 20,
          .log_ring = false,
          .wire = log_wire},
+        /* Below the log service, which must be able to print what goes wrong even when the time
+         * service runs away; above every other service, so that a deadline is signalled as soon
+         * as it passes whatever the clients are doing (docs/services.md). */
+        {.name = "time",
+         .id = SERVICE_ID_TIME,
+         .priority = 190,
+         .memory_bits = 20,
+         .log_ring = true,
+         .wire = timers_wire},
         {.name = "svctest",
          .id = SERVICE_ID_SVCTEST,
          .priority = 100,
@@ -235,6 +259,7 @@ void init_service_restarted(service_t *service)
                        LOG_RING_CAPACITY);
         log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames);
     }
+    timers_restarted(service);
 }
 
 static bool services_create(void)
@@ -250,11 +275,13 @@ static bool services_create(void)
         service_count++;
     }
     service_t *log = init_service_by_id(SERVICE_ID_LOG);
+    service_t *time = init_service_by_id(SERVICE_ID_TIME);
     service_t *dbg = init_service_by_id(SERVICE_ID_DBG);
     for (unsigned i = 0; i < service_count; i++) {
         service_t *service = &services[i];
         if ((service->spec->wire != NULL && !service->spec->wire(service)) ||
-            (log != NULL && service != log && !log_wire_client(service, log))) {
+            (log != NULL && service != log && !log_wire_client(service, log)) ||
+            (time != NULL && service != time && !timers_wire_client(service, time))) {
             return false;
         }
     }
@@ -286,6 +313,11 @@ static bool services_start(void)
             printf("init: %s: its log ring could not be attached\n", service->spec->name);
         }
         if (!service_start(service)) {
+            return false;
+        }
+        /* Every client is attached before any of them (but the log service) starts. */
+        if (service->spec->id == SERVICE_ID_TIME && !timers_start(service)) {
+            printf("init: the time service does not attach its clients\n");
             return false;
         }
     }

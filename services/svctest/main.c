@@ -11,6 +11,8 @@
 static const svctest_group_t *const groups[] = {
         &svctest_ipc_group,
         &svctest_log_group,
+        &svctest_time_group,
+        &svctest_crash_group,
 };
 
 void svctest_fail(svctest_t *test, int line, const char *format, ...)
@@ -36,6 +38,13 @@ int service_main(const service_info_t *info)
     unsigned passed = 0;
     unsigned failed = 0;
 
+    if (info->words[SVCTEST_WORD_BENCH] != 0) {
+        printf("svctest: the services' benchmarks\n");
+        svctest_bench_time();
+        power_use(info->caps[SVCTEST_CAP_QEMU_EXIT], info->caps[SVCTEST_CAP_BOCHS_EXIT]);
+        log_sync();
+        power_off(0);
+    }
     printf("svctest: the services' test suite\n");
     for (unsigned g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         for (unsigned i = 0; i < groups[g]->count; i++) {

@@ -15,8 +15,17 @@
 
 /* Its start-info capabilities. */
 enum svctest_cap {
-    SVCTEST_CAP_QEMU_EXIT = 0,  /* port 0xf4 */
-    SVCTEST_CAP_BOCHS_EXIT = 1, /* port 0x8900 */
+    SVCTEST_CAP_QEMU_EXIT = 0,           /* port 0xf4 */
+    SVCTEST_CAP_BOCHS_EXIT = 1,          /* port 0x8900 */
+    SVCTEST_CAP_TIME_NEVER_ATTACHED = 2, /* the time endpoint, badge of id 63 (no service) */
+    SVCTEST_CAP_TIME_BEYOND_IDS = 3,     /* the time endpoint, badge of id 0xffff */
+};
+
+/* Its start-info words. */
+enum svctest_word {
+    SVCTEST_WORD_BENCH = 0,  /* 1: the command line says svcbench: figures instead of tests */
+    SVCTEST_WORD_ICOUNT = 1, /* 1: it says icount: QEMU counts instructions (time stands still
+                              * while the host runs something else), tolerances are tight */
 };
 
 typedef struct svctest {
@@ -54,5 +63,11 @@ void svctest_fail(svctest_t *test, int line, const char *format, ...)
 /* The groups (one per test_*.c), in the order main.c runs them. */
 extern const svctest_group_t svctest_ipc_group;
 extern const svctest_group_t svctest_log_group;
+extern const svctest_group_t svctest_time_group;
+extern const svctest_group_t svctest_crash_group;
+
+/* The benchmarks (bench_*.c), run instead of the groups when SVCTEST_WORD_BENCH is set: each
+ * prints its figures as "figure: ..." lines. */
+void svctest_bench_time(void);
 
 #endif
