@@ -5,10 +5,10 @@
  * log service says how many it dropped.
  */
 #include "svctest.h"
+#include "threads.h"
 #include <ipc/log.h>
 #include <runtime/log.h>
 #include <runtime/start.h>
-#include <runtime/thread.h>
 
 #define PRODUCERS      4
 #define LINES_EACH     200
@@ -28,21 +28,6 @@ static bool log_counts(seL4_Word id, seL4_Word *lines, seL4_Word *dropped)
     *lines = msg.words[0];
     *dropped = msg.words[1];
     return true;
-}
-
-static bool thread_run(thread_t *thread, seL4_Word priority, thread_entry_t entry, seL4_Word arg)
-{
-    thread_params_t params = {
-            .priority = priority,
-            .authority = SERVICE_SLOT_TCB,
-            .fault_ep = SERVICE_SLOT_FAULT,
-            .cspace = SERVICE_SLOT_CNODE,
-            .vspace = NULL,
-            .self_tcb = THREAD_SELF_IS_TCB,
-    };
-
-    return thread_create(thread, &runtime_vspace, &params) == seL4_NoError &&
-           thread_start(thread, entry, arg) == seL4_NoError;
 }
 
 static void producer(seL4_Word index)
@@ -68,7 +53,7 @@ static void test_producers(svctest_t *test)
     SVCTEST_CHECK(test, log_counts(test->info->id, &lines_before, &dropped_before), "stats");
     producers_done = 0;
     for (seL4_Word i = 0; i < PRODUCERS; i++) {
-        SVCTEST_CHECK(test, thread_run(&threads[i], 100, producer, i), "producer %lu",
+        SVCTEST_CHECK(test, svctest_thread_run(&threads[i], 100, producer, i), "producer %lu",
                       (unsigned long)i);
     }
     while (producers_done < PRODUCERS) {
@@ -105,7 +90,7 @@ static void test_overrun(svctest_t *test)
     log_sync();
     SVCTEST_CHECK(test, log_counts(test->info->id, &lines_before, &dropped_before), "stats");
     burst_done = 0;
-    SVCTEST_CHECK(test, thread_run(&thread, BURST_PRIORITY, burst, 0), "burst thread");
+    SVCTEST_CHECK(test, svctest_thread_run(&thread, BURST_PRIORITY, burst, 0), "burst thread");
     while (!burst_done) {
         seL4_Yield();
     }
