@@ -54,7 +54,7 @@ services: $(SERVICE_ELFS)
 
 # The services' test suite (services/svctest), booted under QEMU TCG twice: in real time and
 # counting instructions (run-svctest.sh says why).
-SVCTEST_MIN_TESTS := 16
+SVCTEST_MIN_TESTS := 20
 
 .PHONY: test-services
 ##dev boot init with the services' test suite (svctest) under QEMU TCG
