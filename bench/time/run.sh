@@ -18,9 +18,10 @@ status=0
 run() {
     local name=$1
     shift
-    local command=(tools/run-qemu.sh "$@" --timeout 300 --append "panic_poweroff svctest svcbench"
-        "$kernel" "$init")
-    echo "bench-time [$name]: ${command[*]}"
+    local words="panic_poweroff svctest svcbench"
+    local command=(tools/run-qemu.sh "$@" --timeout 300 --append "$words" "$kernel" "$init")
+    local shown="tools/run-qemu.sh ${*:+$* }--timeout 300 --append \"$words\" $kernel $init"
+    echo "bench-time [$name]: $shown"
     local out
     out=$("${command[@]}" 2>&1 | sed 's/\r$//')
     local code=$?
