@@ -51,7 +51,7 @@ clang-tidy: $(INIT_GEN)/version.h
 	$(call clang_tidy_run,$(CLANG_TIDY_KERNEL_SOURCES),$(CLANG_TIDY_FREESTANDING) \
 		-Iinclude -Ikernel/include -Ikernel/arch/x86/64/include -Ilib/fmt/include)
 	$(call clang_tidy_run,$(CLANG_TIDY_USER_SOURCES),$(CLANG_TIDY_FREESTANDING) -Iinclude \
-		-Ilib/sel4/include -Ilib/runtime/include -Ilib/fmt/include -I$(INIT_GEN))
+		$(patsubst %,-I%,$(wildcard lib/*/include)) -I$(INIT_GEN))
 	@echo "clang-tidy: $(words $(CLANG_TIDY_LIB_SOURCES) $(CLANG_TIDY_KERNEL_SOURCES) \
 		$(CLANG_TIDY_USER_SOURCES)) files clean"
 

@@ -189,9 +189,10 @@ int service_main(const service_info_t *start)
         /* What came before the hand-over went out on the line already. */
         kernel_log_read = info->words[LOG_WORD_KERNEL_LOG_FROM];
     }
-    input_attached = info->words[LOG_WORD_INPUT_RING] != 0 &&
-                     ringbuf_attach(&input, (void *)info->words[LOG_WORD_INPUT_RING],
-                                    DBG_INPUT_RING_PAGES * 4096, DBG_INPUT_RING_CAPACITY) == ALG_OK;
+    input_attached =
+            info->words[LOG_WORD_INPUT_RING] != 0 &&
+            ringbuf_attach(&input, (void *)info->words[LOG_WORD_INPUT_RING],
+                           (size_t)DBG_INPUT_RING_PAGES * 4096, DBG_INPUT_RING_CAPACITY) == ALG_OK;
     console_self("console on COM1%s, %s", vga != 0 ? " and VGA" : "",
                  info->restarts != 0 ? "restarted" : "ready");
     /* A new instance has no prompt line: a signal with no input tells dbg to send it again. */

@@ -63,8 +63,8 @@ static void test_producers(svctest_t *test)
     SVCTEST_CHECK(test, log_counts(test->info->id, &lines, &dropped), "stats");
     SVCTEST_CHECK(test, dropped == dropped_before, "%lu lines dropped at the producers' pace",
                   (unsigned long)(dropped - dropped_before));
-    SVCTEST_CHECK(test, lines - lines_before == PRODUCERS * LINES_EACH, "%lu lines printed",
-                  (unsigned long)(lines - lines_before));
+    SVCTEST_CHECK(test, lines - lines_before == (seL4_Word)PRODUCERS * LINES_EACH,
+                  "%lu lines printed", (unsigned long)(lines - lines_before));
 }
 
 static volatile seL4_Word burst_done;
