@@ -156,7 +156,8 @@ static void test_madt_malformed_entries(void **state)
             {{5, 11}, 11, ACPI_ERR_ENTRY_SIZE, 1},
             {{9, 15}, 15, ACPI_ERR_ENTRY_SIZE, 1},
             {{10, 11}, 11, ACPI_ERR_ENTRY_SIZE, 1},
-            {{0, 8, 0, 0, 1}, 5, ACPI_ERR_ENTRY_OUTSIDE, 0}, /* runs past the table */
+            {{0, 8, 0, 0, 1}, 5, ACPI_ERR_ENTRY_OUTSIDE, 0},       /* runs past the table */
+            {{0, 8, 0, 0, 1, 0, 0}, 7, ACPI_ERR_ENTRY_OUTSIDE, 0}, /* by one byte */
             {{0x7f, 200}, 2, ACPI_ERR_ENTRY_OUTSIDE, 0},
             {{0x7f}, 1, ACPI_ERR_ENTRY_OUTSIDE, 0}, /* one byte left over */
     };
