@@ -236,13 +236,12 @@ static vdev_bus_status_t dispatch(vdev_bus_t *bus, vdev_bus_space_t *space, uint
                 at > space->limit - address ? NULL : space_find(space, piece_address);
 
         if (owner == NULL) {
-            unclaimed = true;
-            continue;
-        }
-        claimed = true;
-        if (write) {
+            unclaimed = true; /* a read keeps the all-ones piece */
+        } else if (write) {
+            claimed = true;
             piece_write(owner, piece_address, step, piece, now);
         } else {
+            claimed = true;
             piece = piece_read(owner, piece_address, step, now);
         }
         result |= piece << (8 * at);

@@ -187,7 +187,8 @@ uint64_t vdev_ioapic_mmio_read(vdev_ioapic_t *ioapic, uint64_t offset, unsigned 
     } else {
         value = 0;
     }
-    return (uint64_t)(value >> shift);
+    value >>= shift;
+    return size >= 4 ? value : value & ((1u << (8 * size)) - 1);
 }
 
 void vdev_ioapic_mmio_write(vdev_ioapic_t *ioapic, uint64_t offset, unsigned size, uint64_t value)

@@ -352,8 +352,8 @@ uint64_t vdev_lapic_mmio_read(vdev_lapic_t *lapic, uint64_t offset, unsigned siz
         return 0;
     }
     vdev_lapic_register_read(lapic, (uint32_t)(offset - within), false, &value, now);
-    (void)size; /* bytes past the dword read as 0: the shift brings in zeros */
-    return (value & UINT32_MAX) >> (8 * within);
+    value = (value & UINT32_MAX) >> (8 * within); /* bytes past the dword read as 0 */
+    return size >= 4 ? value : value & ((1ull << (8 * size)) - 1);
 }
 
 void vdev_lapic_mmio_write(vdev_lapic_t *lapic, uint64_t offset, unsigned size, uint64_t value,
