@@ -23,7 +23,8 @@ run() {
     local shown="tools/run-qemu.sh ${*:+$* }--timeout 300 --append \"$words\" $kernel $init"
     echo "bench-time [$name]: $shown"
     local out
-    out=$("${command[@]}" 2>&1 | sed 's/\r$//')
+    # Without carriage returns and dbg's prompt line (erased by ESC [K before each line).
+    out=$("${command[@]}" 2>&1 | sed 's/\r$//; s/^.*\x1b\[K//')
     local code=$?
     if [ "$(grep -c '^svctest: figure: ' <<<"$out")" -ne 3 ] || [ $code -ne 0 ]; then
         echo "bench-time [$name]: run failed (exit status $code)"
