@@ -32,6 +32,9 @@
 #define COM1_LAST       0x3ff
 #define COM1_IRQ        4
 #define VGA_TEXT        0xb8000
+#define PS2_DATA_PORT   0x60
+#define PS2_STATUS_PORT 0x64
+#define PS2_IRQ         1
 
 static seL4_CPtr endpoint;
 static seL4_CPtr log_call; /* the log service's endpoint, with init's badge */
@@ -116,6 +119,26 @@ static bool log_wire(service_t *log)
 }
 
 /*
+ * dbg, the operator's shell: the PS/2 keyboard controller's two ports (each its own capability:
+ * a port is issued once) and IRQ 1; the kernel's boot times for its uptime. Its serial input
+ * comes from the log service (console_input_wire).
+ */
+static bool dbg_wire(service_t *dbg)
+{
+    seL4_Word length = 0;
+    const seL4_BootTimes *times =
+            bootinfo_find_extra(runtime_bootinfo, seL4_BootInfo_BootTimes, &length);
+
+    if (times != NULL && length >= sizeof(*times)) {
+        dbg->info->words[DBG_WORD_BOOT_TSC] = times->kernelEntryTSC;
+        dbg->info->words[DBG_WORD_BOOT_NS] = times->kernelEntryNs;
+    }
+    return devices_give_ports(dbg, DBG_CAP_PS2_DATA, PS2_DATA_PORT, PS2_DATA_PORT) &&
+           devices_give_ports(dbg, DBG_CAP_PS2_STATUS, PS2_STATUS_PORT, PS2_STATUS_PORT) &&
+           devices_give_irq(dbg, DBG_CAP_PS2_IRQ, PS2_IRQ, DBG_BIT_KEYBOARD);
+}
+
+/*
  * The services' test suite: it ends the run itself, through the emulators' exit ports. It also
  * gets two time endpoints with badges of clients the time service never attached (an id no
  * service has, and one beyond the ids), so that it can check they are refused. Its words say
@@ -153,6 +176,13 @@ static const service_spec_t specs[] = {
          .memory_bits = 20,
          .log_ring = true,
          .wire = timers_wire},
+        /* The shell: below the services it reports on, above the test suite. */
+        {.name = "dbg",
+         .id = SERVICE_ID_DBG,
+         .priority = 150,
+         .memory_bits = 20,
+         .log_ring = true,
+         .wire = dbg_wire},
         {.name = "svctest",
          .id = SERVICE_ID_SVCTEST,
          .priority = 100,

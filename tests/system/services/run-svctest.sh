@@ -28,7 +28,9 @@ run_suite() {
     tools/run-qemu.sh "${options[@]}" --timeout 120 --append "panic_poweroff svctest$words" "$kernel" \
         "$init" >"$log" 2>&1
     code=$?
-    sed -i 's/\r$//' "$log"
+    # Lines as a terminal shows them: CR LF ends, and dbg's prompt line, which the log service
+    # erases (CR, ESC [ K) before each log line, gone.
+    sed -i 's/\r$//; s/^.*\x1b\[K//' "$log"
     grep -a '^svctest: FAIL' "$log"
     summary=$(grep -aE '^svctest: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
     if [ -z "$summary" ]; then

@@ -34,7 +34,9 @@ modules=(
 tools/run-qemu.sh --timeout 60 --append "panic_poweroff exit_after_services" "$kernel" "$init" \
     "${modules[@]}" >"$log" 2>&1
 code=$?
-sed -i 's/\r$//' "$log"
+# Lines as a terminal shows them: CR LF ends, and dbg's prompt line, which the log service erases
+# (CR, ESC [ K) before each log line, gone.
+sed -i 's/\r$//; s/^.*\x1b\[K//' "$log"
 
 expect() {
     if ! grep -aqF -- "$1" "$log"; then

@@ -1,0 +1,31 @@
+/*
+ * The command table (commands.h): what `help` lists, in this order. docs/services.md lists the
+ * same commands; keep the two alike.
+ */
+#include "commands.h"
+
+static const command_t commands[] = {
+        {"help", "[COMMAND]", "this list, or the commands of one group", 0, 1, cmd_help},
+        {"ps", "", "services: id, name, state, restarts, faults", 0, 0, cmd_ps},
+        {"mem", "", "RAM and device memory, capability slots", 0, 0, cmd_mem},
+        {"uptime", "", "time since power-on (or since dbg started)", 0, 0, cmd_uptime},
+        {"log level", "[NAME|all] [LEVEL]", "show or set log levels (debug info warn error)", 0, 2,
+         cmd_log_level},
+        {"log stats", "", "lines printed, filtered, dropped per service", 0, 0, cmd_log_stats},
+        {"vm list", "", "declared VMs: state, mode, memory, vCPUs", 0, 0, cmd_vm_list},
+        {"svc crash", "NAME", "make a service fault: init restarts it", 1, 1, cmd_svc_crash},
+};
+
+const command_table_t dbg_commands = {commands, sizeof(commands) / sizeof(commands[0])};
+
+void cmd_help(output_t *out, unsigned argc, char *const *argv)
+{
+    if (argc == 0) {
+        output_text(out, "commands:\n");
+        command_help(&dbg_commands, NULL, out);
+        output_text(out, "keys: Up/Down history, Left/Right/Home/End move, Ctrl-C cancel, "
+                         "Ctrl-U erase line\n");
+    } else if (!command_help(&dbg_commands, argv[0], out)) {
+        output_printf(out, "help: no command '%s': try help\n", argv[0]);
+    }
+}
