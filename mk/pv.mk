@@ -12,7 +12,7 @@
 # files as arguments (PV_TEST_ARGS), for the scanner's runs over real kernels.
 
 PV_DIR         := lib/pv
-PV_INCLUDE     := -I$(PV_DIR)/include -Ilib/x86dec/include -Ilib/elf/include
+PV_INCLUDE     := -I$(PV_DIR)/include -Ilib/x86dec/include -Ilib/elf/include -Iinclude
 PV_SRCS        := $(sort $(wildcard $(PV_DIR)/*.c))
 PV_HDRS        := $(wildcard $(PV_DIR)/*.h $(PV_DIR)/include/pv/*.h)
 # lib/x86dec and lib/elf by path: this fragment is read before theirs.
