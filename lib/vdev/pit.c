@@ -31,8 +31,8 @@ static uint32_t modulus(const vdev_pit_channel_t *ch)
     return ch->bcd ? 10000u : 65536u;
 }
 
-/* Ticks the counting element has counted at `now`. */
-static uint64_t elapsed(const vdev_pit_channel_t *ch, uint64_t now)
+/* Ticks counted since the count was loaded, pauses excluded. */
+static uint64_t counted(const vdev_pit_channel_t *ch, uint64_t now)
 {
     if (ch->paused || now <= ch->start) {
         return ch->ticks_before;
@@ -40,13 +40,21 @@ static uint64_t elapsed(const vdev_pit_channel_t *ch, uint64_t now)
     return ch->ticks_before + ns_to_ticks(now - ch->start);
 }
 
-/* The guest time at which the element reaches `ticks` (when running). */
+/* Ticks into the current run (a reload in modes 2 and 3 starts a run without losing phase). */
+static uint64_t elapsed(const vdev_pit_channel_t *ch, uint64_t now)
+{
+    return counted(ch, now) - ch->origin;
+}
+
+/* The guest time at which the current run reaches `ticks` (when running). */
 static uint64_t time_of(const vdev_pit_channel_t *ch, uint64_t ticks)
 {
-    if (ticks <= ch->ticks_before) {
+    uint64_t total = ticks + ch->origin;
+
+    if (total <= ch->ticks_before) {
         return ch->start;
     }
-    return vdev_add_saturating(ch->start, ticks_to_ns(ticks - ch->ticks_before));
+    return vdev_add_saturating(ch->start, ticks_to_ns(total - ch->ticks_before));
 }
 
 static bool periodic(const vdev_pit_channel_t *ch)
@@ -184,6 +192,7 @@ static void start_run(vdev_pit_channel_t *ch, uint64_t now)
     ch->reload_pending = false;
     ch->start = now;
     ch->ticks_before = 0;
+    ch->origin = 0;
     ch->edges = 0;
     ch->paused = !ch->gate && ch->mode != 1 && ch->mode != 5;
 }
@@ -201,7 +210,12 @@ static void apply_reload(vdev_pit_t *pit, unsigned index, uint64_t now)
     if (index == 0) {
         report_edges(pit, at);
     }
-    start_run(ch, at);
+    /* The new run starts at that tick exactly: the time base is kept. */
+    ch->origin += ch->reload_at;
+    ch->run_count = ch->count;
+    ch->null_count = false;
+    ch->reload_pending = false;
+    ch->edges = 0;
 }
 
 static void sync(vdev_pit_t *pit, unsigned index, uint64_t now)
@@ -404,7 +418,7 @@ static void set_gate(vdev_pit_channel_t *ch, bool gate, uint64_t now)
         if (rising && ch->count != 0) {
             start_run(ch, now);
         } else if (!gate && periodic(ch) && ch->counting) {
-            ch->ticks_before = elapsed(ch, now);
+            ch->ticks_before = counted(ch, now);
             ch->paused = true;
         }
         return;
@@ -416,7 +430,7 @@ static void set_gate(vdev_pit_channel_t *ch, bool gate, uint64_t now)
         ch->start = now;
         ch->paused = false;
     } else {
-        ch->ticks_before = elapsed(ch, now);
+        ch->ticks_before = counted(ch, now);
         ch->paused = true;
     }
 }

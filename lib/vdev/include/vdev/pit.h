@@ -40,6 +40,7 @@ typedef struct vdev_pit_channel {
     uint64_t reload_at;
     uint64_t start;        /* guest ns when the counting element last started or resumed */
     uint64_t ticks_before; /* ticks counted before `start` */
+    uint64_t origin;       /* the tick (counted from the load) where the current run began */
     uint64_t edges;        /* OUT rising edges already reported (channel 0) */
     bool write_msb_next;
     uint8_t write_lsb;
