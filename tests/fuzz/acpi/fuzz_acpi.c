@@ -4,7 +4,8 @@
  * past it fails, and ASan would catch one that did not). The RSDP is at address 0. Bit 0 of the
  * first byte makes the harness fix the checksums along the chain (RSDP, root table, each listed
  * table, the DSDT) so that the fuzzer reaches the parsers behind them; bit 1 also runs every
- * parser at the address given by the next two bytes. Results must stay within their limits;
+ * parser at the address given by the next two bytes (of the memory), and bit 2 fixes the
+ * checksum of a table there first. Results must stay within their limits;
  * a violation aborts with its reason.
  */
 #include <acpi/acpi.h>
@@ -164,11 +165,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mode & 1) {
         fix_chain(bytes, memory_size);
     }
+    uint64_t direct = size >= 3 ? (uint64_t)(data[1] | data[2] << 8) : 0;
+    if (mode & 4) {
+        fix_table(bytes, memory_size, direct);
+    }
     acpi_buffer_t buffer = {.bytes = bytes, .size = memory_size, .base = 0};
     acpi_memory_t memory = {.read = acpi_buffer_read, .ctx = &buffer};
     walk(&memory);
     if ((mode & 2) && size >= 3) {
-        parse_at(&memory, (uint64_t)(data[1] | data[2] << 8), NULL);
+        parse_at(&memory, direct, NULL);
     }
     acpi_rsdp_t rsdp;
     (void)acpi_rsdp_parse(bytes, memory_size, &rsdp, NULL);
