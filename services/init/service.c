@@ -153,7 +153,7 @@ static bool load_image(service_t *service)
         service_page_t *page = &service->pages[service->page_count];
         if (service->page_count == SERVICE_IMAGE_PAGES_MAX) {
             printf("init: %s: image larger than %u pages\n", service->spec->name,
-                   SERVICE_IMAGE_PAGES_MAX);
+                   (unsigned)SERVICE_IMAGE_PAGES_MAX);
             return false;
         }
         /* A page of a hole between segments keeps its frame for the next page. */

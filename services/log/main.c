@@ -24,7 +24,7 @@
 static event_loop_t loop;
 static ringbuf_t input;
 static bool input_attached;
-static const service_info_t *info;
+static const service_info_t *start_info;
 static const seL4_KernelLogPage *kernel_log;
 static seL4_Uint64 kernel_log_read;
 static char kernel_line[LOG_LINE_MAX];
@@ -158,10 +158,10 @@ static void on_input(void *context, seL4_Word bits)
     do {
         n = uart_read(bytes, sizeof(bytes));
         if (n > 0 && input_attached && ringbuf_write(&input, bytes, n) == ALG_OK) {
-            seL4_Signal(info->caps[LOG_CAP_INPUT_SIGNAL]);
+            seL4_Signal(start_info->caps[LOG_CAP_INPUT_SIGNAL]);
         }
     } while (n == sizeof(bytes));
-    seL4_IRQHandler_Ack(info->caps[LOG_CAP_COM1_IRQ]);
+    seL4_IRQHandler_Ack(start_info->caps[LOG_CAP_COM1_IRQ]);
 }
 
 int service_main(const service_info_t *start)
@@ -169,41 +169,41 @@ int service_main(const service_info_t *start)
     seL4_Word vga = 0;
     seL4_Word page = 0;
 
-    info = start;
-    uart_init(info->caps[LOG_CAP_COM1_PORTS], COM1_BASE);
+    start_info = start;
+    uart_init(start_info->caps[LOG_CAP_COM1_PORTS], COM1_BASE);
     /* A previous instance may have left dbg's prompt line on the terminal: start on a clean one. */
-    if (info->restarts != 0) {
+    if (start_info->restarts != 0) {
         uart_write("\r\x1b[K", 4);
     }
-    if (info->caps[LOG_CAP_VGA] != 0 &&
+    if (start_info->caps[LOG_CAP_VGA] != 0 &&
         vspace_reserve(&runtime_vspace, 4096, 4096, &vga) == seL4_NoError &&
-        vspace_map_frame(&runtime_vspace, info->caps[LOG_CAP_VGA], vga, seL4_ReadWrite,
+        vspace_map_frame(&runtime_vspace, start_info->caps[LOG_CAP_VGA], vga, seL4_ReadWrite,
                          seL4_X86_Uncacheable, seL4_False) == seL4_NoError) {
         vga_init((volatile uint16_t *)vga);
     }
-    if (info->caps[LOG_CAP_KERNEL_LOG] != 0 &&
+    if (start_info->caps[LOG_CAP_KERNEL_LOG] != 0 &&
         vspace_reserve(&runtime_vspace, 4096, 4096, &page) == seL4_NoError &&
-        vspace_map_frame(&runtime_vspace, info->caps[LOG_CAP_KERNEL_LOG], page, seL4_CanRead,
+        vspace_map_frame(&runtime_vspace, start_info->caps[LOG_CAP_KERNEL_LOG], page, seL4_CanRead,
                          seL4_X86_Default_VMAttributes, seL4_False) == seL4_NoError) {
         kernel_log = (const seL4_KernelLogPage *)page;
         /* What came before the hand-over went out on the line already. */
-        kernel_log_read = info->words[LOG_WORD_KERNEL_LOG_FROM];
+        kernel_log_read = start_info->words[LOG_WORD_KERNEL_LOG_FROM];
     }
     input_attached =
-            info->words[LOG_WORD_INPUT_RING] != 0 &&
-            ringbuf_attach(&input, (void *)info->words[LOG_WORD_INPUT_RING],
+            start_info->words[LOG_WORD_INPUT_RING] != 0 &&
+            ringbuf_attach(&input, (void *)start_info->words[LOG_WORD_INPUT_RING],
                            (size_t)DBG_INPUT_RING_PAGES * 4096, DBG_INPUT_RING_CAPACITY) == ALG_OK;
     console_self("console on COM1%s, %s", vga != 0 ? " and VGA" : "",
-                 info->restarts != 0 ? "restarted" : "ready");
+                 start_info->restarts != 0 ? "restarted" : "ready");
     /* A new instance has no prompt line: a signal with no input tells dbg to send it again. */
-    if (info->restarts != 0 && input_attached) {
-        seL4_Signal(info->caps[LOG_CAP_INPUT_SIGNAL]);
+    if (start_info->restarts != 0 && input_attached) {
+        seL4_Signal(start_info->caps[LOG_CAP_INPUT_SIGNAL]);
     }
     event_loop_init(&loop, SERVICE_SLOT_ENDPOINT, 0);
     event_on_message(&loop, IPC_BADGE_ENDPOINT | IPC_BADGE_FAULT, IPC_BADGE_ENDPOINT, 0, on_request,
                      NULL);
     event_on_signal(&loop, LOG_BIT_RINGS, on_rings, NULL);
     event_on_signal(&loop, LOG_BIT_INPUT, on_input, NULL);
-    seL4_IRQHandler_Ack(info->caps[LOG_CAP_COM1_IRQ]);
+    seL4_IRQHandler_Ack(start_info->caps[LOG_CAP_COM1_IRQ]);
     event_loop_run(&loop);
 }
