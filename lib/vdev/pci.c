@@ -79,17 +79,16 @@ static bool access_valid(unsigned offset, unsigned size)
 uint32_t vdev_pci_data_read(vdev_pci_t *pci, unsigned offset, unsigned size)
 {
     const vdev_pci_slot_t *slot = selected(pci);
-    uint32_t dword;
+    uint32_t dword = UINT32_MAX;
 
     if (!access_valid(offset, size)) {
         return UINT32_MAX;
     }
     if (slot == NULL) {
         pci->absent++;
-        return UINT32_MAX;
+    } else {
+        dword = slot->ops->read(slot->context, (uint8_t)(pci->address & 0xfcu)) >> (8 * offset);
     }
-    dword = slot->ops->read(slot->context, (uint8_t)(pci->address & 0xfcu));
-    dword >>= 8 * offset;
     return size == 4 ? dword : dword & ((1u << (8 * size)) - 1);
 }
 

@@ -87,7 +87,7 @@ typedef struct vdev_pci {
     uint32_t address; /* CONFIG_ADDRESS */
     vdev_pci_slot_t slot[VDEV_PCI_FUNCTIONS];
     vdev_pci_config_t host_bridge;
-    uint64_t absent; /* accesses to functions that do not exist */
+    uint64_t absent; /* data accesses that reach no function (absent, other bus, disabled) */
 } vdev_pci_t;
 
 /* Bus 0 with the host bridge at 00:00.0. */
