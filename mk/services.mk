@@ -64,6 +64,15 @@ test-services: kernel $(INIT_ELF)
 
 TEST_TARGETS += test-services
 
+# svctest's benchmark mode: timer latency, service round trips, log lines per second.
+.PHONY: bench-services
+##dev service figures: timer latency, round trips to init/log/time, log lines/s (TCG, -icount)
+bench-services: kernel $(INIT_ELF)
+	$(call quiet,BENCH,bench/services/run.sh)bench/services/run.sh $(BUILD)/kernel/beaml4.elf \
+		$(INIT_ELF)
+
+BENCH_TARGETS += bench-services
+
 .PHONY: test-vm-declarations
 ##dev boot init with good and bad VM declarations; check the VM table and every refusal
 test-vm-declarations: kernel $(INIT_ELF)

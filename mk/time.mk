@@ -1,5 +1,5 @@
 # services/time (built and embedded in init by mk/services.mk): host unit tests of its timer
-# queue and clock arithmetic, and the timer-latency benchmark (svctest's benchmark mode).
+# queue and clock arithmetic (the timer-latency figures are bench-services', mk/services.mk).
 
 TIME_DIR       := services/time
 TIME_HOST_TEST := $(BUILD)/host/time/test_time
@@ -20,9 +20,3 @@ test-time-host: $(TIME_HOST_TEST)
 TEST_TARGETS += test-time-host
 LINT_SOURCES += tests/host/time/test_time.c
 
-.PHONY: bench-time
-##dev timer latency (deadline to the waiter running), QEMU TCG, TCG -icount, KVM when usable
-bench-time: kernel $(INIT_ELF)
-	$(call quiet,BENCH,bench/time/run.sh)bench/time/run.sh $(BUILD)/kernel/beaml4.elf $(INIT_ELF)
-
-BENCH_TARGETS += bench-time

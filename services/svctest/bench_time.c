@@ -2,7 +2,7 @@
  * Timer latency: from a deadline to the code waiting for it running, read on the TSC, for a
  * sleeping thread (runtime_sleep_until) and for an event loop's timer, each over SAMPLES waits of
  * 1-3 ms (random, so that deadlines fall anywhere between the PIT's ticks); and the cost of a
- * TIME_SET and TIME_CANCEL pair, for scale. Printed as "figure:" lines (bench/time/run.sh):
+ * TIME_SET and TIME_CANCEL pair, for scale. Printed as "figure:" lines (bench/services/run.sh):
  *   time.sleep_latency        deadline to the sleeper running
  *   time.event_timer_latency  deadline to the event loop's timer running
  *   time.set_cancel_calls     a TIME_SET call and a TIME_CANCEL call, round trips included

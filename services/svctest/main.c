@@ -41,6 +41,7 @@ int service_main(const service_info_t *info)
     if (info->words[SVCTEST_WORD_BENCH] != 0) {
         printf("svctest: the services' benchmarks\n");
         svctest_bench_time();
+        svctest_bench_services();
         power_use(info->caps[SVCTEST_CAP_QEMU_EXIT], info->caps[SVCTEST_CAP_BOCHS_EXIT]);
         log_sync();
         power_off(0);

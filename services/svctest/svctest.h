@@ -69,5 +69,6 @@ extern const svctest_group_t svctest_crash_group;
 /* The benchmarks (bench_*.c), run instead of the groups when SVCTEST_WORD_BENCH is set: each
  * prints its figures as "figure: ..." lines. */
 void svctest_bench_time(void);
+void svctest_bench_services(void);
 
 #endif
