@@ -21,6 +21,9 @@ VDEV_TEST_SRCS  := $(sort $(wildcard $(VDEV_TEST_DIR)/test_*.c))
 VDEV_TEST_HELP  := $(filter-out $(VDEV_TEST_SRCS),$(sort $(wildcard $(VDEV_TEST_DIR)/*.c)))
 VDEV_TEST_HDRS  := $(wildcard $(VDEV_TEST_DIR)/*.h)
 VDEV_TEST_BINS  := $(patsubst $(VDEV_TEST_DIR)/%.c,$(VDEV_OUT)/tests/%,$(VDEV_TEST_SRCS))
+# test_acpi_tables reads what the builder wrote with lib/acpi, another engineer's parser.
+VDEV_ACPI_SRCS  := $(sort $(wildcard lib/acpi/*.c))
+VDEV_TEST_EXTRA_test_acpi_tables := $(VDEV_ACPI_SRCS) -Ilib/acpi/include
 VDEV_FUZZ_DIR   := tests/fuzz/vdev
 VDEV_FUZZ_SRC   := $(VDEV_FUZZ_DIR)/fuzz_vdev.c
 VDEV_FUZZ_BIN   := $(VDEV_OUT)/fuzz_vdev
@@ -63,10 +66,11 @@ vdev-freestanding: $(VDEV_LIB)
 	echo "vdev: $(words $(VDEV_FS_OBJS)) files build freestanding, no writable data"
 
 $(VDEV_OUT)/tests/%: $(VDEV_TEST_DIR)/%.c $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(VDEV_SRCS) \
-		$(VDEV_HDRS)
+		$(VDEV_HDRS) $(VDEV_ACPI_SRCS)
 	@mkdir -p $(@D)
 	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(VDEV_INCLUDE) \
-		-I$(VDEV_DIR) -I$(VDEV_TEST_DIR) $< $(VDEV_TEST_HELP) $(VDEV_SRCS) -lcmocka -o $@
+		-I$(VDEV_DIR) -I$(VDEV_TEST_DIR) $< $(VDEV_TEST_HELP) $(VDEV_SRCS) \
+		$(VDEV_TEST_EXTRA_$*) -lcmocka -o $@
 
 $(VDEV_FUZZ_BIN): $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(VDEV_SRCS) $(VDEV_HDRS)
 	@mkdir -p $(@D)
