@@ -209,6 +209,7 @@ typedef struct pv_cpu {
 
     /* Blocking and waiting (SDM Vol. 3A 6.8.3, 6.7.1). */
     bool interrupt_shadow; /* after STI or MOV SS: no interrupt before the next instruction ends */
+    uint64_t shadow_rip;   /* the instruction the shadow covers */
     bool shadow_step;      /* TF is set on the host to end the shadow after one instruction */
     bool guest_tf;         /* the guest's own TF while shadow_step borrows it */
     bool nmi_blocked;      /* from an NMI's delivery to the next IRET */
@@ -359,13 +360,14 @@ pv_outcome_kind_t pv_cpu_handle_mmio(pv_cpu_t *cpu, const struct pv_env *env, ui
 pv_outcome_kind_t pv_cpu_handle_syscall(pv_cpu_t *cpu, const struct pv_env *env, pv_outcome_t *out);
 
 /*
- * A trap at a patched site: the registers' RIP is the site, `original` the instruction's bytes
- * before patching (1 to 15 of them), which are decoded and emulated instead of what memory
- * holds. The site's guest CPL must be 0 (the patcher patches kernel code only): at CPL 3 the
- * trap is the guest's own #UD.
+ * A trap at a patched site (pv/patch.h: pv_patch_trap_lookup found it): `address` is the site's
+ * first byte (for an INT3 patch the #BP's RIP less one), `original` the instruction's bytes
+ * before patching (1 to 15 of them), which are decoded and emulated in place of what memory
+ * holds. The patcher patches the guest kernel only: at CPL 3 the trap is the guest's own fault
+ * (#UD for UD2, 06 and 07; #BP after an INT3 patch, RIP past it).
  */
 pv_outcome_kind_t pv_cpu_handle_patch_site(pv_cpu_t *cpu, const struct pv_env *env,
-                                           const uint8_t *original, size_t length,
+                                           uint64_t address, const uint8_t *original, size_t length,
                                            pv_outcome_t *out);
 
 /*
