@@ -66,6 +66,23 @@ static void on_keyboard(void *context, seL4_Word bits)
     shell_redraw(&shell);
 }
 
+/* The line that says where the shell listens (the log service prefixes "dbg: "). */
+static void announce(bool restarted, bool has_keyboard)
+{
+    const char *state = restarted ? "restarted" : "ready";
+
+    if (!input_attached && !has_keyboard) {
+        printf("shell %s, but with no input: no console input ring, no keyboard\n", state);
+        return;
+    }
+    printf("shell %s on %s%s", state, input_attached ? "the serial console" : "",
+           input_attached && has_keyboard ? " and " : "");
+    if (has_keyboard) {
+        printf("the PS/2 keyboard (scancode set %d)", (int)keyboard.decoder.set);
+    }
+    printf("; type help\n");
+}
+
 int service_main(const service_info_t *info)
 {
     bool has_keyboard;
@@ -79,13 +96,7 @@ int service_main(const service_info_t *info)
                                     DBG_INPUT_RING_CAPACITY) == ALG_OK;
     has_keyboard = keyboard_init(&keyboard, info->caps[DBG_CAP_PS2_DATA],
                                  info->caps[DBG_CAP_PS2_STATUS], info->caps[DBG_CAP_PS2_IRQ]);
-    printf("shell %s on %s%s%s; type help\n", info->restarts != 0 ? "restarted" : "ready",
-           input_attached ? "the serial console" : "",
-           input_attached && has_keyboard ? " and " : "",
-           has_keyboard
-                   ? (keyboard.decoder.set == SCANCODE_SET_1 ? "the PS/2 keyboard (scancode set 1)"
-                                                             : "the PS/2 keyboard (scancode set 2)")
-                   : "");
+    announce(info->restarts != 0, has_keyboard);
     event_loop_init(&loop, SERVICE_SLOT_ENDPOINT, 0);
     event_on_signal(&loop, DBG_BIT_INPUT, on_input, NULL);
     if (has_keyboard) {
