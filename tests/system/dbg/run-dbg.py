@@ -12,17 +12,21 @@ an operator would.
      arguments, an overlong line; `svc crash log` and `svc crash dbg` make init report and
      restart the service, and the shell keeps working.
   2. On the PS/2 keyboard, with no VM declared: keys sent through the monitor's sendkey type
-     help, vm list, a shifted word and a backspace.
+     help, vm list, a shifted word and a backspace; once booted as make run boots (qboot, the
+     kernel directly: the firmware leaves the keyboard controller's translation off, so the
+     keys arrive in scancode set 2) and once from the GRUB CD (SeaBIOS turns translation on:
+     scancode set 1).
 
 The screen is read as a terminal shows it: carriage returns, erase-line and cursor-left
 sequences (the log service's prompt redraws) applied, so that each check sees finished lines.
 
-usage: tests/system/dbg/run-dbg.py KERNEL INIT LOGDIR
+usage: tests/system/dbg/run-dbg.py KERNEL INIT ISO LOGDIR
   KERNEL  the kernel image (build/kernel/beaml4.elf)
   INIT    init, with dbg embedded (build/services/init/init.elf)
-  LOGDIR  where the serial transcripts go (serial-serial.log, serial-keyboard.log)
+  ISO     the GRUB CD of the two (build/beaml4.iso, make iso)
+  LOGDIR  where the serial transcripts go (serial-*.log)
 example: tests/system/dbg/run-dbg.py build/kernel/beaml4.elf build/services/init/init.elf \\
-             build/tests/dbg
+             build/beaml4.iso build/tests/dbg
 """
 import os
 import re
@@ -109,15 +113,14 @@ class Terminal:
 class Machine:
     """One QEMU run: the serial socket read into a Terminal (and a transcript), the monitor."""
 
-    def __init__(self, kernel, init, modules, transcript):
+    def __init__(self, boot, transcript):
+        """boot: QEMU's options that say what to boot (qboot and -kernel, or a CD)."""
         self.sockets = tempfile.mkdtemp(prefix="dbg-")
         serial_path = os.path.join(self.sockets, "serial")
         monitor_path = os.path.join(self.sockets, "monitor")
-        initrd = ",".join(m.replace(",", ",,") for m in [init] + modules)
         self.qemu = subprocess.Popen(
-            ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-cpu", "max", "-m", "256",
-             "-bios", "/usr/share/qemu/qboot.rom", "-kernel", kernel, "-initrd", initrd,
-             "-display", "none", "-no-reboot",
+            ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-cpu", "max", "-m", "256"] +
+            boot + ["-display", "none", "-no-reboot",
              "-chardev", f"socket,id=serial,path={serial_path},server=on,wait=on",
              "-serial", "chardev:serial",
              "-monitor", f"unix:{monitor_path},server=on,wait=off"],
@@ -490,8 +493,11 @@ def keyboard_run(m, keys, echo):
     return lines[lines.index(PROMPT + echo) + 1:]
 
 
-def check_keyboard(m):
+def check_keyboard(m, scancodes):
     m.wait(m.at_prompt, "prompt", BOOT_SECONDS)
+    started = f"dbg: shell ready on the serial console and the PS/2 keyboard (scancode set " \
+              f"{scancodes}); type help"
+    expect(started in m.terminal.lines, f"no line {started!r}")
     lines = keyboard_run(m, ["h", "e", "l", "p"], "help")
     expect(lines[:1] == ["commands:"] and len(lines) == len(COMMANDS) + 2, f"help: {lines!r}")
     lines = keyboard_run(m, ["v", "m", "spc", "l", "i", "s", "t"], "vm list")
@@ -505,6 +511,18 @@ def check_keyboard(m):
     expect(m.command("vm list") == ["no VMs declared"], "the serial line after the keyboard")
 
 
+def direct_boot(kernel, init, modules):
+    """qboot and QEMU's -kernel, as make run boots: the firmware leaves the i8042's translation
+    off, so the keyboard speaks scancode set 2."""
+    initrd = ",".join(m.replace(",", ",,") for m in [init] + modules)
+    return ["-bios", "/usr/share/qemu/qboot.rom", "-kernel", kernel, "-initrd", initrd]
+
+
+def cd_boot(iso):
+    """SeaBIOS and GRUB from a CD, as a real machine boots: translation on, scancode set 1."""
+    return ["-cdrom", iso, "-boot", "d"]
+
+
 def main():
     args = sys.argv[1:]
     if "-h" in args or "--help" in args:
@@ -512,21 +530,23 @@ def main():
     for arg in args:
         if arg.startswith("-"):
             usage_exit(2, f"unknown option '{arg}'")
-    if len(args) != 3:
-        usage_exit(2, f"takes 3 arguments, got {len(args)}")
-    kernel, init, logdir = args
+    if len(args) != 4:
+        usage_exit(2, f"takes 4 arguments, got {len(args)}")
+    kernel, init, iso, logdir = args
     os.makedirs(logdir, exist_ok=True)
     guest = os.path.join(logdir, "guest.elf")
     with open(guest, "wb") as f:
         f.write(bytes(4096))
-    modules = [f"{guest} vm=web mode=pv mem=96M vcpus=2",
+    # Not started (their kernels are zeros): they stay "declared" whatever the VMM can do.
+    modules = [f"{guest} vm=web mode=pv mem=96M vcpus=2 autostart=no",
                f"{guest} vm=db mode=svm mem=1G autostart=no"]
     checks = Checks()
     start = time.time()
 
     machine = None
     try:
-        machine = Machine(kernel, init, modules, os.path.join(logdir, "serial-serial.log"))
+        machine = Machine(direct_boot(kernel, init, modules),
+                          os.path.join(logdir, "serial-serial.log"))
         for name, function in [("boot: services start, the prompt waits", check_boot),
                                ("help lists every command", check_help),
                                ("ps: log and dbg running", check_ps),
@@ -550,16 +570,19 @@ def main():
         if machine is not None:
             machine.close()
 
-    machine = None
-    try:
-        machine = Machine(kernel, init, [], os.path.join(logdir, "serial-keyboard.log"))
-        checks.check("PS/2 keyboard: help, vm list, Shift, Backspace", check_keyboard, machine)
-    except Failure as error:
-        print(f"FAIL keyboard run: {error}")
-        checks.failed += 1
-    finally:
-        if machine is not None:
-            machine.close()
+    for name, boot, scancodes in [("keyboard-set2", direct_boot(kernel, init, []), 2),
+                                  ("keyboard-set1", cd_boot(iso), 1)]:
+        machine = None
+        try:
+            machine = Machine(boot, os.path.join(logdir, f"serial-{name}.log"))
+            checks.check(f"PS/2 keyboard, scancode set {scancodes}: help, vm list, Shift, "
+                         "Backspace", check_keyboard, machine, scancodes)
+        except Failure as error:
+            print(f"FAIL {name} run: {error}")
+            checks.failed += 1
+        finally:
+            if machine is not None:
+                machine.close()
 
     elapsed = time.time() - start
     if checks.failed:
