@@ -16,6 +16,9 @@
  * A walk that fails gives the #PF error code the processor would push. A table entry whose
  * address lies outside guest RAM ends the walk as PV_WALK_BAD_TABLE: not a #PF a guest could
  * recover from on hardware either (it would read whatever the bus gives), so the VMM decides.
+ * The CPUID policy must match what is walked: 1 GiB pages and PSE-36 are always honoured, and
+ * PAE's four PDPTEs are read at each walk (the processor loads them at CR3 writes; a reserved
+ * bit there is a #PF with RSVD here, where the processor's CR3 write would have raised #GP).
  */
 #ifndef PV_WALK_H
 #define PV_WALK_H
@@ -30,6 +33,41 @@ typedef struct pv_paging {
     uint64_t efer;
     uint8_t phys_addr_bits; /* the guest's MAXPHYADDR (CPUID policy), 32 to 52 */
 } pv_paging_t;
+
+/* The control-register bits the walker reads (every other bit is ignored by it). */
+#define PV_PAGING_CR0_WP   (1ull << 16)
+#define PV_PAGING_CR0_PG   (1ull << 31)
+#define PV_PAGING_CR4_PSE  (1ull << 4)
+#define PV_PAGING_CR4_PAE  (1ull << 5)
+#define PV_PAGING_CR4_PGE  (1ull << 7)
+#define PV_PAGING_CR4_SMEP (1ull << 20)
+#define PV_PAGING_CR4_SMAP (1ull << 21)
+#define PV_PAGING_EFER_LME (1ull << 8)
+#define PV_PAGING_EFER_NXE (1ull << 11)
+
+/*
+ * The mode the bits select: 4-level when CR0.PG, CR4.PAE and EFER.LME are set (the processor
+ * sets EFER.LMA exactly then), PAE when CR0.PG and CR4.PAE without EFER.LME, 32-bit when CR0.PG
+ * without CR4.PAE. Combinations the processor refuses are the vCPU's to refuse on the register
+ * write; the walker never sees them as anything but these four modes.
+ */
+typedef enum {
+    PV_PAGING_OFF = 0,
+    PV_PAGING_32BIT,
+    PV_PAGING_PAE,
+    PV_PAGING_4LEVEL,
+} pv_paging_mode_t;
+
+static inline pv_paging_mode_t pv_paging_mode(const pv_paging_t *paging)
+{
+    if ((paging->cr0 & PV_PAGING_CR0_PG) == 0) {
+        return PV_PAGING_OFF;
+    }
+    if ((paging->cr4 & PV_PAGING_CR4_PAE) == 0) {
+        return PV_PAGING_32BIT;
+    }
+    return (paging->efer & PV_PAGING_EFER_LME) != 0 ? PV_PAGING_4LEVEL : PV_PAGING_PAE;
+}
 
 /* What the access is (the #PF error code's bits where they exist). */
 #define PV_ACCESS_WRITE 0x2u  /* a write (#PF W) */
@@ -55,10 +93,13 @@ typedef struct pv_paging {
 
 typedef enum {
     PV_WALK_OK = 0,
-    PV_WALK_FAULT,     /* a #PF: error_code says why, as the processor would push it */
-    PV_WALK_BAD_TABLE, /* a paging structure outside guest RAM (at table_address) */
-    PV_WALK_NOT_RAM,   /* pv_virt_read/write only: the translation holds, but the page is not
-                          guest RAM (MMIO: the devices' business); address says where */
+    PV_WALK_FAULT,         /* a #PF: error_code says why, as the processor would push it */
+    PV_WALK_BAD_TABLE,     /* a paging structure outside guest RAM (at table_address) */
+    PV_WALK_NOT_RAM,       /* pv_virt_read/write only: the translation holds, but the page is
+                              not guest RAM (MMIO: the devices' business); address says where */
+    PV_WALK_NON_CANONICAL, /* an address the mode cannot form: not canonical under 4-level
+                              paging, above 4 GiB otherwise. No walk is made; the processor
+                              raises #GP (#SS for a stack access) before any translation */
 } pv_walk_status_t;
 
 typedef struct pv_walk {
@@ -80,15 +121,26 @@ typedef struct pv_walk {
 /*
  * Walks for one access (PV_ACCESS_* flags) to address; on success sets the accessed bits of
  * every entry used and, for a write, the leaf's dirty bit, each by compare-and-exchange (the
- * guest's concurrent changes are not lost), unless PV_ACCESS_NO_AD.
+ * guest's concurrent changes are not lost), unless PV_ACCESS_NO_AD. A failed walk sets no bit.
+ * An entry that changes under the walk makes it start again; after PV_WALK_RETRIES attempts the
+ * last one's translation is returned without its accessed and dirty bits set (dirty then says
+ * what the leaf held, so a caller that maps writable only dirty pages stays correct).
+ * WRITE and FETCH together ask for both rights.
  */
+#define PV_WALK_RETRIES 16
+
 pv_walk_status_t pv_walk(const pv_memory_t *memory, const pv_paging_t *paging, gva_t address,
                          unsigned access, pv_walk_t *out);
 
 /*
  * Reads or writes length bytes at a guest-virtual address for the guest (as an access at the
  * given CPL-and-kind flags would), across page boundaries, walking each page. On a fault nothing
- * is written (every page is walked before the first byte is stored) and *walk says where and why.
+ * is written (every page is walked before the first byte is stored) and *walk says where and why;
+ * on success *walk is the first page's walk (walk may be NULL). Addresses wrap at 4 GiB outside
+ * 4-level paging; under 4-level paging a page past the canonical range is NON_CANONICAL.
+ * The copy goes where the check's walks led (no second walk). An access of more than 16 pages
+ * (far more than any instruction makes) is checked and copied 16 pages at a time: a fault in a
+ * later group leaves the earlier groups copied.
  */
 pv_walk_status_t pv_virt_read(const pv_memory_t *memory, const pv_paging_t *paging, gva_t address,
                               void *out, size_t length, unsigned access, pv_walk_t *walk);
