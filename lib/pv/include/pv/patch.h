@@ -75,7 +75,7 @@ typedef enum {
 typedef struct {
     gva_t virtual_start; /* the linear address the guest executes the first byte at */
     gpa_t physical_start;
-    uint64_t length; /* > 0; neither range may wrap around 2^64 */
+    uint64_t length; /* > 0; neither range may reach 2^64 */
 } pv_patch_region_t;
 
 typedef enum {
@@ -104,8 +104,8 @@ typedef struct {
     size_t entry_count;
     x86dec_options_t decoder; /* the vendor and quirks the guest's CPU decodes with */
     uint32_t flags;           /* PV_PATCH_OPT_* */
-    /* Scratch memory: at least pv_patch_workspace_size() bytes, 8-byte aligned. Its contents on
-     * return are unspecified. */
+    /* Scratch memory: at least pv_patch_workspace_size() bytes, 8-byte aligned. On return it
+     * holds the scan's marks, which pv_patch_reached() reads; they are the caller's to drop. */
     void *workspace;
     size_t workspace_size;
 } pv_patch_input_t;
@@ -202,20 +202,21 @@ typedef struct {
 
 typedef enum {
     PV_PATCH_OK = 0,
-    PV_PATCH_ERR_ARGUMENT,       /* a NULL pointer, a bad mode, origin or flag */
-    PV_PATCH_ERR_REGION_COUNT,   /* no region, or more than PV_PATCH_REGIONS_MAX */
-    PV_PATCH_ERR_REGION_EMPTY,   /* a region of length 0 */
-    PV_PATCH_ERR_REGION_WRAP,    /* a region's virtual or physical end passes 2^64 */
-    PV_PATCH_ERR_REGION_NOT_RAM, /* a region's physical range is not wholly guest RAM */
-    PV_PATCH_ERR_REGION_OVERLAP, /* two regions share a guest-virtual byte */
-    PV_PATCH_ERR_WORKSPACE,      /* workspace too small or misaligned */
-    PV_PATCH_ERR_ENTRY_OUTSIDE,  /* a boot entry in no region (a 32-bit one above 4 GiB) */
-    PV_PATCH_ERR_SITES_FULL,     /* more sites than site_capacity (the first that did not fit) */
-    PV_PATCH_ERR_CAPACITY,       /* an ELF helper's output does not fit (count says the need) */
-    PV_PATCH_ERR_ELF,            /* an ELF helper met a malformed symbol table */
-    PV_PATCH_ERR_CONFLICT,       /* apply: a conflict breaks a patch (breaks_patch) */
-    PV_PATCH_ERR_CHANGED,        /* apply/revert: guest memory no longer holds what it did */
-    PV_PATCH_ERR_NOT_RAM,        /* apply/revert: a site outside guest RAM */
+    PV_PATCH_ERR_ARGUMENT,            /* a NULL pointer, a bad mode, origin or flag */
+    PV_PATCH_ERR_REGION_COUNT,        /* no region, or more than PV_PATCH_REGIONS_MAX */
+    PV_PATCH_ERR_REGION_EMPTY,        /* a region of length 0 */
+    PV_PATCH_ERR_REGION_WRAP,         /* a region's virtual or physical end reaches 2^64 */
+    PV_PATCH_ERR_REGION_NONCANONICAL, /* a region not wholly inside one canonical half */
+    PV_PATCH_ERR_REGION_NOT_RAM,      /* a region's physical range is not wholly guest RAM */
+    PV_PATCH_ERR_REGION_OVERLAP,      /* two regions share a guest-virtual byte */
+    PV_PATCH_ERR_WORKSPACE,           /* workspace too small or misaligned */
+    PV_PATCH_ERR_ENTRY_OUTSIDE,       /* a boot entry in no region (a 32-bit one above 4 GiB) */
+    PV_PATCH_ERR_SITES_FULL, /* more sites than site_capacity (the first that did not fit) */
+    PV_PATCH_ERR_CAPACITY,   /* an ELF helper's output does not fit (count says the need) */
+    PV_PATCH_ERR_ELF,        /* an ELF helper met a malformed symbol table */
+    PV_PATCH_ERR_CONFLICT,   /* apply: a conflict breaks a patch (breaks_patch) */
+    PV_PATCH_ERR_CHANGED,    /* apply/revert: guest memory no longer holds what it did */
+    PV_PATCH_ERR_NOT_RAM,    /* apply/revert: a site outside guest RAM */
     PV_PATCH_ERR_COUNT
 } pv_patch_error_t;
 
@@ -262,8 +263,8 @@ pv_patch_error_t pv_patch_workspace_size(const pv_patch_region_t *regions, size_
 
 /*
  * Scan. Fills result's sites (sorted, disjoint), reports and statistics, and returns the same
- * error as result->error. On an error other than PV_PATCH_ERR_SITES_FULL the outputs are
- * unspecified but never point outside the caller's arrays; guest memory is only read.
+ * error as result->error, with result->error_address saying where. After an error the outputs
+ * are incomplete (never written outside the caller's arrays). Guest memory is only read.
  */
 pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t *result);
 
@@ -286,6 +287,13 @@ pv_patch_error_t pv_patch_revert(const pv_memory_t *memory, const pv_patch_resul
 
 /* The site that starts exactly at address, or NULL (binary search of sorted sites). */
 const pv_patch_site_t *pv_patch_find(const pv_patch_site_t *sites, size_t count, gva_t address);
+
+/*
+ * After a scan that returned PV_PATCH_OK, with its input and workspace untouched: whether a path
+ * decoded an instruction starting at address in that mode (for code the VMM finds the guest
+ * running, and for tests). False for anything outside the regions.
+ */
+bool pv_patch_reached(const pv_patch_input_t *input, gva_t address, pv_patch_mode_t mode);
 
 /* The site that contains address without starting there, or NULL. */
 const pv_patch_site_t *pv_patch_find_containing(const pv_patch_site_t *sites, size_t count,

@@ -1,0 +1,410 @@
+/*
+ * The scan: input checked whole first (regions, entries, workspace, the caller's arrays), then
+ * control flow followed from every entry with a bounded stack and, when it fills, passes over
+ * the marks for the work left pending. Guest memory is only read, a copy of each instruction's
+ * bytes at a time; nothing outside the regions is decoded.
+ */
+#include "patch_internal.h"
+
+#define MODE_COUNT 2
+
+void patch_decode_at(const patch_scan_t *scan, unsigned region, uint64_t position,
+                     pv_patch_mode_t mode, patch_insn_t *out)
+{
+    const patch_region_t *r = &scan->regions[region];
+    uint64_t offset = position - r->base;
+    uint64_t available = r->length - offset;
+
+    if (available > X86DEC_MAX_LENGTH) {
+        available = X86DEC_MAX_LENGTH;
+    }
+    out->address = r->virtual_start + offset;
+    if (mode == PV_PATCH_MODE_32 && (1ull << 32) - out->address < available) {
+        available = (1ull << 32) - out->address; /* EIP does not run past 4 GiB */
+    }
+    out->position = position;
+    out->region = region;
+    out->mode = mode;
+    __builtin_memset(out->bytes, 0, sizeof(out->bytes));
+    __builtin_memset(&out->insn, 0, sizeof(out->insn));
+    __builtin_memcpy(out->bytes, r->bytes + offset, (size_t)available);
+    out->status =
+            pv_patch_decode(out->bytes, (size_t)available, mode, &scan->input->decoder, &out->insn);
+    out->kind = out->status == X86DEC_OK ? pv_patch_kind_of(&out->insn, mode, scan->input->flags)
+                                         : PV_PATCH_KIND_NONE;
+}
+
+/* Claim an instruction start for a mode: false when a path already did. */
+static bool claim(patch_scan_t *scan, uint64_t position, pv_patch_mode_t mode)
+{
+    patch_marks_t *marks = patch_marks_at(scan, position);
+    uint64_t bit = patch_bit(position);
+
+    if ((marks->queued[mode] & bit) != 0) {
+        return false;
+    }
+    marks->queued[mode] |= bit;
+    return true;
+}
+
+/* Work for later; when the stack is full the claim's mark keeps it for a sweep. */
+static void push(patch_scan_t *scan, uint64_t position, pv_patch_mode_t mode)
+{
+    if (scan->stack_depth < scan->stack_capacity) {
+        scan->stack[scan->stack_depth++] = position << 1 | (uint64_t)mode;
+    } else {
+        scan->overflowed = true;
+    }
+}
+
+/* The linear address in a mode's reach and the region holding it, or -1. */
+static int resolve(const patch_scan_t *scan, uint64_t address, pv_patch_mode_t mode,
+                   uint64_t *position)
+{
+    int region;
+
+    if (mode == PV_PATCH_MODE_32 && address > 0xffffffffu) {
+        return -1;
+    }
+    region = patch_region_of_address(scan, address);
+    if (region >= 0) {
+        *position = scan->regions[region].base + (address - scan->regions[region].virtual_start);
+    }
+    return region;
+}
+
+static void follow(patch_scan_t *scan, const patch_insn_t *from, uint64_t target,
+                   pv_patch_mode_t mode)
+{
+    uint64_t position;
+
+    if (resolve(scan, target, mode, &position) < 0) {
+        patch_note(scan, PV_PATCH_NOTE_TARGET_OUTSIDE, from->mode, from->address, target);
+    } else if (claim(scan, position, mode)) {
+        push(scan, position, mode);
+    }
+}
+
+/* Conflicts of a freshly decoded instruction with those decoded before it over its bytes.
+ * Returns whether one of them is a site (then this one is not listed: sites stay disjoint). */
+static bool check_overlaps(patch_scan_t *scan, const patch_insn_t *insn)
+{
+    const patch_region_t *region = &scan->regions[insn->region];
+    const patch_marks_t *marks = patch_marks_at(scan, insn->position);
+    uint64_t length = insn->status == X86DEC_OK ? insn->insn.length : 1u;
+    bool site_partner = false;
+    patch_insn_t other;
+
+    /* Starts decoded inside this instruction, in either mode. */
+    for (uint64_t at = insn->position + 1; at < insn->position + length; at++) {
+        for (unsigned mode = 0; mode < MODE_COUNT; mode++) {
+            if (patch_mark_test(&patch_marks_at(scan, at)->decoded[mode], at)) {
+                patch_decode_at(scan, insn->region, at, (pv_patch_mode_t)mode, &other);
+                patch_conflict(scan, &other, insn);
+                site_partner |= other.kind != PV_PATCH_KIND_NONE;
+            }
+        }
+    }
+    /* This start inside instructions decoded before: look back at most 14 bytes for them. */
+    if (patch_mark_test(&marks->body, insn->position)) {
+        uint64_t lowest = insn->position - region->base >= X86DEC_MAX_LENGTH - 1
+                                  ? insn->position - (X86DEC_MAX_LENGTH - 1)
+                                  : region->base;
+        for (uint64_t at = insn->position; at-- > lowest;) {
+            for (unsigned mode = 0; mode < MODE_COUNT; mode++) {
+                if (!patch_mark_test(&patch_marks_at(scan, at)->decoded[mode], at)) {
+                    continue;
+                }
+                patch_decode_at(scan, insn->region, at, (pv_patch_mode_t)mode, &other);
+                if (other.status == X86DEC_OK && at + other.insn.length > insn->position) {
+                    patch_conflict(scan, &other, insn);
+                    site_partner |= other.kind != PV_PATCH_KIND_NONE;
+                }
+            }
+        }
+    }
+    /* The same start decoded in the other mode. */
+    if (patch_mark_test(&marks->decoded[1 - insn->mode], insn->position)) {
+        patch_decode_at(scan, insn->region, insn->position, (pv_patch_mode_t)(1 - insn->mode),
+                        &other);
+        if (!patch_insn_equivalent(&other, insn)) {
+            patch_conflict(scan, &other, insn);
+            site_partner |= other.kind != PV_PATCH_KIND_NONE;
+        }
+    }
+    return site_partner;
+}
+
+/* Account for a decoded instruction: marks, conflicts, statistics, its site. */
+static void record(patch_scan_t *scan, const patch_insn_t *insn)
+{
+    bool site_partner = check_overlaps(scan, insn);
+
+    patch_marks_at(scan, insn->position)->decoded[insn->mode] |= patch_bit(insn->position);
+    if (insn->status != X86DEC_OK) {
+        return;
+    }
+    for (uint64_t at = insn->position; at < insn->position + insn->insn.length; at++) {
+        patch_marks_t *marks = patch_marks_at(scan, at);
+        marks->cover |= patch_bit(at);
+        if (at != insn->position) {
+            marks->body |= patch_bit(at);
+        }
+    }
+    scan->result->stats.instructions[insn->mode]++;
+    if (insn->kind != PV_PATCH_KIND_NONE && !site_partner) {
+        patch_site_add(scan, insn);
+    } else if (insn->kind == PV_PATCH_KIND_NONE && (insn->insn.flags & X86DEC_F_PRIVILEGED) != 0) {
+        scan->result->stats.privileged++;
+    }
+}
+
+static void note_failure(patch_scan_t *scan, const patch_insn_t *insn)
+{
+    pv_patch_note_kind_t kind = insn->status == X86DEC_ERR_TRUNCATED  ? PV_PATCH_NOTE_TRUNCATED
+                                : insn->status == X86DEC_ERR_TOO_LONG ? PV_PATCH_NOTE_TOO_LONG
+                                                                      : PV_PATCH_NOTE_INVALID;
+    patch_note(scan, kind, insn->mode, insn->address, insn->address);
+}
+
+/* Successors of an instruction other than its fall-through. */
+static void follow_branches(patch_scan_t *scan, const patch_insn_t *insn, const patch_flow_t *flow)
+{
+    if ((flow->flags & PATCH_FLOW_INDIRECT) != 0) {
+        scan->result->stats.indirect++;
+    }
+    if ((flow->flags & PATCH_FLOW_UNRESOLVED) != 0) {
+        patch_note(scan, PV_PATCH_NOTE_FAR_UNRESOLVED, insn->mode, insn->address, 0);
+    }
+    if ((flow->flags & PATCH_FLOW_TARGET) != 0) {
+        bool far = (flow->flags & PATCH_FLOW_FAR) != 0;
+        if (far) {
+            scan->result->stats.far_followed++;
+        }
+        follow(scan, insn, flow->target, far ? PV_PATCH_MODE_64 : insn->mode);
+    }
+}
+
+/* One straight-line run from a claimed start, until the flow ends or meets claimed code. */
+static void run(patch_scan_t *scan, uint64_t position, pv_patch_mode_t mode)
+{
+    patch_history_t history = {.next = 0, .count = 0};
+    unsigned region = patch_region_of_position(scan, position);
+    patch_insn_t insn;
+    patch_flow_t flow;
+
+    while (!scan->full) {
+        uint64_t next;
+        int next_region;
+
+        patch_decode_at(scan, region, position, mode, &insn);
+        record(scan, &insn);
+        if (insn.status != X86DEC_OK) {
+            note_failure(scan, &insn);
+            return;
+        }
+        patch_flow_of(&insn, &history, &flow);
+        patch_history_push(&history, &insn);
+        follow_branches(scan, &insn, &flow);
+        if ((flow.flags & PATCH_FLOW_FALLS_THROUGH) == 0) {
+            return;
+        }
+        next = insn.address + insn.insn.length;
+        if (mode == PV_PATCH_MODE_32) {
+            next &= 0xffffffffu;
+        }
+        next_region = resolve(scan, next, mode, &position);
+        if (next_region < 0) {
+            patch_note(scan, PV_PATCH_NOTE_TARGET_OUTSIDE, mode, insn.address, next);
+            return;
+        }
+        if (!claim(scan, position, mode)) {
+            return;
+        }
+        region = (unsigned)next_region;
+    }
+}
+
+/* Every pending start: the stack first, then (after an overflow) the marks, until none is left. */
+static void drain(patch_scan_t *scan)
+{
+    for (;;) {
+        while (scan->stack_depth > 0 && !scan->full) {
+            uint64_t item = scan->stack[--scan->stack_depth];
+            run(scan, item >> 1, (pv_patch_mode_t)(item & 1));
+        }
+        if (!scan->overflowed || scan->full) {
+            return;
+        }
+        scan->overflowed = false;
+        scan->result->stats.sweeps++;
+        for (uint64_t word = 0; word < scan->mark_words && !scan->overflowed; word++) {
+            for (unsigned mode = 0; mode < MODE_COUNT; mode++) {
+                patch_marks_t *marks = &scan->marks[word];
+                uint64_t pending = marks->queued[mode] & ~marks->decoded[mode];
+                while (pending != 0 && !scan->overflowed) {
+                    unsigned bit = (unsigned)__builtin_ctzll(pending);
+                    pending &= pending - 1;
+                    push(scan, word * 64 + bit, (pv_patch_mode_t)mode);
+                }
+            }
+        }
+    }
+}
+
+/* Whether a 32-bit path claimed the guest-physical byte behind a region position, through any
+ * region that maps it. */
+static bool reached_by_32bit_code(const patch_scan_t *scan, unsigned region, uint64_t position)
+{
+    uint64_t physical =
+            scan->regions[region].physical_start + (position - scan->regions[region].base);
+
+    for (unsigned i = 0; i < scan->region_count; i++) {
+        const patch_region_t *alias = &scan->regions[i];
+        if (physical - alias->physical_start < alias->length) {
+            uint64_t at = alias->base + (physical - alias->physical_start);
+            if (patch_mark_test(&patch_marks_at(scan, at)->queued[PV_PATCH_MODE_32], at)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void scan_entries(patch_scan_t *scan, pv_patch_origin_t origin)
+{
+    const pv_patch_input_t *input = scan->input;
+
+    for (size_t i = 0; i < input->entry_count && !scan->full; i++) {
+        const pv_patch_entry_t *entry = &input->entries[i];
+        pv_patch_mode_t mode = (pv_patch_mode_t)entry->mode;
+        uint64_t position;
+        int region;
+
+        if (entry->origin != origin) {
+            continue;
+        }
+        region = resolve(scan, entry->address.value, mode, &position);
+        if (region < 0) {
+            /* Boot entries were checked before the scan began. */
+            patch_note(scan, PV_PATCH_NOTE_SYMBOL_OUTSIDE, mode, entry->address.value, 0);
+            continue;
+        }
+        if (origin == PV_PATCH_ORIGIN_SYMBOL &&
+            reached_by_32bit_code(scan, (unsigned)region, position)) {
+            patch_note(scan, PV_PATCH_NOTE_SYMBOL_32BIT, mode, entry->address.value, 0);
+            continue;
+        }
+        if (claim(scan, position, mode)) {
+            scan->result->stats.entries_scanned++;
+            push(scan, position, mode);
+        }
+    }
+    drain(scan);
+}
+
+/* ---- the decode step: everything checked before anything is written ---- */
+
+static bool array_ok(const void *array, size_t capacity)
+{
+    return array != NULL || capacity == 0;
+}
+
+static pv_patch_error_t check_entries(const patch_scan_t *scan, uint64_t *where)
+{
+    const pv_patch_input_t *input = scan->input;
+
+    for (size_t i = 0; i < input->entry_count; i++) {
+        const pv_patch_entry_t *entry = &input->entries[i];
+        uint64_t position;
+
+        *where = entry->address.value;
+        if (entry->mode > PV_PATCH_MODE_32 || entry->origin > PV_PATCH_ORIGIN_SYMBOL) {
+            return PV_PATCH_ERR_ARGUMENT;
+        }
+        if (entry->origin == PV_PATCH_ORIGIN_BOOT &&
+            resolve(scan, entry->address.value, (pv_patch_mode_t)entry->mode, &position) < 0) {
+            return PV_PATCH_ERR_ENTRY_OUTSIDE;
+        }
+    }
+    *where = 0;
+    return PV_PATCH_OK;
+}
+
+static pv_patch_error_t check_input(patch_scan_t *scan, uint64_t *where)
+{
+    const pv_patch_input_t *input = scan->input;
+    const pv_patch_result_t *result = scan->result;
+    uint64_t positions = 0;
+    uint64_t marks_bytes;
+    pv_patch_error_t error;
+
+    *where = 0;
+    if (input->memory == NULL || !array_ok(input->entries, input->entry_count) ||
+        (input->flags & ~PV_PATCH_OPT_NATIVE_RDTSC) != 0 ||
+        input->decoder.vendor > X86DEC_VENDOR_AMD ||
+        (input->decoder.flags & ~(X86DEC_OPT_NO_MPX | X86DEC_OPT_UD0_SHORT)) != 0 ||
+        !array_ok(result->sites, result->site_capacity) ||
+        !array_ok(result->unreached, result->unreached_capacity) ||
+        !array_ok(result->conflicts, result->conflict_capacity) ||
+        !array_ok(result->notes, result->note_capacity)) {
+        return PV_PATCH_ERR_ARGUMENT;
+    }
+    error = patch_regions_prepare(scan, input->regions, input->region_count, input->memory,
+                                  &positions, where);
+    if (error != PV_PATCH_OK) {
+        return error;
+    }
+    scan->mark_words = positions / 64;
+    marks_bytes = scan->mark_words * sizeof(patch_marks_t);
+    if (input->workspace == NULL || ((uintptr_t)input->workspace & 7u) != 0 ||
+        input->workspace_size < marks_bytes ||
+        (input->workspace_size - marks_bytes) / sizeof(uint64_t) < PV_PATCH_STACK_MIN) {
+        return PV_PATCH_ERR_WORKSPACE;
+    }
+    scan->marks = input->workspace;
+    scan->stack = (uint64_t *)((uint8_t *)input->workspace + marks_bytes);
+    scan->stack_capacity = (input->workspace_size - marks_bytes) / sizeof(uint64_t);
+    return check_entries(scan, where);
+}
+
+static void result_reset(pv_patch_result_t *result)
+{
+    result->site_count = 0;
+    result->unreached_count = 0;
+    result->conflict_count = 0;
+    result->conflicts_breaking = 0;
+    result->note_count = 0;
+    __builtin_memset(&result->stats, 0, sizeof(result->stats));
+    result->error = PV_PATCH_OK;
+    result->error_address = gva(0);
+}
+
+pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t *result)
+{
+    patch_scan_t scan = {.input = input, .result = result};
+    uint64_t where = 0;
+    pv_patch_error_t error;
+
+    if (input == NULL || result == NULL) {
+        return PV_PATCH_ERR_ARGUMENT;
+    }
+    result_reset(result);
+    error = check_input(&scan, &where);
+    if (error != PV_PATCH_OK) {
+        result->error = error;
+        result->error_address = gva(where);
+        return error;
+    }
+    __builtin_memset(scan.marks, 0, (size_t)(scan.mark_words * sizeof(patch_marks_t)));
+    scan_entries(&scan, PV_PATCH_ORIGIN_BOOT);
+    scan_entries(&scan, PV_PATCH_ORIGIN_SYMBOL);
+    if (scan.full) {
+        result->error = PV_PATCH_ERR_SITES_FULL; /* error_address set by patch_site_add */
+        return result->error;
+    }
+    patch_sites_sort(result->sites, result->site_count);
+    patch_check_aliases(&scan);
+    patch_finish_reports(&scan);
+    return PV_PATCH_OK;
+}
