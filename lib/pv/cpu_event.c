@@ -132,6 +132,27 @@ static pv_fault_t emulate_or_reflect(pv_cpu_t *cpu, const pv_env_t *env, const u
     return fault;
 }
 
+/*
+ * A trap the host took at a software interrupt (#BP, #OF): RIP is past the instruction. A fault
+ * while delivering it names the instruction itself, which is CC or CE (one byte) or CD ib.
+ */
+static pv_fault_t software_trap(pv_cpu_t *cpu, const pv_env_t *env, unsigned vector)
+{
+    pv_fault_t fault = pv_fault_exception(vector);
+    uint8_t bytes[2] = {0, 0};
+    uint64_t rip = cpu->rip;
+    pv_fault_t read = pv_emu_read(cpu, env, rip - 2, bytes, 2, PV_EMU_FETCH, false);
+
+    fault.source = PV_SOURCE_SOFTWARE;
+    fault.trap = true;
+    fault.return_rip = rip;
+    cpu->rip = rip - 1;
+    if (pv_fault_is_none(&read) && bytes[0] == 0xcd && bytes[1] != 0xcc && bytes[1] != 0xce) {
+        cpu->rip = rip - 2;
+    }
+    return fault;
+}
+
 pv_outcome_kind_t pv_cpu_handle_exception(pv_cpu_t *cpu, const pv_env_t *env, unsigned vector,
                                           uint64_t error_code, pv_outcome_t *out)
 {
@@ -154,7 +175,7 @@ pv_outcome_kind_t pv_cpu_handle_exception(pv_cpu_t *cpu, const pv_env_t *env, un
     case PV_VEC_OF:
         /* INT3, INT 3, INTO, INT 4: traps through host gates of DPL 3; the guest's gate
          * decides again (SDM Vol. 3A 6.12.1.1). */
-        fault.source = PV_SOURCE_SOFTWARE;
+        fault = software_trap(cpu, env, vector);
         break;
     case PV_VEC_UD:
     case PV_VEC_GP:

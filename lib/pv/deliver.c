@@ -171,7 +171,7 @@ static pv_fault_t check_stack(const pv_cpu_t *cpu, const pv_env_t *env, const pv
     if (event->has_error_code) {
         plan->frame[n++] = event->error_code;
     }
-    plan->frame[n++] = cpu->rip;
+    plan->frame[n++] = event->trap ? event->return_rip : cpu->rip;
     plan->frame[n++] = cpu->seg[PV_SEG_CS].selector;
     plan->frame[n++] = cpu->rflags;
     plan->frame[n++] = cpu->gpr[X86DEC_GPR_RSP];

@@ -188,7 +188,7 @@ pv_fault_t pv_emulate_at(pv_emu_t *emu, const uint8_t *original, size_t length, 
     *handled = true;
     fault = handler(emu);
     if (fault.kind == PV_FAULT_EXCEPTION && fault.trap) {
-        cpu->rip = emu->next_rip; /* INT n: the frame holds the next instruction */
+        fault.return_rip = emu->next_rip; /* INT n: the frame holds the next instruction */
     }
     if (!pv_fault_is_none(&fault)) {
         return fault;

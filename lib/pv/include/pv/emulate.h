@@ -52,7 +52,9 @@ typedef struct pv_fault {
     bool has_error_code;
     uint32_t error_code;
     uint64_t cr2;        /* #PF */
-    bool trap;           /* the saved RIP is the next instruction (already in cpu->rip) */
+    bool trap;           /* INT n, INT3, INTO: the frame holds return_rip; a fault while
+                            delivering it names the instruction itself (cpu->rip) */
+    uint64_t return_rip; /* with trap: the next instruction */
     pv_end_reason_t end; /* PV_FAULT_END */
     const char *what;    /* PV_FAULT_END */
     uint64_t address;    /* PV_FAULT_END */
@@ -197,7 +199,7 @@ pv_fault_t pv_emu_fetch_decode(pv_emu_t *emu, const uint8_t *original, size_t le
  * Fetches the instruction at RIP through the guest's page tables (or takes `original`, the
  * bytes of a patched site, when not NULL), decodes it for the vCPU's mode and emulates it when
  * it is one of the families above (*handled). On success RIP is past it (or at the target of a
- * control transfer); a fault leaves the vCPU as it was, except that a trap-like fault (INT n)
+ * control transfer); a fault leaves the vCPU as it was; a trap-like fault (INT n)
  * has RIP past the instruction.
  */
 pv_fault_t pv_emulate_at(pv_emu_t *emu, const uint8_t *original, size_t length, bool *handled);
