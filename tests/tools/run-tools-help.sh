@@ -8,8 +8,8 @@
 #     an empty folder and with stubs that record any call in place of QEMU, Bochs, the ISO tools
 #     and the package tools: no file may appear or change anywhere there, no stub may be called.
 #   - tools/make-help.sh on a small makefile: targets and settings listed with their text, users'
-#     in order and developers' sorted, and an annotation above neither a rule nor an assignment
-#     refused (exit status 1).
+#     in order and developers' sorted, plain comments allowed between an annotation and its
+#     rule, and an annotation above neither a rule nor an assignment refused (exit status 1).
 #   - `make help` with BUILD set to a new folder: exit status 0, every suite given on the command
 #     line listed (by name, or as a family "test-*" of the template that makes it), the folder
 #     not created and no stub called (tools/setup.sh would ask dpkg-query).
@@ -145,6 +145,7 @@ fi
 sed -i '9,10d' "$work/sample.mk"
 cat >>"$work/sample.mk" <<'EOF'
 ##user first user target, listed after zeta (makefile order)
+# a plain comment between an annotation and its rule
 alpha:
 
 ##dev N: a setting, shown as NAME=VALUE
