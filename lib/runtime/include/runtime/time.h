@@ -35,7 +35,9 @@ seL4_Uint64 runtime_deadline_ns(seL4_Uint64 ns);
  * loop, which handles them before it next waits (runtime_signals_take), so nothing is lost. A
  * timer bit that comes before the deadline (the time service restarted and lost the timer, or
  * another token fired) arms the token again. In a root task (no time service): yields until the
- * TSC reaches the deadline. False, at once, when the time service refuses the timer.
+ * TSC reaches the deadline. False, at once, when the time service refuses the timer. Only a
+ * service's main thread may sleep so (its notification is bound to that thread, and the kernel
+ * lets no other thread wait on it).
  */
 bool runtime_sleep_until(seL4_Uint64 deadline);
 
