@@ -35,8 +35,7 @@ static bool guest_write(void *context, uint64_t gpa, const void *bytes, size_t l
     guest_memory_t *m = context;
 
     m->writes++;
-    if (m->writes == m->fail_at || gpa > MEMORY_SIZE ||
-        length > MEMORY_SIZE - gpa) {
+    if (m->writes == m->fail_at || gpa > MEMORY_SIZE || length > MEMORY_SIZE - gpa) {
         return false;
     }
     memcpy(m->bytes + gpa, bytes, length);
@@ -82,8 +81,6 @@ static void tables_read_by_lib_acpi(void **state)
     vdev_acpi_config_t config;
     vdev_acpi_layout_t layout;
     guest_memory_t *m;
-    acpi_buffer_t buffer;
-    acpi_memory_t memory = {.read = acpi_buffer_read, .ctx = &buffer};
     acpi_rsdp_t rsdp;
     acpi_root_t root;
     acpi_madt_t madt;
@@ -94,7 +91,8 @@ static void tables_read_by_lib_acpi(void **state)
     (void)state;
     vdev_acpi_default_config(&config, AREA, AREA_SIZE);
     m = build(&config, &layout);
-    buffer = (acpi_buffer_t){.bytes = m->bytes, .size = MEMORY_SIZE, .base = 0};
+    acpi_buffer_t buffer = {.bytes = m->bytes, .size = MEMORY_SIZE, .base = 0};
+    acpi_memory_t memory = {.read = acpi_buffer_read, .ctx = &buffer};
     /* Both RSDP copies, byte for byte the same. */
     assert_int_equal(acpi_rsdp_read(&memory, layout.rsdp, &rsdp, NULL), ACPI_OK);
     assert_memory_equal(m->bytes + layout.rsdp, m->bytes + 0xe0000, VDEV_ACPI_RSDP_LENGTH);
@@ -218,8 +216,8 @@ static void bytes_lib_acpi_does_not_report(void **state)
     assert_int_equal(sum(m->bytes + layout.rsdt, le32(m->bytes + layout.rsdt + 4)), 0);
     /* FADT fields at their ACPI 6.5 offsets. */
     assert_memory_equal(fadt, "FACP", 4);
-    assert_int_equal(le32(fadt + 36), layout.facs); /* FIRMWARE_CTRL */
-    assert_int_equal(le32(fadt + 40), layout.dsdt); /* DSDT */
+    assert_int_equal(le32(fadt + 36), layout.facs);  /* FIRMWARE_CTRL */
+    assert_int_equal(le32(fadt + 40), layout.dsdt);  /* DSDT */
     assert_int_equal(le32(fadt + 48), 0);            /* SMI_CMD */
     assert_int_equal(le16(fadt + 96), 101);          /* P_LVL2_LAT: no C2 */
     assert_int_equal(le16(fadt + 98), 1001);         /* P_LVL3_LAT: no C3 */
@@ -244,7 +242,7 @@ static void bytes_lib_acpi_does_not_report(void **state)
     aml_length = vdev_acpi_dsdt_aml(5, aml, sizeof(aml));
     assert_int_equal(le32(dsdt + 4), 36 + aml_length);
     {
-        const uint8_t expected[] = {0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x08,
+        const uint8_t expected[] = {0x08, 0x5c, '_',  'S',  '5',  '_',  0x12, 0x08,
                                     0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
         assert_int_equal(aml_length, sizeof(expected));
         assert_memory_equal(dsdt + 36, expected, sizeof(expected));
@@ -263,8 +261,6 @@ static void several_cpus(void **state)
     vdev_acpi_config_t config;
     vdev_acpi_layout_t layout;
     guest_memory_t *m;
-    acpi_buffer_t buffer;
-    acpi_memory_t memory = {.read = acpi_buffer_read, .ctx = &buffer};
     acpi_madt_t madt;
 
     (void)state;
@@ -274,7 +270,8 @@ static void several_cpus(void **state)
     config.sci_irq = 0; /* no SCI override */
     config.reset_register = false;
     m = build(&config, &layout);
-    buffer = (acpi_buffer_t){.bytes = m->bytes, .size = MEMORY_SIZE, .base = 0};
+    acpi_buffer_t buffer = {.bytes = m->bytes, .size = MEMORY_SIZE, .base = 0};
+    acpi_memory_t memory = {.read = acpi_buffer_read, .ctx = &buffer};
     assert_int_equal(acpi_madt_read(&memory, layout.madt, &madt, NULL), ACPI_OK);
     assert_int_equal(madt.lapic_count, 4);
     for (unsigned i = 0; i < 4; i++) {
@@ -327,9 +324,8 @@ static bool iasl_says(const char *path, const char *text)
 {
     char command[512];
 
-    snprintf(command, sizeof(command),
-             "iasl -d %s >/dev/null 2>&1 && grep -qF '%s' %.*s.dsl", path, text,
-             (int)(strlen(path) - 4), path);
+    snprintf(command, sizeof(command), "iasl -d %s >/dev/null 2>&1 && grep -qF '%s' %.*s.dsl", path,
+             text, (int)(strlen(path) - 4), path);
     return system(command) == 0;
 }
 

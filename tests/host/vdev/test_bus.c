@@ -255,9 +255,9 @@ static void registration_rules(void **state)
     assert_int_equal(vdev_bus_set_mmio_enabled(&bus, handle, true), VDEV_BUS_ERR_OVERLAP);
     assert_int_equal(vdev_bus_set_mmio_enabled(&bus, 99, true), VDEV_BUS_ERR_HANDLE);
     for (unsigned i = 2; i < VDEV_BUS_RANGES; i++) {
-        assert_int_equal(vdev_bus_add_io(&bus, (uint16_t)(0x1000 + i), 1, 1, &fake_ops, &a, "f",
-                                         NULL),
-                         VDEV_BUS_REGISTERED);
+        assert_int_equal(
+                vdev_bus_add_io(&bus, (uint16_t)(0x1000 + i), 1, 1, &fake_ops, &a, "f", NULL),
+                VDEV_BUS_REGISTERED);
     }
     assert_int_equal(vdev_bus_add_io(&bus, 0x2000, 1, 1, &fake_ops, &a, "f", NULL),
                      VDEV_BUS_ERR_FULL);
@@ -278,7 +278,6 @@ static void random_accesses_against_byte_model(void **state)
         uint16_t port = (uint16_t)(0xfe + test_random_below(&r, 12));
         unsigned size = 1u << test_random_below(&r, 3);
         uint32_t value = (uint32_t)test_random_next(&r);
-        uint32_t expected = 0;
         uint32_t got;
 
         if (test_random_below(&r, 2)) {
@@ -292,6 +291,8 @@ static void random_accesses_against_byte_model(void **state)
                 }
             }
         } else {
+            uint32_t expected = 0;
+
             vdev_io_in(&bus, port, size, &got, 0);
             for (unsigned k = 0; k < size; k++) {
                 unsigned p = port + k;

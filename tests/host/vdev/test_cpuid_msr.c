@@ -21,8 +21,7 @@
 
 #define BIT(n) (1u << (n))
 
-static vdev_cpuid_policy_t policy_for(const cpuid_table_t *table, uint32_t features,
-                                      uint64_t xcr0)
+static vdev_cpuid_policy_t policy_for(const cpuid_table_t *table, uint32_t features, uint64_t xcr0)
 {
     vdev_cpuid_policy_t p = {.host = cpuid_table_host,
                              .host_context = (void *)table,
@@ -34,8 +33,8 @@ static vdev_cpuid_policy_t policy_for(const cpuid_table_t *table, uint32_t featu
     return p;
 }
 
-static vdev_cpuid_regs_t q(const vdev_cpuid_policy_t *p, const vdev_cpuid_guest_t *g,
-                           uint32_t leaf, uint32_t subleaf)
+static vdev_cpuid_regs_t q(const vdev_cpuid_policy_t *p, const vdev_cpuid_guest_t *g, uint32_t leaf,
+                           uint32_t subleaf)
 {
     vdev_cpuid_regs_t r;
 
@@ -64,7 +63,7 @@ static void never_shown(const vdev_cpuid_policy_t *p)
     assert_int_equal(q(p, NULL, 6, 0).eax, 0);
     assert_int_equal(q(p, NULL, 0xa, 0).eax, 0);
     assert_int_equal(q(p, NULL, 0xd, 1).eax & BIT(3), 0); /* XSAVES */
-    assert_int_equal(q(p, NULL, 0x80000008, 0).ecx, 0);    /* one core */
+    assert_int_equal(q(p, NULL, 0x80000008, 0).ecx, 0);   /* one core */
 }
 
 static void intel_host(void **state)
@@ -83,7 +82,7 @@ static void intel_host(void **state)
     assert_int_equal(r.eax, 0x00050654);
     assert_int_equal(r.ebx, 0x05010800); /* APIC ID 5, one logical processor, CLFLUSH 8 */
     assert_int_equal(r.ecx & (BIT(17) | BIT(21) | BIT(24) | BIT(26) | BIT(27) | BIT(28)), 0);
-    assert_true(r.edx & BIT(9)); /* APIC, enabled after reset */
+    assert_true(r.edx & BIT(9));  /* APIC, enabled after reset */
     assert_true(r.ecx & BIT(13)); /* CX16 passes */
     r = q(&p, &guest, 1, 0);
     assert_int_equal(r.edx & BIT(9), 0);  /* the guest disabled its APIC */
@@ -172,7 +171,7 @@ static void amd_host(void **state)
     assert_true(r.edx & BIT(29));        /* long mode */
     assert_true(r.edx & BIT(20));        /* NX */
     assert_int_equal(r.edx & (BIT(26) | BIT(27)), 0);
-    assert_true(r.edx & BIT(9)); /* AMD's copy of the APIC bit */
+    assert_true(r.edx & BIT(9));                         /* AMD's copy of the APIC bit */
     assert_int_equal(q(&p, NULL, 0x8000000a, 0).eax, 0); /* SVM's leaf: out of range */
     assert_int_equal(q(&p, NULL, 0x20, 0).eax, 0);       /* AMD: zeros */
     r = q(&p, NULL, 0x80000008, 0);
@@ -227,8 +226,8 @@ static void this_machine(void **state)
     vdev_cpuid_init(&p);
     never_shown(&p);
     r = q(&p, NULL, 0, 0);
-    printf("this machine: vendor %.4s%.4s%.4s, %u, basic leaves up to %#x shown\n",
-           (char *)&r.ebx, (char *)&r.edx, (char *)&r.ecx, p.vendor, r.eax);
+    printf("this machine: vendor %.4s%.4s%.4s, %u, basic leaves up to %#x shown\n", (char *)&r.ebx,
+           (char *)&r.edx, (char *)&r.ecx, (unsigned)p.vendor, r.eax);
     for (uint32_t leaf = 0; leaf <= 0x20; leaf++) {
         for (uint32_t sub = 0; sub < 4; sub++) {
             vdev_cpuid_regs_t a = q(&p, NULL, leaf, sub);
@@ -249,16 +248,20 @@ typedef struct msr_env {
 
 static void msr_setup(msr_env_t *e, vdev_cpu_vendor_t vendor)
 {
-    vdev_lapic_config_t lapic = {.id = 0, .bsp = true, .x2apic = true, .tsc_deadline = true,
-                                 .phys_addr_bits = 39, .timer_hz = 1000000000ull,
+    vdev_lapic_config_t lapic = {.id = 0,
+                                 .bsp = true,
+                                 .x2apic = true,
+                                 .tsc_deadline = true,
+                                 .phys_addr_bits = 39,
+                                 .timer_hz = 1000000000ull,
                                  .tsc_hz = 1000000000ull};
 
-    e->config = (vdev_msr_config_t){.vendor = vendor, .nx = true, .tsc_aux = true,
-                                    .phys_addr_bits = 39};
+    e->config = (vdev_msr_config_t){
+            .vendor = vendor, .nx = true, .tsc_aux = true, .phys_addr_bits = 39};
     vdev_msr_state_init(&e->state);
     vdev_lapic_init(&e->lapic, &lapic, NULL);
-    e->cpu = (vdev_msr_cpu_t){.efer = VDEV_EFER_LME | VDEV_EFER_LMA | VDEV_EFER_SCE,
-                              .paging = true};
+    e->cpu =
+            (vdev_msr_cpu_t){.efer = VDEV_EFER_LME | VDEV_EFER_LMA | VDEV_EFER_SCE, .paging = true};
 }
 
 static vdev_msr_result_t rd(msr_env_t *e, uint32_t index, uint64_t *value)
@@ -336,11 +339,11 @@ static void mtrrs_kept(void **state)
     assert_int_equal(v, 0xc06);
     assert_int_equal(wr(&e, VDEV_MSR_MTRR_DEF_TYPE, 0xc02), VDEV_MSR_GP); /* type 2 */
     assert_int_equal(wr(&e, VDEV_MSR_MTRR_DEF_TYPE, 0x1006), VDEV_MSR_GP);
-    assert_int_equal(wr(&e, 0x200, 0x80000006), VDEV_MSR_OK);              /* base, WB */
-    assert_int_equal(wr(&e, 0x201, 0x7f80000800ull), VDEV_MSR_OK);         /* mask, valid */
-    assert_int_equal(wr(&e, 0x201, 0x8000000800ull), VDEV_MSR_GP);         /* above 39 bits */
-    assert_int_equal(wr(&e, 0x201, 0x7f80000801ull), VDEV_MSR_GP);         /* reserved */
-    assert_int_equal(wr(&e, 0x20e, 0x80000107), VDEV_MSR_GP);              /* type 7 */
+    assert_int_equal(wr(&e, 0x200, 0x80000006), VDEV_MSR_OK);      /* base, WB */
+    assert_int_equal(wr(&e, 0x201, 0x7f80000800ull), VDEV_MSR_OK); /* mask, valid */
+    assert_int_equal(wr(&e, 0x201, 0x8000000800ull), VDEV_MSR_GP); /* above 39 bits */
+    assert_int_equal(wr(&e, 0x201, 0x7f80000801ull), VDEV_MSR_GP); /* reserved */
+    assert_int_equal(wr(&e, 0x20e, 0x80000107), VDEV_MSR_GP);      /* type 7 */
     assert_int_equal(rd(&e, 0x201, &v), VDEV_MSR_OK);
     assert_int_equal(v, 0x7f80000800ull);
     assert_int_equal(wr(&e, VDEV_MSR_MTRR_FIX_64K, 0x0606060606060606ull), VDEV_MSR_OK);
@@ -388,9 +391,9 @@ static void everything_else_gp(void **state)
 {
     msr_env_t e;
     uint64_t v;
-    const uint32_t hidden[] = {0x4b5c6d7e, 0x3b, 0x48, 0x49, 0x10a, 0x179, 0x17a, 0xe7, 0xe8,
-                               0xda0, 0xc0010114, 0xc0010117, 0xc0010000, 0x38f, 0x186,
-                               0xc0000104, 0x900, 0xffffffff};
+    const uint32_t hidden[] = {0x4b5c6d7e, 0x3b,  0x48,  0x49,       0x10a,      0x179,
+                               0x17a,      0xe7,  0xe8,  0xda0,      0xc0010114, 0xc0010117,
+                               0xc0010000, 0x38f, 0x186, 0xc0000104, 0x900,      0xffffffff};
 
     (void)state;
     for (int vendor = VDEV_VENDOR_INTEL; vendor <= VDEV_VENDOR_AMD; vendor++) {
@@ -424,16 +427,11 @@ static void local_apic_msrs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(intel_host),
-            cmocka_unit_test(flags_add_features),
-            cmocka_unit_test(amd_host),
-            cmocka_unit_test(hypervisor_leaf_and_tsc),
-            cmocka_unit_test(this_machine),
-            cmocka_unit_test(context_registers),
-            cmocka_unit_test(mtrrs_kept),
-            cmocka_unit_test(constants_and_vendors),
-            cmocka_unit_test(everything_else_gp),
-            cmocka_unit_test(local_apic_msrs),
+            cmocka_unit_test(intel_host),         cmocka_unit_test(flags_add_features),
+            cmocka_unit_test(amd_host),           cmocka_unit_test(hypervisor_leaf_and_tsc),
+            cmocka_unit_test(this_machine),       cmocka_unit_test(context_registers),
+            cmocka_unit_test(mtrrs_kept),         cmocka_unit_test(constants_and_vendors),
+            cmocka_unit_test(everything_else_gp), cmocka_unit_test(local_apic_msrs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

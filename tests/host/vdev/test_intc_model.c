@@ -19,7 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define STEPS 300000
+#define STEPS 300000u
 static const vdev_cpu_interruptibility_t open_cpu = {.interrupts_enabled = true};
 
 static void setup(vdev_intc_t *intc)
@@ -130,8 +130,7 @@ static void compare_apic(const vdev_intc_t *intc, const apic_model_t *m, unsigne
     for (unsigned pin = 0; pin < 24; pin++) {
         bool remote = (intc->ioapic.entry[pin] & VDEV_IOAPIC_REMOTE_IRR) != 0;
         if (remote != m->remote[pin]) {
-            fail_msg("step %u: pin %u: remote IRR %d, model %d", step, pin, remote,
-                     m->remote[pin]);
+            fail_msg("step %u: pin %u: remote IRR %d, model %d", step, pin, remote, m->remote[pin]);
         }
     }
 }
@@ -288,8 +287,7 @@ static void pic_path_against_model(void **state)
             vdev_intc_pending(&intc, 0, &open_cpu, &intr);
             if (expected < 0) {
                 if (intr.kind != VDEV_INTR_NONE) {
-                    fail_msg("step %u: the 8259 offers %#x, the model nothing", step,
-                             intr.vector);
+                    fail_msg("step %u: the 8259 offers %#x, the model nothing", step, intr.vector);
                 }
                 continue;
             }

@@ -224,7 +224,7 @@ static void errors_and_illegal_vectors(void **state)
     assert_int_equal(rd(&l, VDEV_LAPIC_ESR), 0); /* latched by the next write */
     wr(&l, VDEV_LAPIC_ESR, 0);
     assert_int_equal(rd(&l, VDEV_LAPIC_ESR), VDEV_ESR_RECEIVE_ILLEGAL);
-    assert_true(irr_has(&l, 0xee)); /* the error LVT's interrupt */
+    assert_true(irr_has(&l, 0xee));   /* the error LVT's interrupt */
     wr(&l, VDEV_LAPIC_ICR_LOW, 0x03); /* a fixed IPI with vector 3 */
     wr(&l, VDEV_LAPIC_ESR, 0);
     assert_int_equal(rd(&l, VDEV_LAPIC_ESR), VDEV_ESR_SEND_ILLEGAL);
@@ -484,17 +484,17 @@ static void apic_base_transitions(void **state)
 
     (void)state;
     setup(&l, &log);
-    assert_false(vdev_lapic_write_base(&l, base | en | (1u << 9), 0));  /* reserved */
-    assert_false(vdev_lapic_write_base(&l, base | en | 0x01, 0));       /* reserved */
-    assert_false(vdev_lapic_write_base(&l, (1ull << 39) | en, 0));      /* past MAXPHYADDR */
-    assert_false(vdev_lapic_write_base(&l, base | extd, 0));            /* EN=0 EXTD=1 */
-    assert_true(vdev_lapic_write_base(&l, base | en | extd, 0));        /* xAPIC -> x2APIC */
+    assert_false(vdev_lapic_write_base(&l, base | en | (1u << 9), 0)); /* reserved */
+    assert_false(vdev_lapic_write_base(&l, base | en | 0x01, 0));      /* reserved */
+    assert_false(vdev_lapic_write_base(&l, (1ull << 39) | en, 0));     /* past MAXPHYADDR */
+    assert_false(vdev_lapic_write_base(&l, base | extd, 0));           /* EN=0 EXTD=1 */
+    assert_true(vdev_lapic_write_base(&l, base | en | extd, 0));       /* xAPIC -> x2APIC */
     assert_int_equal(l.mode, VDEV_LAPIC_X2APIC);
-    assert_true(vdev_lapic_base(&l) & VDEV_APIC_BASE_BSP);              /* BSP kept */
-    assert_false(vdev_lapic_write_base(&l, base | en, 0));              /* x2APIC -> xAPIC */
-    assert_true(vdev_lapic_write_base(&l, base, 0));                    /* -> disabled */
+    assert_true(vdev_lapic_base(&l) & VDEV_APIC_BASE_BSP); /* BSP kept */
+    assert_false(vdev_lapic_write_base(&l, base | en, 0)); /* x2APIC -> xAPIC */
+    assert_true(vdev_lapic_write_base(&l, base, 0));       /* -> disabled */
     assert_int_equal(l.mode, VDEV_LAPIC_DISABLED);
-    assert_false(vdev_lapic_write_base(&l, base | en | extd, 0));       /* disabled -> x2APIC */
+    assert_false(vdev_lapic_write_base(&l, base | en | extd, 0)); /* disabled -> x2APIC */
     /* Disabled -> xAPIC, relocated: the registers start afresh, LINT0 masked. */
     assert_true(vdev_lapic_write_base(&l, 0xfed00000u | en, 0));
     assert_int_equal(l.mode, VDEV_LAPIC_XAPIC);
@@ -531,8 +531,8 @@ static void x2apic_msr_rules(void **state)
     vdev_lapic_t l;
     owner_log_t log;
     uint64_t v;
-    const uint32_t reserved[] = {0x800, 0x801, 0x804, 0x807, 0x809, 0x80c, 0x80e, 0x82f,
-                                 0x831, 0x83a, 0x83d, 0x840, 0x8ff};
+    const uint32_t reserved[] = {0x800, 0x801, 0x804, 0x807, 0x809, 0x80c, 0x80e,
+                                 0x82f, 0x831, 0x83a, 0x83d, 0x840, 0x8ff};
 
     (void)state;
     setup(&l, &log);
@@ -570,8 +570,8 @@ static void x2apic_msr_rules(void **state)
     assert_true(msr_write(&l, 0x80f, 0x1ff));
     assert_false(msr_write(&l, 0x83e, 0x4));
     assert_false(msr_write(&l, 0x83f, 0x100));
-    assert_false(msr_write(&l, 0x832, 1u << 19));     /* reserved timer LVT bit */
-    assert_false(msr_write(&l, 0x837, 0x700 | 0xe0)); /* error LVT has no delivery mode */
+    assert_false(msr_write(&l, 0x832, 1u << 19));               /* reserved timer LVT bit */
+    assert_false(msr_write(&l, 0x837, 0x700 | 0xe0));           /* error LVT has no delivery mode */
     assert_true(msr_write(&l, 0x832, VDEV_LVT_PENDING | 0x30)); /* a read-only bit is ignored */
     assert_true(msr_read(&l, 0x832, &v));
     assert_int_equal(v, 0x30);
@@ -608,7 +608,7 @@ static void xapic_page_widths(void **state)
     assert_int_equal(vdev_lapic_mmio_read(&l, VDEV_LAPIC_VER + 2, 1, 0), 0x05);
     assert_int_equal(vdev_lapic_mmio_read(&l, VDEV_LAPIC_VER + 2, 2, 0), 0x0005);
     assert_int_equal(vdev_lapic_mmio_read(&l, VDEV_LAPIC_VER + 4, 4, 0), 0);
-    vdev_lapic_mmio_write(&l, VDEV_LAPIC_TPR, 1, 0x40, 0); /* narrow write: dropped */
+    vdev_lapic_mmio_write(&l, VDEV_LAPIC_TPR, 1, 0x40, 0);     /* narrow write: dropped */
     vdev_lapic_mmio_write(&l, VDEV_LAPIC_TPR + 4, 4, 0x40, 0); /* misplaced: dropped */
     assert_int_equal(rd(&l, VDEV_LAPIC_TPR), 0);
     assert_int_equal(l.bad_accesses, 2);

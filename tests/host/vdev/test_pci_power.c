@@ -21,8 +21,7 @@ static uint32_t cfg_read(vdev_pci_t *pci, uint8_t devfn, uint8_t offset, unsigne
     return vdev_pci_data_read(pci, offset & 3u, size);
 }
 
-static void cfg_write(vdev_pci_t *pci, uint8_t devfn, uint8_t offset, unsigned size,
-                      uint32_t value)
+static void cfg_write(vdev_pci_t *pci, uint8_t devfn, uint8_t offset, unsigned size, uint32_t value)
 {
     vdev_pci_address_write(pci, VDEV_PCI_ADDRESS_ENABLE | (uint32_t)devfn << 8 | (offset & 0xfcu));
     vdev_pci_data_write(pci, offset & 3u, size, value);
@@ -150,7 +149,7 @@ static void acpi_power_off(void **state)
     (void)state;
     vdev_power_init(&power);
     assert_int_equal(vdev_power_pm_read(&power, 4, 2, 0), 0x0001); /* SCI_EN */
-    vdev_power_pm_write(&power, 4, 2, 5u << 10, 0); /* SLP_TYP alone: nothing */
+    vdev_power_pm_write(&power, 4, 2, 5u << 10, 0);                /* SLP_TYP alone: nothing */
     assert_int_equal(power.exit.kind, VDEV_EXIT_NONE);
     assert_int_equal(vdev_power_pm_read(&power, 4, 2, 0), 0x1401);
     vdev_power_pm_write(&power, 4, 2, 3u << 10 | 0x2000, 0); /* S3: not declared */
@@ -200,9 +199,9 @@ static void reset_register(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(host_bridge),     cmocka_unit_test(absent_and_disabled),
-            cmocka_unit_test(config_helper),   cmocka_unit_test(debug_exit),
-            cmocka_unit_test(acpi_power_off),  cmocka_unit_test(pm_timer_and_status),
+            cmocka_unit_test(host_bridge),    cmocka_unit_test(absent_and_disabled),
+            cmocka_unit_test(config_helper),  cmocka_unit_test(debug_exit),
+            cmocka_unit_test(acpi_power_off), cmocka_unit_test(pm_timer_and_status),
             cmocka_unit_test(reset_register),
     };
 

@@ -36,8 +36,7 @@ static void setup(vdev_pit_t *pit, line_recorder_t *rec)
     vdev_pit_init(pit, &line);
 }
 
-static void program(vdev_pit_t *pit, unsigned channel, unsigned mode, uint16_t count,
-                    uint64_t now)
+static void program(vdev_pit_t *pit, unsigned channel, unsigned mode, uint16_t count, uint64_t now)
 {
     vdev_pit_write(pit, 3, (uint8_t)(channel << 6 | 0x30 | mode << 1), now);
     vdev_pit_write(pit, channel, (uint8_t)count, now);
@@ -165,7 +164,7 @@ static void status_and_read_back(void **state)
     vdev_pit_write(&pit, 3, 0xe8, 0); /* read-back: status of channel 2 */
     assert_int_equal(vdev_pit_read(&pit, 2, 0), 0x40 | 0x80 | 0x30 | 0x04); /* null count */
     vdev_pit_write(&pit, 2, 0x00, 0);
-    vdev_pit_write(&pit, 2, 0x10, 0); /* 0x1000, gate low: not counting */
+    vdev_pit_write(&pit, 2, 0x10, 0);      /* 0x1000, gate low: not counting */
     vdev_pit_write(&pit, 3, 0xc8, 100000); /* count and status */
     assert_int_equal(vdev_pit_read(&pit, 2, 200000), 0xb4);
     assert_int_equal(vdev_pit_read(&pit, 2, 200000), 0x00);
@@ -194,8 +193,8 @@ static void access_modes_and_bcd(void **state)
     assert_int_equal(vdev_pit_read(&pit, 2, tick_time(51)), 149);
     vdev_pit_write(&pit, 3, 0xa0, 0); /* MSB only */
     vdev_pit_write(&pit, 2, 0x02, 0);
-    assert_int_equal(vdev_pit_read(&pit, 2, tick_time(1)), 0x01);  /* 0x1ff */
-    vdev_pit_write(&pit, 3, 0xb1, 0); /* LSB/MSB, mode 0, BCD */
+    assert_int_equal(vdev_pit_read(&pit, 2, tick_time(1)), 0x01); /* 0x1ff */
+    vdev_pit_write(&pit, 3, 0xb1, 0);                             /* LSB/MSB, mode 0, BCD */
     vdev_pit_write(&pit, 2, 0x00, 0);
     vdev_pit_write(&pit, 2, 0x10, 0); /* 1000 in BCD */
     assert_int_equal(vdev_pit_count(&pit, 2, tick_time(10)), 0x0990);

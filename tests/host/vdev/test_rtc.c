@@ -17,7 +17,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#define S 1000000000ull
+#define S             1000000000ull
 #define NEW_YEAR_2026 1767225600 /* 2026-01-01 00:00:00 UTC, a Thursday */
 
 static void setup(vdev_rtc_t *rtc, line_recorder_t *rec)
@@ -148,7 +148,7 @@ static void periodic_interrupt(void **state)
     set_reg(&rtc, 0x0b, 0x02, deadline);
     set_reg(&rtc, 0x0a, 0x2f, S);
     reg(&rtc, 0x0c, S);
-    assert_int_equal(reg(&rtc, 0x0c, S + S / 2), 0x40); /* PF, no IRQF */
+    assert_int_equal(reg(&rtc, 0x0c, S + S / 2), 0x40);     /* PF, no IRQF */
     assert_int_equal(reg(&rtc, 0x0c, 2 * S + S / 2), 0x50); /* PF and UF (a second passed) */
     assert_false(rec.level[8]);
     assert_int_equal(rec.rises[8], 1);
@@ -200,8 +200,8 @@ static void set_and_time_writes(void **state)
 
     (void)state;
     setup(&rtc, &rec);
-    set_reg(&rtc, 0x0b, 0x12, 0);  /* UIE */
-    set_reg(&rtc, 0x0b, 0x92, t);  /* SET: UIE is cleared, the clock holds */
+    set_reg(&rtc, 0x0b, 0x12, 0); /* UIE */
+    set_reg(&rtc, 0x0b, 0x92, t); /* SET: UIE is cleared, the clock holds */
     assert_int_equal(reg(&rtc, 0x0b, t), 0x82);
     assert_int_equal(reg(&rtc, 0x00, t + 5 * S), 0x10);
     set_reg(&rtc, 0x09, 0x99, t);

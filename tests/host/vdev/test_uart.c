@@ -70,7 +70,7 @@ static void transmit_and_loopback(void **state)
     assert_int_equal(w.count, 2);
     assert_memory_equal(w.bytes, "hi", 2);
     assert_int_equal(vdev_uart_read(&u, 5, 0) & 0x60, 0x60); /* THRE and TEMT at once */
-    vdev_uart_write(&u, 4, 0x10, 0); /* loopback */
+    vdev_uart_write(&u, 4, 0x10, 0);                         /* loopback */
     vdev_uart_write(&u, 0, 'x', 0);
     assert_int_equal(w.count, 2);
     assert_int_equal(vdev_uart_read(&u, 5, 0) & 0x01, 0x01);
@@ -80,7 +80,7 @@ static void transmit_and_loopback(void **state)
     vdev_uart_read(&u, 6, 0);
     vdev_uart_write(&u, 4, 0x1f, 0);
     assert_int_equal(vdev_uart_read(&u, 6, 0), 0xf0 | 0x0b); /* DCTS, DDSR, DDCD; RI rose */
-    vdev_uart_write(&u, 4, 0x1b, 0);                     /* OUT1 off: RI's trailing edge */
+    vdev_uart_write(&u, 4, 0x1b, 0);                         /* OUT1 off: RI's trailing edge */
     assert_int_equal(vdev_uart_read(&u, 6, 0), 0xb0 | 0x04);
     assert_int_equal(vdev_uart_receive(&u, (const uint8_t *)"z", 1, 0), 0); /* disconnected */
 }
@@ -93,10 +93,10 @@ static void iir_priorities(void **state)
 
     (void)state;
     setup(&u, &rec, &w);
-    vdev_uart_write(&u, 4, 0x1a, 0); /* loopback, RTS, OUT2 */
-    vdev_uart_write(&u, 0, 'a', 0);  /* fills the holding register */
-    vdev_uart_write(&u, 0, 'b', 0);  /* overrun */
-    vdev_uart_write(&u, 1, 0x0f, 0); /* every interrupt */
+    vdev_uart_write(&u, 4, 0x1a, 0);                  /* loopback, RTS, OUT2 */
+    vdev_uart_write(&u, 0, 'a', 0);                   /* fills the holding register */
+    vdev_uart_write(&u, 0, 'b', 0);                   /* overrun */
+    vdev_uart_write(&u, 1, 0x0f, 0);                  /* every interrupt */
     assert_int_equal(vdev_uart_read(&u, 2, 0), 0x06); /* line status first */
     assert_int_equal(vdev_uart_read(&u, 5, 0) & 0x03, 0x03);
     assert_int_equal(vdev_uart_read(&u, 2, 0), 0x04); /* then received data */
@@ -156,9 +156,9 @@ static void fifo_trigger_and_timeout(void **state)
     assert_int_equal(vdev_uart_read(&u, 2, 1000 + 4 * char_ns - 1), 0xc1);
     vdev_uart_advance(&u, 1000 + 4 * char_ns);
     assert_true(rec.level[4]);
-    assert_int_equal(vdev_uart_read(&u, 2, 1000 + 4 * char_ns), 0xcc); /* character timeout */
-    assert_int_equal(vdev_uart_receive(&u, bytes + 13, 7, 2000000), 3);   /* 16 fit */
-    assert_int_equal(vdev_uart_read(&u, 2, 2000000), 0xc4);              /* at the trigger */
+    assert_int_equal(vdev_uart_read(&u, 2, 1000 + 4 * char_ns), 0xcc);  /* character timeout */
+    assert_int_equal(vdev_uart_receive(&u, bytes + 13, 7, 2000000), 3); /* 16 fit */
+    assert_int_equal(vdev_uart_read(&u, 2, 2000000), 0xc4);             /* at the trigger */
     for (unsigned i = 0; i < 16; i++) {
         assert_int_equal(vdev_uart_read(&u, 0, 2000000), bytes[i]);
     }
