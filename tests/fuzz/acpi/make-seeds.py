@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Make fuzzer seeds from the ACPI test fixtures: the same tables packed into a small memory
 image (RSDP at address 0, the root table and the others after it, pointers rewritten, checksums
-recomputed), prefixed by the mode byte 0. Run from the repository's root:
+recomputed), prefixed by the mode byte 0, written to seeds/ beside this script.
 
-    tests/fuzz/acpi/make-seeds.py
+usage: tests/fuzz/acpi/make-seeds.py
 """
 import glob
 import os
 import struct
+import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -60,6 +61,24 @@ def pack(rsdp, regions):
     return bytes([0]) + image
 
 
+def check_arguments(count):
+    """--help prints the usage; anything else unexpected costs one line and exit status 2."""
+    args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(__doc__)
+        sys.exit(0)
+    for arg in args:
+        if arg.startswith("-"):
+            print(f"{os.path.basename(sys.argv[0])}: unknown option '{arg}' (see {sys.argv[0]} --help)",
+                  file=sys.stderr)
+            sys.exit(2)
+    if len(args) != count:
+        print(f"{os.path.basename(sys.argv[0])}: takes {count} arguments, got {len(args)} "
+              f"(see {sys.argv[0]} --help)", file=sys.stderr)
+        sys.exit(2)
+
+
+check_arguments(0)
 for path in sorted(glob.glob(os.path.join(here, "../../host/acpi/fixtures/*.acpi"))):
     name = os.path.basename(path)[:-5]
     open(os.path.join(here, "seeds", name), "wb").write(pack(*load(path)))
