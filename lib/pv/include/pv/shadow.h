@@ -61,9 +61,10 @@ static inline bool pv_shadow_reserved(gva_t address)
  * nothing was changed. A failed call leaves the software TLB unsure of the host's state: every
  * later call answers PV_SHADOW_HOST_ERROR and the VMM ends the guest.
  *
- * map_table:   make pool slot `slot` of table level `level` hold a table object (created on
- *              the slot's first use, kept afterwards) and map it in space at base (aligned to
- *              the level's coverage). The parent table is mapped already; the entry is empty.
+ * map_table:   make pool slot `slot` of table level `level` hold an empty table object
+ *              (created on the slot's first use, kept afterwards) and map it in space at base
+ *              (aligned to the level's coverage). The parent table is mapped already; the entry
+ *              is empty. Our kernel's Unmap of a table zeroes it, so a kept object is empty.
  * unmap_table: unmap that table. Every table and page below it becomes unreachable with it:
  *              the software TLB frees their slots without calling unmap for each.
  * map_page:    make page slot `slot` a copy of the capability of the guest frame `frame` (a 4
@@ -72,8 +73,9 @@ static inline bool pv_shadow_reserved(gva_t address)
  * unmap_page:  unmap that page (its PT stays).
  *
  * A slot handed to map_table or map_page may still hold the object or copy of an earlier use
- * whose table was unmapped above it (unreachable): the VMM undoes that first (unmaps the table
- * object or deletes the copy). No slot is ever reachable at two places at once.
+ * whose table was unmapped above it (unreachable, and a table then still holds its entries):
+ * the VMM undoes that first (Unmap of the table object, which empties it, or deletion of the
+ * copy). No slot is ever reachable at two places at once.
  */
 typedef struct pv_shadow_ops {
     void *context;
