@@ -1,0 +1,135 @@
+/*
+ * The VMM's contract with init: what a VM's VMM finds when init starts it (its capabilities and
+ * the boot page describing the VM), the reports it sends init about its VM (running, ended and
+ * why), and the VM life-cycle requests the shell makes to init (start, kill, reboot).
+ * docs/vmm.md tells the whole story. A VMM may be subverted by its guest: init checks every
+ * report like any other request, and only a VM's own VMM may report on it.
+ */
+#ifndef IPC_VMM_H
+#define IPC_VMM_H
+
+#include <ipc/msg.h>
+
+#define IPC_VMM_BASE 0x500
+
+/* lib/vmdecl's limits (init and the VMM check that they agree): a VM's name, a module's name,
+ * the guest's command line, modules= entries; each with its NUL. */
+#define VMM_NAME_BYTES        16
+#define VMM_MODULE_NAME_BYTES 32
+#define VMM_CMDLINE_BYTES     256
+#define VMM_MODULES_MAX       4
+
+enum vmm_label {
+    VMM_REPORT = IPC_VMM_BASE + 1,    /* a VMM: kind, end, status, text -> ok */
+    VMM_VM_START = IPC_VMM_BASE + 2,  /* dbg: name -> ok | not found | busy | no memory */
+    VMM_VM_KILL = IPC_VMM_BASE + 3,   /* dbg: name -> ok | not found | busy (not running) */
+    VMM_VM_REBOOT = IPC_VMM_BASE + 4, /* dbg: name -> ok | not found | busy (not running) */
+};
+
+/* What a VMM_REPORT says. */
+enum vmm_report_kind {
+    VMM_REPORT_RUNNING = 1, /* the guest is loaded and its vCPU runs */
+    VMM_REPORT_ENDED = 2,   /* the VM ended: how in `end`, the guest's status in `status` */
+};
+
+/* How a VM ended (a VMM_REPORT_ENDED's `end`). */
+enum vmm_end {
+    VMM_END_NONE = 0,
+    VMM_END_EXIT = 1,         /* the EXIT hypercall: status is its argument */
+    VMM_END_DEBUG_EXIT = 2,   /* a write of status to the debug-exit port 0xf4 */
+    VMM_END_POWER_OFF = 3,    /* ACPI soft-off (S5): status 0 */
+    VMM_END_RESET = 4,        /* the reset register (0xcf9): init starts the VM again */
+    VMM_END_TRIPLE_FAULT = 5, /* a fault while delivering a double fault */
+    VMM_END_GUEST_ERROR = 6,  /* something the guest did that the VMM ends it for */
+    VMM_END_LOAD_ERROR = 7,   /* the kernel image or a boot module was refused */
+    VMM_END_VMM_ERROR = 8,    /* the VMM itself could not go on (out of memory, ...) */
+    VMM_END_COUNT
+};
+
+/* A report's text: at most this many bytes, printable ASCII only (init prints it). */
+#define VMM_TEXT_BYTES 96
+
+typedef struct vmm_request {
+    enum vmm_label label;
+    seL4_Word kind;   /* enum vmm_report_kind */
+    seL4_Word end;    /* enum vmm_end */
+    seL4_Word status; /* the guest's exit status */
+    char text[VMM_TEXT_BYTES];
+    char name[VMM_NAME_BYTES]; /* VMM_VM_START, _KILL, _REBOOT */
+} vmm_request_t;
+
+void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word status,
+                       const char *text);
+void vmm_encode_vm_start(ipc_msg_t *msg, const char *name);
+void vmm_encode_vm_kill(ipc_msg_t *msg, const char *name);
+void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name);
+
+/* Whether a label is one of this protocol's (a server dispatches on it before decoding). */
+bool vmm_label_is_ours(seL4_Word label);
+
+/*
+ * Checks label, length and every field: a report's kind and end in range (RUNNING with no end
+ * and status 0), its text printable ASCII; a VM name of 1-15 characters of [a-z0-9-]. On error
+ * *field is the offending word.
+ */
+ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field);
+
+/* "exit hypercall", "debug-exit port", "power-off", ... ("?" out of range). */
+const char *vmm_end_name(seL4_Word end);
+
+/* ---- what a VMM finds when init starts it ------------------------------------------------ */
+
+/*
+ * Its CSpace is one CNode of 2^cnode_bits slots (vmm_boot_t), guarded so that a capability
+ * address is the slot index, laid out as every service's (runtime/service.h) and then:
+ *   VMM_SLOT_RUNTIME_END   the end of the runtime allocator's slots (256 .. here)
+ *   VMM_SLOT_MODULES       the boot modules' pages as read-only frame capabilities, each
+ *                          module's consecutive from its vmm_module_t.first_slot
+ *   vmm_boot_t.first_free  the rest: the VMM's own (guest RAM frames, shadow mappings)
+ */
+#define VMM_SLOT_RUNTIME_END 8192
+#define VMM_SLOT_MODULES     8192
+
+/* Start-info capabilities (service_info_t.caps indices). */
+#define VMM_CAP_RAM_FIRST    0  /* guest RAM: untypeds, in guest-physical order */
+#define VMM_RAM_UNTYPEDS_MAX 24 /* caps 0..23 */
+#define VMM_CAP_VSPACE_FIRST 24 /* address spaces for the guest (PML4s with an ASID) */
+#define VMM_VSPACES_MAX      4  /* caps 24..27 */
+
+/* Start-info words. */
+#define VMM_WORD_BOOT_PAGE 0 /* the address of its vmm_boot_t, mapped read-write */
+
+#define VMM_BOOT_MAGIC 0x746f6f626d6d76ull /* "vmmboot" */
+
+/* A boot module as the VMM sees it: read-only frames, and what init knows of it. */
+typedef struct vmm_module {
+    seL4_Word first_slot; /* the frame capability of its first page */
+    seL4_Word pages;      /* 0: no module */
+    seL4_Word size;       /* bytes (the last page may hold less) */
+    char name[VMM_MODULE_NAME_BYTES];
+} vmm_module_t;
+
+/* The VM as init declared it, written by init before every start of the VMM. */
+typedef struct vmm_boot {
+    seL4_Uint64 magic;
+    char name[VMM_NAME_BYTES];
+    seL4_Word index;  /* in init's VM table */
+    seL4_Word mode;   /* vmdecl_mode_t */
+    seL4_Word memory; /* bytes of guest RAM */
+    seL4_Word vcpus;
+    seL4_Word boots; /* starts before this one */
+    seL4_Word cnode_bits;
+    seL4_Word first_free;                      /* the first slot after the modules' */
+    seL4_Word ram_untypeds;                    /* caps[VMM_CAP_RAM_FIRST ..) */
+    seL4_Uint8 ram_bits[VMM_RAM_UNTYPEDS_MAX]; /* the size of each (log2 bytes) */
+    seL4_Word vspaces;                         /* caps[VMM_CAP_VSPACE_FIRST ..) */
+    char cmdline[VMM_CMDLINE_BYTES];           /* the guest kernel's */
+    vmm_module_t kernel;                       /* the guest kernel image */
+    vmm_module_t initrd;                       /* pages 0: none */
+    vmm_module_t modules[VMM_MODULES_MAX];     /* modules= */
+    seL4_Word module_count;
+} vmm_boot_t;
+
+_Static_assert(sizeof(vmm_boot_t) <= 4096, "the boot page is one page");
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * Encoding and decoding of the VMM protocol (ipc/vmm.h). The decoder is the only way init reads
+ * a VMM's report, so every field a subverted VMM could set is checked here.
+ */
+#include <ipc/vmm.h>
+
+static void encode_name(ipc_msg_t *msg, seL4_Word label, const char *name)
+{
+    ipc_msg_init(msg, label);
+    ipc_msg_push_string(msg, name, VMM_NAME_BYTES - 1);
+}
+
+void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word status,
+                       const char *text)
+{
+    ipc_msg_init(msg, VMM_REPORT);
+    ipc_msg_push(msg, kind);
+    ipc_msg_push(msg, end);
+    ipc_msg_push(msg, status);
+    ipc_msg_push_string(msg, text, VMM_TEXT_BYTES - 1);
+}
+
+void vmm_encode_vm_start(ipc_msg_t *msg, const char *name)
+{
+    encode_name(msg, VMM_VM_START, name);
+}
+
+void vmm_encode_vm_kill(ipc_msg_t *msg, const char *name)
+{
+    encode_name(msg, VMM_VM_KILL, name);
+}
+
+void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name)
+{
+    encode_name(msg, VMM_VM_REBOOT, name);
+}
+
+bool vmm_label_is_ours(seL4_Word label)
+{
+    return label >= VMM_REPORT && label <= VMM_VM_REBOOT;
+}
+
+static bool text_printable(const char *text)
+{
+    for (; *text != '\0'; text++) {
+        if (*text < 0x20 || *text > 0x7e) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* lib/vmdecl's rule for VM names, repeated so that lib/ipc needs nothing else. */
+static bool name_valid(const char *name)
+{
+    if (!(name[0] >= 'a' && name[0] <= 'z')) {
+        return false;
+    }
+    for (; *name != '\0'; name++) {
+        char c = *name;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static ipc_error_t decode_report(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
+{
+    seL4_Word at = 3;
+    ipc_error_t error;
+
+    if (msg->length < 4) {
+        return IPC_ERR_LENGTH;
+    }
+    request->kind = msg->words[0];
+    request->end = msg->words[1];
+    request->status = msg->words[2];
+    if (request->kind != VMM_REPORT_RUNNING && request->kind != VMM_REPORT_ENDED) {
+        *field = 0;
+        return IPC_ERR_FIELD;
+    }
+    bool running = request->kind == VMM_REPORT_RUNNING;
+    bool ended_how = request->end > VMM_END_NONE && request->end < VMM_END_COUNT;
+    if (running ? request->end != VMM_END_NONE : !ended_how) {
+        *field = 1;
+        return IPC_ERR_FIELD;
+    }
+    if (running && request->status != 0) {
+        *field = 2;
+        return IPC_ERR_FIELD;
+    }
+    error = ipc_msg_get_string(msg, &at, request->text, sizeof(request->text));
+    if (error == IPC_OK && !text_printable(request->text)) {
+        error = IPC_ERR_FIELD;
+    }
+    if (error == IPC_OK && at != msg->length) {
+        error = IPC_ERR_LENGTH;
+    }
+    if (error != IPC_OK) {
+        *field = 3;
+    }
+    return error;
+}
+
+static ipc_error_t decode_name(const ipc_msg_t *msg, vmm_request_t *request)
+{
+    seL4_Word at = 0;
+    ipc_error_t error = ipc_msg_get_string(msg, &at, request->name, sizeof(request->name));
+
+    if (error == IPC_OK && !name_valid(request->name)) {
+        error = IPC_ERR_FIELD;
+    }
+    if (error == IPC_OK && at != msg->length) {
+        error = IPC_ERR_LENGTH;
+    }
+    return error;
+}
+
+ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
+{
+    *field = 0;
+    request->label = (enum vmm_label)msg->label;
+    request->kind = 0;
+    request->end = VMM_END_NONE;
+    request->status = 0;
+    request->text[0] = '\0';
+    request->name[0] = '\0';
+    if (msg->length > IPC_MAX_WORDS) {
+        return IPC_ERR_LENGTH;
+    }
+    switch (msg->label) {
+    case VMM_REPORT:
+        return decode_report(msg, request, field);
+    case VMM_VM_START:
+    case VMM_VM_KILL:
+    case VMM_VM_REBOOT:
+        return decode_name(msg, request);
+    default:
+        return IPC_ERR_LABEL;
+    }
+}
+
+const char *vmm_end_name(seL4_Word end)
+{
+    static const char *const names[VMM_END_COUNT] = {
+            "none",         "exit hypercall", "debug-exit port", "power-off", "reset",
+            "triple fault", "guest error",    "load error",      "VMM error"};
+
+    return end < VMM_END_COUNT ? names[end] : "?";
+}
