@@ -65,7 +65,8 @@ const char *init_service_state_name(seL4_Word state)
 
 const char *init_vm_state_name(seL4_Word state)
 {
-    static const char *const names[] = {"declared", "running", "stopped", "exited", "failed"};
+    static const char *const names[] = {"declared", "running",  "stopped", "exited",
+                                        "failed",   "starting", "crashed"};
 
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
