@@ -15,7 +15,8 @@ enum init_label {
     INIT_MEMORY = IPC_INIT_BASE + 2,       /* -> ram total, ram free, device total, device free,
                                               slots used, slots total */
     INIT_VM_INFO = IPC_INIT_BASE + 3,      /* index -> state, mode, memory (bytes), vcpus,
-                                              status, name, kernel module file (up to 31 bytes);
+                                              status, name, kernel module file (up to 31 bytes),
+                                              how it ended (up to 95 bytes, "" until then);
                                               state: services/init/vms.h, mode: vmdecl_mode_t */
     INIT_CRASH = IPC_INIT_BASE + 4,        /* dbg: name -> ok (the service faults) | not found */
 };
@@ -46,7 +47,7 @@ ipc_error_t init_decode(const ipc_msg_t *msg, init_request_t *request, seL4_Word
 const char *init_service_state_name(seL4_Word state);
 
 /* A VM's state's name, INIT_VM_INFO's first word (services/init/vms.h's enum vm_state:
- * "declared", "running", "stopped", "exited", "failed"). */
+ * "declared", "running", "stopped", "exited", "failed", "starting", "crashed"). */
 const char *init_vm_state_name(seL4_Word state);
 
 #endif
