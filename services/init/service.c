@@ -177,11 +177,33 @@ static bool load_image(service_t *service)
     return true;
 }
 
+static unsigned cnode_bits(const service_spec_t *spec)
+{
+    return spec->cnode_bits != 0 ? spec->cnode_bits : SERVICE_CNODE_BITS;
+}
+
+/* A CNode too large for init's pool gets an untyped of its own, kept as long as init runs. */
+static seL4_Error make_cnode(unsigned bits, seL4_CPtr *cap)
+{
+    unialloc_untyped_t untyped;
+
+    if (bits <= SERVICE_CNODE_BITS) {
+        return make(seL4_CapTableObject, bits, cap);
+    }
+    if (memory_untyped(bits + seL4_SlotBits, &untyped) != seL4_NoError ||
+        alloc_slot(memory_pool(), cap) != seL4_NoError) {
+        return seL4_NotEnoughMemory;
+    }
+    return seL4_Untyped_Retype(untyped.cap, seL4_CapTableObject, bits, seL4_CapInitThreadCNode, 0,
+                               0, *cap, 1);
+}
+
 static bool make_objects(service_t *service)
 {
     seL4_CPtr raw_cnode;
+    unsigned bits = cnode_bits(service->spec);
 
-    if (make(seL4_CapTableObject, SERVICE_CNODE_BITS, &raw_cnode) != seL4_NoError ||
+    if (make_cnode(bits, &raw_cnode) != seL4_NoError ||
         make(seL4_TCBObject, 0, &service->tcb) != seL4_NoError ||
         make(seL4_X64_PML4Object, 0, &service->pml4) != seL4_NoError ||
         make(seL4_EndpointObject, 0, &service->endpoint) != seL4_NoError ||
@@ -191,8 +213,8 @@ static bool make_objects(service_t *service)
         printf("init: %s: out of memory for its objects\n", service->spec->name);
         return false;
     }
-    service->cnode = init_copy(raw_cnode, seL4_AllRights,
-                               seL4_CNode_CapData_new(0, seL4_WordBits - SERVICE_CNODE_BITS));
+    service->cnode =
+            init_copy(raw_cnode, seL4_AllRights, seL4_CNode_CapData_new(0, seL4_WordBits - bits));
     vspace_init(&service->vspace, service->pml4, memory_pool(), SERVICE_RESERVE_START,
                 SERVICE_RESERVE_END);
     return service->cnode != 0;
@@ -275,7 +297,8 @@ bool service_create(service_t *service, const service_spec_t *spec)
     service->spec = spec;
     service->state = INIT_SERVICE_CREATED;
     service->next_cap = SERVICE_SLOT_DEVICES;
-    if (!images_find(spec->name, &service->image, &service->image_size)) {
+    if (!images_find(spec->image != NULL ? spec->image : spec->name, &service->image,
+                     &service->image_size)) {
         printf("init: %s: no image of it in init\n", spec->name);
         return false;
     }
@@ -328,10 +351,10 @@ bool service_start(service_t *service)
 }
 
 /* Everything the service made goes; its own objects and pages are put back as at creation. */
-static bool service_reset(service_t *service)
+bool service_reset(service_t *service)
 {
     seL4_CNode_Revoke(seL4_CapInitThreadCNode, service->memory.cap, seL4_WordBits);
-    for (seL4_Word slot = SERVICE_SLOT_FREE; slot < (1ull << SERVICE_CNODE_BITS); slot++) {
+    for (seL4_Word slot = SERVICE_SLOT_FREE; slot < (1ull << cnode_bits(service->spec)); slot++) {
         seL4_CNode_Delete(service->cnode, slot, seL4_WordBits);
     }
     seL4_CNode_Delete(service->cnode, SERVICE_SLOT_UNTYPED, seL4_WordBits);
@@ -403,6 +426,11 @@ void service_fault(service_t *service, seL4_Word label, const seL4_Word *words, 
     service->faults++;
     seL4_TCB_Suspend(service->tcb);
     fault_report(service, label, words, length);
+    if (service->spec->fault != NULL) {
+        service->state = INIT_SERVICE_FAILED;
+        service->spec->fault(service, label, words, length);
+        return;
+    }
     if (service->restarts >= SERVICE_RESTARTS_MAX) {
         service->state = INIT_SERVICE_FAILED;
         log_printf(LOG_ERROR, "init: service %s failed %lu times: left stopped\n",

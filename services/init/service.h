@@ -16,7 +16,7 @@
 
 #define SERVICE_RESTARTS_MAX    3
 #define SERVICE_IMAGE_PAGES_MAX 512
-#define SERVICES_MAX            8
+#define SERVICES_MAX            24 /* 8 built in, and one VMM per VM */
 
 struct service;
 
@@ -29,6 +29,12 @@ typedef struct service_spec {
     unsigned memory_bits;  /* its untyped */
     bool log_ring;         /* it logs through a ring (everyone but the log service) */
     const char *only_with; /* started only when the kernel command line has this word */
+    const char *image;     /* the embedded image it runs (NULL: the one named as it is) */
+    unsigned cnode_bits;   /* its CNode's size (0: SERVICE_CNODE_BITS); larger ones get an
+                            * untyped of their own */
+    /* Called instead of a restart when it faults (may be NULL); it stays stopped. */
+    void (*fault)(struct service *service, seL4_Word label, const seL4_Word *words,
+                  seL4_Word length);
     /* Puts its devices and other service-specific capabilities in place (may be NULL). */
     bool (*wire)(struct service *service);
 } service_spec_t;
@@ -81,6 +87,10 @@ bool service_give_device(service_t *service, unsigned index, seL4_CPtr cap, seL4
  * executable: memory it shares with init or another service. */
 bool service_map_shared(service_t *service, const seL4_CPtr *frames, unsigned pages,
                         seL4_Word vaddr);
+
+/* Everything the service made goes (its untyped is revoked, its free slots emptied) and its
+ * image's writable pages are written again; its devices stay. Then service_start again. */
+bool service_reset(service_t *service);
 
 /* Starts it (first start or restart: registers, bound notification, resume). */
 bool service_start(service_t *service);
