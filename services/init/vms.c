@@ -57,6 +57,7 @@ void vms_declare(const seL4_BootInfo *bootinfo)
         vm->kernel = &modules->modules[vm->decl.module];
         vm->state = VM_DECLARED;
         vm->status = 0;
+        vm->reason[0] = '\0';
         vm_print(vm, modules);
     }
     printf("init: %lu VM%s declared\n", (unsigned long)vm_count, vm_count == 1 ? "" : "s");

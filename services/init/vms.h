@@ -14,16 +14,21 @@
 enum vm_state {
     VM_DECLARED = 0, /* not started (no VMM yet, or autostart=no) */
     VM_RUNNING = 1,
-    VM_STOPPED = 2, /* killed */
-    VM_EXITED = 3,  /* ended by itself: status says how */
-    VM_FAILED = 4,  /* ended by its VMM for a fault it could not handle */
+    VM_STOPPED = 2,  /* killed */
+    VM_EXITED = 3,   /* ended by itself: status says how */
+    VM_FAILED = 4,   /* ended by its VMM for a fault it could not handle */
+    VM_STARTING = 5, /* its VMM runs and loads the guest */
+    VM_CRASHED = 6,  /* its VMM faulted */
 };
+
+#define VM_REASON_BYTES 96 /* how it ended, as the console and INIT_VM_INFO say it */
 
 typedef struct vm {
     vmdecl_vm_t decl;
     const seL4_BootModule *kernel; /* its module */
     enum vm_state state;
     seL4_Word status;
+    char reason[VM_REASON_BYTES]; /* "" until it ends */
 } vm_t;
 
 /* Reads the declarations of the boot modules and prints the table and every refusal. */
