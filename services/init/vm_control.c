@@ -1,0 +1,182 @@
+/*
+ * The VMM protocol's requests to init (ipc/vmm.h): a VMM's reports on its own VM (and on no
+ * other: the badge names the VMM), the shell's start, kill and reboot, and what a VMM's fault
+ * does to its VM. Each request is decoded and checked by lib/ipc before anything changes.
+ */
+#include "init.h"
+#include "vm_run.h"
+#include "vm_start.h"
+#include <fmt/fmt.h>
+#include <runtime/log.h>
+#include <runtime/string.h>
+#include <runtime/time.h>
+#include <runtime/tsc.h>
+
+/* A guest that resets within this long of its start, this many times in a row, is stopped. */
+#define VM_FAST_RESET_NS  1000000000ull
+#define VM_FAST_RESET_MAX 4
+
+/* The VM whose VMM has service id `id`, or -1. */
+static long vm_of_vmm(seL4_Word id)
+{
+    for (seL4_Word index = 0; vms_get(index) != NULL; index++) {
+        const vm_run_t *run = vm_run_get(index);
+        if (run->service != NULL && run->spec.id == id) {
+            return (long)index;
+        }
+    }
+    return -1;
+}
+
+static long vm_by_name(const char *name)
+{
+    for (seL4_Word index = 0; vms_get(index) != NULL; index++) {
+        if (strcmp(vms_get(index)->decl.decl.name, name) == 0) {
+            return (long)index;
+        }
+    }
+    return -1;
+}
+
+/* "<how>: <text>" (or just how), cut to the reason's size. */
+static void reason_make(char *out, size_t capacity, seL4_Word end, const char *text)
+{
+    const char *how = vmm_end_name(end);
+    size_t at = 0;
+
+    for (size_t i = 0; how[i] != '\0' && at + 1 < capacity; i++) {
+        out[at++] = how[i];
+    }
+    if (text[0] != '\0') {
+        for (const char *p = ": "; *p != '\0' && at + 1 < capacity; p++) {
+            out[at++] = *p;
+        }
+        for (size_t i = 0; text[i] != '\0' && at + 1 < capacity; i++) {
+            out[at++] = text[i];
+        }
+    }
+    out[at] = '\0';
+}
+
+/* A guest reset: the VM starts again, unless it keeps resetting as soon as it starts. */
+static void vm_reset(seL4_Word index, const char *reason)
+{
+    vm_run_t *run = vm_run_get(index);
+    bool fast = runtime_tsc_to_ns(tsc_read() - run->started_tsc) < VM_FAST_RESET_NS;
+
+    run->fast_resets = fast ? run->fast_resets + 1 : 0;
+    if (run->fast_resets >= VM_FAST_RESET_MAX) {
+        vm_run_stop(index, VM_FAILED, 0, "reset loop: it reset within a second of each start");
+        run->fast_resets = 0;
+        return;
+    }
+    vm_run_stop(index, VM_STOPPED, 0, reason);
+    vm_run_start(index);
+}
+
+static ipc_error_t vm_report(long index, const vmm_request_t *report)
+{
+    vm_t *vm = index >= 0 ? vms_get((seL4_Word)index) : NULL;
+    char reason[VM_REASON_BYTES];
+
+    if (vm == NULL) {
+        return IPC_ERR_DENIED;
+    }
+    if (vm->state != VM_STARTING && vm->state != VM_RUNNING) {
+        return IPC_ERR_BUSY;
+    }
+    if (report->kind == VMM_REPORT_RUNNING) {
+        if (vm->state == VM_STARTING) {
+            vm->state = VM_RUNNING;
+            log_printf(LOG_INFO, "init: VM %s running%s%s\n", vm->decl.decl.name,
+                       report->text[0] != '\0' ? ": " : "", report->text);
+        }
+        return IPC_OK;
+    }
+    reason_make(reason, sizeof(reason), report->end, report->text);
+    switch (report->end) {
+    case VMM_END_EXIT:
+    case VMM_END_DEBUG_EXIT:
+    case VMM_END_POWER_OFF:
+        vm_run_stop((seL4_Word)index, VM_EXITED, report->status, reason);
+        break;
+    case VMM_END_RESET:
+        vm_reset((seL4_Word)index, reason);
+        break;
+    default:
+        vm_run_stop((seL4_Word)index, VM_FAILED, report->status, reason);
+        break;
+    }
+    return IPC_OK;
+}
+
+/* The shell's commands (and the services' test suite's). */
+static ipc_error_t vm_command(seL4_Word client, const vmm_request_t *request)
+{
+    long index = vm_by_name(request->name);
+    vm_t *vm = index >= 0 ? vms_get((seL4_Word)index) : NULL;
+
+    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST) {
+        return IPC_ERR_DENIED;
+    }
+    if (vm == NULL) {
+        return IPC_ERR_NOT_FOUND;
+    }
+    bool active = vm->state == VM_STARTING || vm->state == VM_RUNNING;
+    switch (request->label) {
+    case VMM_VM_START:
+        return vm_run_start((seL4_Word)index);
+    case VMM_VM_KILL:
+        if (!active) {
+            return IPC_ERR_BUSY;
+        }
+        vm_run_stop((seL4_Word)index, VM_STOPPED, 0, "killed from the shell");
+        return IPC_OK;
+    default: /* VMM_VM_REBOOT */
+        if (!active) {
+            return IPC_ERR_BUSY;
+        }
+        vm_run_stop((seL4_Word)index, VM_STOPPED, 0, "rebooted from the shell");
+        return vm_run_start((seL4_Word)index);
+    }
+}
+
+event_result_t vm_start_request(seL4_Word badge, ipc_msg_t *msg)
+{
+    vmm_request_t request;
+    seL4_Word field;
+    ipc_error_t error = vmm_decode(msg, &request, &field);
+
+    if (error == IPC_OK) {
+        error = request.label == VMM_REPORT ? vm_report(vm_of_vmm(ipc_badge_id(badge)), &request)
+                                            : vm_command(ipc_badge_id(badge), &request);
+        field = 0;
+    }
+    if (error != IPC_OK) {
+        ipc_msg_error(msg, error, field);
+    } else {
+        ipc_msg_init(msg, IPC_LABEL_OK);
+    }
+    return EVENT_REPLY;
+}
+
+void vm_run_faulted(service_t *service, seL4_Word label, const seL4_Word *words, seL4_Word length)
+{
+    long index = vm_of_vmm(service->spec->id);
+    char reason[VM_REASON_BYTES];
+
+    if (index < 0) {
+        return;
+    }
+    if (label == seL4_Fault_VMFault && length >= seL4_VMFault_Length) {
+        fmt_snprintf(reason, sizeof(reason), "its VMM faulted: page fault at %#lx",
+                     (unsigned long)words[seL4_VMFault_Addr]);
+    } else if (label == seL4_Fault_UserException && length >= seL4_UserException_Length) {
+        fmt_snprintf(reason, sizeof(reason), "its VMM faulted: exception %lu",
+                     (unsigned long)words[seL4_UserException_Number]);
+    } else {
+        fmt_snprintf(reason, sizeof(reason), "its VMM faulted (fault type %lu)",
+                     (unsigned long)label);
+    }
+    vm_run_stop((seL4_Word)index, VM_CRASHED, 0, reason);
+}

@@ -1,0 +1,39 @@
+/*
+ * What init keeps of a VM while it runs, between vm_start.c (starting and stopping) and
+ * vm_control.c (the VMMs' reports, the shell's requests, a VMM's fault).
+ */
+#ifndef INIT_VM_RUN_H
+#define INIT_VM_RUN_H
+
+#include "service.h"
+#include "vms.h"
+#include <ipc/vmm.h>
+
+typedef struct vm_run {
+    char name[VMM_NAME_BYTES];
+    service_spec_t spec;
+    service_t *service; /* its VMM (NULL until first started) */
+    unialloc_untyped_t ram[VMM_RAM_UNTYPEDS_MAX];
+    unsigned ram_count;                 /* 0 while stopped */
+    seL4_CPtr vspaces[VMM_VSPACES_MAX]; /* init's capabilities, ASIDs assigned */
+    vmm_boot_t *boot;                   /* init's view of the boot page */
+    seL4_CPtr boot_frame;
+    seL4_Word boots; /* times started */
+    seL4_Uint64 started_tsc;
+    unsigned fast_resets; /* guest resets in a row, each soon after its start */
+} vm_run_t;
+
+/* The record of VM index, or NULL. */
+vm_run_t *vm_run_get(seL4_Word index);
+
+/* Starts the VM: IPC_ERR_BUSY when it runs, _NO_MEMORY when RAM or the VMM cannot be had,
+ * _FIELD when its declaration cannot run (a message says why). */
+ipc_error_t vm_run_start(seL4_Word index);
+
+/* Stops its VMM and takes its RAM back; the VM is left in `state` with status and reason. */
+void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const char *reason);
+
+/* A VMM's fault (service_spec_t.fault): its VM is marked crashed. */
+void vm_run_faulted(service_t *service, seL4_Word label, const seL4_Word *words, seL4_Word length);
+
+#endif

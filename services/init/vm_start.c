@@ -1,0 +1,315 @@
+/*
+ * Starting and stopping VMs (vm_start.h): a VMM service per VM, its guest RAM from init's
+ * untypeds, its boot page, the VM table's states. A VMM holds nothing of another VM's: its RAM
+ * untypeds, its module frames (read-only copies), its address spaces and its declaration.
+ * Stopping a VM suspends its VMM and revokes everything the VMM made and every byte of guest
+ * RAM, so nothing of a stopped VM runs or stays reachable.
+ */
+#include "vm_start.h"
+#include "init.h"
+#include "memory.h"
+#include "vm_modules.h"
+#include "vm_run.h"
+#include "vms.h"
+#include <runtime/log.h>
+#include <runtime/string.h>
+#include <runtime/tsc.h>
+
+#define PAGE_BYTES (1ull << seL4_PageBits)
+/* Below the shell (150), so that the operator keeps control whatever a guest does; the VMM's
+ * vCPU threads run below their VMM (docs/vmm.md). */
+#define VMM_PRIORITY 110
+/* The VMM's own memory: its heap, the patch scanner's workspace, page tables of its window on
+ * guest RAM (one per 2 MiB), the shadow page tables. */
+#define VMM_MEMORY_BASE   (8ull << 20)
+#define VMM_MEMORY_PER_MB (8ull << 10)
+/* Capability slots for the shadow address spaces' frame copies and tables. */
+#define VMM_SHADOW_SLOTS 9216
+#define VM_RAM_MIN_BITS  20
+
+_Static_assert(VMM_NAME_BYTES == VMDECL_NAME_MAX + 1, "the VM name limits agree");
+_Static_assert(VMM_MODULE_NAME_BYTES == VMDECL_MODULE_NAME_MAX + 1, "module names agree");
+_Static_assert(VMM_CMDLINE_BYTES == VMDECL_CMDLINE_MAX + 1, "command lines agree");
+_Static_assert(VMM_MODULES_MAX == VMDECL_MODULES_MAX, "modules= limits agree");
+_Static_assert(SERVICE_ID_DYNAMIC + VMDECL_VMS_MAX <= SERVICE_ID_MAX, "every VMM has an id");
+
+static vm_run_t runs[VMDECL_VMS_MAX];
+
+vm_run_t *vm_run_get(seL4_Word index)
+{
+    return index < VMDECL_VMS_MAX && vms_get(index) != NULL ? &runs[index] : NULL;
+}
+
+static unsigned log2_ceil(seL4_Word value)
+{
+    unsigned bits = 0;
+
+    while ((1ull << bits) < value) {
+        bits++;
+    }
+    return bits;
+}
+
+static void ram_give_back(vm_run_t *run)
+{
+    for (unsigned i = 0; i < run->ram_count; i++) {
+        memory_untyped_free(&run->ram[i]);
+    }
+    run->ram_count = 0;
+}
+
+/* Guest RAM as untypeds, largest first (guest-physical order); a size the allocator has no
+ * block for is taken in halves. */
+static bool ram_take(vm_run_t *run, seL4_Word bytes)
+{
+    seL4_Word left = bytes;
+
+    run->ram_count = 0;
+    while (left > 0) {
+        unsigned bits = 63u - (unsigned)__builtin_clzll(left);
+        if (run->ram_count == VMM_RAM_UNTYPEDS_MAX) {
+            ram_give_back(run);
+            return false;
+        }
+        while (memory_untyped(bits, &run->ram[run->ram_count]) != seL4_NoError) {
+            if (bits <= VM_RAM_MIN_BITS) {
+                ram_give_back(run);
+                return false;
+            }
+            bits--;
+        }
+        run->ram_count++;
+        left -= 1ull << bits;
+    }
+    return true;
+}
+
+static seL4_Word vm_module_pages(const vm_t *vm)
+{
+    const vmdecl_vm_t *d = &vm->decl;
+    seL4_Word pages = vm_modules_pages(d->module);
+
+    if (d->initrd != VMDECL_NO_MODULE) {
+        pages += vm_modules_pages(d->initrd);
+    }
+    for (unsigned i = 0; i < d->decl.module_count; i++) {
+        pages += vm_modules_pages(d->modules[i]);
+    }
+    return pages;
+}
+
+static void copy_string(char *out, size_t capacity, const char *text)
+{
+    size_t i = 0;
+
+    for (; text[i] != '\0' && i + 1 < capacity; i++) {
+        out[i] = text[i];
+    }
+    out[i] = '\0';
+}
+
+/* The VMM's service, its boot page and the guest's address spaces: made once per VM. */
+static bool vmm_create(seL4_Word index, vm_run_t *run, const vm_t *vm)
+{
+    seL4_Word ram_pages = vm->decl.decl.memory >> seL4_PageBits;
+    seL4_Word slots = VMM_SLOT_MODULES + vm_module_pages(vm) + ram_pages + VMM_SHADOW_SLOTS;
+    void *page;
+
+    copy_string(run->name, sizeof(run->name), vm->decl.decl.name);
+    run->spec = (service_spec_t){
+            .name = run->name,
+            .id = SERVICE_ID_DYNAMIC + index,
+            .priority = VMM_PRIORITY,
+            .memory_bits =
+                    log2_ceil(VMM_MEMORY_BASE + (vm->decl.decl.memory >> 20) * VMM_MEMORY_PER_MB),
+            .log_ring = true,
+            .image = "vmm",
+            .cnode_bits = log2_ceil(slots),
+            .fault = vm_run_faulted,
+    };
+    run->service = init_service_add(&run->spec);
+    if (run->service == NULL ||
+        vspace_alloc_pages(memory_vspace(), 1, &page, &run->boot_frame) != seL4_NoError ||
+        !service_map_shared(run->service, &run->boot_frame, 1, SERVICE_SHARED_VADDR) ||
+        !init_client_wire(run->service)) {
+        return false;
+    }
+    run->boot = page;
+    for (unsigned i = 0; i < VMM_VSPACES_MAX; i++) {
+        if (alloc_object(memory_pool(), seL4_X64_PML4Object, 0, &run->vspaces[i]) != seL4_NoError ||
+            seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, run->vspaces[i]) != seL4_NoError) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Empties the device slots a previous start filled: they are given afresh. */
+static void vmm_devices_clear(service_t *service)
+{
+    for (seL4_Word slot = SERVICE_SLOT_DEVICES; slot < service->next_cap; slot++) {
+        seL4_CNode_Delete(service->cnode, slot, seL4_WordBits);
+    }
+    service->next_cap = SERVICE_SLOT_DEVICES;
+    memset(service->info->caps, 0, sizeof(service->info->caps));
+    memset(service->info->words, 0, sizeof(service->info->words));
+}
+
+static bool vmm_give_modules(vm_run_t *run, const vm_t *vm)
+{
+    const vmdecl_vm_t *d = &vm->decl;
+    vmm_boot_t *boot = run->boot;
+    seL4_Word slot = VMM_SLOT_MODULES;
+
+    if (!vm_modules_give(run->service, d->module, slot, d->decl.name, &boot->kernel)) {
+        return false;
+    }
+    slot += boot->kernel.pages;
+    if (d->initrd != VMDECL_NO_MODULE) {
+        if (!vm_modules_give(run->service, d->initrd, slot, d->decl.initrd, &boot->initrd)) {
+            return false;
+        }
+        slot += boot->initrd.pages;
+    }
+    for (unsigned i = 0; i < d->decl.module_count; i++) {
+        if (!vm_modules_give(run->service, d->modules[i], slot, d->decl.modules[i],
+                             &boot->modules[i])) {
+            return false;
+        }
+        slot += boot->modules[i].pages;
+    }
+    boot->module_count = d->decl.module_count;
+    boot->first_free = slot;
+    return true;
+}
+
+/* Everything of this VM the VMM gets, and its boot page. */
+static bool vmm_wire(vm_run_t *run, const vm_t *vm)
+{
+    service_t *service = run->service;
+    vmm_boot_t *boot = run->boot;
+    const vmdecl_t *decl = &vm->decl.decl;
+
+    vmm_devices_clear(service);
+    memset(boot, 0, sizeof(*boot));
+    for (unsigned i = 0; i < run->ram_count; i++) {
+        if (!service_give_device(service, VMM_CAP_RAM_FIRST + i, run->ram[i].cap, seL4_AllRights,
+                                 0)) {
+            return false;
+        }
+        boot->ram_bits[i] = (seL4_Uint8)run->ram[i].size_bits;
+    }
+    for (unsigned i = 0; i < VMM_VSPACES_MAX; i++) {
+        if (!service_give_device(service, VMM_CAP_VSPACE_FIRST + i, run->vspaces[i], seL4_AllRights,
+                                 0)) {
+            return false;
+        }
+    }
+    if (!vmm_give_modules(run, vm)) {
+        return false;
+    }
+    boot->magic = VMM_BOOT_MAGIC;
+    copy_string(boot->name, sizeof(boot->name), decl->name);
+    boot->index = (seL4_Word)(run - runs);
+    boot->mode = decl->mode;
+    boot->memory = decl->memory;
+    boot->vcpus = decl->vcpus;
+    boot->boots = run->boots;
+    boot->cnode_bits = run->spec.cnode_bits;
+    boot->ram_untypeds = run->ram_count;
+    boot->vspaces = VMM_VSPACES_MAX;
+    copy_string(boot->cmdline, sizeof(boot->cmdline), decl->cmdline);
+    service->info->words[VMM_WORD_BOOT_PAGE] = SERVICE_SHARED_VADDR;
+    return true;
+}
+
+static void vm_set_state(vm_t *vm, enum vm_state state, seL4_Word status, const char *reason)
+{
+    vm->state = state;
+    vm->status = status;
+    copy_string(vm->reason, sizeof(vm->reason), reason);
+}
+
+/* Why a VM cannot start (NULL: it can). */
+static const char *vm_refusal(const vm_run_t *run, const vm_t *vm)
+{
+    const service_t *namesake = init_service_by_name(vm->decl.decl.name);
+
+    if (vm->decl.decl.mode == VMDECL_MODE_VTX || vm->decl.decl.mode == VMDECL_MODE_SVM) {
+        return "hardware modes are not available yet (mode=pv or auto runs it in PV mode)";
+    }
+    if (namesake != NULL && namesake != run->service) {
+        return "its name is a service's";
+    }
+    return NULL;
+}
+
+ipc_error_t vm_run_start(seL4_Word index)
+{
+    vm_t *vm = vms_get(index);
+    vm_run_t *run = vm_run_get(index);
+    const char *refusal;
+
+    if (vm == NULL || run == NULL) {
+        return IPC_ERR_NOT_FOUND;
+    }
+    if (vm->state == VM_STARTING || vm->state == VM_RUNNING) {
+        return IPC_ERR_BUSY;
+    }
+    refusal = vm_refusal(run, vm);
+    if (refusal != NULL) {
+        log_printf(LOG_ERROR, "init: VM %s not started: %s\n", vm->decl.decl.name, refusal);
+        vm_set_state(vm, VM_FAILED, 0, refusal);
+        return IPC_ERR_FIELD;
+    }
+    if (!ram_take(run, vm->decl.decl.memory)) {
+        log_printf(LOG_ERROR, "init: VM %s not started: no %lu MiB of RAM left for it\n",
+                   vm->decl.decl.name, (unsigned long)(vm->decl.decl.memory >> 20));
+        return IPC_ERR_NO_MEMORY;
+    }
+    bool made = run->service != NULL ? service_reset(run->service) : vmm_create(index, run, vm);
+    if (!made || !vmm_wire(run, vm) || !init_client_attach(run->service) ||
+        !service_start(run->service)) {
+        ram_give_back(run);
+        log_printf(LOG_ERROR, "init: VM %s not started: its VMM could not be set up\n",
+                   vm->decl.decl.name);
+        vm_set_state(vm, VM_FAILED, 0, "its VMM could not be set up");
+        return IPC_ERR_NO_MEMORY;
+    }
+    run->boots++;
+    run->started_tsc = tsc_read();
+    vm_set_state(vm, VM_STARTING, 0, "");
+    log_printf(LOG_INFO, "init: VM %s starting: VMM id %lu, %lu MiB of RAM, kernel module %zu\n",
+               vm->decl.decl.name, (unsigned long)run->spec.id,
+               (unsigned long)(vm->decl.decl.memory >> 20), vm->decl.module);
+    return IPC_OK;
+}
+
+void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const char *reason)
+{
+    vm_t *vm = vms_get(index);
+    vm_run_t *run = vm_run_get(index);
+
+    if (vm == NULL || run == NULL || run->service == NULL) {
+        return;
+    }
+    service_t *service = run->service;
+    seL4_TCB_Suspend(service->tcb);
+    /* Its threads, tables and mappings, then the guest's memory: nothing of the VM stays. */
+    seL4_CNode_Revoke(seL4_CapInitThreadCNode, service->memory.cap, seL4_WordBits);
+    ram_give_back(run);
+    service->state = state == VM_CRASHED ? INIT_SERVICE_FAILED : INIT_SERVICE_CREATED;
+    vm_set_state(vm, state, status, reason);
+    log_printf(state == VM_EXITED || state == VM_STOPPED ? LOG_INFO : LOG_ERROR,
+               "init: VM %s %s: %s, status %lu\n", vm->decl.decl.name, init_vm_state_name(state),
+               reason, (unsigned long)status);
+}
+
+void vm_start_autostart(void)
+{
+    for (seL4_Word index = 0; vms_get(index) != NULL; index++) {
+        if (vms_get(index)->decl.decl.autostart) {
+            vm_run_start(index);
+        }
+    }
+}
