@@ -18,6 +18,15 @@ service_t *init_services(unsigned *count);
 service_t *init_service_by_id(seL4_Word id);
 service_t *init_service_by_name(const char *name);
 
+/* Creates a service after boot (a VMM): NULL when the table is full or it cannot be made. */
+service_t *init_service_add(const service_spec_t *spec);
+
+/* A service made after boot: its capabilities to the log and time services, before it starts;
+ * then, once started... */
+bool init_client_wire(service_t *service);
+/* ...its log ring attached and its time client attached (again, after a restart). */
+bool init_client_attach(service_t *service);
+
 /* Called after a service was restarted. */
 void init_service_restarted(service_t *service);
 

@@ -12,6 +12,7 @@
 #include "server.h"
 #include "summary.h"
 #include "timers.h"
+#include "vm_start.h"
 #include "vms.h"
 #include <algorithms/ringbuf.h>
 #include <ipc/dbg.h>
@@ -272,6 +273,41 @@ static bool log_wire_client(service_t *service, service_t *log)
                         LOG_BIT_RINGS);
 }
 
+service_t *init_service_add(const service_spec_t *spec)
+{
+    service_t *service = &services[service_count];
+
+    if (service_count == SERVICES_MAX || !service_create(service, spec)) {
+        return NULL;
+    }
+    service_count++;
+    return service;
+}
+
+bool init_client_wire(service_t *service)
+{
+    service_t *log = init_service_by_id(SERVICE_ID_LOG);
+    service_t *time = init_service_by_id(SERVICE_ID_TIME);
+
+    return (log == NULL || log_wire_client(service, log)) &&
+           (time == NULL || timers_wire_client(service, time));
+}
+
+bool init_client_attach(service_t *service)
+{
+    bool attached = true;
+
+    if (service->log_ring != NULL) {
+        ringbuf_t ring; /* a new instance starts with an empty ring, whatever the last left */
+        ringbuf_format(&ring, service->log_ring, SERVICE_LOG_RING_PAGES * PAGE_BYTES,
+                       LOG_RING_CAPACITY);
+        attached =
+                log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames);
+    }
+    timers_restarted(service);
+    return attached;
+}
+
 void init_service_restarted(service_t *service)
 {
     if (service->spec->id == SERVICE_ID_LOG) {
@@ -411,6 +447,7 @@ int root_main(seL4_BootInfo *bootinfo)
     if (bootinfo_has_option(bootinfo, "exit_after_services")) {
         power_off_soon("exit_after_services");
     }
+    vm_start_autostart();
     event_loop_init(&loop, endpoint, 0);
     event_on_message(&loop, IPC_BADGE_FAULT, IPC_BADGE_FAULT, 10, on_fault, NULL);
     event_on_message(&loop, IPC_BADGE_ENDPOINT | IPC_BADGE_FAULT, IPC_BADGE_ENDPOINT, 0,
