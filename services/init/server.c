@@ -5,8 +5,10 @@
 #include "server.h"
 #include "init.h"
 #include "memory.h"
+#include "vm_start.h"
 #include "vms.h"
 #include <ipc/init.h>
+#include <ipc/vmm.h>
 
 static void reply_service(ipc_msg_t *msg, seL4_Word index)
 {
@@ -77,6 +79,7 @@ static void reply_vm(ipc_msg_t *msg, seL4_Word index)
     ipc_msg_push(msg, vm->status);
     ipc_msg_push_string(msg, vm->decl.decl.name, INIT_NAME_BYTES - 1);
     ipc_msg_push_string(msg, file, sizeof(file) - 1);
+    ipc_msg_push_string(msg, vm->reason, sizeof(vm->reason) - 1);
 }
 
 static void reply_crash(ipc_msg_t *msg, seL4_Word client, const char *name)
@@ -98,9 +101,12 @@ event_result_t server_handle(void *context, seL4_Word badge, ipc_msg_t *msg)
 {
     init_request_t request;
     seL4_Word field;
-    ipc_error_t error = init_decode(msg, &request, &field);
 
     (void)context;
+    if (vmm_label_is_ours(msg->label)) {
+        return vm_start_request(badge, msg);
+    }
+    ipc_error_t error = init_decode(msg, &request, &field);
     if (error != IPC_OK) {
         ipc_msg_error(msg, error, field);
         return EVENT_REPLY;
