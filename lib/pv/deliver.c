@@ -201,12 +201,13 @@ static pv_fault_t deliver_once(pv_cpu_t *cpu, const pv_env_t *env, const pv_faul
     if (!pv_fault_is_none(&fault)) {
         return fault;
     }
-    /* The frame is written at the new CPL (a supervisor access when it is below 3). */
+    /* The frame is written at the new CPL: a user access at CPL 3 (a conforming handler),
+     * else a supervisor access that SMAP checks whatever RFLAGS.AC says. */
     target = *cpu;
     target.cpl = plan.new_cpl;
     target.mode = PV_MODE_LONG;
-    fault = pv_emu_write(&target, env, plan.stack, plan.frame, plan.frame_words * 8u, PV_EMU_SYSTEM,
-                         true);
+    fault = pv_emu_write(&target, env, plan.stack, plan.frame, plan.frame_words * 8u,
+                         plan.new_cpl == 3 ? PV_EMU_DATA : PV_EMU_SYSTEM, true);
     if (!pv_fault_is_none(&fault)) {
         return fail(failure, "writing the exception frame", fault);
     }

@@ -278,10 +278,19 @@ static void build_tables(cpu_test_t *t)
     cpu_test_put64(t, CPU_PDPT + 3 * 8, PD_HIGH | table);
     cpu_test_put64(t, CPU_PD, CPU_PT | table);
     for (uint64_t i = 1; i < 4; i++) {
-        cpu_test_put64(t, CPU_PD + i * 8, (i << 21) | table | CPU_PTE_PS);
+        cpu_test_put64(t, CPU_PD + i * 8, (i << 21) | CPU_PTE_P | CPU_PTE_RW | CPU_PTE_PS);
     }
     for (uint64_t i = 0; i < 512; i++) {
-        cpu_test_put64(t, CPU_PT + i * 8, (i << 12) | table);
+        cpu_test_put64(t, CPU_PT + i * 8, (i << 12) | CPU_PTE_P | CPU_PTE_RW);
+    }
+    for (uint64_t a = CPU_USTACK_TOP - 0x10000; a < CPU_USTACK_TOP; a += 4096) {
+        cpu_test_set_pte(t, a, CPU_PTE_P | CPU_PTE_RW | CPU_PTE_US);
+    }
+    for (uint64_t a = CPU_DATA; a < CPU_DATA + 0x10000; a += 4096) {
+        cpu_test_set_pte(t, a, CPU_PTE_P | CPU_PTE_RW | CPU_PTE_US);
+    }
+    for (uint64_t a = CPU_UCODE; a < CPU_UCODE + 0x10000; a += 4096) {
+        cpu_test_set_pte(t, a, CPU_PTE_P | CPU_PTE_RW | CPU_PTE_US);
     }
     cpu_test_put64(t, PD_HIGH + ((CPU_MMIO - 0xc0000000u) >> 21) * 8,
                    CPU_MMIO | CPU_PTE_P | CPU_PTE_RW | CPU_PTE_PS);

@@ -14,7 +14,8 @@
 
 #define CPU_RAM_SIZE (8u << 20)
 
-/* Guest-physical (= guest-virtual: identity mapped) layout. */
+/* Guest-physical (= guest-virtual: identity mapped) layout. Supervisor pages, except the user
+ * stack, CPU_DATA and the user code (16 pages each), which are user pages. */
 #define CPU_PML4       0x1000u
 #define CPU_PDPT       0x2000u
 #define CPU_PD         0x3000u

@@ -333,8 +333,6 @@ static void test_clac_stac(void **state)
     assert_int_equal(cpu_test_exec(t, clac, 3, 6, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rflags & PV_RFLAGS_AC, 0);
     assert_int_equal(t->ac_calls, 2);
-    /* (The harness's pages are all user pages: SMAP would stop the #UD's frame.) */
-    t->cpu.cr4 &= ~PV_CR4_SMAP;
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, stac, 3, 6, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, CPU_HANDLERS + 6 * 16); /* #UD above CPL 0 */
