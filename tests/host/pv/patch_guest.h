@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATCH_GUEST_ENTRIES_MAX 65536
+#define PATCH_GUEST_ENTRIES_MAX (1u << 18)
 
 typedef struct patch_guest {
     uint8_t *ram;
