@@ -1,7 +1,7 @@
 # The software TLB's benchmark (bench/pv-shadow): lib/pv's fill, CR3-switch, INVLPG and eviction
 # costs on a host model whose callbacks only count, built -O2 without sanitizers.
 #
-#   make bench-pv-shadow             median of 9 runs of each figure
+#   make bench-pv-shadow             median and minimum of 9 runs of each figure
 
 PV_SHADOW_BENCH_SRCS := bench/pv-shadow/bench_shadow.c
 PV_SHADOW_BENCH_BIN  := $(BUILD)/pv/bench/bench-pv-shadow

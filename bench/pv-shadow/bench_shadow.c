@@ -2,8 +2,8 @@
  * The software TLB's own cost on the host, with a host model whose callbacks only count (so the
  * figures are lib/pv's work, and the host calls per operation say what the kernel adds): fills
  * per second, the cost of a fill, of a CR3 switch and of the refill after it, of INVLPG, and of
- * fills that evict under pool pressure. Each figure is the median of several runs. A benchmark,
- * not a test: it checks only that the operations succeed.
+ * fills that evict under pool pressure. Each figure is the median and the minimum of several
+ * runs. A benchmark, not a test: it checks only that the operations succeed.
  *   usage: bench-pv-shadow [-r runs]
  */
 #include <pv/shadow.h>
@@ -273,13 +273,17 @@ static bench_figure_t bench_evictions(bench_tlb_t *tlb, const pv_paging_t *pagin
     }
 }
 
+/* Minimum and median: on a shared machine, preemption inflates whole runs, never shrinks one. */
 static void bench_print(const char *what, const double *ns, const double *calls, unsigned runs)
 {
     double ns_copy[64], calls_copy[64];
 
+    double median;
+
     memcpy(ns_copy, ns, runs * sizeof(double));
     memcpy(calls_copy, calls, runs * sizeof(double));
-    printf("  %-58s %10.0f ns  %8.1f host calls\n", what, bench_median(ns_copy, runs),
+    median = bench_median(ns_copy, runs); /* sorts: the minimum is first now */
+    printf("  %-56s %9.0f %9.0f ns %8.1f calls\n", what, median, ns_copy[0],
            bench_median(calls_copy, runs));
 }
 
@@ -337,7 +341,8 @@ int main(int argc, char **argv)
             refill_calls[w][run] = refill.calls;
         }
     }
-    printf("software TLB on the host model (callbacks only count), median of %u runs:\n", runs);
+    printf("software TLB on the host model (callbacks only count), %u runs:\n", runs);
+    printf("  %-56s %9s %9s    %8s\n", "", "median", "minimum", "host");
     bench_print("fill of a fresh page, default pools (8,192 pages)", fill_ns, fill_calls, runs);
     bench_print("fill under pressure (pools 4/4/8/1,024, 8,192 pages)", evict_ns, evict_calls,
                 runs);
@@ -353,8 +358,12 @@ int main(int argc, char **argv)
         bench_print(label, refill_ns[w], refill_calls[w], runs);
     }
     memcpy(evict_ns, fill_ns, runs * sizeof(double));
-    printf("  fills per second (default pools): %.2f million\n",
-           1e3 / bench_median(evict_ns, runs));
+    {
+        double median = bench_median(evict_ns, runs); /* sorts: the minimum is first now */
+
+        printf("  fills per second (default pools): %.2f million (median), %.2f million (best)\n",
+               1e3 / median, 1e3 / evict_ns[0]);
+    }
     pv_shadow_stats(&small.shadow, &stats);
     printf("  tight pools: %llu PT evictions, %llu pages taken back, high water %u/%u/%u/%u\n",
            (unsigned long long)stats.evictions[PV_SHADOW_POOL_PT],
