@@ -21,7 +21,7 @@ VDEV_TEST_SRCS  := $(sort $(wildcard $(VDEV_TEST_DIR)/test_*.c))
 VDEV_TEST_HELP  := $(filter-out $(VDEV_TEST_SRCS),$(sort $(wildcard $(VDEV_TEST_DIR)/*.c)))
 VDEV_TEST_HDRS  := $(wildcard $(VDEV_TEST_DIR)/*.h)
 VDEV_TEST_BINS  := $(patsubst $(VDEV_TEST_DIR)/%.c,$(VDEV_OUT)/tests/%,$(VDEV_TEST_SRCS))
-# test_acpi_tables reads what the builder wrote with lib/acpi, another engineer's parser.
+# test_acpi_tables and the fuzzer read what the builder wrote with lib/acpi.
 VDEV_ACPI_SRCS  := $(sort $(wildcard lib/acpi/*.c))
 VDEV_TEST_EXTRA_test_acpi_tables := $(VDEV_ACPI_SRCS) -Ilib/acpi/include
 VDEV_FUZZ_DIR   := tests/fuzz/vdev
@@ -29,7 +29,7 @@ VDEV_FUZZ_SRC   := $(VDEV_FUZZ_DIR)/fuzz_vdev.c
 VDEV_FUZZ_BIN   := $(VDEV_OUT)/fuzz_vdev
 VDEV_FUZZ_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-VDEV_FUZZ_ARGS   = -max_len=4096 -print_final_stats=1 -artifact_prefix=$(VDEV_OUT)/ \
+VDEV_FUZZ_ARGS   = -max_len=4096 -len_control=0 -print_final_stats=1 -artifact_prefix=$(VDEV_OUT)/ \
 	$(VDEV_OUT)/corpus $(wildcard $(VDEV_FUZZ_DIR)/seeds)
 ##dev 20: seconds of fuzzing lib/vdev in make test (test-vdev-fuzz)
 VDEV_FUZZ_TEST_SECONDS ?= 20
@@ -72,10 +72,11 @@ $(VDEV_OUT)/tests/%: $(VDEV_TEST_DIR)/%.c $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(
 		-I$(VDEV_DIR) -I$(VDEV_TEST_DIR) $< $(VDEV_TEST_HELP) $(VDEV_SRCS) \
 		$(VDEV_TEST_EXTRA_$*) -lcmocka -o $@
 
-$(VDEV_FUZZ_BIN): $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(VDEV_SRCS) $(VDEV_HDRS)
+$(VDEV_FUZZ_BIN): $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(VDEV_SRCS) $(VDEV_HDRS) \
+		$(VDEV_ACPI_SRCS)
 	@mkdir -p $(@D)
 	$(call quiet,FUZZCC,$@)$(FUZZ_CC) $(VDEV_FUZZ_FLAGS) $(VDEV_INCLUDE) -I$(VDEV_TEST_DIR) \
-		$(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_SRCS) -o $@
+		-Ilib/acpi/include $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_SRCS) $(VDEV_ACPI_SRCS) -o $@
 
 vdev-host-tests: $(VDEV_TEST_BINS)
 	@set -e; for t in $(VDEV_TEST_BINS); do \
