@@ -71,7 +71,7 @@ static bool system_descriptor_ok(const pv_cpu_t *cpu, const pv_descriptor_t *des
     if ((cpu->efer & PV_EFER_LMA) == 0) {
         return true;
     }
-    return (desc->high >> 8 & 0x1fu) == 0 && pv_canonical(pv_desc_base64(desc));
+    return (desc->high >> 40 & 0x1fu) == 0 && pv_canonical(pv_desc_base64(desc));
 }
 
 static pv_segment_t system_cache(const pv_cpu_t *cpu, uint16_t selector,

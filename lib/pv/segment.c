@@ -206,7 +206,7 @@ bool pv_segment_probe(const pv_cpu_t *cpu, const pv_env_t *env, unsigned mnemoni
                 *fault = pv_fault_none();
                 return false;
             }
-            if (!pv_fault_is_none(fault) || (wide.high >> 8 & 0x1fu) != 0) {
+            if (!pv_fault_is_none(fault) || (wide.high >> 40 & 0x1fu) != 0) {
                 return false;
             }
         }
