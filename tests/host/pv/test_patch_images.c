@@ -37,12 +37,17 @@ typedef struct {
 
 /* A multiboot1 header (magic, flags, checksum summing to 0) in the first 8 KiB: QEMU boots the
  * image through it, and e_entry is its 32-bit entry. */
+static uint32_t load32(const uint8_t *bytes)
+{
+    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+           (uint32_t)bytes[3] << 24;
+}
+
 static bool has_multiboot1(const uint8_t *file, size_t size)
 {
     for (size_t at = 0; at + 12 <= size && at < MB1_SEARCH_END; at += 4) {
-        uint32_t word[3];
-        memcpy(word, file + at, sizeof(word));
-        if (word[0] == MB1_MAGIC && (uint32_t)(word[0] + word[1] + word[2]) == 0) {
+        uint32_t sum = load32(file + at) + load32(file + at + 4) + load32(file + at + 8);
+        if (load32(file + at) == MB1_MAGIC && sum == 0) {
             return true;
         }
     }
@@ -70,7 +75,7 @@ static void report(const char *what, const patch_objdump_insn_t *insn, uint64_t 
                 what, (unsigned long long)at, (unsigned long long)insn->address, insn->mnemonic,
                 insn->operands, insn->length,
                 site != NULL ? pv_patch_mnemonic_name(site->mnemonic) : "none",
-                site != NULL ? site->length : 0);
+                site != NULL ? (unsigned)site->length : 0u);
     }
 }
 
@@ -195,7 +200,6 @@ static void test_image(void **state)
     uint64_t entry32 = 0;
     tally_t tally64 = {0};
     tally_t tally32 = {0};
-    char options[128];
 
     assert_true(patch_guest_load_elf(&guest, path, &image, &file, CAPACITY));
     /* The entries QEMU would use: multiboot1 (e_entry, 32-bit) when the header is there, else
@@ -234,6 +238,7 @@ static void test_image(void **state)
     if (entry32 != ~0ull) {
         /* The 32-bit entry is physical; objdump lists the segment's virtual addresses. */
         uint64_t listed = entry32;
+        char options[128];
         for (unsigned i = 0; i < image.segment_count; i++) {
             if (entry32 - image.segments[i].paddr < image.segments[i].memory_size) {
                 listed = image.segments[i].vaddr + (entry32 - image.segments[i].paddr);
