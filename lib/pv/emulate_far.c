@@ -71,8 +71,8 @@ static pv_fault_t check_code_segment(const pv_emu_t *emu, uint16_t selector, tra
     return pv_fault_none();
 }
 
-/* The target offset: canonical for 64-bit code, else cut to the operand size and inside the
- * segment's limit. */
+/* The target offset: canonical for 64-bit code; for 32-bit code cut to a 16- or 32-bit operand
+ * and inside the segment's limit (a 64-bit offset is not cut: above the limit it is #GP(0)). */
 static pv_fault_t check_offset(far_target_t *target, uint64_t offset, unsigned operand_size)
 {
     if (target->mode == PV_MODE_LONG) {
@@ -82,7 +82,11 @@ static pv_fault_t check_offset(far_target_t *target, uint64_t offset, unsigned o
         target->rip = offset;
         return pv_fault_none();
     }
-    offset &= operand_size == 2 ? 0xffffull : 0xffffffffull;
+    if (operand_size == 2) {
+        offset &= 0xffffull;
+    } else if (operand_size == 4) {
+        offset &= 0xffffffffull;
+    }
     if (offset > target->cs.limit) {
         return pv_fault_gp(0);
     }
