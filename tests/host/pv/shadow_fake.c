@@ -122,10 +122,7 @@ static int fake_map_table(void *context, pv_shadow_space_t space, unsigned level
     unsigned pool = 3 - level;
     int32_t *entry;
 
-    if (!fake_turn(fake, 0)) {
-        return FAKE_ERROR;
-    }
-    if (!fake_table_args(fake, space, level, slot, base.value)) {
+    if (!fake_turn(fake, 0) || !fake_table_args(fake, space, level, slot, base.value)) {
         return FAKE_ERROR;
     }
     if (pool == 0 && fake_index(base.value, 39) == 256) {
@@ -157,10 +154,7 @@ static int fake_unmap_table(void *context, pv_shadow_space_t space, unsigned lev
     unsigned pool = 3 - level;
     shadow_fake_table_t *table;
 
-    if (!fake_turn(fake, 1)) {
-        return FAKE_ERROR;
-    }
-    if (!fake_table_args(fake, space, level, slot, base.value)) {
+    if (!fake_turn(fake, 1) || !fake_table_args(fake, space, level, slot, base.value)) {
         return FAKE_ERROR;
     }
     table = &fake->tables[pool][slot];

@@ -4,78 +4,30 @@
  * AC), the outcomes that map nothing (guest #PF, MMIO, reserved range, bad tables), spurious
  * faults and remaps, and a failing host call ending the software TLB's use.
  */
-#include "shadow_fake.h"
-#include "walk_fake.h"
+#include "shadow_fixture.h"
 
 #include <pv/shadow.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <cmocka.h>
 
-#define RAM_SIZE (4u << 20)
+#define RAM_SIZE SHADOW_FIXTURE_RAM
 #define USER_VA  0x0000000000400000ull
 #define KERN_VA  0xffffffff80000000ull
 
-typedef struct fixture {
-    walk_fake_t guest;
-    uint64_t root;
-    pv_paging_t paging;
-    shadow_fake_t host;
-    pv_shadow_t shadow;
-    void *storage;
-} fixture_t;
-
-static fixture_t fx;
-
-static void fixture_start(const pv_shadow_config_t *bounds)
-{
-    size_t size = pv_shadow_storage_size(bounds);
-    pv_shadow_ops_t ops;
-
-    walk_fake_init(&fx.guest, RAM_SIZE);
-    fx.root = walk_fake_table(&fx.guest);
-    fx.paging = walk_fake_paging(PV_PAGING_4LEVEL, fx.root);
-    fx.paging.cr0 |= PV_PAGING_CR0_WP;
-    fx.paging.cr4 |= PV_PAGING_CR4_PGE;
-    shadow_fake_init(&fx.host, bounds, RAM_SIZE);
-    ops = shadow_fake_ops(&fx.host);
-    fx.storage = aligned_alloc(64, (size + 63) & ~(size_t)63);
-    assert_non_null(fx.storage);
-    assert_int_equal(pv_shadow_init(&fx.shadow, bounds, &ops, &fx.guest.memory, fx.storage, size),
-                     PV_SHADOW_OK);
-}
-
-static int setup(void **state)
-{
-    const pv_shadow_config_t bounds = {4, 8, 16, 64};
-
-    (void)state;
-    fixture_start(&bounds);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    assert_string_equal(fx.host.breach, "");
-    free(fx.storage);
-    shadow_fake_free(&fx.host);
-    walk_fake_free(&fx.guest);
-    return 0;
-}
-
 static uint64_t map(uint64_t va, uint64_t pa, uint64_t flags)
 {
-    return walk_fake_map(&fx.guest, PV_PAGING_4LEVEL, fx.root, va, pa, 4096, WALK_URW, flags);
+    return walk_fake_map(&shadow_fx.guest, PV_PAGING_4LEVEL, shadow_fx.root, va, pa, 4096, WALK_URW,
+                         flags);
 }
 
 static pv_shadow_fill_t fill(uint64_t va, unsigned access)
 {
     pv_shadow_fill_t out;
-    pv_shadow_status_t status = pv_shadow_fill(&fx.shadow, &fx.paging, gva(va), access, &out);
+    pv_shadow_status_t status =
+            pv_shadow_fill(&shadow_fx.shadow, &shadow_fx.paging, gva(va), access, &out);
 
     assert_int_equal(status, out.status);
     return out;
@@ -83,7 +35,7 @@ static pv_shadow_fill_t fill(uint64_t va, unsigned access)
 
 static shadow_fake_translation_t host(pv_shadow_space_t space, uint64_t va)
 {
-    return shadow_fake_translate(&fx.host, space, va);
+    return shadow_fake_translate(&shadow_fx.host, space, va);
 }
 
 static void test_config_checks(void **state)
@@ -93,22 +45,23 @@ static void test_config_checks(void **state)
     size_t defaults = pv_shadow_storage_size(NULL);
     uint64_t buffer[4096];
     pv_shadow_t shadow;
-    pv_shadow_ops_t ops = shadow_fake_ops(&fx.host);
+    pv_shadow_ops_t ops = shadow_fake_ops(&shadow_fx.host);
 
     (void)state;
     assert_int_equal(pv_shadow_storage_size(&zero), 0);
     assert_int_equal(pv_shadow_storage_size(&huge), 0);
     /* About 1 KiB per table slot and a few words per page slot: 3.3 MiB or so by default. */
     assert_true(defaults > (3u << 20) && defaults < (7u << 19));
-    assert_int_equal(pv_shadow_init(&shadow, &zero, &ops, &fx.guest.memory, buffer, sizeof(buffer)),
-                     PV_SHADOW_BAD_CONFIG);
-    assert_int_equal(pv_shadow_init(&shadow, &small, &ops, &fx.guest.memory, buffer,
+    assert_int_equal(
+            pv_shadow_init(&shadow, &zero, &ops, &shadow_fx.guest.memory, buffer, sizeof(buffer)),
+            PV_SHADOW_BAD_CONFIG);
+    assert_int_equal(pv_shadow_init(&shadow, &small, &ops, &shadow_fx.guest.memory, buffer,
                                     pv_shadow_storage_size(&small) - 1),
                      PV_SHADOW_BAD_CONFIG);
-    assert_int_equal(pv_shadow_init(&shadow, &small, &ops, &fx.guest.memory, (uint8_t *)buffer + 4,
-                                    sizeof(buffer) - 8),
+    assert_int_equal(pv_shadow_init(&shadow, &small, &ops, &shadow_fx.guest.memory,
+                                    (uint8_t *)buffer + 4, sizeof(buffer) - 8),
                      PV_SHADOW_BAD_CONFIG);
-    assert_int_equal(pv_shadow_init(&shadow, &small, &ops, &fx.guest.memory, buffer,
+    assert_int_equal(pv_shadow_init(&shadow, &small, &ops, &shadow_fx.guest.memory, buffer,
                                     pv_shadow_storage_size(&small)),
                      PV_SHADOW_OK);
 }
@@ -127,19 +80,19 @@ static void test_fill_maps_one_page_read_only_until_dirty(void **state)
     assert_true(host(PV_SHADOW_USER, USER_VA).present);
     assert_int_equal(host(PV_SHADOW_USER, USER_VA).frame, 0x5000);
     assert_false(host(PV_SHADOW_KERNEL, USER_VA).present); /* the other view is untouched */
-    assert_int_equal(fx.host.calls[0], 3);                 /* a PDPT, a PD, a PT */
-    assert_true(walk_fake_get(&fx.guest, leaf, 8) & WALK_A);
+    assert_int_equal(shadow_fx.host.calls[0], 3);          /* a PDPT, a PD, a PT */
+    assert_true(walk_fake_get(&shadow_fx.guest, leaf, 8) & WALK_A);
     /* The same fault again: nothing to do. */
     out = fill(USER_VA, PV_ACCESS_USER);
     assert_int_equal(out.status, PV_SHADOW_FILLED);
-    assert_int_equal(fx.host.calls[2], 1);
+    assert_int_equal(shadow_fx.host.calls[2], 1);
     /* The write: D set by the walk, the page mapped again writable. */
     out = fill(USER_VA, PV_ACCESS_USER | PV_ACCESS_WRITE);
     assert_int_equal(out.rights, PV_SHADOW_WRITE | PV_SHADOW_EXEC);
-    assert_true(walk_fake_get(&fx.guest, leaf, 8) & WALK_D);
+    assert_true(walk_fake_get(&shadow_fx.guest, leaf, 8) & WALK_D);
     assert_int_equal(host(PV_SHADOW_USER, USER_VA).rights, PV_SHADOW_WRITE | PV_SHADOW_EXEC);
-    assert_int_equal(fx.host.calls[3], 1); /* the read-only mapping went first */
-    pv_shadow_stats(&fx.shadow, &stats);
+    assert_int_equal(shadow_fx.host.calls[3], 1); /* the read-only mapping went first */
+    pv_shadow_stats(&shadow_fx.shadow, &stats);
     assert_int_equal(stats.fills, 2);
     assert_int_equal(stats.remaps, 1);
     assert_int_equal(stats.spurious, 1);
@@ -177,8 +130,8 @@ static void test_write_protect(void **state)
     assert_int_equal(out.status, PV_SHADOW_GUEST_FAULT);
     assert_int_equal(out.error_code, PV_PF_PRESENT | PV_PF_WRITE);
     /* CR0.WP clear: the kernel view writes read-only pages; the user view still may not. */
-    fx.paging.cr0 &= ~PV_PAGING_CR0_WP;
-    assert_int_equal(pv_shadow_paging_changed(&fx.shadow, &fx.paging), PV_SHADOW_OK);
+    shadow_fx.paging.cr0 &= ~PV_PAGING_CR0_WP;
+    assert_int_equal(pv_shadow_paging_changed(&shadow_fx.shadow, &shadow_fx.paging), PV_SHADOW_OK);
     out = fill(USER_VA, PV_ACCESS_WRITE);
     assert_int_equal(out.status, PV_SHADOW_FILLED);
     assert_true(host(PV_SHADOW_KERNEL, USER_VA).rights & PV_SHADOW_WRITE);
@@ -202,8 +155,8 @@ static void test_no_execute_and_smep(void **state)
     assert_int_equal(out.error_code, PV_PF_PRESENT | PV_PF_USER | PV_PF_FETCH);
     assert_int_equal(fill(USER_VA, PV_ACCESS_USER).rights, 0);
     /* SMEP: the kernel view maps user pages without execute. */
-    fx.paging.cr4 |= PV_PAGING_CR4_SMEP;
-    assert_int_equal(pv_shadow_paging_changed(&fx.shadow, &fx.paging), PV_SHADOW_OK);
+    shadow_fx.paging.cr4 |= PV_PAGING_CR4_SMEP;
+    assert_int_equal(pv_shadow_paging_changed(&shadow_fx.shadow, &shadow_fx.paging), PV_SHADOW_OK);
     assert_int_equal(fill(USER_VA + 4096, 0).rights, 0);
     out = fill(USER_VA + 4096, PV_ACCESS_FETCH);
     assert_int_equal(out.status, PV_SHADOW_GUEST_FAULT);
@@ -219,7 +172,7 @@ static void test_smap_and_ac(void **state)
     (void)state;
     map(USER_VA, 0x5000, WALK_URW | WALK_D);
     map(KERN_VA, 0x7000, WALK_P | WALK_RW | WALK_D);
-    fx.paging.cr4 |= PV_PAGING_CR4_SMAP;
+    shadow_fx.paging.cr4 |= PV_PAGING_CR4_SMAP;
     out = fill(USER_VA, 0);
     assert_int_equal(out.status, PV_SHADOW_GUEST_FAULT);
     assert_int_equal(out.error_code, PV_PF_PRESENT);
@@ -228,16 +181,16 @@ static void test_smap_and_ac(void **state)
     assert_true(host(PV_SHADOW_KERNEL, USER_VA).rights & PV_SHADOW_WRITE);
     assert_int_equal(fill(KERN_VA, PV_ACCESS_AC).status, PV_SHADOW_FILLED);
     /* AC set again: nothing changes; cleared: the user page goes, the kernel page stays. */
-    assert_int_equal(pv_shadow_ac_changed(&fx.shadow, true), PV_SHADOW_OK);
+    assert_int_equal(pv_shadow_ac_changed(&shadow_fx.shadow, true), PV_SHADOW_OK);
     assert_true(host(PV_SHADOW_KERNEL, USER_VA).present);
-    assert_int_equal(pv_shadow_ac_changed(&fx.shadow, false), PV_SHADOW_OK);
+    assert_int_equal(pv_shadow_ac_changed(&shadow_fx.shadow, false), PV_SHADOW_OK);
     assert_false(host(PV_SHADOW_KERNEL, USER_VA).present);
     assert_true(host(PV_SHADOW_KERNEL, KERN_VA).present);
     /* A fill with AC clear revokes too, even if the change was not reported. */
     assert_int_equal(fill(USER_VA, PV_ACCESS_AC).status, PV_SHADOW_FILLED);
     assert_int_equal(fill(KERN_VA + 4096, 0).status, PV_SHADOW_GUEST_FAULT);
     assert_false(host(PV_SHADOW_KERNEL, USER_VA).present);
-    pv_shadow_stats(&fx.shadow, &stats);
+    pv_shadow_stats(&shadow_fx.shadow, &stats);
     assert_int_equal(stats.ac_revocations, 2);
     /* The user view is not SMAP's business. */
     assert_int_equal(fill(USER_VA, PV_ACCESS_USER | PV_ACCESS_WRITE).status, PV_SHADOW_FILLED);
@@ -266,12 +219,12 @@ static void test_outcomes_that_map_nothing(void **state)
     map(PV_SHADOW_RESERVED_END, 0x5000, WALK_P | WALK_RW);
     assert_int_equal(fill(PV_SHADOW_RESERVED_END, 0).status, PV_SHADOW_FILLED);
     /* A table outside RAM. */
-    walk_fake_put(&fx.guest, fx.root + 5 * 8, (uint64_t)RAM_SIZE | WALK_URW, 8);
+    walk_fake_put(&shadow_fx.guest, shadow_fx.root + 5 * 8, (uint64_t)RAM_SIZE | WALK_URW, 8);
     out = fill(5ull << 39, 0);
     assert_int_equal(out.status, PV_SHADOW_BAD_TABLE);
     assert_int_equal(out.address.value, RAM_SIZE);
     assert_int_equal(fill(0x0000800000000000ull, 0).status, PV_SHADOW_NON_CANONICAL);
-    pv_shadow_stats(&fx.shadow, &stats);
+    pv_shadow_stats(&shadow_fx.shadow, &stats);
     assert_int_equal(stats.mmio, 2);
     assert_int_equal(stats.reserved, 2);
     assert_int_equal(stats.bad_tables, 1);
@@ -281,27 +234,27 @@ static void test_outcomes_that_map_nothing(void **state)
 
 static void test_paging_off_and_legacy_modes(void **state)
 {
-    uint64_t pd = walk_fake_table(&fx.guest);
+    uint64_t pd = walk_fake_table(&shadow_fx.guest);
     pv_shadow_fill_t out;
 
     (void)state;
-    fx.paging = walk_fake_paging(PV_PAGING_OFF, 0);
-    fx.paging.cr4 = PV_PAGING_CR4_SMEP | PV_PAGING_CR4_SMAP; /* no effect without paging */
+    shadow_fx.paging = walk_fake_paging(PV_PAGING_OFF, 0);
+    shadow_fx.paging.cr4 = PV_PAGING_CR4_SMEP | PV_PAGING_CR4_SMAP; /* no effect without paging */
     out = fill(0x3000, PV_ACCESS_FETCH);
     assert_int_equal(out.status, PV_SHADOW_FILLED);
     assert_int_equal(out.rights, PV_SHADOW_WRITE | PV_SHADOW_EXEC);
     assert_int_equal(host(PV_SHADOW_KERNEL, 0x3000).frame, 0x3000);
     assert_int_equal(fill(0x100000000ull, 0).status, PV_SHADOW_NON_CANONICAL);
     /* 32-bit paging: a 4 MiB page; entering the mode flushed the identity mapping. */
-    fx.paging = walk_fake_paging(PV_PAGING_32BIT, pd);
-    walk_fake_map(&fx.guest, PV_PAGING_32BIT, pd, 0xc0000000u, 0, 4u << 20, 0, WALK_URW);
+    shadow_fx.paging = walk_fake_paging(PV_PAGING_32BIT, pd);
+    walk_fake_map(&shadow_fx.guest, PV_PAGING_32BIT, pd, 0xc0000000u, 0, 4u << 20, 0, WALK_URW);
     out = fill(0xc0212345u, PV_ACCESS_USER | PV_ACCESS_WRITE);
     assert_int_equal(out.status, PV_SHADOW_FILLED);
     assert_false(host(PV_SHADOW_KERNEL, 0x3000).present);
     assert_int_equal(host(PV_SHADOW_USER, 0xc0212000u).frame, 0x212000);
     assert_int_equal(fill(0xc0001000u, PV_ACCESS_USER).status, PV_SHADOW_FILLED);
     /* INVLPG anywhere in the 4 MiB page takes both (they lie in two host PTs). */
-    assert_int_equal(pv_shadow_invalidate_page(&fx.shadow, gva(0xc03ff000u)), PV_SHADOW_OK);
+    assert_int_equal(pv_shadow_invalidate_page(&shadow_fx.shadow, gva(0xc03ff000u)), PV_SHADOW_OK);
     assert_false(host(PV_SHADOW_USER, 0xc0212000u).present);
     assert_false(host(PV_SHADOW_USER, 0xc0001000u).present);
 }
@@ -315,33 +268,35 @@ static void test_host_failure_is_final(void **state)
     map(USER_VA, 0x5000, WALK_URW);
     map(USER_VA + 4096, 0x6000, WALK_URW);
     assert_int_equal(fill(USER_VA, PV_ACCESS_USER).status, PV_SHADOW_FILLED);
-    fx.host.fail_at = fx.host.all_calls + 1; /* the next map_page */
+    shadow_fx.host.fail_at = shadow_fx.host.all_calls + 1; /* the next map_page */
     out = fill(USER_VA + 4096, PV_ACCESS_USER);
     assert_int_equal(out.status, PV_SHADOW_HOST_ERROR);
     assert_int_equal(out.host_error, 7);
     assert_false(host(PV_SHADOW_USER, USER_VA + 4096).present);
-    pv_shadow_stats(&fx.shadow, &stats);
+    pv_shadow_stats(&shadow_fx.shadow, &stats);
     assert_int_equal(stats.in_use[PV_SHADOW_POOL_PAGE], 1); /* the slot went back */
     /* From now on, every call says so and makes no host call. */
-    fx.host.fail_at = 0;
+    shadow_fx.host.fail_at = 0;
     assert_int_equal(fill(USER_VA + 4096, PV_ACCESS_USER).status, PV_SHADOW_HOST_ERROR);
-    assert_int_equal(pv_shadow_invalidate_page(&fx.shadow, gva(USER_VA)), PV_SHADOW_HOST_ERROR);
-    assert_int_equal(pv_shadow_new_cr3(&fx.shadow, &fx.paging), PV_SHADOW_HOST_ERROR);
-    assert_int_equal(pv_shadow_paging_changed(&fx.shadow, &fx.paging), PV_SHADOW_HOST_ERROR);
-    assert_int_equal(pv_shadow_flush(&fx.shadow, false), PV_SHADOW_HOST_ERROR);
-    assert_int_equal(pv_shadow_ac_changed(&fx.shadow, false), PV_SHADOW_HOST_ERROR);
-    pv_shadow_stats(&fx.shadow, &stats);
-    assert_int_equal(stats.host_calls, fx.host.all_calls);
+    assert_int_equal(pv_shadow_invalidate_page(&shadow_fx.shadow, gva(USER_VA)),
+                     PV_SHADOW_HOST_ERROR);
+    assert_int_equal(pv_shadow_new_cr3(&shadow_fx.shadow, &shadow_fx.paging), PV_SHADOW_HOST_ERROR);
+    assert_int_equal(pv_shadow_paging_changed(&shadow_fx.shadow, &shadow_fx.paging),
+                     PV_SHADOW_HOST_ERROR);
+    assert_int_equal(pv_shadow_flush(&shadow_fx.shadow, false), PV_SHADOW_HOST_ERROR);
+    assert_int_equal(pv_shadow_ac_changed(&shadow_fx.shadow, false), PV_SHADOW_HOST_ERROR);
+    pv_shadow_stats(&shadow_fx.shadow, &stats);
+    assert_int_equal(stats.host_calls, shadow_fx.host.all_calls);
 }
 
 static void test_failing_table_and_unmap_calls(void **state)
 {
     (void)state;
     map(USER_VA, 0x5000, WALK_URW);
-    fx.host.fail_at = 2; /* the PD's map_table */
+    shadow_fx.host.fail_at = 2; /* the PD's map_table */
     assert_int_equal(fill(USER_VA, PV_ACCESS_USER).status, PV_SHADOW_HOST_ERROR);
-    assert_int_equal(fx.shadow.pools[1].used, 0);
-    assert_int_equal(fx.shadow.pools[0].used, 1); /* the PDPT is mapped: kept and counted */
+    assert_int_equal(shadow_fx.shadow.pools[1].used, 0);
+    assert_int_equal(shadow_fx.shadow.pools[0].used, 1); /* the PDPT is mapped: kept and counted */
 }
 
 static void test_failing_unmap(void **state)
@@ -349,28 +304,27 @@ static void test_failing_unmap(void **state)
     (void)state;
     map(USER_VA, 0x5000, WALK_URW);
     assert_int_equal(fill(USER_VA, PV_ACCESS_USER).status, PV_SHADOW_FILLED);
-    fx.host.fail_at = fx.host.all_calls + 1;
-    assert_int_equal(pv_shadow_invalidate_page(&fx.shadow, gva(USER_VA)), PV_SHADOW_HOST_ERROR);
+    shadow_fx.host.fail_at = shadow_fx.host.all_calls + 1;
+    assert_int_equal(pv_shadow_invalidate_page(&shadow_fx.shadow, gva(USER_VA)),
+                     PV_SHADOW_HOST_ERROR);
     assert_true(host(PV_SHADOW_USER, USER_VA).present); /* the host kept it, and so did we */
-    assert_int_equal(fx.shadow.pages_used, 1);
+    assert_int_equal(shadow_fx.shadow.pages_used, 1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_config_checks, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_fill_maps_one_page_read_only_until_dirty, setup,
-                                            teardown),
-            cmocka_unit_test_setup_teardown(test_user_view_never_maps_supervisor_pages, setup,
-                                            teardown),
-            cmocka_unit_test_setup_teardown(test_write_protect, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_no_execute_and_smep, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_smap_and_ac, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_outcomes_that_map_nothing, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_paging_off_and_legacy_modes, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_host_failure_is_final, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_failing_table_and_unmap_calls, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_failing_unmap, setup, teardown),
+            SHADOW_FIXTURE_TEST(test_config_checks),
+            SHADOW_FIXTURE_TEST(test_fill_maps_one_page_read_only_until_dirty),
+            SHADOW_FIXTURE_TEST(test_user_view_never_maps_supervisor_pages),
+            SHADOW_FIXTURE_TEST(test_write_protect),
+            SHADOW_FIXTURE_TEST(test_no_execute_and_smep),
+            SHADOW_FIXTURE_TEST(test_smap_and_ac),
+            SHADOW_FIXTURE_TEST(test_outcomes_that_map_nothing),
+            SHADOW_FIXTURE_TEST(test_paging_off_and_legacy_modes),
+            SHADOW_FIXTURE_TEST(test_host_failure_is_final),
+            SHADOW_FIXTURE_TEST(test_failing_table_and_unmap_calls),
+            SHADOW_FIXTURE_TEST(test_failing_unmap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

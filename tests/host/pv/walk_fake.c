@@ -34,6 +34,12 @@ static unsigned fake_levels(pv_paging_mode_t mode, fake_level_t rows[4])
     return 4;
 }
 
+/* The address of the entry a level's table holds for va. */
+static uint64_t fake_entry_at(const fake_level_t *row, uint64_t table, uint64_t va)
+{
+    return table + ((va >> row->shift) & ((1ull << row->bits) - 1)) * row->width;
+}
+
 static uint64_t fake_table_address(unsigned width, uint64_t entry)
 {
     return width == 4 ? entry & 0xfffff000ull : entry & 0x000ffffffffff000ull;
@@ -94,8 +100,7 @@ uint64_t walk_fake_map(walk_fake_t *fake, pv_paging_mode_t mode, uint64_t root, 
     uint64_t table = root;
 
     for (unsigned i = 0; i < count; i++) {
-        uint64_t at =
-                table + ((va >> rows[i].shift) & ((1ull << rows[i].bits) - 1)) * rows[i].width;
+        uint64_t at = fake_entry_at(&rows[i], table, va);
         uint64_t entry;
 
         if (1ull << rows[i].shift == leaf_size) {
@@ -122,8 +127,7 @@ uint64_t walk_fake_entry(const walk_fake_t *fake, pv_paging_mode_t mode, uint64_
     uint64_t table = root;
 
     for (unsigned i = 0; i < count; i++) {
-        uint64_t at =
-                table + ((va >> rows[i].shift) & ((1ull << rows[i].bits) - 1)) * rows[i].width;
+        uint64_t at = fake_entry_at(&rows[i], table, va);
         uint64_t entry;
 
         if (count - i == level) {
