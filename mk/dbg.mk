@@ -37,9 +37,9 @@ test-dbg-host: $(DBG_HOST_BINS)
 	$(call quiet,TEST,$(DBG_HOST_OUT)/test_command)timeout 300 $(DBG_HOST_OUT)/test_command
 	$(call quiet,TEST,$(DBG_HOST_OUT)/test_shell)timeout 300 $(DBG_HOST_OUT)/test_shell
 
+# The GRUB CD is mk/run.mk's: named by its path, which this earlier fragment cannot take from
+# run.mk's variable.
 ##dev boot beaml4 in QEMU TCG and drive dbg's shell over serial and the PS/2 keyboard
-# (The GRUB CD is mk/run.mk's: named by its path, which this earlier fragment cannot take from
-# run.mk's variable.)
 test-dbg: kernel $(INIT_ELF) $(BUILD)/beaml4.iso
 	$(call quiet,TEST,tests/system/dbg/run-dbg.py)timeout 240 tests/system/dbg/run-dbg.py \
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(BUILD)/beaml4.iso $(BUILD)/tests/dbg
