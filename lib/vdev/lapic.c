@@ -317,6 +317,16 @@ int vdev_lapic_pending_vector(const vdev_lapic_t *lapic)
     return irrv;
 }
 
+uint8_t vdev_lapic_cr8(const vdev_lapic_t *lapic)
+{
+    return (uint8_t)((lapic->tpr >> 4) & 0xfu);
+}
+
+void vdev_lapic_write_cr8(vdev_lapic_t *lapic, uint8_t priority_class)
+{
+    lapic->tpr = (uint32_t)(priority_class & 0xfu) << 4;
+}
+
 uint8_t vdev_lapic_ack(vdev_lapic_t *lapic)
 {
     int vector = vdev_lapic_pending_vector(lapic);

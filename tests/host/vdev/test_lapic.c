@@ -171,6 +171,15 @@ static void task_priority(void **state)
     wr(&l, VDEV_LAPIC_TPR, 0x1ff); /* bits 31:8 ignored in xAPIC mode */
     assert_int_equal(rd(&l, VDEV_LAPIC_TPR), 0xff);
     assert_int_equal(vdev_lapic_pending_vector(&l), -1);
+    /* CR8 is the TPR's class, in every mode. */
+    assert_int_equal(vdev_lapic_cr8(&l), 0xf);
+    vdev_lapic_write_cr8(&l, 5);
+    assert_int_equal(rd(&l, VDEV_LAPIC_TPR), 0x50);
+    assert_int_equal(vdev_lapic_pending_vector(&l), 0x6f);
+    assert_true(vdev_lapic_write_base(&l, vdev_lapic_base(&l) | VDEV_APIC_BASE_EXTD, 0));
+    vdev_lapic_write_cr8(&l, 0x17); /* the caller raises #GP above 15; the low bits count */
+    assert_int_equal(vdev_lapic_read_register(&l, VDEV_LAPIC_TPR, 0), 0x70);
+    assert_int_equal(vdev_lapic_cr8(&l), 7);
 }
 
 static void level_eoi_forwarded(void **state)

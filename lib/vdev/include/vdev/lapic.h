@@ -206,6 +206,14 @@ void vdev_lapic_set_lint(vdev_lapic_t *lapic, unsigned pin, bool level);
 uint8_t vdev_lapic_ppr(const vdev_lapic_t *lapic);
 int vdev_lapic_pending_vector(const vdev_lapic_t *lapic);
 
+/*
+ * CR8, whatever the APIC's mode (MOV to/from CR8 in 64-bit mode reaches the TPR directly):
+ * reads give TPR bits 7:4; a write sets them and clears bits 3:0. Values above 15 are #GP for
+ * the caller to raise (the function takes the low four bits).
+ */
+uint8_t vdev_lapic_cr8(const vdev_lapic_t *lapic);
+void vdev_lapic_write_cr8(vdev_lapic_t *lapic, uint8_t priority_class);
+
 /* INTA: the highest deliverable vector moves from IRR to ISR; none: the spurious vector. */
 uint8_t vdev_lapic_ack(vdev_lapic_t *lapic);
 
