@@ -48,12 +48,19 @@ int64_t vdev_date_to_seconds(const vdev_date_t *date)
 
 void vdev_seconds_to_date(int64_t seconds, vdev_date_t *date)
 {
-    int64_t days = seconds / SECONDS_PER_DAY;
-    int64_t in_day = seconds % SECONDS_PER_DAY;
+    int64_t days;
+    int64_t in_day;
     int64_t ordinal;
     unsigned year;
     unsigned month = 1;
 
+    if (seconds < VDEV_CALENDAR_FIRST) {
+        seconds = VDEV_CALENDAR_FIRST;
+    } else if (seconds > VDEV_CALENDAR_LAST) {
+        seconds = VDEV_CALENDAR_LAST;
+    }
+    days = seconds / SECONDS_PER_DAY;
+    in_day = seconds % SECONDS_PER_DAY;
     if (in_day < 0) {
         in_day += SECONDS_PER_DAY;
         days--;

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+/* 0001-01-01 00:00:00 and 9999-12-31 23:59:59: times outside are taken as these. */
+#define VDEV_CALENDAR_FIRST (-62135596800ll)
+#define VDEV_CALENDAR_LAST  253402300799ll
+
 typedef struct vdev_date {
     unsigned year;  /* 1-9999 */
     unsigned month; /* 1-12 */

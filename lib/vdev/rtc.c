@@ -286,7 +286,10 @@ void vdev_rtc_init(vdev_rtc_t *rtc, int64_t wall_seconds, const vdev_line_t *irq
     *rtc = (vdev_rtc_t){0};
     rtc->reg_a = 0x26;
     rtc->reg_b = VDEV_RTC_B_24H;
-    rtc->base_seconds = wall_seconds;
+    /* Years 1 to 9999 only: arithmetic on the base then never overflows. */
+    rtc->base_seconds = wall_seconds < VDEV_CALENDAR_FIRST  ? VDEV_CALENDAR_FIRST
+                        : wall_seconds > VDEV_CALENDAR_LAST ? VDEV_CALENDAR_LAST
+                                                            : wall_seconds;
     if (irq != NULL) {
         rtc->irq = *irq;
     }

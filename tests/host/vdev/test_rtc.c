@@ -63,9 +63,38 @@ static void calendar_matches_gmtime(void **state)
         assert_int_equal(d.weekday, (unsigned)tm.tm_wday);
         assert_int_equal(vdev_date_to_seconds(&d), seconds);
     }
+    /* Times outside years 1-9999 are taken as the nearest end, without looping or overflowing. */
+    vdev_date_t d;
+    vdev_seconds_to_date(INT64_MIN, &d);
+    assert_int_equal(d.year, 1);
+    assert_int_equal(d.month, 1);
+    assert_int_equal(d.day, 1);
+    vdev_seconds_to_date(INT64_MAX, &d);
+    assert_int_equal(d.year, 9999);
+    assert_int_equal(d.month, 12);
+    assert_int_equal(d.day, 31);
+    assert_int_equal(d.second, 59);
+    vdev_seconds_to_date(-1, &d);
+    assert_int_equal(d.year, 1969);
+    assert_int_equal(d.weekday, 3); /* 1969-12-31, a Wednesday */
     assert_int_equal(vdev_days_in_month(2000, 2), 29);
     assert_int_equal(vdev_days_in_month(2100, 2), 28);
     assert_int_equal(vdev_days_in_month(2024, 2), 29);
+}
+
+static void wall_time_out_of_range(void **state)
+{
+    vdev_rtc_t rtc;
+    line_recorder_t rec;
+    vdev_line_t line = line_recorder_line(&rec, 8);
+
+    (void)state;
+    vdev_rtc_init(&rtc, INT64_MAX, &line);
+    assert_int_equal(reg(&rtc, 0x09, UINT64_MAX), 0x99);
+    assert_int_equal(reg(&rtc, 0x32, UINT64_MAX), 0x99);
+    vdev_rtc_init(&rtc, INT64_MIN, &line);
+    assert_int_equal(reg(&rtc, 0x32, 0), 0x00);
+    assert_int_equal(reg(&rtc, 0x09, 0), 0x01);
 }
 
 static void formats(void **state)
@@ -295,6 +324,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(calendar_matches_gmtime),
+            cmocka_unit_test(wall_time_out_of_range),
             cmocka_unit_test(formats),
             cmocka_unit_test(uip_window),
             cmocka_unit_test(periodic_interrupt),

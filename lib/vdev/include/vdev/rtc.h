@@ -68,7 +68,8 @@ typedef struct vdev_rtc {
 
 /*
  * Reset: 24-hour BCD format (register B 0x02), register A 0x26 (32.768 kHz, 1024 Hz rate),
- * interrupts off, wall time `wall_seconds` (since 1970, UTC) at guest time 0.
+ * interrupts off, wall time `wall_seconds` (since 1970, UTC) at guest time 0, taken into years
+ * 1 to 9999.
  */
 void vdev_rtc_init(vdev_rtc_t *rtc, int64_t wall_seconds, const vdev_line_t *irq);
 
