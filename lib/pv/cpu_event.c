@@ -76,6 +76,18 @@ static void outcome_end(const pv_cpu_t *cpu, const pv_fault_t *fault, pv_outcome
     }
 }
 
+/*
+ * Whether the kernel takes these registers in a fault reply (sel4/faults.h): RIP, RSP and the
+ * FS/GS bases canonical. The emulation never makes RIP or a base non-canonical (it faults
+ * instead), but a guest may hold a non-canonical RSP, which hardware allows until the stack is
+ * used; the host kernel cannot resume that.
+ */
+static bool registers_resumable(const pv_cpu_t *cpu)
+{
+    return pv_canonical(cpu->rip) && pv_canonical(cpu->gpr[X86DEC_GPR_RSP]) &&
+           pv_canonical(cpu->seg[PV_SEG_FS].base) && pv_canonical(cpu->seg[PV_SEG_GS].base);
+}
+
 /* Delivers what the handler decided, injects, and tells the VMM how to go on. */
 static pv_outcome_kind_t event_finish(event_context_t *ctx, pv_fault_t fault, pv_outcome_t *out)
 {
@@ -91,6 +103,11 @@ static pv_outcome_kind_t event_finish(event_context_t *ctx, pv_fault_t fault, pv
     if (fault.kind == PV_FAULT_NONE && !(cpu->interrupt_shadow && cpu->rip == cpu->shadow_rip)) {
         cpu->interrupt_shadow = false;
         fault = inject_pending(cpu, env, &intr);
+    }
+    if (fault.kind != PV_FAULT_END && !registers_resumable(cpu)) {
+        fault = pv_fault_end(PV_END_UNSUPPORTED,
+                             "the host kernel cannot resume a non-canonical RSP",
+                             cpu->gpr[X86DEC_GPR_RSP]);
     }
     if (fault.kind == PV_FAULT_END) {
         outcome_end(cpu, &fault, out);
