@@ -33,7 +33,8 @@ void patch_guest_init(patch_guest_t *guest, uint64_t ram_size, size_t capacity)
     memset(guest->ram, 0, size != 0 ? size : 4096);
     guest->memory.base = guest->ram;
     guest->memory.size = size;
-    guest->entries = patch_alloc(PATCH_GUEST_ENTRIES_MAX * sizeof(pv_patch_entry_t));
+    guest->entry_capacity = capacity;
+    guest->entries = patch_alloc(capacity * sizeof(pv_patch_entry_t));
     guest->stack_entries = PV_PATCH_STACK_DEFAULT;
     guest->result.sites = patch_alloc(capacity * sizeof(pv_patch_site_t));
     guest->result.site_capacity = capacity;
@@ -57,6 +58,16 @@ void patch_guest_free(patch_guest_t *guest)
     memset(guest, 0, sizeof(*guest));
 }
 
+void patch_guest_reset(patch_guest_t *guest)
+{
+    memset(guest->ram, 0, guest->memory.size);
+    guest->region_count = 0;
+    guest->entry_count = 0;
+    guest->decoder = (x86dec_options_t){0};
+    guest->flags = 0;
+    guest->stack_entries = PV_PATCH_STACK_DEFAULT;
+}
+
 void patch_guest_region(patch_guest_t *guest, uint64_t virtual_start, uint64_t physical_start,
                         uint64_t length)
 {
@@ -72,7 +83,7 @@ void patch_guest_region(patch_guest_t *guest, uint64_t virtual_start, uint64_t p
 void patch_guest_entry(patch_guest_t *guest, uint64_t address, pv_patch_mode_t mode,
                        pv_patch_origin_t origin)
 {
-    if (guest->entry_count < PATCH_GUEST_ENTRIES_MAX) {
+    if (guest->entry_count < guest->entry_capacity) {
         guest->entries[guest->entry_count++] = (pv_patch_entry_t){
                 .address = gva(address),
                 .mode = (uint8_t)mode,
@@ -106,9 +117,15 @@ pv_patch_error_t patch_guest_scan(patch_guest_t *guest)
     pv_patch_error_t error = pv_patch_workspace_size(guest->regions, guest->region_count,
                                                      guest->stack_entries, &size);
 
-    free(guest->workspace);
     /* A refused region set still gets a scan, so that the scan's own refusal is what is seen. */
-    guest->workspace = patch_alloc(error == PV_PATCH_OK ? size : 64);
+    if (error != PV_PATCH_OK) {
+        size = 64;
+    }
+    if (size > guest->workspace_capacity) {
+        free(guest->workspace);
+        guest->workspace = patch_alloc(size);
+        guest->workspace_capacity = size;
+    }
     guest->input = (pv_patch_input_t){
             .memory = &guest->memory,
             .regions = guest->regions,
@@ -118,7 +135,7 @@ pv_patch_error_t patch_guest_scan(patch_guest_t *guest)
             .decoder = guest->decoder,
             .flags = guest->flags,
             .workspace = guest->workspace,
-            .workspace_size = error == PV_PATCH_OK ? size : 64,
+            .workspace_size = size,
     };
     return pv_patch_scan(&guest->input, &guest->result);
 }

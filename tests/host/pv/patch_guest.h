@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATCH_GUEST_ENTRIES_MAX (1u << 18)
-
 typedef struct patch_guest {
     uint8_t *ram;
     pv_memory_t memory;
@@ -21,6 +19,7 @@ typedef struct patch_guest {
     size_t region_count;
     pv_patch_entry_t *entries;
     size_t entry_count;
+    size_t entry_capacity;
     x86dec_options_t decoder;
     uint32_t flags;
     size_t stack_entries; /* for the workspace; PV_PATCH_STACK_DEFAULT unless set */
@@ -28,11 +27,16 @@ typedef struct patch_guest {
     pv_patch_input_t input;
     pv_patch_result_t result;
     void *workspace;
+    size_t workspace_capacity; /* bytes allocated at workspace, kept from scan to scan */
 } patch_guest_t;
 
-/* RAM of ram_size bytes (rounded up to 4 KiB), zeroed; output capacities of `capacity` each. */
+/* RAM of ram_size bytes (rounded up to 4 KiB), zeroed; room for `capacity` entries, sites and
+ * reports of each kind. */
 void patch_guest_init(patch_guest_t *guest, uint64_t ram_size, size_t capacity);
 void patch_guest_free(patch_guest_t *guest);
+/* Back to a fresh guest (RAM zeroed, no region, no entry, default options), keeping every
+ * allocation: for the fuzzer, where fresh pages cost more than the scan. */
+void patch_guest_reset(patch_guest_t *guest);
 
 void patch_guest_region(patch_guest_t *guest, uint64_t virtual_start, uint64_t physical_start,
                         uint64_t length);

@@ -213,9 +213,9 @@ static void test_image(void **state)
     assert_int_equal(pv_patch_regions_from_elf(&image, PV_PATCH_ELF_IDENTITY, guest.regions,
                                                PV_PATCH_REGIONS_MAX, &guest.region_count),
                      PV_PATCH_OK);
-    assert_int_equal(pv_patch_entries_from_elf(&image, flags, guest.entries,
-                                               PATCH_GUEST_ENTRIES_MAX, &count),
-                     PV_PATCH_OK);
+    assert_int_equal(
+            pv_patch_entries_from_elf(&image, flags, guest.entries, guest.entry_capacity, &count),
+            PV_PATCH_OK);
     guest.entry_count = count;
     for (size_t i = 0; i < count; i++) {
         if (guest.entries[i].mode == PV_PATCH_MODE_32 && guest.entries[i].address.value < entry32) {
