@@ -104,6 +104,13 @@ static pv_outcome_kind_t event_finish(event_context_t *ctx, pv_fault_t fault, pv
         cpu->interrupt_shadow = false;
         fault = inject_pending(cpu, env, &intr);
     }
+    if (fault.kind != PV_FAULT_END && !registers_resumable(cpu) && cpu->cpl == 3) {
+        /* The guest's user mode must not end the VM: its kernel gets a #GP(0) instead (not
+         * what hardware does, which would go on until the stack is used). */
+        pv_fault_t gp = pv_fault_gp(0);
+
+        fault = pv_deliver(cpu, env, &gp);
+    }
     if (fault.kind != PV_FAULT_END && !registers_resumable(cpu)) {
         fault = pv_fault_end(PV_END_UNSUPPORTED,
                              "the host kernel cannot resume a non-canonical RSP",

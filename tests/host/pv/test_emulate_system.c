@@ -293,6 +293,26 @@ static void test_registers(void **state)
     assert_int_equal(regs.rsp, 0x1001);
 }
 
+/* A non-canonical RSP cannot be resumed by the host kernel: from the guest's user mode its
+ * kernel gets #GP(0) (after the instruction); from the guest kernel the VM ends. */
+static void test_noncanonical_rsp(void **state)
+{
+    cpu_test_t *t = *state;
+    pv_outcome_t out;
+    static const uint8_t smsw_eax[] = {0x0f, 0x01, 0xe0};
+
+    cpu_test_enter_user(t);
+    t->cpu.gpr[4] = 0x0000800000000000ull;
+    assert_int_equal(cpu_test_exec(t, smsw_eax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(cpu_test_frame(t, true).rip, CPU_UCODE + 3);
+    assert_int_equal(cpu_test_frame(t, true).rsp, 0x0000800000000000ull);
+    t->cpu.rip = CPU_KCODE;
+    t->cpu.gpr[4] = 0xffff7fffffffff00ull;
+    assert_int_equal(cpu_test_exec(t, smsw_eax, 3, 13, 0, &out), PV_OUTCOME_END);
+    assert_int_equal(out.reason, PV_END_UNSUPPORTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +325,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_invpcid, setup, teardown),
             cmocka_unit_test_setup_teardown(test_wbinvd, setup, teardown),
             cmocka_unit_test_setup_teardown(test_registers, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_noncanonical_rsp, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
