@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the PV vCPU benchmark: nanoseconds per emulated trap (median and minimum of 9 runs), then
 # the instructions per trap of each scenario counted by valgrind's cachegrind (when installed):
-# the difference between 2,000 and 1,000 traps, divided by 1,000, so set-up does not count and
-# the figure is the same from run to run whatever the machine's load. Prints every command.
+# the difference between 2,000 and 1,000 traps less the same difference for the per-trap reset
+# alone, divided by 1,000, so set-up does not count and the figure is the same from run to run
+# whatever the machine's load. Prints every command.
 #
 # usage: bench/pv-cpu/run.sh BENCH_BINARY
 # Run from the top of the tree (make bench-pv-cpu does).
