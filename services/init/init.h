@@ -27,6 +27,9 @@ bool init_client_wire(service_t *service);
 /* ...its log ring attached and its time client attached (again, after a restart). */
 bool init_client_attach(service_t *service);
 
+/* Returns once the log service has printed init's lines so far. */
+void init_log_flush(void);
+
 /* Called after a service was restarted. */
 void init_service_restarted(service_t *service);
 

@@ -403,7 +403,7 @@ static event_result_t on_fault(void *context, seL4_Word badge, ipc_msg_t *msg)
 
 /* Returns once the log service has printed what init's ring holds: a request to it is answered
  * only after the ring signal that came first. */
-static void init_log_flush(void)
+void init_log_flush(void)
 {
     ipc_msg_t msg;
 
