@@ -131,6 +131,7 @@ static ipc_error_t vm_command(seL4_Word client, const vmm_request_t *request)
             return IPC_ERR_BUSY;
         }
         vm_run_stop((seL4_Word)index, VM_STOPPED, 0, "killed from the shell");
+        vm_run_exit_check();
         return IPC_OK;
     default: /* VMM_VM_REBOOT */
         if (!active) {

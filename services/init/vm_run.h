@@ -33,6 +33,9 @@ ipc_error_t vm_run_start(seL4_Word index);
 /* Stops its VMM and takes its RAM back; the VM is left in `state` with status and reason. */
 void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const char *reason);
 
+/* With exit_after_vms on the kernel command line: powers off once no VM starts or runs. */
+void vm_run_exit_check(void);
+
 /* A VMM's fault (service_spec_t.fault): its VM is marked crashed. */
 void vm_run_faulted(service_t *service, seL4_Word label, const seL4_Word *words, seL4_Word length);
 

@@ -11,7 +11,10 @@
 #include "vm_modules.h"
 #include "vm_run.h"
 #include "vms.h"
+#include <runtime/bootinfo.h>
 #include <runtime/log.h>
+#include <runtime/power.h>
+#include <runtime/start.h>
 #include <runtime/string.h>
 #include <runtime/tsc.h>
 
@@ -285,6 +288,35 @@ ipc_error_t vm_run_start(seL4_Word index)
     return IPC_OK;
 }
 
+/*
+ * `exit_after_vms` on the kernel command line (the system tests): once no VM is starting or
+ * running, the machine powers off with status 0 when every VM that ran exited with status 0,
+ * else 1.
+ */
+void vm_run_exit_check(void)
+{
+    seL4_Word code = 0;
+
+    if (!bootinfo_has_option(runtime_bootinfo, "exit_after_vms")) {
+        return;
+    }
+    for (seL4_Word index = 0; vms_get(index) != NULL; index++) {
+        const vm_t *vm = vms_get(index);
+        if (vm->state == VM_STARTING || vm->state == VM_RUNNING) {
+            return;
+        }
+        if (vm->state != VM_DECLARED && (vm->state != VM_EXITED || vm->status != 0)) {
+            code = 1;
+        }
+    }
+    log_printf(LOG_INFO, "init: exit_after_vms: no VM runs: powering off (status %lu)\n",
+               (unsigned long)code);
+    init_log_flush();
+    if (power_init(memory_pool()) == seL4_NoError) {
+        power_off(code);
+    }
+}
+
 void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const char *reason)
 {
     vm_t *vm = vms_get(index);
@@ -303,6 +335,9 @@ void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const c
     log_printf(state == VM_EXITED || state == VM_STOPPED ? LOG_INFO : LOG_ERROR,
                "init: VM %s %s: %s, status %lu\n", vm->decl.decl.name, init_vm_state_name(state),
                reason, (unsigned long)status);
+    if (state != VM_STOPPED) {
+        vm_run_exit_check(); /* a reboot starts it again at once */
+    }
 }
 
 void vm_start_autostart(void)
@@ -312,4 +347,5 @@ void vm_start_autostart(void)
             vm_run_start(index);
         }
     }
+    vm_run_exit_check();
 }
