@@ -1,0 +1,65 @@
+# services/vmm: the VMM, one per VM (docs/vmm.md). mk/services.mk builds and embeds it like every
+# service; this fragment adds the libraries it links (lib/pv, lib/vdev, lib/x86dec beside the
+# runtime) and its tests:
+#
+#   make test-vmm-host   host unit tests (cmocka, ASan/UBSan) of the VMM's pure parts: loaders,
+#                        boot structures, firmware tables, console lines, the VMM protocol
+#   make test-vmm        the test guest's programs bare under QEMU and as a PV VM under beaml4,
+#                        compared; hostile guests (tests/system/vmm)
+#
+# This fragment is read before mk/x86dec.mk: the decoder's object is named by its path.
+
+VMM_DIR        := services/vmm
+VMM_X86DEC_OBJ := $(BUILD)/x86dec/x86dec-freestanding.o
+VMM_INCLUDES   := -Ilib/pv/include -Ilib/vdev/include -Ilib/x86dec/include
+
+$(SERVICE_vmm_OBJS): USER_EXTRA_CFLAGS := $(VMM_INCLUDES)
+# The libraries go into one group with the runtime: lib/pv calls the memory functions the
+# runtime defines, and the VMM calls all three.
+$(SERVICE_vmm_ELF): $(PV_LIB) $(VDEV_LIB) $(VMM_X86DEC_OBJ)
+$(SERVICE_vmm_ELF): USER_RUNTIME = --start-group $(PV_LIB) $(VDEV_LIB) \
+	$(BUILD)/user/libruntime.a --end-group
+
+# ---- host tests: the pure parts, compiled for the host with every library they use ----------
+VMM_PURE_SRCS  := $(addprefix $(VMM_DIR)/,layout.c boot_area.c kernel_multiboot.c kernel_elf.c \
+	console.c hypercall.c \
+	load.c boot_pvh.c boot_multiboot.c firmware.c)
+VMM_HOST_LIBS   = lib/pv/memory.c lib/fmt/fmt.c lib/ipc/vmm.c lib/ipc/msg.c lib/sel4/src/ipc_buffer.c \
+	$(sort $(wildcard lib/elf/*.c lib/vdev/*.c lib/acpi/*.c))
+VMM_HOST_DIR   := tests/host/vmm
+VMM_HOST_OUT   := $(BUILD)/host/vmm
+VMM_HOST_TESTS := $(sort $(wildcard $(VMM_HOST_DIR)/test_*.c))
+VMM_HOST_HELP  := $(filter-out $(VMM_HOST_TESTS),$(sort $(wildcard $(VMM_HOST_DIR)/*.c)))
+VMM_HOST_BINS  := $(patsubst $(VMM_HOST_DIR)/%.c,$(VMM_HOST_OUT)/%,$(VMM_HOST_TESTS))
+VMM_HOST_FLAGS := $(HOST_CFLAGS) $(HOST_SANITIZE) -I$(VMM_DIR) -I$(VMM_HOST_DIR) \
+	$(VMM_INCLUDES) -Iinclude -Ilib/sel4/include -Ilib/elf/include -Ilib/fmt/include \
+	-Ilib/acpi/include -Ilib/ipc/include -Ilib/vdev
+
+$(VMM_HOST_OUT)/test_%: $(VMM_HOST_DIR)/test_%.c $(VMM_HOST_HELP) $(wildcard $(VMM_HOST_DIR)/*.h) \
+		$(VMM_PURE_SRCS) $(wildcard $(VMM_DIR)/*.h) $(VMM_HOST_LIBS)
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(VMM_HOST_FLAGS) $< $(VMM_HOST_HELP) $(VMM_PURE_SRCS) \
+		$(VMM_HOST_LIBS) -lcmocka -o $@
+
+.PHONY: test-vmm-host
+##dev host unit tests of the VMM: loaders, boot structures, firmware tables, the VMM protocol
+test-vmm-host: $(VMM_HOST_BINS) $(TESTGUEST_IMAGES)
+	@set -e; for t in $(VMM_HOST_BINS); do \
+		echo "  TEST    $$t"; timeout 300 $$t $(TESTGUEST_IMAGES) >$$t.log 2>&1 || \
+			{ cat $$t.log; echo "test-vmm-host: $$t FAILED"; exit 1; }; \
+		grep -E '^\[  (PASSED|SKIPPED|FAILED) +\]' $$t.log; \
+	done
+
+TEST_TARGETS += test-vmm-host
+LINT_SOURCES += $(VMM_HOST_TESTS) $(VMM_HOST_HELP)
+
+# ---- system tests: the test guest under beaml4, compared with bare QEMU ---------------------
+VMM_DIFF_OUT := $(BUILD)/tests/vmm/differential
+
+.PHONY: test-vmm
+##dev the test guest's programs bare under QEMU TCG and as a PV VM under beaml4, compared
+test-vmm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh)tests/system/vmm/run-differential.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)
+
+TEST_TARGETS += test-vmm

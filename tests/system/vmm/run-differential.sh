@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The test guest's programs bare under QEMU TCG (the reference) and as a PV VM under beaml4,
+# compared program by program.
+#
+# usage: tests/system/vmm/run-differential.sh [--jobs N] [--variants LIST] KERNEL INIT IMAGE_DIR OUT_DIR
+#   --jobs N          QEMU runs at a time (default 2)
+#   --variants LIST   comma-separated, from mb1-low, mb1-high, pvh-low, pvh-high (default all four)
+# IMAGE_DIR holds testguest-{low,high}{,-pvh}.elf (make testguest). For each variant, test=all runs
+# bare and under beaml4 (the image declared as VM "tg", mode pv, 128 MiB, the kernel word
+# exit_after_vms), and every program's lines are compared (figure: lines dropped; the variant:
+# line too is compared: beaml4 must boot the image by the protocol QEMU chose). Programs the guest
+# marks differs-bare (msr-unknown, hypercall) must instead pass their own checks under beaml4.
+# The hostile programs outside test=all run alone in one variant: wild-write must exit 0 with
+# the bare output; bad-idt and no-stack must end the VM as a triple fault reported by init
+# ("init: VM tg failed: triple fault"), bad-cr3 as a triple fault or a report of the page table
+# outside RAM, each with the bare output up to it; fault-loop must keep the VM running.
+# Differences listed in tests/system/vmm/known-differences.txt (variant, program, reason) are
+# reported as known, not failures; a listed difference that no longer occurs fails the run, so
+# that the list is kept true. Logs: OUT_DIR/<variant>/. Exit status 0 when every check held.
+# example: tests/system/vmm/run-differential.sh build/kernel/beaml4.elf \
+#              build/services/init/init.elf build/guests/testguest build/tests/vmm/differential
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../../tools/lib/cli.sh"
+cli_help "$@"
+
+jobs=2
+variants=mb1-low,mb1-high,pvh-low,pvh-high
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --jobs) jobs=$2; shift 2 ;;
+    --variants) variants=$2; shift 2 ;;
+    -*) cli_refuse "$1" ;;
+    *) break ;;
+    esac
+done
+cli_args 4 "$@"
+kernel=$1
+init=$2
+images=$3
+out=$4
+run_qemu=$here/../../../tools/run-qemu.sh
+known_file=$here/known-differences.txt
+memory=128
+IFS=, read -r -a variant_list <<<"$variants"
+
+declare -A image=(
+    [mb1-low]=testguest-low.elf [mb1-high]=testguest-high.elf
+    [pvh-low]=testguest-low-pvh.elf [pvh-high]=testguest-high-pvh.elf)
+for v in "${variant_list[@]}"; do
+    [ -n "${image[$v]:-}" ] || { echo "run-differential: unknown variant $v" >&2; exit 2; }
+    [ -f "$images/${image[$v]}" ] || { echo "run-differential: $images/${image[$v]} missing" >&2; exit 2; }
+    mkdir -p "$out/$v"
+done
+
+start=$(date +%s%N)
+passed=0
+failed=0
+known=0
+pass() { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+# bare VARIANT NAME PROGRAMS TIMEOUT: the guest alone under QEMU.
+bare() {
+    local dir=$out/$1
+    "$run_qemu" --timeout "$4" --memory "$memory" --append "test=$3" "$images/${image[$1]}" \
+        2>"$dir/$2.bare.err" | tr -d '\r' >"$dir/$2.bare.log"
+    echo "${PIPESTATUS[0]}" >"$dir/$2.bare.status"
+}
+
+# beaml4 VARIANT NAME PROGRAMS TIMEOUT: beaml4 with the guest as VM tg; the console as a terminal
+# shows it (the shell's prompt line, which the log service erases before each line, dropped).
+beaml4() {
+    local dir=$out/$1
+    "$run_qemu" --timeout "$4" --memory 512 --append "exit_after_vms" "$kernel" "$init" \
+        "$images/${image[$1]} vm=tg mode=pv mem=${memory}M cmdline=\"test=$3\"" \
+        2>"$dir/$2.beaml4.err" | tr -d '\r' | sed 's/^.*\x1b\[K//' >"$dir/$2.beaml4.log"
+    echo "${PIPESTATUS[0]}" >"$dir/$2.beaml4.status"
+}
+
+# The guest's own lines in a beaml4 log: "tg: text", not the VMM's "tg: vmm: ...".
+guest_lines() {
+    grep -a '^tg: ' "$1" | grep -av '^tg: vmm: ' | sed 's/^tg: //'
+}
+
+# Runs "bare"/"beaml4" calls from stdin (one per line: KIND VARIANT NAME PROGRAMS TIMEOUT).
+run_all() {
+    local line
+    while read -r line; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+            wait -n
+        done
+        # shellcheck disable=SC2086
+        $line &
+    done
+    wait
+}
+
+# The lines of one program in a test=all output: "== NAME" to its summary line.
+section() {
+    awk -v name="$2" '$0 == "== " name { on = 1 } on { print } on && index($0, "== " name ": ") == 1 { exit }' "$1"
+}
+
+# The known difference for VARIANT PROGRAM ("" when none): the reason after the second field.
+known_reason() {
+    [ -f "$known_file" ] || return 0
+    awk -v v="$1" -v p="$2" '!/^#/ && NF >= 2 && ($1 == v || $1 == "*") && ($2 == p || $2 == "*") {
+        $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' "$known_file"
+}
+
+hostile=(wild-write bad-cr3 bad-idt no-stack fault-loop)
+hostile_variant=${variant_list[0]}
+{
+    echo "bare $hostile_variant list list 30"
+    for v in "${variant_list[@]}"; do
+        echo "bare $v all all 120"
+        echo "beaml4 $v all all 300"
+    done
+    for p in "${hostile[@]}"; do
+        if [ "$p" = fault-loop ]; then
+            echo "bare $hostile_variant $p $p 3"
+            echo "beaml4 $hostile_variant $p $p 12"
+        else
+            echo "bare $hostile_variant $p $p 60"
+            echo "beaml4 $hostile_variant $p $p 60"
+        fi
+    done
+} | run_all
+
+# ---- test=all, program by program ----
+for v in "${variant_list[@]}"; do
+    dir=$out/$v
+    guest_lines "$dir/all.beaml4.log" | grep -v '^figure:' >"$dir/all.beaml4.out"
+    grep -v '^figure:' "$dir/all.bare.log" >"$dir/all.bare.out"
+    if [ "$(cat "$dir/all.bare.status")" != 0 ]; then
+        fail "$v: the bare reference did not pass (status $(cat "$dir/all.bare.status"))"
+        continue
+    fi
+    reason=$(known_reason "$v" variant)
+    if [ "$(head -1 "$dir/all.beaml4.out")" = "$(head -1 "$dir/all.bare.out")" ]; then
+        pass "$v: booted as bare QEMU boots it ($(head -1 "$dir/all.bare.out"))"
+    elif [ -n "$reason" ]; then
+        echo "known $v: the variant line: $reason"
+        known=$((known + 1))
+    else
+        fail "$v: first line \"$(head -1 "$dir/all.beaml4.out")\", bare \"$(head -1 "$dir/all.bare.out")\""
+    fi
+    same=0
+    for p in $(grep '^== [a-z0-9-]*$' "$dir/all.bare.out" | sed 's/^== //'); do
+        section "$dir/all.bare.out" "$p" >"$dir/$p.bare.section"
+        section "$dir/all.beaml4.out" "$p" >"$dir/$p.beaml4.section"
+        reason=$(known_reason "$v" "$p")
+        if grep -q "^program $p .*differs-bare" "$out/$hostile_variant/list.bare.log"; then
+            if tail -1 "$dir/$p.beaml4.section" | grep -q "^== $p: [0-9]* checks passed" &&
+                ! grep -q '^FAIL' "$dir/$p.beaml4.section"; then
+                pass "$v: $p (differs-bare): its checks pass under beaml4"
+            elif [ -n "$reason" ]; then
+                echo "known $v: $p: $reason"
+                known=$((known + 1))
+            else
+                fail "$v: $p (differs-bare): $(tail -1 "$dir/$p.beaml4.section")"
+            fi
+        elif diff -q "$dir/$p.bare.section" "$dir/$p.beaml4.section" >/dev/null; then
+            same=$((same + 1))
+            [ -z "$reason" ] || fail "$v: $p: listed as a known difference ($reason), but no longer differs"
+        elif [ -n "$reason" ]; then
+            echo "known $v: $p: $reason"
+            known=$((known + 1))
+        else
+            fail "$v: $p differs from bare QEMU:"
+            diff "$dir/$p.bare.section" "$dir/$p.beaml4.section" | head -6
+        fi
+    done
+    pass "$v: $same programs print exactly what they print bare"
+    grep -a '^init: VM tg ' "$dir/all.beaml4.log" | tail -1 | sed "s/^/     $v: /"
+done
+
+# ---- the hostile programs outside test=all ----
+dir=$out/$hostile_variant
+for p in "${hostile[@]}"; do
+    guest_lines "$dir/$p.beaml4.log" | grep -v '^figure:' >"$dir/$p.beaml4.out"
+    grep -v '^figure:' "$dir/$p.bare.log" >"$dir/$p.bare.out"
+    ending=$(grep -a '^init: VM tg \(exited\|failed\|crashed\|stopped\)' "$dir/$p.beaml4.log" | tail -1)
+    case "$p" in
+    wild-write)
+        if [ "$ending" = "init: VM tg exited: exit hypercall: the guest's EXIT hypercall, status 0" ] &&
+            diff -q "$dir/$p.bare.out" "$dir/$p.beaml4.out" >/dev/null; then
+            pass "$p: the writes outside RAM vanish as on bare QEMU; exit status 0"
+        else
+            fail "$p: \"$ending\""
+            diff "$dir/$p.bare.out" "$dir/$p.beaml4.out" | head -6
+        fi
+        ;;
+    fault-loop)
+        status=$(cat "$dir/$p.beaml4.status")
+        if [ "$status" = 124 ] && [ -z "$ending" ] && grep -aq '^init: VM tg running' "$dir/$p.beaml4.log" &&
+            diff -q "$dir/$p.bare.out" "$dir/$p.beaml4.out" >/dev/null; then
+            pass "$p: the VM faults for ever and stays running (stopped by the timeout)"
+        else
+            fail "$p: status $status, \"$ending\""
+        fi
+        ;;
+    bad-cr3)
+        # Bare, the walk reads whatever the bus gives and faults to a triple fault; beaml4's
+        # software TLB finds the table outside RAM and ends the VM saying so (pv/walk.h).
+        if [[ "$ending" == "init: VM tg failed: "*"outside guest RAM"* ||
+            "$ending" == "init: VM tg failed: triple fault: "* ]] &&
+            diff -q "$dir/$p.bare.out" "$dir/$p.beaml4.out" >/dev/null &&
+            [ "$(cat "$dir/$p.bare.status")" = 126 ]; then
+            pass "$p: the VM ends, reported (${ending#init: VM tg failed: })"
+        else
+            fail "$p: bare status $(cat "$dir/$p.bare.status"), beaml4 \"$ending\""
+        fi
+        ;;
+    *)
+        if [[ "$ending" == "init: VM tg failed: triple fault: "* ]] &&
+            diff -q "$dir/$p.bare.out" "$dir/$p.beaml4.out" >/dev/null &&
+            [ "$(cat "$dir/$p.bare.status")" = 126 ]; then
+            pass "$p: a triple fault on both; beaml4 reports it (${ending#init: VM tg failed: })"
+        else
+            fail "$p: bare status $(cat "$dir/$p.bare.status"), beaml4 \"$ending\""
+            diff "$dir/$p.bare.out" "$dir/$p.beaml4.out" | head -6
+        fi
+        ;;
+    esac
+done
+
+tenths=$((($(date +%s%N) - start) / 100000000))
+printf 'run-differential: %d passed, %d failed, %d known differences in %d.%d s; logs in %s\n' \
+    "$passed" "$failed" "$known" $((tenths / 10)) $((tenths % 10)) "$out"
+[ "$failed" -eq 0 ]
