@@ -13,6 +13,10 @@ static const command_t commands[] = {
          cmd_log_level},
         {"log stats", "", "lines printed, filtered, dropped per service", 0, 0, cmd_log_stats},
         {"vm list", "", "declared VMs: state, mode, memory, vCPUs", 0, 0, cmd_vm_list},
+        {"vm info", "NAME", "one VM: its state and how it ended", 1, 1, cmd_vm_info},
+        {"vm start", "NAME", "start a VM that is not running", 1, 1, cmd_vm_start},
+        {"vm kill", "NAME", "stop a running VM at once", 1, 1, cmd_vm_kill},
+        {"vm reboot", "NAME", "stop a running VM and start it again", 1, 1, cmd_vm_reboot},
         {"svc crash", "NAME", "make a service fault: init restarts it", 1, 1, cmd_svc_crash},
 };
 
