@@ -53,6 +53,10 @@ RECORDER(cmd_svc_crash)
 RECORDER(cmd_log_level)
 RECORDER(cmd_log_stats)
 RECORDER(cmd_vm_list)
+RECORDER(cmd_vm_info)
+RECORDER(cmd_vm_start)
+RECORDER(cmd_vm_kill)
+RECORDER(cmd_vm_reboot)
 
 static int setup(void **state)
 {
@@ -98,6 +102,10 @@ static void test_each_command_reaches_its_handler(void **state)
     expect_call("uptime", "cmd_uptime", 0);
     expect_call("log stats", "cmd_log_stats", 0);
     expect_call("vm list", "cmd_vm_list", 0);
+    expect_call("vm start web", "cmd_vm_start", 1);
+    expect_call("vm kill web", "cmd_vm_kill", 1);
+    expect_call("vm reboot web", "cmd_vm_reboot", 1);
+    expect_call("vm info web", "cmd_vm_info", 1);
     expect_call("log level", "cmd_log_level", 0);
     expect_call("svc crash log", "cmd_svc_crash", 1);
     assert_string_equal(called_argv[0], "log");
@@ -134,7 +142,8 @@ static void test_group_word_alone(void **state)
 {
     (void)state;
     expect_message("log", COMMAND_BAD_USAGE, "'log' needs one more word: log level log stats\n");
-    expect_message("vm", COMMAND_BAD_USAGE, "'vm' needs one more word: vm list\n");
+    expect_message("vm", COMMAND_BAD_USAGE,
+                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot\n");
     expect_message("svc", COMMAND_BAD_USAGE, "'svc' needs one more word: svc crash\n");
 }
 
