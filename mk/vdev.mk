@@ -29,7 +29,7 @@ VDEV_FUZZ_SRC   := $(VDEV_FUZZ_DIR)/fuzz_vdev.c
 VDEV_FUZZ_BIN   := $(VDEV_OUT)/fuzz_vdev
 VDEV_FUZZ_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-VDEV_FUZZ_ARGS   = -max_len=4096 -len_control=0 -print_final_stats=1 -artifact_prefix=$(VDEV_OUT)/ \
+VDEV_FUZZ_ARGS   = -max_len=4096 -len_control=0 -timeout=10 -print_final_stats=1 -artifact_prefix=$(VDEV_OUT)/ \
 	$(VDEV_OUT)/corpus $(wildcard $(VDEV_FUZZ_DIR)/seeds)
 ##dev 20: seconds of fuzzing lib/vdev in make test (test-vdev-fuzz)
 VDEV_FUZZ_TEST_SECONDS ?= 20

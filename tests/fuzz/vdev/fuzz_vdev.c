@@ -1,5 +1,6 @@
 /*
- * libFuzzer target for lib/vdev: the input is a program of guest actions run on two platforms
+ * libFuzzer target for lib/vdev: the input is a platform configuration (wall time, TSC and APIC
+ * timer rates, 1-3 vCPUs) and a program of guest actions run on two platforms
  * side by side (port and MMIO accesses of every width, valid or not, at every device's ports
  * and their neighbours; RDMSR/WRMSR over the policy's MSRs, the x2APIC range and the APIC base;
  * time passing; interrupt injection under random interruptibility; console input; interrupt
@@ -189,17 +190,40 @@ static void collect(void *context, uint8_t byte)
     }
 }
 
-static void instance_init(instance_t *in)
+/* The platform's configuration: the input's first 10 bytes. */
+typedef struct setup {
+    int64_t wall_seconds;
+    uint64_t tsc_hz;
+    uint64_t apic_timer_hz;
+    unsigned vcpus;
+} setup_t;
+
+static setup_t read_setup(cursor_t *c)
+{
+    static const uint64_t rates[] = {2400000000ull, 1000000000ull, 0, 1, 3579545, UINT64_MAX,
+                                     999999999ull,  4000000000ull};
+    setup_t s;
+    uint8_t choice;
+
+    s.wall_seconds = (int64_t)take(c, 8);
+    choice = (uint8_t)take(c, 1);
+    s.tsc_hz = rates[choice % 8];
+    s.apic_timer_hz = rates[(choice >> 3) % 8];
+    s.vcpus = 1 + (unsigned)take(c, 1) % 3;
+    return s;
+}
+
+static void instance_init(instance_t *in, const setup_t *setup)
 {
     vdev_platform_config_t config = {
-            .vcpus = 1,
+            .vcpus = setup->vcpus,
             .phys_addr_bits = 39,
             .x2apic = true,
             .tsc_deadline = true,
-            .apic_timer_hz = 1000000000ull,
-            .tsc_hz = 2400000000ull,
+            .apic_timer_hz = setup->apic_timer_hz,
+            .tsc_hz = setup->tsc_hz,
             .tsc_at_zero = 12345,
-            .wall_seconds = 1767225600,
+            .wall_seconds = setup->wall_seconds,
             .ram_below_4g = 512ull << 20,
             .com1_transmit = collect,
             .com1_context = &in->out,
@@ -435,9 +459,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vdev_exit_t exit_seen = {0};
     unsigned step = 0;
     bool acpi_done = false;
+    setup_t setup = read_setup(&c);
 
-    instance_init(&one);
-    instance_init(&two);
+    instance_init(&one, &setup);
+    instance_init(&two, &setup);
     while (c.at < c.size && step < 1000) {
         uint8_t op = (uint8_t)take(&c, 1);
         result_t r1;

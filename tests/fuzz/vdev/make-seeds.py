@@ -5,7 +5,10 @@ COM1, the RTC, PCI configuration space), so that the fuzzer starts from configur
 
 Usage: make-seeds.py [DIR]   (default: the seeds/ folder beside this script)
 
-The encoding follows fuzz_vdev.c: an operation byte (its value modulo 13 selects the action),
+Other files in seeds/ are the fuzzer's findings, kept as regressions; this script leaves them.
+
+The encoding follows fuzz_vdev.c: the platform's configuration (10 bytes), then for each action
+an operation byte (its value modulo 13 selects the action),
 then the action's arguments; ports, addresses and MSRs are given explicitly (the escape forms).
 """
 import os
@@ -57,6 +60,9 @@ def time(delta_ns):
             return bytes([op]) + struct.pack("<I", delta_ns >> shift)
     raise ValueError(delta_ns)
 
+
+# The platform's configuration: 2026-01-01 UTC, TSC 2.4 GHz and APIC timer 1 GHz, one vCPU.
+SETUP = struct.pack("<qBB", 1767225600, 0 | 1 << 3, 0)
 
 LAPIC = 0xfee00000
 IOAPIC = 0xfec00000
@@ -147,7 +153,7 @@ def main():
                        ("pic-pit", pic_pit), ("x2apic", x2apic), ("com1", com1), ("rtc", rtc),
                        ("pci", pci)):
         with open(os.path.join(folder, name), "wb") as f:
-            f.write(make())
+            f.write(SETUP + make())
 
 
 if __name__ == "__main__":
