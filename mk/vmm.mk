@@ -5,7 +5,9 @@
 #   make test-vmm-host   host unit tests (cmocka, ASan/UBSan) of the VMM's pure parts: loaders,
 #                        boot structures, firmware tables, console lines, the VMM protocol
 #   make test-vmm        the test guest's programs bare under QEMU and as a PV VM under beaml4,
-#                        compared; hostile guests (tests/system/vmm)
+#                        compared; hostile guests (tests/system/vmm/run-differential.sh)
+#   make test-vmm-lifecycle  VMs started, killed, rebooted and crashed from the shell while one
+#                        traps for ever (tests/system/vmm/run-lifecycle.py)
 #
 # This fragment is read before mk/x86dec.mk: the decoder's object is named by its path.
 
@@ -63,3 +65,12 @@ test-vmm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)
 
 TEST_TARGETS += test-vmm
+
+.PHONY: test-vmm-lifecycle
+##dev three PV VMs and the shell: one trapping for ever, vm start/kill/reboot, a VMM that faults
+test-vmm-lifecycle: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-lifecycle.py)timeout 600 \
+		tests/system/vmm/run-lifecycle.py $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
+		$(TESTGUEST_OUT)/testguest-low-pvh.elf $(BUILD)/tests/vmm/lifecycle
+
+TEST_TARGETS += test-vmm-lifecycle

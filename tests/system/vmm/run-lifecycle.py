@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""System test of the VM life cycle and of VMs that misbehave: boots beaml4 under QEMU TCG with
+three VMs declared (the test guest in PV mode) and drives the shell (dbg) over the serial line.
+
+  spin   test=fault-loop: the same page fault for ever, a trap to its VMM per fault, as fast as
+         the guest can; it must never slow the shell or the other VMs to a stop
+  work   test=console,cpuid,work-cpu: must run to its end beside spin (exit status 0)
+  later  autostart=no, test=console: started from the shell
+
+Checked: while spin traps, the shell answers every command within a bound and work ends by
+itself; vm list and vm info show each VM's state and how it ended; vm start runs later to its
+end; vm reboot starts spin again, vm kill stops it (a second kill is refused); the VMM of a
+running VM made to fault (svc crash) is reported and its VM alone marked crashed, while another
+VM runs on; the crashed VM starts again; unknown names are refused.
+
+usage: tests/system/vmm/run-lifecycle.py KERNEL INIT IMAGE LOGDIR
+  KERNEL  the kernel image (build/kernel/beaml4.elf)
+  INIT    init, with dbg and the VMM embedded (build/services/init/init.elf)
+  IMAGE   the test guest (build/guests/testguest/testguest-low-pvh.elf)
+  LOGDIR  where the serial transcript goes (serial-lifecycle.log)
+example: tests/system/vmm/run-lifecycle.py build/kernel/beaml4.elf \\
+             build/services/init/init.elf build/guests/testguest/testguest-low-pvh.elf \\
+             build/tests/vmm/lifecycle
+"""
+import importlib.util
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The shell's harness (a serial socket read as a terminal shows it, commands typed byte by byte).
+SPEC = importlib.util.spec_from_file_location("run_dbg",
+                                              os.path.join(HERE, "..", "dbg", "run-dbg.py"))
+dbg = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(dbg)
+expect = dbg.expect
+
+# A command must come back this fast while a VM traps as fast as it can (TCG, a loaded host).
+RESPONSE_SECONDS = 5.0
+VM_SECONDS = 120
+
+
+def usage_exit(status, message=None):
+    if message is not None:
+        print(f"{os.path.basename(sys.argv[0])}: {message} (see {sys.argv[0]} --help)",
+              file=sys.stderr)
+    else:
+        print(__doc__.strip())
+    sys.exit(status)
+
+
+LOG_PREFIXES = ("init: ", "log: ", "time: ", "kernel: ", "spin: ", "work: ", "later: ")
+
+
+def shell(m, line):
+    """A command's own output: the log lines that arrive meanwhile left out."""
+    return [l for l in m.command(line) if not l.startswith(LOG_PREFIXES)]
+
+
+def expect_shell(m, line, want):
+    got = shell(m, line)
+    expect(got == want, f"{line!r} printed {got!r}, expected {want!r}")
+
+
+def vm_rows(m):
+    rows = dbg.table(shell(m, "vm list"), "NAME STATE MODE MEMORY VCPUS KERNEL")
+    return {row[0]: row[1] for row in rows}
+
+
+def timed(m, line):
+    start = time.time()
+    lines = shell(m, line)
+    return lines, time.time() - start
+
+
+def check_responsive(m):
+    m.wait(m.at_prompt, "prompt", dbg.BOOT_SECONDS)
+    m.wait_line(r"^init: VM spin running", 0, VM_SECONDS)
+    worst = 0.0
+    for line in ["ps", "vm list", "mem", "uptime", "vm info spin"]:
+        _, seconds = timed(m, line)
+        worst = max(worst, seconds)
+    expect(worst < RESPONSE_SECONDS, f"a command took {worst:.1f} s while spin traps")
+    rows = vm_rows(m)
+    expect(rows.get("spin") == "running", f"spin: {rows}")
+    expect(rows.get("later") == "declared", f"later: {rows}")
+
+
+def check_neighbour_ends(m):
+    line = m.wait_line(r"^init: VM work (exited|failed|crashed)", 0, VM_SECONDS)
+    expect(line == "init: VM work exited: exit hypercall: the guest's EXIT hypercall, status 0",
+           line)
+    expect(any(l == "work: testguest: all 3 programs passed" for l in m.terminal.lines),
+           "work's last line is missing")
+    info = shell(m, "vm info work")
+    expect(info == ["vm work: exited, mode pv, 64 MiB, 1 vCPU, kernel testguest-low-pvh.elf",
+                    "vm work: ended: exit hypercall: the guest's EXIT hypercall (status 0)"],
+           f"vm info work: {info}")
+    expect(vm_rows(m).get("spin") == "running", "spin stopped when work ended")
+
+
+def check_start_later(m):
+    for _ in range(2):  # once declared, once exited
+        mark = len(m.terminal.lines)
+        expect_shell(m, "vm start later", ["vm start: later starting"])
+        m.wait_line(r"^init: VM later exited: .*status 0$", mark, VM_SECONDS)
+
+
+def check_reboot_and_kill(m):
+    mark = len(m.terminal.lines)
+    expect_shell(m, "vm reboot spin", ["vm reboot: spin starting"])
+    m.wait_line(r"^init: VM spin stopped: rebooted from the shell", mark)
+    m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
+    expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
+    m.wait_line(r"^init: VM spin stopped: killed from the shell", mark)
+    expect_shell(m, "vm kill spin", ["vm kill: spin is stopped"])
+    expect_shell(m, "vm reboot spin", ["vm reboot: spin is stopped"])
+    expect(vm_rows(m).get("spin") == "stopped", "spin is not listed as stopped")
+
+
+def check_vmm_crash(m):
+    mark = len(m.terminal.lines)
+    shell(m, "vm start spin")
+    shell(m, "vm start later")
+    m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
+    shell(m, "svc crash spin")
+    line = m.wait_line(r"^init: VM spin crashed: its VMM faulted", mark)
+    expect("page fault at 0" in line, line)
+    m.wait_line(r"^init: service spin: page fault at 0", mark)
+    m.wait_line(r"^init: VM later exited: .*status 0$", mark, VM_SECONDS)
+    rows = vm_rows(m)
+    expect(rows.get("spin") == "crashed" and rows.get("later") == "exited", f"{rows}")
+    mark = len(m.terminal.lines)
+    shell(m, "vm start spin")
+    m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
+    expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
+
+
+def check_refusals(m):
+    expect_shell(m, "vm start nosuch", ["vm start: no VM 'nosuch' (see vm list)"])
+    expect_shell(m, "vm kill Spin", ["vm kill: no VM 'Spin' (see vm list)"])
+    expect_shell(m, "vm info a-name-that-is-too-long",
+                      ["vm info: no VM 'a-name-that-is-too-long' (see vm list)"])
+    expect_shell(m, "vm kill work", ["vm kill: work is exited"])
+    rows = dbg.table(shell(m, "ps"), "ID NAME STATE RESTARTS FAULTS")
+    expect(all(row[2] in ("running", "created", "failed") for row in rows), f"ps: {rows}")
+
+
+def main():
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+        usage_exit(0)
+    for arg in sys.argv[1:]:
+        if arg.startswith("-"):
+            print(f"{os.path.basename(sys.argv[0])}: unknown option '{arg}' "
+                  f"(see {sys.argv[0]} --help)", file=sys.stderr)
+            sys.exit(2)
+    if len(sys.argv) != 5:
+        usage_exit(2, f"takes 4 arguments, got {len(sys.argv) - 1}")
+    kernel, init, image, logdir = sys.argv[1:]
+    os.makedirs(logdir, exist_ok=True)
+    modules = [f"{image} vm=spin mode=pv mem=48M cmdline=\"test=fault-loop\"",
+               f"{image} vm=work mode=pv mem=64M cmdline=\"test=console,cpuid,work-cpu\"",
+               f"{image} vm=later mode=pv mem=48M autostart=no cmdline=\"test=console\""]
+    boot = ["-m", "512"] + dbg.direct_boot(kernel, init, modules)
+    checks = dbg.Checks()
+    start = time.time()
+    machine = None
+    try:
+        machine = dbg.Machine(boot, os.path.join(logdir, "serial-lifecycle.log"))
+        checks.check("the shell answers while a VM traps as fast as it can", check_responsive,
+                     machine)
+        checks.check("a second VM runs to its end beside it; vm info says how it ended",
+                     check_neighbour_ends, machine)
+        checks.check("vm start runs a VM declared autostart=no, twice", check_start_later,
+                     machine)
+        checks.check("vm reboot starts a VM again; vm kill stops it, once", check_reboot_and_kill,
+                     machine)
+        checks.check("a VMM made to fault: its VM alone is crashed, and starts again",
+                     check_vmm_crash, machine)
+        checks.check("unknown names and wrong states are refused", check_refusals, machine)
+    except dbg.Failure as error:
+        print(f"FAIL lifecycle run: {error}")
+        checks.failed += 1
+    finally:
+        if machine is not None:
+            machine.close()
+    elapsed = time.time() - start
+    if checks.failed:
+        print(f"test-vmm-lifecycle: FAILED, {checks.failed} of {checks.passed + checks.failed} "
+              f"checks (transcript in {logdir})")
+        return 1
+    print(f"test-vmm-lifecycle: {checks.passed} checks passed in {elapsed:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
