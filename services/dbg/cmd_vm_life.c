@@ -19,12 +19,12 @@ void cmd_vm_info(output_t *out, unsigned argc, char *const *argv)
         output_printf(out, "vm info: no VM '%s' (see vm list)\n", argv[0]);
         return;
     }
-    output_printf(out, "%s: %s, mode %s, %lu MiB, %lu vCPU%s, kernel %s\n", row.name,
+    output_printf(out, "vm %s: %s, mode %s, %lu MiB, %lu vCPU%s, kernel %s\n", row.name,
                   init_vm_state_name(row.state), vmdecl_mode_name((vmdecl_mode_t)row.mode),
                   (unsigned long)(row.memory >> 20), (unsigned long)row.vcpus,
                   row.vcpus == 1 ? "" : "s", row.file);
     if (row.reason[0] != '\0') {
-        output_printf(out, "%s: ended: %s (status %lu)\n", row.name, row.reason,
+        output_printf(out, "vm %s: ended: %s (status %lu)\n", row.name, row.reason,
                       (unsigned long)row.status);
     }
 }
