@@ -24,7 +24,7 @@
 #define VMM_PRIORITY 110
 /* The VMM's own memory: its heap, the patch scanner's workspace, page tables of its window on
  * guest RAM (one per 2 MiB), the shadow page tables. */
-#define VMM_MEMORY_BASE   (8ull << 20)
+#define VMM_MEMORY_BASE   (6ull << 20)
 #define VMM_MEMORY_PER_MB (8ull << 10)
 /* Capability slots for the shadow address spaces' frame copies and tables. */
 #define VMM_SHADOW_SLOTS 9216
