@@ -104,8 +104,8 @@ static pv_fault_t check_gate(const pv_cpu_t *cpu, const pv_env_t *env, const pv_
         return fail(failure, "the vector lies past the IDT's limit",
                     pv_fault_gp(idt_error(vector, ext)));
     }
-    fault = pv_emu_read(cpu, env, cpu->idtr.base + vector * 16u, &gate, sizeof(gate), PV_EMU_SYSTEM,
-                        false);
+    fault = pv_emu_read(cpu, env, cpu->idtr.base + (uint64_t)vector * 16u, &gate, sizeof(gate),
+                        PV_EMU_SYSTEM, false);
     if (!pv_fault_is_none(&fault)) {
         return fail(failure, "reading the IDT", fault);
     }
@@ -177,7 +177,7 @@ static pv_fault_t check_stack(const pv_cpu_t *cpu, const pv_env_t *env, const pv
     plan->frame[n++] = cpu->gpr[X86DEC_GPR_RSP];
     plan->frame[n++] = cpu->seg[PV_SEG_SS].selector;
     plan->frame_words = n;
-    plan->stack = stack - n * 8u;
+    plan->stack = stack - (uint64_t)n * 8u;
     if (!pv_canonical(plan->stack)) {
         return fail(failure, "the stack is not canonical",
                     pv_fault_with_code(PV_VEC_SS, ext ? 1u : 0u));
@@ -206,7 +206,7 @@ static pv_fault_t deliver_once(pv_cpu_t *cpu, const pv_env_t *env, const pv_faul
     target = *cpu;
     target.cpl = plan.new_cpl;
     target.mode = PV_MODE_LONG;
-    fault = pv_emu_write(&target, env, plan.stack, plan.frame, plan.frame_words * 8u,
+    fault = pv_emu_write(&target, env, plan.stack, plan.frame, (size_t)plan.frame_words * 8u,
                          plan.new_cpl == 3 ? PV_EMU_DATA : PV_EMU_SYSTEM, true);
     if (!pv_fault_is_none(&fault)) {
         return fail(failure, "writing the exception frame", fault);

@@ -153,8 +153,8 @@ static pv_fault_t emulate_jmp_call(pv_emu_t *emu, bool call)
         frame[1] = cpu->seg[PV_SEG_CS].selector;
         __builtin_memcpy(raw, &frame[0], size);
         __builtin_memcpy(raw + size, &frame[1], size);
-        rsp = (rsp - 2u * size) & (cpu->mode == PV_MODE_LONG ? ~0ull : 0xffffffffull);
-        fault = pv_emu_write(cpu, emu->env, rsp, raw, 2u * size, PV_EMU_DATA, true);
+        rsp = (rsp - 2ull * size) & (cpu->mode == PV_MODE_LONG ? ~0ull : 0xffffffffull);
+        fault = pv_emu_write(cpu, emu->env, rsp, raw, 2ull * size, PV_EMU_DATA, true);
     }
     if (pv_fault_is_none(&fault)) {
         cpu->gpr[X86DEC_GPR_RSP] = rsp;

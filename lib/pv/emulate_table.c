@@ -50,7 +50,7 @@ static pv_fault_t store_table(pv_emu_t *emu, const pv_table_register_t *source)
     pv_cpu_t *cpu = emu->cpu;
     uint8_t raw[10];
     uint64_t address = 0;
-    pv_fault_t fault = pv_fault_none();
+    pv_fault_t fault;
 
     if (cpu->cpl > 0 && (cpu->cr4 & PV_CR4_UMIP) != 0) {
         return pv_fault_gp(0);

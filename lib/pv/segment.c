@@ -171,6 +171,34 @@ static bool probe_system_type_ok(unsigned mnemonic, unsigned type)
     return mnemonic == X86DEC_MN_LAR && type == PV_SYS_CALL_GATE;
 }
 
+/* Whether the descriptor's type passes the probe; a 16-byte system descriptor's upper half is
+ * read in IA-32e mode and must fit in the table and have type 0. */
+static bool probe_type_ok(const pv_cpu_t *cpu, const pv_env_t *env, unsigned mnemonic,
+                          uint16_t selector, uint64_t low, pv_fault_t *fault)
+{
+    pv_descriptor_t wide;
+
+    if (pv_desc_is_code_data(low)) {
+        if (mnemonic == X86DEC_MN_VERR) {
+            return pv_desc_is_readable(low);
+        }
+        return mnemonic != X86DEC_MN_VERW || pv_desc_is_writable_data(low);
+    }
+    if (mnemonic == X86DEC_MN_VERR || mnemonic == X86DEC_MN_VERW ||
+        !probe_system_type_ok(mnemonic, pv_desc_type(low))) {
+        return false;
+    }
+    if ((cpu->efer & PV_EFER_LMA) == 0) {
+        return true;
+    }
+    *fault = pv_desc_read(cpu, env, selector, true, false, &wide);
+    if (fault->kind == PV_FAULT_EXCEPTION && fault->vector == PV_VEC_GP) {
+        *fault = pv_fault_none(); /* the upper half past the limit: ZF = 0, no fault */
+        return false;
+    }
+    return pv_fault_is_none(fault) && (wide.high >> 40 & 0x1fu) == 0;
+}
+
 bool pv_segment_probe(const pv_cpu_t *cpu, const pv_env_t *env, unsigned mnemonic,
                       uint16_t selector, uint64_t *value, pv_fault_t *fault)
 {
@@ -188,33 +216,10 @@ bool pv_segment_probe(const pv_cpu_t *cpu, const pv_env_t *env, unsigned mnemoni
         *fault = pv_fault_none(); /* past the limit: ZF = 0, no fault */
         return false;
     }
-    if (!pv_fault_is_none(fault)) {
+    if (!pv_fault_is_none(fault) || !probe_type_ok(cpu, env, mnemonic, selector, desc.low, fault)) {
         return false;
     }
     dpl = pv_desc_dpl(desc.low);
-    if (!pv_desc_is_code_data(desc.low)) {
-        if (mnemonic == X86DEC_MN_VERR || mnemonic == X86DEC_MN_VERW ||
-            !probe_system_type_ok(mnemonic, pv_desc_type(desc.low))) {
-            return false;
-        }
-        if ((cpu->efer & PV_EFER_LMA) != 0) {
-            /* A 16-byte descriptor: its upper half must fit and have type 0. */
-            pv_descriptor_t wide;
-
-            *fault = pv_desc_read(cpu, env, selector, true, false, &wide);
-            if (fault->kind == PV_FAULT_EXCEPTION && fault->vector == PV_VEC_GP) {
-                *fault = pv_fault_none();
-                return false;
-            }
-            if (!pv_fault_is_none(fault) || (wide.high >> 40 & 0x1fu) != 0) {
-                return false;
-            }
-        }
-    } else if (mnemonic == X86DEC_MN_VERR && !pv_desc_is_readable(desc.low)) {
-        return false;
-    } else if (mnemonic == X86DEC_MN_VERW && !pv_desc_is_writable_data(desc.low)) {
-        return false;
-    }
     if (!pv_desc_is_conforming_code(desc.low) && (cpu->cpl > dpl || rpl > dpl)) {
         return false;
     }

@@ -81,11 +81,14 @@ static pv_msr_result_t fake_msr_write(void *context, const pv_msr_cpu_t *cpu, ui
     cpu_test_t *t = context;
     cpu_msr_record_t *msr = find_msr(t, index);
 
-    (void)cpu;
     t->msr_last_write = index;
     t->msr_written = *value;
     if (msr == NULL) {
         return PV_MSR_GP;
+    }
+    if (index == 0xc0000080u) {
+        /* As the policy does: EFER.LMA stays what the vCPU has (include/vdev/msr.h). */
+        *value = (*value & ~PV_EFER_LMA) | (cpu->efer & PV_EFER_LMA);
     }
     if (msr->result == PV_MSR_OK) {
         msr->value = *value;
