@@ -8,6 +8,7 @@
 #include "devices.h"
 #include "clock.h"
 #include "hypercall.h"
+#include "patch.h"
 #include <runtime/time.h>
 #include <runtime/tsc.h>
 
@@ -166,9 +167,14 @@ static pv_msr_result_t env_msr_write(void *context, const pv_msr_cpu_t *cpu, uin
 {
     vmm_t *vmm = context;
     vdev_msr_cpu_t state = {.efer = cpu->efer, .paging = cpu->paging};
-
-    return msr_result(
+    pv_msr_result_t result = msr_result(
             vdev_platform_msr_write(&vmm->platform, 0, &state, index, value, vmm_now(vmm)));
+
+    /* A system-call entry is kernel code the load-time scan may never have reached. */
+    if (result == PV_MSR_CONTEXT && (index == VDEV_MSR_LSTAR || index == VDEV_MSR_CSTAR)) {
+        patch_note_entry(*value);
+    }
+    return result;
 }
 
 static void env_cpuid(void *context, uint32_t leaf, uint32_t subleaf, bool osxsave, uint64_t xcr0,

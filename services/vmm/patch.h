@@ -1,7 +1,8 @@
 /*
- * The patch points of the loaded guest kernel (lib/pv's scanner, pv/patch.h): found once at load
- * time from the kernel's boot entry and function symbols, written into guest RAM, kept sorted for
- * the traps, and the kernel's fast-path list filled from them.
+ * The patch points of the loaded guest kernel (lib/pv's scanner, pv/patch.h): found at load time
+ * from the kernel's boot entry and function symbols, and again when the guest sets a system-call
+ * entry, written into guest RAM, kept sorted for the traps, and the kernel's fast-path list
+ * filled from them.
  */
 #ifndef VMM_PATCH_H
 #define VMM_PATCH_H
@@ -10,5 +11,12 @@
 
 /* Scans and patches the loaded kernel; ends the VM when its image cannot be patched safely. */
 void patch_guest(vmm_t *vmm, const pv_cpu_config_t *config);
+
+/* An entry into the kernel the guest set at run time (WRMSR of LSTAR or CSTAR): its code may be
+ * reached from nothing the load-time scan followed. Noted now, scanned by patch_late_entries. */
+void patch_note_entry(uint64_t address);
+
+/* Scans again with the noted entries (between two events: the vCPU waits). */
+void patch_late_entries(vmm_t *vmm);
 
 #endif

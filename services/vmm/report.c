@@ -34,6 +34,26 @@ static void text_clean(char *text)
     }
 }
 
+/* What the VM cost its VMM, for whoever measures: one line at the end. */
+static void report_statistics(vmm_t *vmm)
+{
+    pv_shadow_stats_t shadow;
+
+    if (vmm->vcpu.tcb == 0) {
+        return;
+    }
+    pv_shadow_stats(&vmm->shadow, &shadow);
+    log_printf(LOG_INFO,
+               "vmm: %lu faults (%lu emulated, %lu delivered, %lu injected, %lu stops for an "
+               "interrupt), %lu pages filled, %lu spurious, %lu guest #PF, %lu MMIO, %lu fast-path "
+               "traps\n",
+               (unsigned long)vmm->vcpu.faults, (unsigned long)vmm->vcpu.cpu.emulated,
+               (unsigned long)vmm->vcpu.cpu.delivered, (unsigned long)vmm->vcpu.cpu.injected,
+               (unsigned long)vmm->vcpu.kicks, (unsigned long)shadow.fills,
+               (unsigned long)shadow.spurious, (unsigned long)shadow.guest_faults,
+               (unsigned long)shadow.mmio, (unsigned long)vmm->vcpu.pv_page->fast_hits);
+}
+
 void vmm_end(vmm_t *vmm, enum vmm_end end, seL4_Word status, const char *format, ...)
 {
     char text[VMM_TEXT_BYTES];
@@ -48,6 +68,7 @@ void vmm_end(vmm_t *vmm, enum vmm_end end, seL4_Word status, const char *format,
     va_end(args);
     text_clean(text);
     console_flush(&vmm->console);
+    report_statistics(vmm);
     log_printf(LOG_INFO, "vmm: the VM ends: %s (%s, status %lu)\n", text, vmm_end_name(end),
                (unsigned long)status);
     log_sync(); /* the guest's last lines reach the console before init's report of the end */

@@ -9,6 +9,7 @@
 #include "run.h"
 #include "clock.h"
 #include "fault.h"
+#include "patch.h"
 #include "vcpu.h"
 #include <runtime/event.h>
 #include <runtime/log.h>
@@ -164,6 +165,9 @@ static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
     bool unchanged = false;
 
     fault_handle(vmm, seL4_MessageInfo_get_label(info), words, length, &out, &unchanged);
+    if (out.kind != PV_OUTCOME_END) {
+        patch_late_entries(vmm);
+    }
     vmm->vcpu.held = true;
     outcome_act(vmm, &out, true, unchanged);
     vmm->vcpu.held = false;
