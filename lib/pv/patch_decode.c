@@ -188,6 +188,35 @@ static x86dec_status_t decode_rel16_branch(const uint8_t *code, size_t available
     return status;
 }
 
+/*
+ * Encodings 64-bit mode has and 32-bit mode does not that x86dec gives no mnemonic class: the
+ * user-interrupt instructions (F3 0F 01 EC-EF UIRET/TESTUI/CLUI/STUI, F3 0F C7 /6 register form
+ * SENDUIPI), RMPADJUST and PSMASH (F3 0F 01 FE, FF), the TDX instructions (66 0F 01 CC-CF),
+ * and EVEX naming a vector register above 7 through V' (EVEX.V' must be 1 outside 64-bit
+ * mode).
+ */
+static bool unencodable_in_32bit_mode(const uint8_t *code, size_t available, size_t at,
+                                      const prefixes_t *prefixes)
+{
+    bool rep = prefixes->rep_count != 0 && prefixes->rep[1] == PREFIX_REP;
+
+    /* 66 0F 01 CC-CF: TDCALL, SEAMRET, SEAMOPS, SEAMCALL */
+    if (prefixes->operand16 && prefixes->rep_count == 0 && code[at] == 0x0f && at + 2 < available &&
+        code[at + 1] == 0x01 && code[at + 2] >= 0xcc && code[at + 2] <= 0xcf) {
+        return true;
+    }
+    if (code[at] == 0x62 && at + 3 < available && MODRM_MOD(code[at + 1]) == 3) {
+        return (code[at + 3] & 0x08u) == 0;
+    }
+    if (!rep || code[at] != 0x0f || at + 2 >= available) {
+        return false;
+    }
+    if (code[at + 1] == 0x01) {
+        return (code[at + 2] >= 0xec && code[at + 2] <= 0xef) || code[at + 2] >= 0xfe;
+    }
+    return code[at + 1] == 0xc7 && MODRM_MOD(code[at + 2]) == 3 && ((code[at + 2] >> 3) & 7u) == 6;
+}
+
 /* Instructions 64-bit mode has and 32-bit mode does not. */
 static bool only_in_64bit_mode(unsigned mnemonic)
 {
@@ -217,41 +246,209 @@ static unsigned disp16_size(uint8_t modrm)
     return mod == 1 ? 1u : 2u;
 }
 
-/*
- * x86dec decoded canonical prefixes + code[prefixes->count ..) as 64-bit code. Turn the result
- * into the 32-bit instruction: its true length (the original prefixes, 32- or 16-bit moffs, the
- * 16-bit ModRM forms), displacement and immediates read again where the layout moved. Returns
- * the 32-bit length, which may exceed what is available (the caller checks).
- */
-static size_t adjust_to_32bit(const uint8_t *code, const prefixes_t *prefixes, size_t canonical,
-                              x86dec_insn_t *insn)
+/* Whether a ModRM addresses memory: MOV to and from CR/DR (0F 20-23) ignore ModRM.mod. */
+static bool memory_form(const x86dec_insn_t *insn)
 {
-    size_t length = insn->length - canonical + prefixes->count;
-    bool moffs = insn->map == X86DEC_MAP_PRIMARY && insn->encoding == X86DEC_ENC_LEGACY &&
-                 insn->opcode >= 0xa0 && insn->opcode <= 0xa3;
+    bool control = insn->map == X86DEC_MAP_0F && insn->encoding == X86DEC_ENC_LEGACY &&
+                   insn->opcode >= 0x20 && insn->opcode <= 0x23;
 
-    if (moffs) {
-        unsigned size = prefixes->address16 ? 2u : 4u;
-        size_t at = length - insn->disp_size;
+    return insn->has_modrm && MODRM_MOD(insn->modrm) != 3 && !control;
+}
 
-        length = length - insn->disp_size + size;
-        insn->disp_size = (uint8_t)size;
-        insn->disp = (int64_t)read_le(code + at, size);
-    } else if (prefixes->address16 && insn->has_modrm && MODRM_MOD(insn->modrm) != 3) {
-        size_t tail = (size_t)insn->imm_size + insn->imm2_size;
-        size_t modrm_at = length - tail - insn->disp_size - (insn->has_sib ? 1u : 0u) - 1u;
-        unsigned size = disp16_size(insn->modrm);
+/* Where the ModRM byte of the instruction whose opcode starts at code[at] would be. */
+static size_t modrm_position(const uint8_t *code, size_t available, size_t at, uint8_t substitute)
+{
+    uint8_t opcode = code[at];
 
-        insn->has_sib = false;
-        insn->sib = 0;
-        insn->disp_size = (uint8_t)size;
-        insn->disp = (int64_t)sign_extend(read_le(code + modrm_at + 1, size), size);
-        length = modrm_at + 1u + size + tail;
-        insn->imm =
-                sign_extend(read_le(code + modrm_at + 1 + size, insn->imm_size), insn->imm_size);
-        insn->imm2 = read_le(code + modrm_at + 1 + size + insn->imm_size, insn->imm2_size);
+    if (substitute != 0) {
+        return at + 1; /* LES, LDS, BOUND, ARPL, 82 */
     }
-    return length;
+    if (opcode == 0x0f) {
+        bool three = at + 1 < available && (code[at + 1] == 0x38 || code[at + 1] == 0x3a);
+        return at + (three ? 3u : 2u); /* 0F 38 xx, 0F 3A xx; 0F xx and 3DNow! 0F 0F */
+    }
+    if (opcode == 0xc4 || (opcode == 0x8f && at + 1 < available && (code[at + 1] & 0x1f) >= 8)) {
+        return at + 4; /* three-byte VEX, XOP */
+    }
+    if (opcode == 0xc5) {
+        return at + 3;
+    }
+    return opcode == 0x62 ? at + 5 : at + 1; /* EVEX; one-byte opcodes */
+}
+
+/* x86dec on a 64-bit rendering of a 32-bit instruction whose bytes end at `available` (at most
+ * the 15-byte window): a rendering cut short is decoded again over zeros, since the true
+ * length is judged afterwards. */
+static x86dec_status_t x86dec_run(uint8_t *buffer, size_t size, size_t available,
+                                  const x86dec_options_t *options, x86dec_insn_t *insn)
+{
+    x86dec_status_t status = x86dec_decode_with(buffer, size, options, insn);
+
+    if (status == X86DEC_ERR_TRUNCATED && available < X86DEC_MAX_LENGTH) {
+        status = x86dec_decode_with(buffer, size + 12, options, insn);
+        return status == X86DEC_OK ? X86DEC_OK : X86DEC_ERR_TRUNCATED;
+    }
+    return status == X86DEC_ERR_TRUNCATED ? X86DEC_ERR_TOO_LONG : status;
+}
+
+/* The byte holding vvvv (its top bit at 0x40) of a VEX3/XOP/EVEX prefix starting at opcode[0],
+ * or 0 when this is none of them (C5 has no such bit left; ModRM.mod below 3 is LES, LDS,
+ * BOUND or POP). */
+static size_t vector_vvvv_byte(const uint8_t *opcode, size_t size)
+{
+    bool xop = opcode[0] == 0x8f && size >= 2 && (opcode[1] & 0x1f) >= 8;
+
+    if (size < 3 || MODRM_MOD(opcode[1]) != 3 || (opcode[0] != 0xc4 && opcode[0] != 0x62 && !xop)) {
+        return 0;
+    }
+    return 2;
+}
+
+/*
+ * VEX, XOP and EVEX outside 64-bit mode ignore the register-extension bits that reach registers
+ * 8 and up: VEX/XOP.B, EVEX.B and EVEX.R' always (set here as "no extension"), and the top bit
+ * of vvvv where vvvv names a register; where it names none, all of vvvv must still be 1111 (as
+ * Zydis has it). x86dec checks them as 64-bit mode does, so a refused decode with vvvv[3] clear
+ * is tried again with it set, if vvvv names a register (vvvv = 0001 decodes).
+ */
+static x86dec_status_t decode_vector_32bit(uint8_t *buffer, size_t at, size_t size,
+                                           size_t available, const x86dec_options_t *options,
+                                           x86dec_insn_t *insn)
+{
+    size_t vvvv = vector_vvvv_byte(buffer + at, size - at);
+    uint8_t original;
+    x86dec_status_t status;
+
+    if (vvvv == 0) {
+        return x86dec_run(buffer, size, available, options, insn);
+    }
+    buffer[at + 1] |= buffer[at] == 0x62 ? 0x30u : 0x20u;
+    status = x86dec_run(buffer, size, available, options, insn);
+    original = buffer[at + vvvv];
+    if (status != X86DEC_ERR_INVALID || (original & 0x40u) != 0) {
+        return status;
+    }
+    buffer[at + vvvv] = (uint8_t)((original & ~0x78u) | 0x70u); /* vvvv = 0001 */
+    status = x86dec_run(buffer, size, available, options, insn);
+    if (status != X86DEC_OK) {
+        buffer[at + vvvv] = original; /* as it was, for the caller's next reading */
+        return X86DEC_ERR_INVALID;
+    }
+    buffer[at + vvvv] = (uint8_t)(original | 0x40u);
+    return x86dec_run(buffer, size, available, options, insn);
+}
+
+/*
+ * A memory operand under 67: 16-bit addressing (no SIB; disp8, disp16 or none by mod and r/m),
+ * which x86dec does not know. Decoded as the same instruction with a 32-bit ModRM that has the
+ * same mod class and no SIB ([eax] or [eax+disp8]) and the displacement of 16 bits left out;
+ * displacement and immediates are read back from the original. Returns the 32-bit length.
+ */
+static x86dec_status_t decode_16bit_form(const uint8_t *code, size_t available,
+                                         const prefixes_t *prefixes, uint8_t substitute,
+                                         const x86dec_options_t *options, x86dec_insn_t *insn,
+                                         size_t *length)
+{
+    uint8_t buffer[2 * X86DEC_MAX_LENGTH + 16] = {0};
+    size_t canonical = prefixes_canonical(prefixes, buffer);
+    size_t at = modrm_position(code, available, prefixes->count, substitute);
+    size_t size = canonical;
+    unsigned mod;
+    unsigned disp;
+    x86dec_status_t status;
+    bool mpx;
+
+    if (at >= available) {
+        return X86DEC_ERR_TRUNCATED;
+    }
+    mod = MODRM_MOD(code[at]);
+    disp = disp16_size(code[at]);
+    if (mod == 3) {
+        return X86DEC_ERR_INVALID; /* not a memory form: the 64-bit reading stands */
+    }
+    if (at + 1 + disp > available) {
+        return available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
+    }
+    __builtin_memcpy(buffer + size, code + prefixes->count, at - prefixes->count);
+    if (substitute != 0) {
+        buffer[size] = substitute;
+    }
+    size += at - prefixes->count;
+    buffer[size++] = (uint8_t)((mod == 1 ? 0x40u : 0u) | (code[at] & 0x38u));
+    if (mod == 1) {
+        buffer[size++] = code[at + 1];
+    }
+    __builtin_memcpy(buffer + size, code + at + 1 + disp, available - (at + 1 + disp));
+    size += available - (at + 1 + disp);
+    status = decode_vector_32bit(buffer, canonical, size, available, options, insn);
+    if (status != X86DEC_OK) {
+        return status;
+    }
+    /* MPX's bound instructions refuse 16-bit addressing (#UD) where MPX is there at all. */
+    mpx = options == NULL ||
+          (options->vendor == X86DEC_VENDOR_INTEL && (options->flags & X86DEC_OPT_NO_MPX) == 0);
+    if (mpx && insn->map == X86DEC_MAP_0F && insn->encoding == X86DEC_ENC_LEGACY &&
+        (insn->opcode == 0x1a || insn->opcode == 0x1b)) {
+        return X86DEC_ERR_INVALID;
+    }
+    *length = insn->length - canonical + prefixes->count + (mod == 1 ? 0u : disp);
+    insn->has_sib = false;
+    insn->sib = 0;
+    insn->modrm = code[at];
+    insn->disp_size = (uint8_t)disp;
+    insn->disp = (int64_t)sign_extend(read_le(code + at + 1, disp), disp);
+    if (*length <= available) {
+        size_t tail = at + 1 + disp;
+        insn->imm = sign_extend(read_le(code + tail, insn->imm_size), insn->imm_size);
+        insn->imm2 = read_le(code + tail + insn->imm_size, insn->imm2_size);
+    }
+    return X86DEC_OK;
+}
+
+/* moffs: 4 bytes in 32-bit code, 2 under 67 (x86dec, without 67, read 8). */
+static size_t adjust_moffs(const uint8_t *code, const prefixes_t *prefixes, size_t length,
+                           x86dec_insn_t *insn)
+{
+    unsigned size = prefixes->address16 ? 2u : 4u;
+    size_t at = length - insn->disp_size;
+
+    if (at + size <= X86DEC_MAX_LENGTH) {
+        insn->disp = (int64_t)read_le(code + at, size);
+    }
+    insn->disp_size = (uint8_t)size;
+    return at + size;
+}
+
+static bool is_moffs(const x86dec_insn_t *insn)
+{
+    return insn->map == X86DEC_MAP_PRIMARY && insn->encoding == X86DEC_ENC_LEGACY &&
+           insn->opcode >= 0xa0 && insn->opcode <= 0xa3;
+}
+
+/*
+ * ModRM mod 00, r/m 101 is RIP-relative to x86dec and an absolute disp32 in 32-bit code; the
+ * instructions that refuse RIP-relative operands (MPX's) accept it. Decoded again as
+ * [eax+disp32] (mod 10, r/m 000: the same length) when the first reading was refused.
+ */
+static x86dec_status_t decode_absolute_form(uint8_t *buffer, size_t canonical, size_t size,
+                                            size_t available, uint8_t substitute,
+                                            const x86dec_options_t *options, x86dec_insn_t *insn)
+{
+    size_t at = modrm_position(buffer, size, canonical, substitute);
+    uint8_t modrm;
+    x86dec_status_t status;
+
+    if (at >= size || MODRM_MOD(buffer[at]) != 0 || MODRM_RM(buffer[at]) != 5) {
+        return X86DEC_ERR_INVALID;
+    }
+    modrm = buffer[at];
+    buffer[at] = (uint8_t)(0x80u | (modrm & 0x38u));
+    status = x86dec_run(buffer, size, available, options, insn);
+    buffer[at] = modrm;
+    if (status == X86DEC_OK) {
+        insn->modrm = modrm;
+    }
+    return status == X86DEC_OK ? X86DEC_OK : X86DEC_ERR_INVALID;
 }
 
 /* The rest of a 32-bit instruction through x86dec; `substitute` replaces its first opcode byte
@@ -263,39 +460,40 @@ static x86dec_status_t decode_through_x86dec(const uint8_t *code, size_t availab
     uint8_t buffer[2 * X86DEC_MAX_LENGTH + 16] = {0};
     size_t canonical = prefixes_canonical(prefixes, buffer);
     size_t rest = available - prefixes->count;
-    size_t length;
+    size_t length = 0;
     x86dec_status_t status;
 
     __builtin_memcpy(buffer + canonical, code + prefixes->count, rest);
     if (substitute != 0) {
         buffer[canonical] = substitute;
     }
-    status = x86dec_decode_with(buffer, canonical + rest, options, insn);
-    if (status == X86DEC_ERR_TRUNCATED && available < X86DEC_MAX_LENGTH) {
-        /* 32-bit moffs and 16-bit ModRM forms are shorter than the 64-bit reading x86dec gave
-         * up on: decode with zeros after the bytes, then judge the true length. */
-        status = x86dec_decode_with(buffer, canonical + rest + 12, options, insn);
-        if (status != X86DEC_OK) {
-            return X86DEC_ERR_TRUNCATED;
+    status = decode_vector_32bit(buffer, canonical, canonical + rest, available, options, insn);
+    if (status == X86DEC_ERR_INVALID && !prefixes->address16) {
+        status = decode_absolute_form(buffer, canonical, canonical + rest, available, substitute,
+                                      options, insn);
+    }
+    if (prefixes->address16 && (status != X86DEC_OK || memory_form(insn))) {
+        x86dec_status_t first = status;
+        status = decode_16bit_form(code, available, prefixes, substitute, options, insn, &length);
+        if (status == X86DEC_ERR_INVALID && first != X86DEC_OK) {
+            status = first; /* neither reading decodes: say why the plain one did not */
         }
-    } else if (status == X86DEC_ERR_TRUNCATED) {
-        return X86DEC_ERR_TOO_LONG; /* the 15-byte window ended inside it */
+    } else if (status == X86DEC_OK) {
+        length = insn->length - canonical + prefixes->count;
+        if (is_moffs(insn)) {
+            length = adjust_moffs(code, prefixes, length, insn);
+        }
+    }
+    if (status == X86DEC_OK && only_in_64bit_mode(insn->mnemonic)) {
+        status = X86DEC_ERR_INVALID;
+    } else if (status == X86DEC_OK && length > X86DEC_MAX_LENGTH) {
+        status = X86DEC_ERR_TOO_LONG;
+    } else if (status == X86DEC_OK && length > available) {
+        status = available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
     }
     if (status != X86DEC_OK) {
+        __builtin_memset(insn, 0, sizeof(*insn));
         return status;
-    }
-    if (only_in_64bit_mode(insn->mnemonic)) {
-        __builtin_memset(insn, 0, sizeof(*insn));
-        return X86DEC_ERR_INVALID;
-    }
-    length = adjust_to_32bit(code, prefixes, canonical, insn);
-    if (length > X86DEC_MAX_LENGTH) {
-        __builtin_memset(insn, 0, sizeof(*insn));
-        return X86DEC_ERR_TOO_LONG;
-    }
-    if (length > available) {
-        __builtin_memset(insn, 0, sizeof(*insn));
-        return available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
     }
     insn->length = (uint8_t)length;
     insn->flags &= ~(uint32_t)(X86DEC_F_OPERANDS | X86DEC_F_RIP_REL | X86DEC_F_MEM_READ |
@@ -303,7 +501,8 @@ static x86dec_status_t decode_through_x86dec(const uint8_t *code, size_t availab
     insn->operand_count = 0;
     __builtin_memset(insn->operands, 0, sizeof(insn->operands));
     if (insn->operand_size == 8) {
-        insn->operand_size = 4; /* the 64-bit default of pushes, pops and branches */
+        /* the 64-bit default of pushes, pops and near branches: 32 bits here, 16 under 66 */
+        insn->operand_size = prefixes->operand16 ? 2 : 4;
     }
     insn->rex = 0;
     return X86DEC_OK;
@@ -391,6 +590,14 @@ static x86dec_status_t decode_32(const uint8_t *code, size_t size, const x86dec_
         return available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
     }
     opcode = code[prefixes.count];
+    if (unencodable_in_32bit_mode(code, available, prefixes.count, &prefixes)) {
+        return X86DEC_ERR_INVALID;
+    }
+    if (prefixes.lock &&
+        (legacy_one_byte(opcode, &mnemonic, &flags, &extra) || opcode == 0x9a || opcode == 0xea ||
+         rel16_branch_opcode_bytes(code, available, prefixes.count) != 0)) {
+        return X86DEC_ERR_INVALID; /* none of them takes LOCK */
+    }
     if (legacy_one_byte(opcode, &mnemonic, &flags, &extra)) {
         status = decode_simple(prefixes.count + 1 + extra, available, mnemonic, flags, insn);
         if (status == X86DEC_OK) {
