@@ -122,7 +122,10 @@ static bool module_make(size_t module)
     if (f->refused || m == NULL || pages == 0) {
         return false;
     }
-    f->cnode = module_cnode(log2_ceil(pages));
+    unsigned bits = log2_ceil(pages);
+    /* At least a page of slots: the allocator hands out nothing smaller. */
+    f->cnode = module_cnode(bits > seL4_PageBits - seL4_SlotBits ? bits
+                                                                 : seL4_PageBits - seL4_SlotBits);
     if (f->cnode == 0 || !module_retype(m, f->cnode, pages)) {
         printf("init: module %zu: its pages cannot be made into frames\n", module);
         f->cnode = 0;
