@@ -5,7 +5,7 @@ three VMs declared (the test guest in PV mode) and drives the shell (dbg) over t
   spin   test=fault-loop: the same page fault for ever, a trap to its VMM per fault, as fast as
          the guest can; it must never slow the shell or the other VMs to a stop
   work   test=console,cpuid,work-cpu: must run to its end beside spin (exit status 0)
-  later  autostart=no, test=console: started from the shell
+  later  autostart=no, test=console, with an initrd and a module: started from the shell
 
 Checked: while spin traps, the shell answers every command within a bound and work ends by
 itself; vm list and vm info show each VM's state and how it ended; vm start runs later to its
@@ -103,6 +103,7 @@ def check_start_later(m):
     for _ in range(2):  # once declared, once exited
         mark = len(m.terminal.lines)
         expect_shell(m, "vm start later", ["vm start: later starting"])
+        m.wait_line(r"^later: vmm: VM later: 48 MiB of RAM, .*, 2 modules$", mark, VM_SECONDS)
         m.wait_line(r"^init: VM later exited: .*status 0$", mark, VM_SECONDS)
 
 
@@ -158,9 +159,17 @@ def main():
         usage_exit(2, f"takes 4 arguments, got {len(sys.argv) - 1}")
     kernel, init, image, logdir = sys.argv[1:]
     os.makedirs(logdir, exist_ok=True)
+    # later also gets boot modules: an initrd of two pages, not a whole one, and a module of
+    # 3 MiB and a bit, which the kernel hands over in blocks of several sizes.
+    data = []
+    for name, size in (("initrd.bin", 5000), ("disk.bin", (3 << 20) + 72)):
+        data.append(os.path.join(logdir, name))
+        with open(data[-1], "wb") as file:
+            file.write(os.urandom(size))
     modules = [f"{image} vm=spin mode=pv mem=48M cmdline=\"test=fault-loop\"",
                f"{image} vm=work mode=pv mem=64M cmdline=\"test=console,cpuid,work-cpu\"",
-               f"{image} vm=later mode=pv mem=48M autostart=no cmdline=\"test=console\""]
+               f"{image} vm=later mode=pv mem=48M autostart=no initrd=initrd.bin "
+               f"modules=disk.bin cmdline=\"test=console\""] + data
     boot = ["-m", "512"] + dbg.direct_boot(kernel, init, modules)
     checks = dbg.Checks()
     start = time.time()
