@@ -7,7 +7,7 @@ three VMs declared (the test guest in PV mode) and drives the shell (dbg) over t
   work   test=console,cpuid,work-cpu: must run to its end beside spin (exit status 0)
   later  autostart=no, test=console, with an initrd and a module: started from the shell
 
-Checked: while spin traps, the shell answers every command within a bound and work ends by
+Checked: while spin traps, the shell answers every command within 10 s and work ends by
 itself; vm list and vm info show each VM's state and how it ended; vm start runs later to its
 end; vm reboot starts spin again, vm kill stops it (a second kill is refused); the VMM of a
 running VM made to fault (svc crash) is reported and its VM alone marked crashed, while another
@@ -35,8 +35,9 @@ dbg = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(dbg)
 expect = dbg.expect
 
-# A command must come back this fast while a VM traps as fast as it can (TCG, a loaded host).
-RESPONSE_SECONDS = 5.0
+# A command must come back this fast while a VM traps as fast as it can: TCG, and a host busy
+# with the other suites of make test (alone it takes well under a second).
+RESPONSE_SECONDS = 10.0
 VM_SECONDS = 120
 
 
@@ -81,6 +82,7 @@ def check_responsive(m):
         _, seconds = timed(m, line)
         worst = max(worst, seconds)
     expect(worst < RESPONSE_SECONDS, f"a command took {worst:.1f} s while spin traps")
+    print(f"     the slowest of five commands took {worst:.2f} s while spin trapped")
     rows = vm_rows(m)
     expect(rows.get("spin") == "running", f"spin: {rows}")
     expect(rows.get("later") == "declared", f"later: {rows}")
