@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RAM_PAGES 8u
+#define RAM_PAGES 4u
 #define RAM_SIZE  (RAM_PAGES * 4096u)
 #define HEADER    16u
 #define ACCESS    11u /* address (8), flags (2), length (1) */

@@ -121,34 +121,30 @@ static void world_layout(shadow_world_t *world)
     }
 }
 
-static void world_entry(shadow_world_t *world, uint64_t at)
-{
-    for (unsigned i = 0; i < world->entry_count; i++) {
-        if (world->entries[i] == at) {
-            return;
-        }
-    }
-    if (world->entry_count < SHADOW_WORLD_ENTRIES) {
-        world->originals[world->entry_count] = walk_fake_get(&world->guest, at, 8);
-        world->entries[world->entry_count++] = at;
-    }
-}
-
-/* Every entry a candidate's walk reads, in every space, down to its leaf. */
+/* Every entry a candidate's walk reads, in every space, down to its leaf (each once). */
 static void world_collect_entries(shadow_world_t *world)
 {
+    static const unsigned words = SHADOW_WORLD_RAM / 8 / 64;
+    uint64_t seen[SHADOW_WORLD_RAM / 8 / 64] = {0};
+
     for (unsigned root = 0; root < 3; root++) {
         for (unsigned k = 0; k < world->candidate_count; k++) {
             for (unsigned level = 4; level >= 1; level--) {
                 uint64_t at = walk_fake_entry(&world->guest, PV_PAGING_4LEVEL, world->roots[root],
                                               world->candidates[k], level);
-                uint64_t value;
+                uint64_t value, word, bit;
 
                 if (at == 0 || at + 8 > SHADOW_WORLD_RAM) {
                     break;
                 }
-                world_entry(world, at);
                 value = walk_fake_get(&world->guest, at, 8);
+                word = (at / 8) / 64 % words;
+                bit = 1ull << ((at / 8) % 64);
+                if ((seen[word] & bit) == 0 && world->entry_count < SHADOW_WORLD_ENTRIES) {
+                    seen[word] |= bit;
+                    world->originals[world->entry_count] = value;
+                    world->entries[world->entry_count++] = at;
+                }
                 if ((value & WALK_P) == 0 || (level > 1 && level < 4 && (value & WALK_PS) != 0)) {
                     break;
                 }

@@ -27,7 +27,7 @@ typedef struct walk_fake {
     uint64_t next_table; /* the next table page handed out, downwards from the top */
 } walk_fake_t;
 
-/* RAM of size bytes (a multiple of 4 KiB), zeroed, 4 KiB-aligned. */
+/* RAM of size bytes (a multiple of 4 KiB), zeroed, 16-byte aligned. */
 void walk_fake_init(walk_fake_t *fake, uint64_t size);
 void walk_fake_free(walk_fake_t *fake);
 
