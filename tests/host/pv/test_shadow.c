@@ -50,8 +50,13 @@ static void test_config_checks(void **state)
     (void)state;
     assert_int_equal(pv_shadow_storage_size(&zero), 0);
     assert_int_equal(pv_shadow_storage_size(&huge), 0);
-    /* About 1 KiB per table slot and a few words per page slot: 3.3 MiB or so by default. */
-    assert_true(defaults > (3u << 20) && defaults < (7u << 19));
+    /* A slot record and 512 two-byte children per table slot, a record per page slot. */
+    assert_int_equal(defaults, (size_t)(PV_SHADOW_DEFAULT_PDPTS + PV_SHADOW_DEFAULT_PDS +
+                                        PV_SHADOW_DEFAULT_PTS) *
+                                               (sizeof(pv_shadow_table_t) + 1024) +
+                                       (size_t)PV_SHADOW_DEFAULT_PAGES * sizeof(pv_shadow_page_t));
+    assert_int_equal(pv_shadow_storage_size(&small),
+                     3 * (sizeof(pv_shadow_table_t) + 1024) + sizeof(pv_shadow_page_t));
     assert_int_equal(
             pv_shadow_init(&shadow, &zero, &ops, &shadow_fx.guest.memory, buffer, sizeof(buffer)),
             PV_SHADOW_BAD_CONFIG);

@@ -212,7 +212,7 @@ typedef struct pv_shadow {
 } pv_shadow_t;
 
 /* Bytes of storage pv_shadow_init needs for these bounds (about 1 KiB per table slot and 24
- * bytes per page slot: 3.3 MiB with the defaults), or 0 when a bound is out of range. */
+ * bytes per page slot: 3.5 MiB with the defaults), or 0 when a bound is out of range. */
 size_t pv_shadow_storage_size(const pv_shadow_config_t *config);
 
 /* Sets up an empty software TLB (the spaces are empty PML4s). NULL config: the defaults.
