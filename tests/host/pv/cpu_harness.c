@@ -403,6 +403,18 @@ void cpu_test_free(cpu_test_t *t)
     free(t);
 }
 
+int cpu_test_setup(void **state)
+{
+    *state = cpu_test_new();
+    return 0;
+}
+
+int cpu_test_teardown(void **state)
+{
+    cpu_test_free(*state);
+    return 0;
+}
+
 void cpu_test_enter_user(cpu_test_t *t)
 {
     pv_cpu_t *cpu = &t->cpu;

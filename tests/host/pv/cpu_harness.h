@@ -57,6 +57,20 @@
 #define CPU_PTE_PS 0x80ull
 #define CPU_PTE_NX (1ull << 63)
 
+/* Registers by encoding number, and the handlers of the exceptions the tests meet most. */
+#define CPU_RAX        0
+#define CPU_RCX        1
+#define CPU_RDX        2
+#define CPU_RBX        3
+#define CPU_RSP        4
+#define CPU_RSI        6
+#define CPU_RDI        7
+#define CPU_R10        10
+#define CPU_R11        11
+#define CPU_UD_HANDLER (CPU_HANDLERS + 6 * 16)
+#define CPU_NP_HANDLER (CPU_HANDLERS + 11 * 16)
+#define CPU_GP_HANDLER (CPU_HANDLERS + 13 * 16)
+
 #define CPU_LOG_MAX 64
 
 typedef struct cpu_io_record {
@@ -131,6 +145,10 @@ typedef struct cpu_test {
  * RDPID; vendor Intel. */
 cpu_test_t *cpu_test_new(void);
 void cpu_test_free(cpu_test_t *t);
+
+/* cmocka's setup and teardown: *state is a new machine, freed after the test. */
+int cpu_test_setup(void **state);
+int cpu_test_teardown(void **state);
 
 /* Guest memory by guest-physical address. */
 void cpu_test_put(cpu_test_t *t, uint64_t address, const void *bytes, size_t length);

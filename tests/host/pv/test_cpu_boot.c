@@ -14,24 +14,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
-#define RAX 0
-#define RCX 1
-#define RDX 2
-#define RBX 3
-#define RSP 4
-
 #define BOOT_GDT         0x101000u
 #define BOOT_GDT_POINTER 0x101100u
 #define BOOT_LONG        0x100100u
@@ -67,7 +49,7 @@ static void test_entry_states(void **state)
     assert_int_equal(t->cpu.mode, PV_MODE_PROTECTED32);
     assert_int_equal(t->cpu.cpl, 0);
     assert_int_equal(t->cpu.rip, 0x100000);
-    assert_int_equal(t->cpu.gpr[RBX], 0x5000);
+    assert_int_equal(t->cpu.gpr[CPU_RBX], 0x5000);
     assert_int_equal(t->cpu.cr0, PV_CR0_PE | PV_CR0_ET);
     assert_int_equal(t->cpu.cr4, 0);
     assert_int_equal(t->cpu.efer, 0);
@@ -81,8 +63,8 @@ static void test_entry_states(void **state)
     assert_int_equal(regs.rip, 0x100000);
 
     pv_cpu_boot_multiboot1(&t->cpu, 0x100020, 0x9000);
-    assert_int_equal(t->cpu.gpr[RAX], 0x2badb002u);
-    assert_int_equal(t->cpu.gpr[RBX], 0x9000);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0x2badb002u);
+    assert_int_equal(t->cpu.gpr[CPU_RBX], 0x9000);
     assert_int_equal(t->cpu.rip, 0x100020);
     assert_int_equal(t->cpu.mode, PV_MODE_PROTECTED32);
 }
@@ -107,10 +89,10 @@ static void test_pvh_to_long_mode(void **state)
 
     boot_tables(t);
     pv_cpu_boot_pvh(&t->cpu, 0x100000, 0x5000);
-    t->cpu.gpr[RSP] = BOOT_STACK;
+    t->cpu.gpr[CPU_RSP] = BOOT_STACK;
 
     /* CPUID is a patched site in 32-bit code too. */
-    t->cpu.gpr[RAX] = 0x80000001;
+    t->cpu.gpr[CPU_RAX] = 0x80000001;
     t->cpu.rip = 0x100000;
     assert_int_equal(cpu_test_exec_patched(t, cpuid, 2, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpuid_leaf, 0x80000001u);
@@ -118,26 +100,26 @@ static void test_pvh_to_long_mode(void **state)
     assert_int_equal(out.code_segment, seL4_X86_CodeSegment32);
 
     trap_at(t, 0x100010, cr4_to_eax, 3, 13, seL4_X86_CodeSegment32);
-    assert_int_equal(t->cpu.gpr[RAX], 0);
-    t->cpu.gpr[RAX] |= PV_CR4_PAE;
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0);
+    t->cpu.gpr[CPU_RAX] |= PV_CR4_PAE;
     trap_at(t, 0x100018, eax_to_cr4, 3, 13, seL4_X86_CodeSegment32);
     assert_int_equal(t->cpu.cr4, PV_CR4_PAE);
-    t->cpu.gpr[RAX] = CPU_PML4;
+    t->cpu.gpr[CPU_RAX] = CPU_PML4;
     trap_at(t, 0x100020, eax_to_cr3, 3, 13, seL4_X86_CodeSegment32);
     assert_int_equal(t->cpu.cr3, CPU_PML4);
     assert_int_equal(t->paging_what, PV_PAGING_CR3);
 
-    t->cpu.gpr[RCX] = 0xc0000080;
+    t->cpu.gpr[CPU_RCX] = 0xc0000080;
     trap_at(t, 0x100030, rdmsr, 2, 13, seL4_X86_CodeSegment32);
-    assert_int_equal(t->cpu.gpr[RAX], 0);
-    assert_int_equal(t->cpu.gpr[RDX], 0);
-    t->cpu.gpr[RAX] |= PV_EFER_LME | PV_EFER_NXE;
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0);
+    assert_int_equal(t->cpu.gpr[CPU_RDX], 0);
+    t->cpu.gpr[CPU_RAX] |= PV_EFER_LME | PV_EFER_NXE;
     trap_at(t, 0x100038, wrmsr, 2, 13, seL4_X86_CodeSegment32);
     assert_int_equal(t->cpu.efer, PV_EFER_LME | PV_EFER_NXE);
 
     trap_at(t, 0x100040, cr0_to_eax, 3, 13, seL4_X86_CodeSegment32);
-    assert_int_equal(t->cpu.gpr[RAX], PV_CR0_PE | PV_CR0_ET);
-    t->cpu.gpr[RAX] |= PV_CR0_PE | PV_CR0_NE | PV_CR0_WP | PV_CR0_PG;
+    assert_int_equal(t->cpu.gpr[CPU_RAX], PV_CR0_PE | PV_CR0_ET);
+    t->cpu.gpr[CPU_RAX] |= PV_CR0_PE | PV_CR0_NE | PV_CR0_WP | PV_CR0_PG;
     unsigned paging_calls = t->paging_calls;
     trap_at(t, 0x100048, eax_to_cr0, 3, 13, seL4_X86_CodeSegment32);
     /* Paging on with LME: IA-32e mode is active, but CS is still 32-bit code. */
@@ -155,7 +137,7 @@ static void test_pvh_to_long_mode(void **state)
     assert_int_equal(t->cpu.mode, PV_MODE_LONG);
     assert_int_equal(t->cpu.seg[PV_SEG_CS].selector, 0x08);
 
-    t->cpu.gpr[RAX] = 0x10;
+    t->cpu.gpr[CPU_RAX] = 0x10;
     trap_at(t, BOOT_LONG, ax_to_ds, 2, 13, seL4_X86_CodeSegment64);
     assert_int_equal(t->cpu.seg[PV_SEG_DS].selector, 0x10);
     trap_at(t, BOOT_LONG + 2, ax_to_ss, 2, 13, seL4_X86_CodeSegment64);
@@ -180,14 +162,14 @@ static void test_lret_into_long_mode(void **state)
     t->cpu.cr0 |= PV_CR0_PG;
     t->cpu.mode = PV_MODE_COMPAT;
     t->cpu.gdtr = (pv_table_register_t){BOOT_GDT, 0x17};
-    t->cpu.gpr[RSP] = BOOT_STACK - 8;
+    t->cpu.gpr[CPU_RSP] = BOOT_STACK - 8;
     cpu_test_put(t, BOOT_STACK - 8, stack, sizeof(stack));
     t->cpu.rip = 0x100071; /* the #BP's RIP */
     assert_int_equal(pv_cpu_handle_patch_site(&t->cpu, &t->env, 0x100070, lret, 1, &out),
                      PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, BOOT_LONG);
     assert_int_equal(t->cpu.mode, PV_MODE_LONG);
-    assert_int_equal(t->cpu.gpr[RSP], BOOT_STACK);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], BOOT_STACK);
     assert_int_equal(out.code_segment, seL4_X86_CodeSegment64);
 }
 
@@ -201,14 +183,14 @@ static void test_boot_refusals(void **state)
 
     pv_cpu_boot_pvh(&t->cpu, 0x100000, 0);
     t->cpu.efer = PV_EFER_LME;
-    t->cpu.gpr[RAX] = PV_CR0_PE | PV_CR0_PG;
+    t->cpu.gpr[CPU_RAX] = PV_CR0_PE | PV_CR0_PG;
     assert_int_equal(cpu_test_exec(t, eax_to_cr0, 3, 13, 0, &out), PV_OUTCOME_END);
     assert_int_equal(out.reason, PV_END_UNSUPPORTED);
     assert_int_equal(out.report.rip, 0x100000);
     assert_int_equal(t->cpu.cr0, PV_CR0_PE | PV_CR0_ET);
 
     pv_cpu_boot_pvh(&t->cpu, 0x100000, 0);
-    t->cpu.gpr[RAX] = 0;
+    t->cpu.gpr[CPU_RAX] = 0;
     assert_int_equal(cpu_test_exec(t, eax_to_cr0, 3, 13, 0, &out), PV_OUTCOME_END);
     assert_int_equal(out.reason, PV_END_UNSUPPORTED);
 
@@ -216,7 +198,7 @@ static void test_boot_refusals(void **state)
     pv_cpu_boot_pvh(&t->cpu, 0x100000, 0);
     t->cpu.cr4 = PV_CR4_PAE;
     t->cpu.cr3 = CPU_PML4;
-    t->cpu.gpr[RAX] = PV_CR0_PE | PV_CR0_PG;
+    t->cpu.gpr[CPU_RAX] = PV_CR0_PE | PV_CR0_PG;
     assert_int_equal(cpu_test_exec(t, eax_to_cr0, 3, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.mode, PV_MODE_PROTECTED32);
     assert_int_equal(t->cpu.efer & PV_EFER_LMA, 0);
@@ -230,8 +212,8 @@ static void test_boot_port_output(void **state)
     pv_outcome_t out;
 
     pv_cpu_boot_multiboot1(&t->cpu, 0x100000, 0);
-    t->cpu.gpr[RAX] = 't';
-    t->cpu.gpr[RDX] = 0x3f8;
+    t->cpu.gpr[CPU_RAX] = 't';
+    t->cpu.gpr[CPU_RDX] = 0x3f8;
     assert_int_equal(cpu_test_exec(t, out_dx_al, 1, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->io_count, 1);
     assert_int_equal(t->io[0].port, 0x3f8);
@@ -242,11 +224,14 @@ static void test_boot_port_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_entry_states, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_pvh_to_long_mode, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_lret_into_long_mode, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_boot_refusals, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_boot_port_output, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_entry_states, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pvh_to_long_mode, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_lret_into_long_mode, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_boot_refusals, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_boot_port_output, cpu_test_setup,
+                                            cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

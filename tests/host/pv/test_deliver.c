@@ -15,18 +15,6 @@
 #define GATE_INTR 0xeu
 #define GATE_TRAP 0xfu
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
 static uint64_t handler(unsigned vector)
 {
     return CPU_HANDLERS + vector * 16u;
@@ -74,7 +62,7 @@ static void test_trap_gate_keeps_if(void **state)
     assert_int_equal(cpu_test_frame(t, false).rip, CPU_KCODE);
 }
 
-/* From CPL 3: RSP0, SS null with RPL 0, the user SS:RSP in the frame. */
+/* From CPL 3: RSP0, SS null with RPL 0, the user SS:CPU_RSP in the frame. */
 static void test_privilege_change(void **state)
 {
     cpu_test_t *t = *state;
@@ -417,26 +405,40 @@ static void test_protected_mode_exception_ends(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_page_fault_same_level, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_trap_gate_keeps_if, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_privilege_change, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_ist, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_gate_not_present, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_bad_gate_type_and_limit, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_int_n_dpl, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_int3_user, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_gate_code_segment, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_gate_code_not_present_and_handler, setup,
-                                            teardown),
-            cmocka_unit_test_setup_teardown(test_conforming_gate, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_double_fault_contributory, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_double_fault_page_fault, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_benign_then_page_fault, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_triple_fault, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_triple_fault_programs, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_tss_stack_faults, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_external_and_nmi, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_protected_mode_exception_ends, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_page_fault_same_level, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_trap_gate_keeps_if, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_privilege_change, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_ist, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_gate_not_present, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_bad_gate_type_and_limit, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_int_n_dpl, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_int3_user, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_gate_code_segment, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_gate_code_not_present_and_handler, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_conforming_gate, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_double_fault_contributory, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_double_fault_page_fault, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_benign_then_page_fault, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_triple_fault, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_triple_fault_programs, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_tss_stack_faults, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_external_and_nmi, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_protected_mode_exception_ends, cpu_test_setup,
+                                            cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,21 +12,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
-#define RAX        0
-#define GP_HANDLER (CPU_HANDLERS + 13 * 16)
-
 static const uint8_t MOV_CR0_TO_RAX[] = {0x0f, 0x20, 0xc0};
 static const uint8_t MOV_RAX_TO_CR0[] = {0x0f, 0x22, 0xc0};
 static const uint8_t MOV_RAX_TO_CR2[] = {0x0f, 0x22, 0xd0};
@@ -36,7 +21,7 @@ static const uint8_t MOV_RAX_TO_CR4[] = {0x0f, 0x22, 0xe0};
 static const uint8_t MOV_RAX_TO_CR8[] = {0x44, 0x0f, 0x22, 0xc0};
 static const uint8_t MOV_CR8_TO_RAX[] = {0x44, 0x0f, 0x20, 0xc0};
 
-/* Runs a MOV to a control register with RAX = value; returns whether it was a #GP(0). */
+/* Runs a MOV to a control register with CPU_RAX = value; returns whether it was a #GP(0). */
 static bool write_faults(cpu_test_t *t, const uint8_t *code, size_t length, uint64_t value)
 {
     pv_outcome_t out;
@@ -44,9 +29,9 @@ static bool write_faults(cpu_test_t *t, const uint8_t *code, size_t length, uint
     t->cpu.rip = CPU_KCODE;
     t->cpu.cpl = 0;
     t->cpu.gpr[4] = CPU_KSTACK_TOP - 0x100;
-    t->cpu.gpr[RAX] = value;
+    t->cpu.gpr[CPU_RAX] = value;
     assert_int_equal(cpu_test_exec(t, code, length, 13, 0, &out), PV_OUTCOME_RESUME);
-    if (t->cpu.rip == GP_HANDLER) {
+    if (t->cpu.rip == CPU_GP_HANDLER) {
         assert_int_equal(cpu_test_frame(t, true).error_code, 0);
         assert_int_equal(cpu_test_frame(t, true).rip, CPU_KCODE);
         return true;
@@ -62,13 +47,13 @@ static void test_read_cr0_and_cpl3(void **state)
 
     t->cpu.cr0 |= PV_CR0_TS;
     assert_int_equal(cpu_test_exec(t, MOV_CR0_TO_RAX, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX],
+    assert_int_equal(t->cpu.gpr[CPU_RAX],
                      PV_CR0_PE | PV_CR0_ET | PV_CR0_NE | PV_CR0_WP | PV_CR0_PG | PV_CR0_TS);
     cpu_test_enter_user(t);
-    t->cpu.gpr[RAX] = 7;
+    t->cpu.gpr[CPU_RAX] = 7;
     assert_int_equal(cpu_test_exec(t, MOV_CR0_TO_RAX, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
-    assert_int_equal(t->cpu.gpr[RAX], 7);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 7);
 }
 
 static void test_cr0_faults(void **state)
@@ -102,7 +87,7 @@ static void test_cr2_cr3(void **state)
     assert_int_equal(t->cpu.cr2, 0xffff8000deadbeefull);
     t->cpu.rip = CPU_KCODE;
     assert_int_equal(cpu_test_exec(t, MOV_CR2_TO_RAX, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], 0xffff8000deadbeefull);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0xffff8000deadbeefull);
 
     /* MAXPHYADDR 40: bit 40 and up are reserved (#GP), bit 39 is address. */
     assert_true(write_faults(t, MOV_RAX_TO_CR3, 3, CPU_PML4 | (1ull << 40)));
@@ -159,9 +144,9 @@ static void test_cr8(void **state)
     assert_int_equal(t->tpr, 0xf);
     t->tpr = 5;
     t->cpu.rip = CPU_KCODE;
-    t->cpu.gpr[RAX] = ~0ull;
+    t->cpu.gpr[CPU_RAX] = ~0ull;
     assert_int_equal(cpu_test_exec(t, MOV_CR8_TO_RAX, 4, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], 5);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 5);
 }
 
 static void test_debug_registers(void **state)
@@ -189,7 +174,7 @@ static void test_debug_registers(void **state)
     t->cpu.dr[7] = 0x400;
     t->cpu.rip = CPU_KCODE;
     assert_int_equal(cpu_test_exec(t, from_dr4, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], t->cpu.dr[6]);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], t->cpu.dr[6]);
     t->cpu.cr4 |= PV_CR4_DE;
     t->cpu.rip = CPU_KCODE;
     assert_int_equal(cpu_test_exec(t, from_dr4, 3, 13, 0, &out), PV_OUTCOME_RESUME);
@@ -206,7 +191,7 @@ static void test_debug_registers(void **state)
     /* Ring 3: #GP(0) before anything else. */
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, from_dr4, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
 }
 
 static void test_clts_lmsw_smsw(void **state)
@@ -223,13 +208,13 @@ static void test_clts_lmsw_smsw(void **state)
     assert_int_equal(cpu_test_exec(t, clts, 2, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.cr0 & PV_CR0_TS, 0);
     /* LMSW sets MP, EM, TS from the source and cannot clear PE. */
-    t->cpu.gpr[RAX] = 0xfff0 | PV_CR0_MP | PV_CR0_TS;
+    t->cpu.gpr[CPU_RAX] = 0xfff0 | PV_CR0_MP | PV_CR0_TS;
     assert_int_equal(cpu_test_exec(t, lmsw_ax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.cr0 & 0xf, PV_CR0_PE | PV_CR0_MP | PV_CR0_TS);
     assert_int_equal(t->cpu.cr0 & PV_CR0_NE, PV_CR0_NE);
-    t->cpu.gpr[RAX] = ~0ull;
+    t->cpu.gpr[CPU_RAX] = ~0ull;
     assert_int_equal(cpu_test_exec(t, smsw_eax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], t->cpu.cr0 & 0xffffffff);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], t->cpu.cr0 & 0xffffffff);
     t->cpu.gpr[3] = CPU_DATA;
     assert_int_equal(cpu_test_exec(t, smsw_mem, 3, 13, 0, &out), PV_OUTCOME_RESUME);
     cpu_test_get(t, CPU_DATA, &stored, 2);
@@ -240,10 +225,10 @@ static void test_clts_lmsw_smsw(void **state)
     assert_int_equal(t->cpu.rip, CPU_UCODE + 3);
     t->cpu.cr4 |= PV_CR4_UMIP;
     assert_int_equal(cpu_test_exec(t, smsw_eax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, clts, 2, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
 }
 
 /* CR1, CR5-CR7, CR9-CR15 do not exist: #UD (the decoder refuses them). */
@@ -265,14 +250,17 @@ static void test_undefined_control_registers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_read_cr0_and_cpl3, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cr0_faults, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cr2_cr3, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cr4, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cr8, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_debug_registers, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_clts_lmsw_smsw, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_undefined_control_registers, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_read_cr0_and_cpl3, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_cr0_faults, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_cr2_cr3, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_cr4, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_cr8, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_debug_registers, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_clts_lmsw_smsw, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_undefined_control_registers, cpu_test_setup,
+                                            cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /*
  * Far transfers and IRET: IRETQ to ring 3 (the view switch, RFLAGS at CPL 0, data segments
- * dropped) and at the same level (SS:RSP popped in 64-bit mode), into compatibility mode, every
+ * dropped) and at the same level (SS:CPU_RSP popped in 64-bit mode), into compatibility mode, every
  * refusal of the code and stack segments, a stack that faults halfway; far JMP, CALL and RET
  * between 64-bit and 32-bit code, RET to an outer level with a release count, call gates and
  * 16-bit code (not offered). Expected values from SDM Vol. 2 (IRET, JMP, CALL, RET).
@@ -13,26 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
-#define RBX        3
-#define RSP        4
-#define GP_HANDLER (CPU_HANDLERS + 13 * 16)
-#define NP_HANDLER (CPU_HANDLERS + 11 * 16)
-
 static const uint8_t IRETQ[] = {0x48, 0xcf};
 
-/* An IRETQ frame at the kernel stack: RIP, CS, RFLAGS, RSP, SS. */
+/* An IRETQ frame at the kernel stack: RIP, CS, RFLAGS, CPU_RSP, SS. */
 static void put_frame(cpu_test_t *t, uint64_t rip, uint64_t cs, uint64_t rflags, uint64_t rsp,
                       uint64_t ss)
 {
@@ -40,7 +23,7 @@ static void put_frame(cpu_test_t *t, uint64_t rip, uint64_t cs, uint64_t rflags,
     uint64_t words[5] = {rip, cs, rflags, rsp, ss};
 
     t->cpu.rip = CPU_KCODE;
-    t->cpu.gpr[RSP] = at;
+    t->cpu.gpr[CPU_RSP] = at;
     cpu_test_put(t, at, words, sizeof(words));
 }
 
@@ -61,7 +44,7 @@ static void test_iretq_to_user(void **state)
     put_frame(t, CPU_UCODE, CPU_SEL_UCODE | 3, flags, CPU_USTACK_TOP - 8, CPU_SEL_UDATA | 3);
     assert_int_equal(iretq(t, &out), CPU_UCODE);
     assert_int_equal(t->cpu.cpl, 3);
-    assert_int_equal(t->cpu.gpr[RSP], CPU_USTACK_TOP - 8);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], CPU_USTACK_TOP - 8);
     assert_int_equal(t->cpu.seg[PV_SEG_CS].selector, CPU_SEL_UCODE | 3);
     assert_int_equal(t->cpu.seg[PV_SEG_SS].selector, CPU_SEL_UDATA | 3);
     assert_int_equal(t->cpu.rflags, flags); /* at CPL 0 every flag, RF included */
@@ -78,7 +61,7 @@ static void test_iretq_to_user(void **state)
     assert_int_equal(t->page->enabled, 0);
 }
 
-/* Same level: 64-bit mode pops SS:RSP as well; a DPL-0 DS stays. */
+/* Same level: 64-bit mode pops SS:CPU_RSP as well; a DPL-0 DS stays. */
 static void test_iretq_same_level(void **state)
 {
     cpu_test_t *t = *state;
@@ -87,7 +70,7 @@ static void test_iretq_same_level(void **state)
     put_frame(t, CPU_KCODE + 0x40, CPU_SEL_KCODE, PV_RFLAGS_FIXED, 0x3f000, 0);
     assert_int_equal(iretq(t, &out), CPU_KCODE + 0x40);
     assert_int_equal(t->cpu.cpl, 0);
-    assert_int_equal(t->cpu.gpr[RSP], 0x3f000);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], 0x3f000);
     assert_int_equal(t->cpu.seg[PV_SEG_SS].selector, 0); /* a null SS at CPL 0 */
     assert_int_equal(t->cpu.seg[PV_SEG_DS].selector, CPU_SEL_KDATA);
     assert_false(out.view_changed);
@@ -109,7 +92,7 @@ static void test_iretq_to_compat(void **state)
     t->cpu.mode = PV_MODE_LONG;
     t->cpu.seg[PV_SEG_CS].selector = CPU_SEL_KCODE;
     t->cpu.seg[PV_SEG_CS].attributes = PV_SEG_ATTR_L | PV_SEG_ATTR_P | PV_SEG_ATTR_S | 0xb;
-    assert_int_equal(iretq(t, &out), GP_HANDLER);
+    assert_int_equal(iretq(t, &out), CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).error_code, 0);
 }
 
@@ -121,18 +104,18 @@ static void test_iretq_refusals(void **state)
         uint64_t handler;
         uint32_t error;
     } cases[] = {
-            {CPU_UCODE, 0, 0x2, 0x23, GP_HANDLER, 0},                    /* null CS */
-            {CPU_UCODE, 0x100, 0x2, 0x23, GP_HANDLER, 0x100},            /* past the limit */
-            {CPU_UCODE, CPU_SEL_UDATA | 3, 0x2, 0x23, GP_HANDLER, 0x20}, /* data as CS */
-            {CPU_UCODE, CPU_SEL_UCODE, 0x2, 0x23, GP_HANDLER, 0x28},     /* DPL 3 != RPL 0 */
-            {CPU_UCODE, CPU_SEL_KCODE | 3, 0x2, 0x23, GP_HANDLER, 0x08}, /* DPL 0 != RPL 3 */
-            {CPU_UCODE, 0x63, 0x2, 0x23, NP_HANDLER, 0x60},              /* not present */
-            {0x0000800000000000ull, 0x2b, 0x2, 0x23, GP_HANDLER, 0},     /* non-canonical */
-            {CPU_UCODE, 0x2b, 0x2, 0x20, GP_HANDLER, 0x20},              /* SS RPL 0 */
-            {CPU_UCODE, 0x2b, 0x2, 0x13, GP_HANDLER, 0x10},              /* SS DPL 0 */
-            {CPU_UCODE, 0x2b, 0x2, 0x03, GP_HANDLER, 0},                 /* null SS to CPL 3 */
-            {CPU_UCODE, 0x2b, 0x2, 0x2b, GP_HANDLER, 0x28},              /* code as SS */
-            {CPU_UCODE, 0x2b, 0x2 | PV_RFLAGS_VM, 0x23, GP_HANDLER, 0},  /* VM in the image */
+            {CPU_UCODE, 0, 0x2, 0x23, CPU_GP_HANDLER, 0},                    /* null CS */
+            {CPU_UCODE, 0x100, 0x2, 0x23, CPU_GP_HANDLER, 0x100},            /* past the limit */
+            {CPU_UCODE, CPU_SEL_UDATA | 3, 0x2, 0x23, CPU_GP_HANDLER, 0x20}, /* data as CS */
+            {CPU_UCODE, CPU_SEL_UCODE, 0x2, 0x23, CPU_GP_HANDLER, 0x28},     /* DPL 3 != RPL 0 */
+            {CPU_UCODE, CPU_SEL_KCODE | 3, 0x2, 0x23, CPU_GP_HANDLER, 0x08}, /* DPL 0 != RPL 3 */
+            {CPU_UCODE, 0x63, 0x2, 0x23, CPU_NP_HANDLER, 0x60},              /* not present */
+            {0x0000800000000000ull, 0x2b, 0x2, 0x23, CPU_GP_HANDLER, 0},     /* non-canonical */
+            {CPU_UCODE, 0x2b, 0x2, 0x20, CPU_GP_HANDLER, 0x20},              /* SS RPL 0 */
+            {CPU_UCODE, 0x2b, 0x2, 0x13, CPU_GP_HANDLER, 0x10},              /* SS DPL 0 */
+            {CPU_UCODE, 0x2b, 0x2, 0x03, CPU_GP_HANDLER, 0},                 /* null SS to CPL 3 */
+            {CPU_UCODE, 0x2b, 0x2, 0x2b, CPU_GP_HANDLER, 0x28},              /* code as SS */
+            {CPU_UCODE, 0x2b, 0x2 | PV_RFLAGS_VM, 0x23, CPU_GP_HANDLER, 0},  /* VM in the image */
     };
     pv_outcome_t out;
 
@@ -157,13 +140,13 @@ static void test_iretq_nt_and_unmapped_stack(void **state)
 
     put_frame(t, CPU_UCODE, 0x2b, 0x2, CPU_USTACK_TOP, 0x23);
     t->cpu.rflags |= PV_RFLAGS_NT;
-    assert_int_equal(iretq(t, &out), GP_HANDLER);
+    assert_int_equal(iretq(t, &out), CPU_GP_HANDLER);
 
-    /* The frame's last words on a page that is not present: #PF, RSP unchanged. */
+    /* The frame's last words on a page that is not present: #PF, CPU_RSP unchanged. */
     cpu_test_t *u = cpu_test_new();
     cpu_test_set_gate(u, 14, CPU_HANDLERS + 14 * 16, 0xe, 0, 1, true, CPU_SEL_KCODE);
     cpu_test_set_pte(u, 0x32000, 0);
-    u->cpu.gpr[RSP] = 0x32000 - 16;
+    u->cpu.gpr[CPU_RSP] = 0x32000 - 16;
     cpu_test_put64(u, 0x32000 - 16, CPU_UCODE);
     cpu_test_put64(u, 0x32000 - 8, 0x2b);
     assert_int_equal(cpu_test_exec_patched(u, IRETQ, 2, &out), PV_OUTCOME_RESUME);
@@ -199,13 +182,13 @@ static void test_far_jmp(void **state)
     uint8_t pointer[10] = {0x00, 0x20, 0x10, 0x00, CPU_SEL_KCODE32, 0x00};
 
     cpu_test_put(t, CPU_DATA, pointer, 6);
-    t->cpu.gpr[RBX] = CPU_DATA;
+    t->cpu.gpr[CPU_RBX] = CPU_DATA;
     assert_int_equal(cpu_test_exec_patched(t, ljmp, 2, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, 0x102000);
     assert_int_equal(t->cpu.mode, PV_MODE_COMPAT);
     assert_int_equal(t->cpu.seg[PV_SEG_CS].selector, CPU_SEL_KCODE32);
     assert_int_equal(out.code_segment, seL4_X86_CodeSegment32);
-    assert_int_equal(t->cpu.gpr[RSP], CPU_KSTACK_TOP - 0x100);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], CPU_KSTACK_TOP - 0x100);
 
     /* Back to 64-bit code with a 64-bit offset; from 32-bit code FF /5 is m16:32. */
     uint64_t far64 = 0xffffffff80001000ull;
@@ -215,7 +198,7 @@ static void test_far_jmp(void **state)
     cpu_test_put(t, CPU_DATA + 0x10, pointer, 10);
     cpu_test_t *u = cpu_test_new();
     cpu_test_put(u, CPU_DATA + 0x10, pointer, 10);
-    u->cpu.gpr[RBX] = CPU_DATA + 0x10;
+    u->cpu.gpr[CPU_RBX] = CPU_DATA + 0x10;
     assert_int_equal(cpu_test_exec_patched(u, ljmpq, 3, &out), PV_OUTCOME_RESUME);
     assert_int_equal(u->cpu.rip, 0xffffffff80001000ull);
     assert_int_equal(u->cpu.mode, PV_MODE_LONG);
@@ -225,7 +208,7 @@ static void test_far_jmp(void **state)
     cpu_test_put(u, CPU_DATA + 0x10, pointer, 10);
     u->cpu.rip = CPU_KCODE;
     assert_int_equal(cpu_test_exec_patched(u, ljmpq, 3, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(u->cpu.rip, GP_HANDLER);
+    assert_int_equal(u->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(u, true).error_code, CPU_SEL_UCODE);
     cpu_test_free(u);
 }
@@ -237,20 +220,20 @@ static void test_far_call_ret(void **state)
     static const uint8_t lcall[] = {0xff, 0x1b}; /* lcall *(%rbx): m16:32 */
     static const uint8_t lret[] = {0xcb};        /* 32-bit operand in 64-bit mode */
     uint8_t pointer[6] = {0x00, 0x30, 0x10, 0x00, CPU_SEL_KCODE, 0x00};
-    uint64_t rsp = t->cpu.gpr[RSP];
+    uint64_t rsp = t->cpu.gpr[CPU_RSP];
     uint32_t pushed[2];
 
     cpu_test_put(t, CPU_DATA, pointer, 6);
-    t->cpu.gpr[RBX] = CPU_DATA;
+    t->cpu.gpr[CPU_RBX] = CPU_DATA;
     assert_int_equal(cpu_test_exec_patched(t, lcall, 2, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, 0x103000);
-    assert_int_equal(t->cpu.gpr[RSP], rsp - 8);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], rsp - 8);
     cpu_test_get(t, rsp - 8, pushed, 8);
     assert_int_equal(pushed[0], CPU_KCODE + 2); /* the return address below the selector */
     assert_int_equal(pushed[1], CPU_SEL_KCODE);
     assert_int_equal(cpu_test_exec_patched(t, lret, 1, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, CPU_KCODE + 2);
-    assert_int_equal(t->cpu.gpr[RSP], rsp);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], rsp);
 }
 
 /* RET imm16 to ring 3: pops EIP, CS, releases 8 bytes, pops ESP, SS; 32-bit operands. */
@@ -260,14 +243,14 @@ static void test_far_ret_outer(void **state)
     pv_outcome_t out;
     static const uint8_t lret8[] = {0xca, 0x08, 0x00};
     uint32_t words[6] = {0x1800a0, CPU_SEL_UCODE32 | 3, 0xdead, 0xbeef, 0x5f800, CPU_SEL_UDATA | 3};
-    uint64_t rsp = t->cpu.gpr[RSP];
+    uint64_t rsp = t->cpu.gpr[CPU_RSP];
 
     cpu_test_put(t, rsp, words, sizeof(words));
     assert_int_equal(cpu_test_exec_patched(t, lret8, 3, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, 0x1800a0);
     assert_int_equal(t->cpu.cpl, 3);
     assert_int_equal(t->cpu.mode, PV_MODE_COMPAT);
-    assert_int_equal(t->cpu.gpr[RSP], 0x5f800 + 8);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], 0x5f800 + 8);
     assert_int_equal(t->cpu.seg[PV_SEG_SS].selector, CPU_SEL_UDATA | 3);
     assert_true(out.view_changed);
     assert_int_equal(out.code_segment, seL4_X86_CodeSegment32);
@@ -283,7 +266,7 @@ static void test_not_offered(void **state)
     /* A 64-bit call gate (type 0xc). */
     cpu_test_set_gdt(t, 0x60, 0x0000ec0000080000ull);
     cpu_test_put(t, CPU_DATA, pointer, 6);
-    t->cpu.gpr[RBX] = CPU_DATA;
+    t->cpu.gpr[CPU_RBX] = CPU_DATA;
     assert_int_equal(cpu_test_exec_patched(t, ljmp, 2, &out), PV_OUTCOME_END);
     assert_int_equal(out.reason, PV_END_UNSUPPORTED);
     /* 16-bit code (D = 0, L = 0). */
@@ -295,23 +278,26 @@ static void test_not_offered(void **state)
     cpu_test_set_gdt(t, 0x60, CPU_DESC_CODE64(0) | (1ull << 54));
     t->cpu.rip = CPU_KCODE;
     assert_int_equal(cpu_test_exec_patched(t, ljmp, 2, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).error_code, 0x60);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_iretq_to_user, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_iretq_same_level, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_iretq_to_compat, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_iretq_refusals, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_iretq_nt_and_unmapped_stack, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_iretq_flags, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_far_jmp, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_far_call_ret, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_far_ret_outer, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_not_offered, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_iretq_to_user, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_iretq_same_level, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_iretq_to_compat, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_iretq_refusals, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_iretq_nt_and_unmapped_stack, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_iretq_flags, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_far_jmp, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_far_call_ret, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_far_ret_outer, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_not_offered, cpu_test_setup, cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,18 +13,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
 static const uint8_t CLI[] = {0xfa};
 static const uint8_t STI[] = {0xfb};
 static const uint8_t HLT[] = {0xf4};
@@ -228,7 +216,7 @@ static void test_pushf_unmapped_stack(void **state)
     pv_outcome_t out;
     uint64_t rsp = 0x31000;
 
-    cpu_test_set_pte(t, 0x30000, 0); /* the page below RSP is not present */
+    cpu_test_set_pte(t, 0x30000, 0); /* the page below CPU_RSP is not present */
     /* The #PF handler gets a stack of its own, or its frame would fault too (#DF). */
     cpu_test_set_gate(t, 14, CPU_HANDLERS + 14 * 16, 0xe, 0, 1, true, CPU_SEL_KCODE);
     t->cpu.gpr[4] = rsp;
@@ -371,22 +359,29 @@ static void test_pv_page(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_cli_sti_kernel, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cli_user_faults, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_cli_user_iopl3, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_sti_shadow_then_interrupt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_sti_hlt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_sti_shadow_with_guest_tf, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_hlt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_hlt_interrupts_off_and_user, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_pushf, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_pushf_unmapped_stack, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_popf_kernel, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_popf16, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_popf_user_rules, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_popf_enables_interrupt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_clac_stac, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_pv_page, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_cli_sti_kernel, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_cli_user_faults, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_cli_user_iopl3, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_sti_shadow_then_interrupt, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_sti_hlt, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_sti_shadow_with_guest_tf, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_hlt, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_hlt_interrupts_off_and_user, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pushf, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pushf_unmapped_stack, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_popf_kernel, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_popf16, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_popf_user_rules, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_popf_enables_interrupt, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_clac_stac, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pv_page, cpu_test_setup, cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,23 +13,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
-#define RAX        0
-#define RBX        3
-#define RSP        4
-#define GP_HANDLER (CPU_HANDLERS + 13 * 16)
-
 static const uint8_t MOV_AX_DS[] = {0x8e, 0xd8};
 static const uint8_t MOV_AX_SS[] = {0x8e, 0xd0};
 
@@ -44,9 +27,9 @@ static unsigned load(cpu_test_t *t, const uint8_t *code, uint16_t selector, unsi
         cpu_test_enter_user(t);
     } else {
         t->cpu.rip = CPU_KCODE;
-        t->cpu.gpr[RSP] = CPU_KSTACK_TOP - 0x100;
+        t->cpu.gpr[CPU_RSP] = CPU_KSTACK_TOP - 0x100;
     }
-    t->cpu.gpr[RAX] = selector;
+    t->cpu.gpr[CPU_RAX] = selector;
     assert_int_equal(cpu_test_exec(t, code, 2, 13, 0, &out), PV_OUTCOME_RESUME);
     if (t->cpu.rip == (cpl == 3 ? CPU_UCODE : CPU_KCODE) + 2) {
         return 0;
@@ -121,13 +104,13 @@ static void test_mov_from(void **state)
     static const uint8_t mov_ss_mem[] = {0x8c, 0x13}; /* mov %ss, (%rbx) */
     uint16_t stored = 0;
 
-    t->cpu.gpr[RAX] = ~0ull;
+    t->cpu.gpr[CPU_RAX] = ~0ull;
     assert_int_equal(cpu_test_exec_patched(t, mov_ds_eax, 2, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], CPU_SEL_KDATA);
-    t->cpu.gpr[RAX] = ~0ull;
+    assert_int_equal(t->cpu.gpr[CPU_RAX], CPU_SEL_KDATA);
+    t->cpu.gpr[CPU_RAX] = ~0ull;
     assert_int_equal(cpu_test_exec_patched(t, mov_cs_ax, 3, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], 0xffffffffffff0000ull | CPU_SEL_KCODE);
-    t->cpu.gpr[RBX] = CPU_DATA;
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0xffffffffffff0000ull | CPU_SEL_KCODE);
+    t->cpu.gpr[CPU_RBX] = CPU_DATA;
     assert_int_equal(cpu_test_exec_patched(t, mov_ss_mem, 2, &out), PV_OUTCOME_RESUME);
     cpu_test_get(t, CPU_DATA, &stored, 2);
     assert_int_equal(stored, CPU_SEL_KDATA);
@@ -139,18 +122,18 @@ static void test_pop_push_fs(void **state)
     pv_outcome_t out;
     static const uint8_t pop_fs[] = {0x0f, 0xa1};
     static const uint8_t push_fs[] = {0x0f, 0xa0};
-    uint64_t rsp = t->cpu.gpr[RSP];
+    uint64_t rsp = t->cpu.gpr[CPU_RSP];
 
     /* A data descriptor with base 0x12345678: POP FS loads the 32-bit base. */
     cpu_test_set_gdt(t, 0x60, 0x12cf93345678ffffull);
     t->cpu.seg[PV_SEG_FS].base = 0xdead;
     cpu_test_put64(t, rsp, 0xffffffffffff0060ull);
     assert_int_equal(cpu_test_exec_patched(t, pop_fs, 2, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RSP], rsp + 8);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], rsp + 8);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].selector, 0x60);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].base, 0x12345678);
     assert_int_equal(cpu_test_exec_patched(t, push_fs, 2, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RSP], rsp);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], rsp);
     assert_int_equal(cpu_test_get64(t, rsp), 0x60);
     /* A null selector: Intel clears the base, AMD keeps it. */
     cpu_test_put64(t, rsp, 0);
@@ -158,14 +141,14 @@ static void test_pop_push_fs(void **state)
     assert_int_equal(t->cpu.seg[PV_SEG_FS].base, 0);
     t->cpu.config.vendor = PV_VENDOR_AMD;
     t->cpu.seg[PV_SEG_FS].base = 0x4000;
-    t->cpu.gpr[RSP] = rsp;
+    t->cpu.gpr[CPU_RSP] = rsp;
     assert_int_equal(cpu_test_exec_patched(t, pop_fs, 2, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].base, 0x4000);
-    /* A refused selector leaves RSP as it was. */
+    /* A refused selector leaves CPU_RSP as it was. */
     cpu_test_put64(t, rsp, CPU_SEL_TSS);
-    t->cpu.gpr[RSP] = rsp;
+    t->cpu.gpr[CPU_RSP] = rsp;
     assert_int_equal(cpu_test_exec_patched(t, pop_fs, 2, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).rsp, rsp);
 }
 
@@ -182,18 +165,18 @@ static void test_lss_lfs(void **state)
     memcpy(pointer, &offset, 8);
     memcpy(pointer + 8, &selector, 2);
     cpu_test_put(t, CPU_DATA, pointer, sizeof(pointer));
-    t->cpu.gpr[RBX] = CPU_DATA;
+    t->cpu.gpr[CPU_RBX] = CPU_DATA;
     assert_int_equal(cpu_test_exec_patched(t, lss_rsp, 4, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RSP], 0x3f000);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], 0x3f000);
     assert_int_equal(t->cpu.seg[PV_SEG_SS].selector, CPU_SEL_KDATA);
     /* m16:32: 4 bytes of offset, then the selector. */
     uint32_t offset32 = 0x89abcdef;
     cpu_test_put(t, CPU_DATA + 0x20, &offset32, 4);
     cpu_test_put(t, CPU_DATA + 0x24, &selector, 2);
-    t->cpu.gpr[RBX] = CPU_DATA + 0x20;
-    t->cpu.gpr[RAX] = ~0ull;
+    t->cpu.gpr[CPU_RBX] = CPU_DATA + 0x20;
+    t->cpu.gpr[CPU_RAX] = ~0ull;
     assert_int_equal(cpu_test_exec_patched(t, lfs_eax, 3, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], 0x89abcdef);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0x89abcdef);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].selector, CPU_SEL_KDATA);
 }
 
@@ -206,27 +189,27 @@ static void test_fs_gs_base(void **state)
     static const uint8_t rdgsbase_rax[] = {0xf3, 0x48, 0x0f, 0xae, 0xc8};
 
     cpu_test_enter_user(t);
-    t->cpu.gpr[RAX] = 0x7fff00001000ull;
+    t->cpu.gpr[CPU_RAX] = 0x7fff00001000ull;
     assert_int_equal(cpu_test_exec(t, wrfsbase_rax, 5, 6, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, CPU_HANDLERS + 6 * 16); /* CR4.FSGSBASE clear: #UD */
     cpu_test_enter_user(t);
     t->cpu.cr4 |= PV_CR4_FSGSBASE;
-    t->cpu.gpr[RAX] = 0x7fff00001000ull;
+    t->cpu.gpr[CPU_RAX] = 0x7fff00001000ull;
     assert_int_equal(cpu_test_exec(t, wrfsbase_rax, 5, 6, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, CPU_UCODE + 5);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].base, 0x7fff00001000ull);
-    t->cpu.gpr[RAX] = 0xffffffff00002000ull;
+    t->cpu.gpr[CPU_RAX] = 0xffffffff00002000ull;
     t->cpu.rip = CPU_UCODE;
     assert_int_equal(cpu_test_exec(t, wrfsbase_eax, 4, 6, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].base, 0x2000);
-    t->cpu.gpr[RAX] = 0x0000800000000000ull;
+    t->cpu.gpr[CPU_RAX] = 0x0000800000000000ull;
     t->cpu.rip = CPU_UCODE;
     assert_int_equal(cpu_test_exec(t, wrfsbase_rax, 5, 6, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     cpu_test_enter_user(t);
     t->cpu.seg[PV_SEG_GS].base = 0x1234;
     assert_int_equal(cpu_test_exec(t, rdgsbase_rax, 5, 6, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], 0x1234);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0x1234);
 }
 
 static void test_swapgs(void **state)
@@ -245,20 +228,20 @@ static void test_swapgs(void **state)
     assert_int_equal(regs.gs_base, 0xffff888000002222ull);
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, swapgs, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(t->cpu.kernel_gs_base, 0x1111);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_mov_ds, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_mov_ss, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_mov_from, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_pop_push_fs, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_lss_lfs, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_fs_gs_base, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_swapgs, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_mov_ds, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_mov_ss, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_mov_from, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pop_push_fs, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_lss_lfs, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_fs_gs_base, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_swapgs, cpu_test_setup, cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,23 +26,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
-#define RAX        0
-#define RCX        1
-#define RDX        2
-#define RBX        3
-#define RSI        6
-#define RDI        7
-#define R10        10
-#define R11        11
-#define GP_HANDLER (CPU_HANDLERS + 13 * 16)
-#define UD_HANDLER (CPU_HANDLERS + 6 * 16)
-
 static void test_syscall(void **state)
 {
     cpu_test_t *t = *state;
@@ -54,12 +37,12 @@ static void test_syscall(void **state)
     t->cpu.rflags = user_flags;
     t->cpu.efer |= PV_EFER_SCE;
     t->cpu.rip = CPU_UCODE + 2; /* the kernel reports the next instruction */
-    t->cpu.gpr[RCX] = CPU_UCODE + 2;
-    t->cpu.gpr[R11] = 0x246; /* the host's view, replaced by the guest's */
+    t->cpu.gpr[CPU_RCX] = CPU_UCODE + 2;
+    t->cpu.gpr[CPU_R11] = 0x246; /* the host's view, replaced by the guest's */
     assert_int_equal(pv_cpu_handle_syscall(&t->cpu, &t->env, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, 0xffffffff81000000ull);
-    assert_int_equal(t->cpu.gpr[RCX], CPU_UCODE + 2);
-    assert_int_equal(t->cpu.gpr[R11], user_flags & ~PV_RFLAGS_RF);
+    assert_int_equal(t->cpu.gpr[CPU_RCX], CPU_UCODE + 2);
+    assert_int_equal(t->cpu.gpr[CPU_R11], user_flags & ~PV_RFLAGS_RF);
     assert_int_equal(t->cpu.rflags, PV_RFLAGS_FIXED | PV_RFLAGS_CF);
     assert_int_equal(t->cpu.cpl, 0);
     assert_int_equal(t->cpu.seg[PV_SEG_CS].selector, 0x08);
@@ -80,7 +63,7 @@ static void test_syscall_disabled(void **state)
     t->cpu.efer &= ~PV_EFER_SCE;
     t->cpu.rip = CPU_UCODE + 2;
     assert_int_equal(pv_cpu_handle_syscall(&t->cpu, &t->env, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, UD_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_UD_HANDLER);
     assert_int_equal(cpu_test_frame(t, false).rip, CPU_UCODE);
 }
 
@@ -92,12 +75,12 @@ static void test_sysret(void **state)
     static const uint8_t sysretl[] = {0x0f, 0x07};
 
     t->cpu.efer |= PV_EFER_SCE;
-    t->cpu.gpr[RCX] = CPU_UCODE + 0x10;
-    t->cpu.gpr[R11] = ~0ull;
+    t->cpu.gpr[CPU_RCX] = CPU_UCODE + 0x10;
+    t->cpu.gpr[CPU_R11] = ~0ull;
     assert_int_equal(cpu_test_exec(t, sysretq, 3, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->cpu.rip, CPU_UCODE + 0x10);
     assert_int_equal(t->cpu.cpl, 3);
-    assert_int_equal(t->cpu.rflags, 0x3c7fd7ull); /* R11 & 3C7FD7H | 2 */
+    assert_int_equal(t->cpu.rflags, 0x3c7fd7ull); /* CPU_R11 & 3C7FD7H | 2 */
     assert_int_equal(t->cpu.seg[PV_SEG_CS].selector, 0x2b);
     assert_int_equal(t->cpu.seg[PV_SEG_SS].selector, 0x23);
     assert_int_equal(out.view, PV_VIEW_USER);
@@ -107,8 +90,8 @@ static void test_sysret(void **state)
     cpu_test_t *u = cpu_test_new();
     u->cpu.star = 0x0018000800000000ull;
     u->cpu.efer |= PV_EFER_SCE;
-    u->cpu.gpr[RCX] = 0xffffffff00001234ull;
-    u->cpu.gpr[R11] = PV_RFLAGS_IF;
+    u->cpu.gpr[CPU_RCX] = 0xffffffff00001234ull;
+    u->cpu.gpr[CPU_R11] = PV_RFLAGS_IF;
     assert_int_equal(cpu_test_exec(u, sysretl, 2, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(u->cpu.rip, 0x1234);
     assert_int_equal(u->cpu.mode, PV_MODE_COMPAT);
@@ -125,19 +108,19 @@ static void test_sysret_refusals(void **state)
 
     t->cpu.efer &= ~PV_EFER_SCE;
     assert_int_equal(cpu_test_exec(t, sysretq, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, UD_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_UD_HANDLER);
     t->cpu.rip = CPU_KCODE;
     t->cpu.gpr[4] = CPU_KSTACK_TOP - 0x100;
     t->cpu.efer |= PV_EFER_SCE;
-    t->cpu.gpr[RCX] = 0x0000800000000000ull; /* not canonical: #GP(0) still at CPL 0 */
+    t->cpu.gpr[CPU_RCX] = 0x0000800000000000ull; /* not canonical: #GP(0) still at CPL 0 */
     assert_int_equal(cpu_test_exec(t, sysretq, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(t->cpu.cpl, 0);
     assert_int_equal(cpu_test_frame(t, true).rip, CPU_KCODE);
     cpu_test_enter_user(t);
-    t->cpu.gpr[RCX] = CPU_UCODE;
+    t->cpu.gpr[CPU_RCX] = CPU_UCODE;
     assert_int_equal(cpu_test_exec(t, sysretq, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
 }
 
 static void test_hypercalls(void **state)
@@ -147,12 +130,12 @@ static void test_hypercalls(void **state)
     static const uint8_t vmcall[] = {0x0f, 0x01, 0xc1};
     static const uint8_t vmmcall[] = {0x0f, 0x01, 0xd9};
 
-    t->cpu.gpr[RAX] = 1;
-    t->cpu.gpr[RDI] = 0x1000;
-    t->cpu.gpr[RSI] = 12;
-    t->cpu.gpr[RDX] = 3;
-    t->cpu.gpr[R10] = 4;
-    t->cpu.gpr[RBX] = 0x5b;
+    t->cpu.gpr[CPU_RAX] = 1;
+    t->cpu.gpr[CPU_RDI] = 0x1000;
+    t->cpu.gpr[CPU_RSI] = 12;
+    t->cpu.gpr[CPU_RDX] = 3;
+    t->cpu.gpr[CPU_R10] = 4;
+    t->cpu.gpr[CPU_RBX] = 0x5b;
     t->hypercall_result = (pv_hypercall_result_t){false, 12};
     assert_int_equal(cpu_test_exec(t, vmcall, 3, 6, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->hypercall_number, 1);
@@ -160,12 +143,12 @@ static void test_hypercalls(void **state)
     assert_int_equal(t->hypercall_args[1], 12);
     assert_int_equal(t->hypercall_args[2], 3);
     assert_int_equal(t->hypercall_args[3], 4);
-    assert_int_equal(t->cpu.gpr[RAX], 12);
-    assert_int_equal(t->cpu.gpr[RBX], 0x5b);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 12);
+    assert_int_equal(t->cpu.gpr[CPU_RBX], 0x5b);
     assert_int_equal(t->cpu.rip, CPU_KCODE + 3);
     t->hypercall_result = (pv_hypercall_result_t){false, (uint64_t)-38};
     assert_int_equal(cpu_test_exec(t, vmmcall, 3, 6, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.gpr[RAX], (uint64_t)-38);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], (uint64_t)-38);
     /* EXIT: the VM ends with the status. */
     t->hypercall_result = (pv_hypercall_result_t){true, 3};
     assert_int_equal(cpu_test_exec(t, vmcall, 3, 6, 0, &out), PV_OUTCOME_END);
@@ -174,7 +157,7 @@ static void test_hypercalls(void **state)
     /* Ring 3: #UD, and the VMM is never asked. */
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, vmcall, 3, 6, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, UD_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_UD_HANDLER);
     assert_int_equal(t->hypercalls, 3);
 }
 
@@ -184,22 +167,22 @@ static void test_invlpg(void **state)
     pv_outcome_t out;
     static const uint8_t invlpg[] = {0x0f, 0x01, 0x38}; /* invlpg (%rax) */
 
-    t->cpu.gpr[RAX] = 0xffffffff81234567ull;
+    t->cpu.gpr[CPU_RAX] = 0xffffffff81234567ull;
     assert_int_equal(cpu_test_exec(t, invlpg, 3, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->invalidations, 1);
     assert_int_equal(t->invalidated, 0xffffffff81234567ull);
     /* A non-canonical address: a no-op. */
-    t->cpu.gpr[RAX] = 0x0000900000000000ull;
+    t->cpu.gpr[CPU_RAX] = 0x0000900000000000ull;
     assert_int_equal(cpu_test_exec(t, invlpg, 3, 13, 0, &out), PV_OUTCOME_RESUME);
     assert_int_equal(t->invalidations, 1);
     assert_int_equal(t->cpu.rip, CPU_KCODE + 6);
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, invlpg, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(t->invalidations, 1);
 }
 
-/* INVPCID with descriptor {pcid, address} at CPU_DATA and type in RAX. */
+/* INVPCID with descriptor {pcid, address} at CPU_DATA and type in CPU_RAX. */
 static uint64_t invpcid(cpu_test_t *t, uint64_t type, uint64_t pcid, uint64_t address)
 {
     static const uint8_t code[] = {0x66, 0x0f, 0x38, 0x82, 0x03}; /* invpcid (%rbx), %rax */
@@ -209,8 +192,8 @@ static uint64_t invpcid(cpu_test_t *t, uint64_t type, uint64_t pcid, uint64_t ad
     cpu_test_put64(t, CPU_DATA + 8, address);
     t->cpu.rip = CPU_KCODE;
     t->cpu.gpr[4] = CPU_KSTACK_TOP - 0x100;
-    t->cpu.gpr[RAX] = type;
-    t->cpu.gpr[RBX] = CPU_DATA;
+    t->cpu.gpr[CPU_RAX] = type;
+    t->cpu.gpr[CPU_RBX] = CPU_DATA;
     assert_int_equal(cpu_test_exec(t, code, 5, 13, 0, &out), PV_OUTCOME_RESUME);
     return t->cpu.rip;
 }
@@ -221,11 +204,11 @@ static void test_invpcid(void **state)
 
     assert_int_equal(invpcid(t, 0, 0, 0x7000), CPU_KCODE + 5);
     assert_int_equal(t->invalidated, 0x7000);
-    assert_int_equal(invpcid(t, 0, 5, 0x7000), GP_HANDLER); /* PCID without CR4.PCIDE */
-    assert_int_equal(invpcid(t, 4, 0, 0), GP_HANDLER);
-    assert_int_equal(invpcid(t, 0, 0x1000, 0), GP_HANDLER); /* descriptor bits 63:12 */
-    assert_int_equal(invpcid(t, 0, 0, 0x0000800000000000ull), GP_HANDLER);
-    assert_int_equal(invpcid(t, 2, 0x1000, 0), GP_HANDLER);
+    assert_int_equal(invpcid(t, 0, 5, 0x7000), CPU_GP_HANDLER); /* PCID without CR4.PCIDE */
+    assert_int_equal(invpcid(t, 4, 0, 0), CPU_GP_HANDLER);
+    assert_int_equal(invpcid(t, 0, 0x1000, 0), CPU_GP_HANDLER); /* descriptor bits 63:12 */
+    assert_int_equal(invpcid(t, 0, 0, 0x0000800000000000ull), CPU_GP_HANDLER);
+    assert_int_equal(invpcid(t, 2, 0x1000, 0), CPU_GP_HANDLER);
     t->cpu.cr4 |= PV_CR4_PCIDE;
     assert_int_equal(invpcid(t, 1, 7, 0), CPU_KCODE + 5);
     assert_int_equal(t->invalidated_pcid, 7);
@@ -238,7 +221,7 @@ static void test_invpcid(void **state)
     assert_false(t->invalidated_globals);
     assert_int_equal(t->invalidations, 4);
     t->cpu.config.features &= ~PV_CPU_F_INVPCID;
-    assert_int_equal(invpcid(t, 2, 0, 0), UD_HANDLER);
+    assert_int_equal(invpcid(t, 2, 0, 0), CPU_UD_HANDLER);
 }
 
 static void test_wbinvd(void **state)
@@ -251,7 +234,7 @@ static void test_wbinvd(void **state)
     assert_int_equal(t->cpu.rip, CPU_KCODE + 2);
     cpu_test_enter_user(t);
     assert_int_equal(cpu_test_exec(t, wbinvd, 2, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
 }
 
 /* The fault message's register block: seL4_UserContext order to encoding order and back; the
@@ -274,12 +257,12 @@ static void test_registers(void **state)
     assert_true(pv_cpu_load_message(&t->cpu, message));
     assert_int_equal(t->cpu.rip, 0x1000);
     assert_int_equal(t->cpu.gpr[4], 0x1001);
-    assert_int_equal(t->cpu.gpr[RAX], 0x1003);
-    assert_int_equal(t->cpu.gpr[RBX], 0x1004);
-    assert_int_equal(t->cpu.gpr[RCX], 0x1005);
-    assert_int_equal(t->cpu.gpr[RDX], 0x1006);
-    assert_int_equal(t->cpu.gpr[RSI], 0x1007);
-    assert_int_equal(t->cpu.gpr[RDI], 0x1008);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], 0x1003);
+    assert_int_equal(t->cpu.gpr[CPU_RBX], 0x1004);
+    assert_int_equal(t->cpu.gpr[CPU_RCX], 0x1005);
+    assert_int_equal(t->cpu.gpr[CPU_RDX], 0x1006);
+    assert_int_equal(t->cpu.gpr[CPU_RSI], 0x1007);
+    assert_int_equal(t->cpu.gpr[CPU_RDI], 0x1008);
     assert_int_equal(t->cpu.gpr[5], 0x1009);
     assert_int_equal(t->cpu.gpr[15], 0x1011);
     assert_int_equal(t->cpu.seg[PV_SEG_FS].base, 0x1012);
@@ -293,7 +276,7 @@ static void test_registers(void **state)
     assert_int_equal(regs.rsp, 0x1001);
 }
 
-/* A non-canonical RSP cannot be resumed by the host kernel: from the guest's user mode its
+/* A non-canonical CPU_RSP cannot be resumed by the host kernel: from the guest's user mode its
  * kernel gets #GP(0) (after the instruction); from the guest kernel the VM ends. */
 static void test_noncanonical_rsp(void **state)
 {
@@ -304,7 +287,7 @@ static void test_noncanonical_rsp(void **state)
     cpu_test_enter_user(t);
     t->cpu.gpr[4] = 0x0000800000000000ull;
     assert_int_equal(cpu_test_exec(t, smsw_eax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
-    assert_int_equal(t->cpu.rip, GP_HANDLER);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).rip, CPU_UCODE + 3);
     assert_int_equal(cpu_test_frame(t, true).rsp, 0x0000800000000000ull);
     t->cpu.rip = CPU_KCODE;
@@ -316,16 +299,16 @@ static void test_noncanonical_rsp(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_syscall, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_syscall_disabled, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_sysret, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_sysret_refusals, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_hypercalls, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_invlpg, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_invpcid, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_wbinvd, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_registers, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_noncanonical_rsp, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_syscall, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_syscall_disabled, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_sysret, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_sysret_refusals, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_hypercalls, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_invlpg, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_invpcid, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_wbinvd, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_registers, setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_noncanonical_rsp, setup, cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

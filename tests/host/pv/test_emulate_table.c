@@ -12,22 +12,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static int setup(void **state)
-{
-    *state = cpu_test_new();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    cpu_test_free(*state);
-    return 0;
-}
-
-#define RAX        0
-#define RCX        1
-#define GP_HANDLER (CPU_HANDLERS + 13 * 16)
-
 static uint64_t run(cpu_test_t *t, const uint8_t *code, size_t length)
 {
     pv_outcome_t out;
@@ -50,7 +34,7 @@ static void test_lgdt_lidt(void **state)
     uint8_t pseudo[10] = {0x7f, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x80, 0xff, 0xff};
 
     cpu_test_put(t, CPU_DATA, pseudo, sizeof(pseudo));
-    t->cpu.gpr[RAX] = CPU_DATA;
+    t->cpu.gpr[CPU_RAX] = CPU_DATA;
     assert_int_equal(run(t, lgdt, 3), CPU_KCODE + 3);
     assert_int_equal(t->cpu.gdtr.limit, 0x7f);
     assert_int_equal(t->cpu.gdtr.base, 0xffff800000002000ull);
@@ -63,18 +47,18 @@ static void test_lgdt_lidt(void **state)
     cpu_test_put(t, CPU_DATA, pseudo, sizeof(pseudo));
     t->cpu.idtr = (pv_table_register_t){CPU_IDT, 0xfff};
     reset(t);
-    assert_int_equal(run(t, lidt, 3), GP_HANDLER);
+    assert_int_equal(run(t, lidt, 3), CPU_GP_HANDLER);
     assert_int_equal(t->cpu.idtr.base, CPU_IDT);
     /* The operand's last byte on a page that is not present: #PF. */
     cpu_test_set_pte(t, CPU_DATA + 0x1000, 0);
-    t->cpu.gpr[RAX] = CPU_DATA + 0x1000 - 9;
+    t->cpu.gpr[CPU_RAX] = CPU_DATA + 0x1000 - 9;
     reset(t);
     assert_int_equal(run(t, lidt, 3), CPU_HANDLERS + 14 * 16);
     assert_int_equal(t->cpu.cr2, CPU_DATA + 0x1000);
     /* Ring 3: #GP(0). */
     cpu_test_enter_user(t);
-    t->cpu.gpr[RAX] = CPU_DATA;
-    assert_int_equal(run(t, lgdt, 3), GP_HANDLER);
+    t->cpu.gpr[CPU_RAX] = CPU_DATA;
+    assert_int_equal(run(t, lgdt, 3), CPU_GP_HANDLER);
 }
 
 static void test_sgdt_sidt(void **state)
@@ -86,15 +70,15 @@ static void test_sgdt_sidt(void **state)
     const uint8_t expected[10] = {0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00};
 
     cpu_test_enter_user(t);
-    t->cpu.gpr[RAX] = CPU_DATA;
+    t->cpu.gpr[CPU_RAX] = CPU_DATA;
     assert_int_equal(run(t, sgdt, 3), CPU_UCODE + 3);
     cpu_test_get(t, CPU_DATA, stored, 10);
     assert_memory_equal(stored, expected, 10); /* limit 0xff, base 0x10000 */
     cpu_test_enter_user(t);
     t->cpu.cr4 |= PV_CR4_UMIP;
-    assert_int_equal(run(t, sidt, 3), GP_HANDLER);
+    assert_int_equal(run(t, sidt, 3), CPU_GP_HANDLER);
     reset(t);
-    t->cpu.gpr[RAX] = CPU_DATA + 0x10;
+    t->cpu.gpr[CPU_RAX] = CPU_DATA + 0x10;
     assert_int_equal(run(t, sidt, 3), CPU_KCODE + 3);
     cpu_test_get(t, CPU_DATA + 0x10, stored, 10);
     assert_int_equal(stored[0] | stored[1] << 8, 0xfff);
@@ -107,34 +91,34 @@ static void test_lldt(void **state)
     static const uint8_t lldt_ax[] = {0x0f, 0x00, 0xd0};
     static const uint8_t sldt_eax[] = {0x0f, 0x00, 0xc0};
 
-    t->cpu.gpr[RAX] = CPU_SEL_LDT;
+    t->cpu.gpr[CPU_RAX] = CPU_SEL_LDT;
     assert_int_equal(run(t, lldt_ax, 3), CPU_KCODE + 3);
     assert_int_equal(t->cpu.ldtr.base, CPU_LDT);
     assert_int_equal(t->cpu.ldtr.limit, 0xff);
     reset(t);
-    t->cpu.gpr[RAX] = ~0ull;
+    t->cpu.gpr[CPU_RAX] = ~0ull;
     assert_int_equal(run(t, sldt_eax, 3), CPU_KCODE + 3);
-    assert_int_equal(t->cpu.gpr[RAX], CPU_SEL_LDT);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], CPU_SEL_LDT);
     /* A TI=1 selector, a TSS, a data segment, a selector past the limit: #GP(selector). */
     static const uint16_t refused[] = {CPU_SEL_LDT | 4, CPU_SEL_TSS, CPU_SEL_KDATA, 0x100};
     for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         reset(t);
-        t->cpu.gpr[RAX] = refused[i];
-        assert_int_equal(run(t, lldt_ax, 3), GP_HANDLER);
+        t->cpu.gpr[CPU_RAX] = refused[i];
+        assert_int_equal(run(t, lldt_ax, 3), CPU_GP_HANDLER);
         assert_int_equal(cpu_test_frame(t, true).error_code, refused[i]);
     }
     /* Not present: #NP(selector). An upper half with a type: #GP. */
     cpu_test_put64(t, CPU_GDT + 0x60, cpu_test_get64(t, CPU_GDT + CPU_SEL_LDT) & ~(1ull << 47));
     reset(t);
-    t->cpu.gpr[RAX] = 0x60;
+    t->cpu.gpr[CPU_RAX] = 0x60;
     assert_int_equal(run(t, lldt_ax, 3), CPU_HANDLERS + 11 * 16);
     cpu_test_put64(t, CPU_GDT + 0x60, cpu_test_get64(t, CPU_GDT + CPU_SEL_LDT));
     cpu_test_put64(t, CPU_GDT + 0x68, 0x0000050000000000ull);
     reset(t);
-    assert_int_equal(run(t, lldt_ax, 3), GP_HANDLER);
+    assert_int_equal(run(t, lldt_ax, 3), CPU_GP_HANDLER);
     /* Null: the LDT becomes unusable; a later TI=1 load is #GP(selector). */
     reset(t);
-    t->cpu.gpr[RAX] = 0;
+    t->cpu.gpr[CPU_RAX] = 0;
     assert_int_equal(run(t, lldt_ax, 3), CPU_KCODE + 3);
     assert_int_not_equal(t->cpu.ldtr.attributes & PV_SEG_ATTR_UNUSABLE, 0);
 }
@@ -147,16 +131,16 @@ static void test_ldt_selector(void **state)
     static const uint8_t mov_cx_ds[] = {0x8e, 0xd9};
 
     cpu_test_put64(t, CPU_LDT + 8, CPU_DESC_DATA(3));
-    t->cpu.gpr[RAX] = CPU_SEL_LDT;
+    t->cpu.gpr[CPU_RAX] = CPU_SEL_LDT;
     assert_int_equal(run(t, lldt_ax, 3), CPU_KCODE + 3);
     reset(t);
-    t->cpu.gpr[RCX] = 0x0f; /* index 1, TI, RPL 3 */
+    t->cpu.gpr[CPU_RCX] = 0x0f; /* index 1, TI, RPL 3 */
     assert_int_equal(run(t, mov_cx_ds, 2), CPU_KCODE + 2);
     assert_int_equal(t->cpu.seg[PV_SEG_DS].selector, 0x0f);
     assert_int_equal(pv_seg_attr_dpl(t->cpu.seg[PV_SEG_DS].attributes), 3);
     reset(t);
-    t->cpu.gpr[RCX] = 0x100 | 4; /* past the LDT's limit 0xff */
-    assert_int_equal(run(t, mov_cx_ds, 2), GP_HANDLER);
+    t->cpu.gpr[CPU_RCX] = 0x100 | 4; /* past the LDT's limit 0xff */
+    assert_int_equal(run(t, mov_cx_ds, 2), CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).error_code, 0x104);
 }
 
@@ -172,7 +156,7 @@ static void test_ltr(void **state)
     type = (uint8_t)((type & 0xf0) | 0x9);
     cpu_test_put(t, CPU_GDT + CPU_SEL_TSS + 5, &type, 1);
     t->cpu.tr = (pv_segment_t){.attributes = PV_SEG_ATTR_UNUSABLE};
-    t->cpu.gpr[RAX] = CPU_SEL_TSS;
+    t->cpu.gpr[CPU_RAX] = CPU_SEL_TSS;
     assert_int_equal(run(t, ltr_ax, 3), CPU_KCODE + 3);
     assert_int_equal(t->cpu.tr.selector, CPU_SEL_TSS);
     assert_int_equal(t->cpu.tr.base, CPU_TSS);
@@ -182,18 +166,18 @@ static void test_ltr(void **state)
     assert_int_equal(type, 0x8b); /* busy in the guest's GDT */
     /* Busy now: a second LTR is #GP(selector). Null: #GP(0). */
     reset(t);
-    assert_int_equal(run(t, ltr_ax, 3), GP_HANDLER);
+    assert_int_equal(run(t, ltr_ax, 3), CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).error_code, CPU_SEL_TSS);
     reset(t);
-    t->cpu.gpr[RAX] = 3;
-    assert_int_equal(run(t, ltr_ax, 3), GP_HANDLER);
+    t->cpu.gpr[CPU_RAX] = 3;
+    assert_int_equal(run(t, ltr_ax, 3), CPU_GP_HANDLER);
     assert_int_equal(cpu_test_frame(t, true).error_code, 0);
     reset(t);
     assert_int_equal(run(t, str_eax, 3), CPU_KCODE + 3);
-    assert_int_equal(t->cpu.gpr[RAX], CPU_SEL_TSS);
+    assert_int_equal(t->cpu.gpr[CPU_RAX], CPU_SEL_TSS);
     cpu_test_enter_user(t);
     t->cpu.cr4 |= PV_CR4_UMIP;
-    assert_int_equal(run(t, str_eax, 3), GP_HANDLER);
+    assert_int_equal(run(t, str_eax, 3), CPU_GP_HANDLER);
 }
 
 /* LTR whose GDT page is read-only to the busy-bit write (CR0.WP): #PF, TR unchanged. */
@@ -206,7 +190,7 @@ static void test_ltr_busy_write_faults(void **state)
 
     cpu_test_put(t, CPU_GDT + CPU_SEL_TSS + 5, &type, 1);
     cpu_test_set_pte(t, CPU_GDT, CPU_PTE_P);
-    t->cpu.gpr[RAX] = CPU_SEL_TSS;
+    t->cpu.gpr[CPU_RAX] = CPU_SEL_TSS;
     assert_int_equal(run(t, ltr_ax, 3), CPU_HANDLERS + 14 * 16);
     assert_int_equal(cpu_test_frame(t, true).error_code, PV_PF_PRESENT | PV_PF_WRITE);
     assert_int_equal(t->cpu.tr.selector, tr.selector);
@@ -255,25 +239,26 @@ static void test_probes(void **state)
             t->cpu.cpl = 0;
         }
         t->cpu.rflags = cases[i].zf ? PV_RFLAGS_FIXED : PV_RFLAGS_FIXED | PV_RFLAGS_ZF;
-        t->cpu.gpr[RAX] = 0x5555;
-        t->cpu.gpr[RCX] = cases[i].selector;
+        t->cpu.gpr[CPU_RAX] = 0x5555;
+        t->cpu.gpr[CPU_RCX] = cases[i].selector;
         uint64_t start = t->cpu.rip;
         assert_int_equal(run(t, cases[i].code, 3), start + 3);
         assert_int_equal((t->cpu.rflags & PV_RFLAGS_ZF) != 0, cases[i].zf);
-        assert_int_equal(t->cpu.gpr[RAX], cases[i].rax);
+        assert_int_equal(t->cpu.gpr[CPU_RAX], cases[i].rax);
     }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test_setup_teardown(test_lgdt_lidt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_sgdt_sidt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_lldt, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_ldt_selector, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_ltr, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_ltr_busy_write_faults, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_lgdt_lidt, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_sgdt_sidt, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_lldt, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_ldt_selector, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_ltr, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_ltr_busy_write_faults, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_probes, cpu_test_setup, cpu_test_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
