@@ -124,9 +124,6 @@ static uint64_t sign_extend(uint64_t value, unsigned size)
 static x86dec_status_t decode_simple(size_t length, size_t available, uint16_t mnemonic,
                                      uint32_t flags, x86dec_insn_t *insn)
 {
-    if (length > X86DEC_MAX_LENGTH) {
-        return X86DEC_ERR_TOO_LONG;
-    }
     if (length > available) {
         return available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
     }
@@ -277,18 +274,22 @@ static size_t modrm_position(const uint8_t *code, size_t available, size_t at, u
 }
 
 /* x86dec on a 64-bit rendering of a 32-bit instruction whose bytes end at `available` (at most
- * the 15-byte window): a rendering cut short is decoded again over zeros, since the true
- * length is judged afterwards. */
+ * the 15-byte window). A rendering cut short is decoded again over zeros, since it may be
+ * longer than the instruction (an 8-byte moffs for a 4-byte one) and the caller judges the
+ * true length against what is available. */
 static x86dec_status_t x86dec_run(uint8_t *buffer, size_t size, size_t available,
                                   const x86dec_options_t *options, x86dec_insn_t *insn)
 {
     x86dec_status_t status = x86dec_decode_with(buffer, size, options, insn);
 
-    if (status == X86DEC_ERR_TRUNCATED && available < X86DEC_MAX_LENGTH) {
-        status = x86dec_decode_with(buffer, size + 12, options, insn);
-        return status == X86DEC_OK ? X86DEC_OK : X86DEC_ERR_TRUNCATED;
+    if (status != X86DEC_ERR_TRUNCATED) {
+        return status;
     }
-    return status == X86DEC_ERR_TRUNCATED ? X86DEC_ERR_TOO_LONG : status;
+    status = x86dec_decode_with(buffer, size + 12, options, insn);
+    if (status == X86DEC_OK || status == X86DEC_ERR_TOO_LONG) {
+        return status;
+    }
+    return available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
 }
 
 /* The byte holding vvvv (its top bit at 0x40) of a VEX3/XOP/EVEX prefix starting at opcode[0],
@@ -406,13 +407,14 @@ static x86dec_status_t decode_16bit_form(const uint8_t *code, size_t available,
 }
 
 /* moffs: 4 bytes in 32-bit code, 2 under 67 (x86dec, without 67, read 8). */
-static size_t adjust_moffs(const uint8_t *code, const prefixes_t *prefixes, size_t length,
-                           x86dec_insn_t *insn)
+static size_t adjust_moffs(const uint8_t *code, size_t available, const prefixes_t *prefixes,
+                           size_t length, x86dec_insn_t *insn)
 {
     unsigned size = prefixes->address16 ? 2u : 4u;
     size_t at = length - insn->disp_size;
 
-    if (at + size <= X86DEC_MAX_LENGTH) {
+    /* Read only what is there: a shorter buffer is the caller's TRUNCATED. */
+    if (at + size <= available) {
         insn->disp = (int64_t)read_le(code + at, size);
     }
     insn->disp_size = (uint8_t)size;
@@ -481,14 +483,14 @@ static x86dec_status_t decode_through_x86dec(const uint8_t *code, size_t availab
     } else if (status == X86DEC_OK) {
         length = insn->length - canonical + prefixes->count;
         if (is_moffs(insn)) {
-            length = adjust_moffs(code, prefixes, length, insn);
+            length = adjust_moffs(code, available, prefixes, length, insn);
         }
     }
     if (status == X86DEC_OK && only_in_64bit_mode(insn->mnemonic)) {
         status = X86DEC_ERR_INVALID;
-    } else if (status == X86DEC_OK && length > X86DEC_MAX_LENGTH) {
-        status = X86DEC_ERR_TOO_LONG;
     } else if (status == X86DEC_OK && length > available) {
+        /* Past the bytes there are: what follows may have been zeros of the padding, so only a
+         * full 15-byte window proves the instruction too long. */
         status = available >= X86DEC_MAX_LENGTH ? X86DEC_ERR_TOO_LONG : X86DEC_ERR_TRUNCATED;
     }
     if (status != X86DEC_OK) {

@@ -103,3 +103,53 @@ const char *patch_zydis_mnemonic_name(unsigned mnemonic)
 
     return name != NULL ? name : "?";
 }
+
+/* Both decoders on code in a mode: whether they agree on validity and length. */
+static bool agree_in(const uint8_t *code, size_t size, pv_patch_mode_t mode, x86dec_vendor_t vendor,
+                     x86dec_insn_t *insn, x86dec_status_t *status, patch_zydis_result_t *reference)
+{
+    const x86dec_options_t options = {.vendor = (uint8_t)vendor};
+    bool valid;
+
+    *status = pv_patch_decode(code, size, mode, &options, insn);
+    patch_zydis_decode(code, size, mode, vendor, reference);
+    valid = reference->valid && !reference->knc;
+    return valid == (*status == X86DEC_OK) && (!valid || insn->length == reference->length);
+}
+
+bool patch_zydis_agrees32(const uint8_t *code, size_t size, x86dec_vendor_t vendor, bool *explained,
+                          char *why, size_t why_size)
+{
+    x86dec_insn_t insn;
+    x86dec_status_t status;
+    patch_zydis_result_t reference;
+    int used;
+
+    *explained = false;
+    if (agree_in(code, size, PV_PATCH_MODE_32, vendor, &insn, &status, &reference)) {
+        return true;
+    }
+    {
+        x86dec_insn_t insn64;
+        x86dec_status_t status64;
+        patch_zydis_result_t reference64;
+        if (!agree_in(code, size, PV_PATCH_MODE_64, vendor, &insn64, &status64, &reference64)) {
+            *explained = true;
+            return true;
+        }
+    }
+    used = snprintf(why, why_size, "%s:", vendor == X86DEC_VENDOR_AMD ? "amd" : "intel");
+    for (size_t i = 0; i < size && i < X86DEC_MAX_LENGTH && used >= 0 && (size_t)used < why_size;
+         i++) {
+        used += snprintf(why + used, why_size - (size_t)used, " %02x", code[i]);
+    }
+    if (used >= 0 && (size_t)used < why_size) {
+        snprintf(why + used, why_size - (size_t)used, ": ours %s/%u (%s), zydis %s/%u (%s)",
+                 status == X86DEC_OK ? "valid" : "invalid",
+                 status == X86DEC_OK ? (unsigned)insn.length : 0u,
+                 pv_patch_mnemonic_name(insn.mnemonic),
+                 reference.valid && !reference.knc ? "valid" : "invalid", reference.length,
+                 patch_zydis_mnemonic_name(reference.mnemonic));
+    }
+    return false;
+}

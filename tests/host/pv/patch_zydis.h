@@ -26,6 +26,16 @@ bool patch_zydis_available(void);
 void patch_zydis_decode(const uint8_t *code, size_t size, pv_patch_mode_t mode,
                         x86dec_vendor_t vendor, patch_zydis_result_t *result);
 
+/*
+ * pv_patch_decode in 32-bit mode against Zydis: the same validity and, when valid, the same
+ * length (Knights Corner encodings count as invalid, as in x86dec's oracle). Where x86dec and
+ * Zydis already differ on the same bytes in 64-bit mode the difference is x86dec's own (its
+ * exclusion list, judged by its tests) and not the 32-bit layer's: *explained is set and true
+ * returned. False on any other difference, described in why[0 .. why_size).
+ */
+bool patch_zydis_agrees32(const uint8_t *code, size_t size, x86dec_vendor_t vendor, bool *explained,
+                          char *why, size_t why_size);
+
 /* Zydis' name for a mnemonic number ("?" when unknown). */
 const char *patch_zydis_mnemonic_name(unsigned mnemonic);
 
