@@ -247,7 +247,11 @@ static bool walk_entry_set(const pv_memory_t *memory, const walk_entry_t *entry,
     return false;
 }
 
-/* The act step: accessed bits on every entry used, dirty on the leaf for a write. */
+/*
+ * The act step: accessed bits on every entry used, dirty on the leaf for a write. A guest may
+ * use one entry at two levels (a table that points to itself): what this pass set in it is
+ * expected there afterwards, not taken for a change by someone else.
+ */
 static bool walk_mark(const pv_memory_t *memory, walk_snapshot_t *snapshot, bool write)
 {
     for (unsigned i = 0; i < snapshot->count; i++) {
@@ -257,8 +261,16 @@ static bool walk_mark(const pv_memory_t *memory, walk_snapshot_t *snapshot, bool
         if (i + 1 == snapshot->count && write) {
             set |= ENTRY_D;
         }
-        if ((entry->value & set) != set && !walk_entry_set(memory, entry, set)) {
+        if ((entry->value & set) == set) {
+            continue;
+        }
+        if (!walk_entry_set(memory, entry, set)) {
             return false;
+        }
+        for (unsigned later = i + 1; later < snapshot->count; later++) {
+            if (snapshot->entries[later].address.value == entry->address.value) {
+                snapshot->entries[later].value |= set;
+            }
         }
     }
     return true;

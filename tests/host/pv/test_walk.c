@@ -402,6 +402,26 @@ static void test_bad_table(void **state)
     assert_int_equal(out.levels, 1);
 }
 
+static void test_self_referencing_table(void **state)
+{
+    unsigned k = 0x1ed;
+    uint64_t self = fx.root + k * 8;
+    uint64_t va = (uint64_t)k << 39 | (uint64_t)k << 30 | (uint64_t)k << 21 | (uint64_t)k << 12;
+    pv_walk_t out;
+
+    (void)state;
+    /* A PML4 entry that points to its own table (a recursive mapping): one entry at every level,
+     * the PML4 itself as the page. The walk sets A and D in it once, as the processor would. */
+    walk_fake_put(&fx.fake, self, fx.root | WALK_URW, 8);
+    va = (uint64_t)((int64_t)(va << 16) >> 16);
+    assert_int_equal(walk(va + 0x18, PV_ACCESS_WRITE, &out), PV_WALK_OK);
+    assert_int_equal(out.frame.value, fx.root);
+    assert_int_equal(out.address.value, fx.root + 0x18);
+    assert_int_equal(out.levels, 4);
+    assert_true(out.dirty);
+    assert_int_equal(walk_fake_get(&fx.fake, self, 8), fx.root | WALK_URW | WALK_A | WALK_D);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +440,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_write_and_fetch_together, setup, teardown),
             cmocka_unit_test_setup_teardown(test_non_canonical, setup, teardown),
             cmocka_unit_test_setup_teardown(test_bad_table, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_self_referencing_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,6 +216,24 @@ static void test_pae_large_and_bad_pdpt(void **state)
     assert_int_equal(out.levels, 0);
 }
 
+static void test_pae_pdpt_used_as_every_table(void **state)
+{
+    uint64_t page = walk_fake_table(&fake);
+    pv_paging_t paging = walk_fake_paging(PV_PAGING_PAE, page);
+    pv_walk_t out;
+
+    (void)state;
+    /* One word is PDPTE 0, PDE 0 and PTE 0. The walk sets A in it as a PDE (the processor
+     * works from the PDPTEs it loaded at the CR3 write); the next walk finds bit 5 set in the
+     * PDPTE, which is reserved there (the processor would refuse it at the next CR3 write). */
+    walk_fake_put(&fake, page, page | WALK_P, 8);
+    assert_int_equal(pv_walk(&fake.memory, &paging, gva(0x123), 0, &out), PV_WALK_OK);
+    assert_int_equal(out.address.value, page + 0x123);
+    assert_int_equal(walk_fake_get(&fake, page, 8), page | WALK_P | WALK_A);
+    assert_int_equal(pv_walk(&fake.memory, &paging, gva(0x123), 0, &out), PV_WALK_FAULT);
+    assert_int_equal(out.error_code, PV_PF_PRESENT | PV_PF_RESERVED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +242,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_legacy_4m, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pae, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pae_large_and_bad_pdpt, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_pae_pdpt_used_as_every_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
