@@ -22,8 +22,9 @@
 /* Below the shell (150), so that the operator keeps control whatever a guest does; the VMM's
  * vCPU threads run below their VMM (docs/vmm.md). */
 #define VMM_PRIORITY 110
-/* The VMM's own memory: its heap, the patch scanner's workspace, page tables of its window on
- * guest RAM (one per 2 MiB), the shadow page tables. */
+/* The VMM's own memory: its heap, the patch scanner's workspace (three quarters of the kernel's
+ * size, and its symbols: twice the kernel's size in all), page tables of its window on guest RAM
+ * (one per 2 MiB), the shadow page tables. */
 #define VMM_MEMORY_BASE   (6ull << 20)
 #define VMM_MEMORY_PER_MB (8ull << 10)
 /* Capability slots for the shadow address spaces' frame copies and tables. */
@@ -124,7 +125,8 @@ static bool vmm_create(seL4_Word index, vm_run_t *run, const vm_t *vm)
             .id = SERVICE_ID_DYNAMIC + index,
             .priority = VMM_PRIORITY,
             .memory_bits =
-                    log2_ceil(VMM_MEMORY_BASE + (vm->decl.decl.memory >> 20) * VMM_MEMORY_PER_MB),
+                    log2_ceil(VMM_MEMORY_BASE + (vm->decl.decl.memory >> 20) * VMM_MEMORY_PER_MB +
+                              2 * (vm_modules_pages(vm->decl.module) << seL4_PageBits)),
             .log_ring = true,
             .image = "vmm",
             .cnode_bits = log2_ceil(slots),
