@@ -648,14 +648,14 @@ static x86dec_status_t decode_32(const uint8_t *code, size_t size, const x86dec_
 x86dec_status_t pv_patch_decode(const uint8_t *code, size_t size, pv_patch_mode_t mode,
                                 const x86dec_options_t *options, x86dec_insn_t *insn)
 {
-    if (code == NULL || insn == NULL) {
+    if (insn == NULL) {
         return X86DEC_ERR_ARGUMENT;
     }
-    __builtin_memset(insn, 0, sizeof(*insn));
-    if (mode == PV_PATCH_MODE_64) {
-        return x86dec_decode_with(code, size, options, insn);
+    if (code != NULL && mode == PV_PATCH_MODE_64) {
+        return x86dec_decode_with(code, size, options, insn); /* it clears insn itself */
     }
-    if (mode != PV_PATCH_MODE_32) {
+    __builtin_memset(insn, 0, sizeof(*insn));
+    if (code == NULL || mode != PV_PATCH_MODE_32) {
         return X86DEC_ERR_ARGUMENT;
     }
     return decode_32(code, size, options, insn);

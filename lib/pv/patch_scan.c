@@ -6,6 +6,8 @@
  */
 #include "patch_internal.h"
 
+#include <stddef.h>
+
 #define MODE_COUNT 2
 
 void patch_decode_at(const patch_scan_t *scan, unsigned region, uint64_t position,
@@ -26,6 +28,7 @@ void patch_decode_at(const patch_scan_t *scan, unsigned region, uint64_t positio
     out->region = region;
     out->mode = mode;
     __builtin_memset(out->bytes, 0, sizeof(out->bytes));
+    /* pv_patch_decode fills it all, but from another file: cleared here for the analyzers */
     __builtin_memset(&out->insn, 0, sizeof(out->insn));
     __builtin_memcpy(out->bytes, r->bytes + offset, (size_t)available);
     out->status =
@@ -85,6 +88,37 @@ static void follow(patch_scan_t *scan, const patch_insn_t *from, uint64_t target
     }
 }
 
+/* The bits of one plane over positions [first, first + count) (count <= 15: at most two words). */
+static uint64_t plane_range(const patch_scan_t *scan, size_t plane, uint64_t first, unsigned count)
+{
+    const uint64_t *low = (const uint64_t *)patch_marks_at(scan, first) + plane;
+    unsigned shift = (unsigned)(first & 63);
+    uint64_t bits = *low >> shift;
+
+    if (shift + count > 64) {
+        bits |= ((const uint64_t *)patch_marks_at(scan, first + count - 1))[plane] << (64 - shift);
+    }
+    return count >= 64 ? bits : bits & ((1ull << count) - 1);
+}
+
+/* Sets the bits of one plane over positions [first, first + count), count <= 15. */
+static void plane_set(const patch_scan_t *scan, size_t plane, uint64_t first, unsigned count)
+{
+    for (uint64_t at = first; at < first + count;) {
+        uint64_t *word = (uint64_t *)patch_marks_at(scan, at) + plane;
+        unsigned shift = (unsigned)(at & 63);
+        unsigned here =
+                64 - shift < first + count - at ? 64 - shift : (unsigned)(first + count - at);
+        *word |= (here >= 64 ? ~0ull : (1ull << here) - 1) << shift;
+        at += here;
+    }
+}
+
+#define PLANE_DECODED_64 offsetof(patch_marks_t, decoded[0]) / sizeof(uint64_t)
+#define PLANE_DECODED_32 offsetof(patch_marks_t, decoded[1]) / sizeof(uint64_t)
+#define PLANE_BODY       offsetof(patch_marks_t, body) / sizeof(uint64_t)
+#define PLANE_COVER      offsetof(patch_marks_t, cover) / sizeof(uint64_t)
+
 /* Conflicts of a freshly decoded instruction with those decoded before it over its bytes.
  * Returns whether one of them is a site (then this one is not listed: sites stay disjoint). */
 static bool check_overlaps(patch_scan_t *scan, const patch_insn_t *insn)
@@ -95,8 +129,13 @@ static bool check_overlaps(patch_scan_t *scan, const patch_insn_t *insn)
     bool site_partner = false;
     patch_insn_t other;
 
-    /* Starts decoded inside this instruction, in either mode. */
-    for (uint64_t at = insn->position + 1; at < insn->position + length; at++) {
+    /* Starts decoded inside this instruction, in either mode (rare: looked at only if any). */
+    bool inner =
+            length > 1 &&
+            (plane_range(scan, PLANE_DECODED_64, insn->position + 1, (unsigned)length - 1) |
+             plane_range(scan, PLANE_DECODED_32, insn->position + 1, (unsigned)length - 1)) != 0;
+
+    for (uint64_t at = insn->position + 1; inner && at < insn->position + length; at++) {
         for (unsigned mode = 0; mode < MODE_COUNT; mode++) {
             if (patch_mark_test(&patch_marks_at(scan, at)->decoded[mode], at)) {
                 patch_decode_at(scan, insn->region, at, (pv_patch_mode_t)mode, &other);
@@ -144,12 +183,9 @@ static void record(patch_scan_t *scan, const patch_insn_t *insn)
     if (insn->status != X86DEC_OK) {
         return;
     }
-    for (uint64_t at = insn->position; at < insn->position + insn->insn.length; at++) {
-        patch_marks_t *marks = patch_marks_at(scan, at);
-        marks->cover |= patch_bit(at);
-        if (at != insn->position) {
-            marks->body |= patch_bit(at);
-        }
+    plane_set(scan, PLANE_COVER, insn->position, insn->insn.length);
+    if (insn->insn.length > 1) {
+        plane_set(scan, PLANE_BODY, insn->position + 1, insn->insn.length - 1u);
     }
     scan->result->stats.instructions[insn->mode]++;
     if (insn->kind != PV_PATCH_KIND_NONE && !site_partner) {
@@ -213,7 +249,12 @@ static void run(patch_scan_t *scan, uint64_t position, pv_patch_mode_t mode)
         if (mode == PV_PATCH_MODE_32) {
             next &= 0xffffffffu;
         }
-        next_region = resolve(scan, next, mode, &position);
+        if (next - scan->regions[region].virtual_start < scan->regions[region].length) {
+            next_region = (int)region; /* the common case: the same region */
+            position = scan->regions[region].base + (next - scan->regions[region].virtual_start);
+        } else {
+            next_region = resolve(scan, next, mode, &position);
+        }
         if (next_region < 0) {
             patch_note(scan, PV_PATCH_NOTE_TARGET_OUTSIDE, mode, insn.address, next);
             return;

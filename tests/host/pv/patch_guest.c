@@ -223,3 +223,28 @@ bool patch_guest_load_elf(patch_guest_t *guest, const char *path, elf_image_t *i
     }
     return true;
 }
+
+static uint32_t patch_load32(const uint8_t *bytes)
+{
+    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+           (uint32_t)bytes[3] << 24;
+}
+
+uint32_t patch_guest_boot_flags(const elf_image_t *image)
+{
+    const uint32_t magic = 0x1badb002u;
+    uint64_t pvh;
+
+    /* multiboot1: magic, flags and a checksum that makes the three sum to 0 */
+    for (size_t at = 0; at + 12 <= image->size && at < 8192; at += 4) {
+        const uint8_t *header = image->bytes + at;
+        uint32_t sum = patch_load32(header) + patch_load32(header + 4) + patch_load32(header + 8);
+        if (patch_load32(header) == magic && sum == 0) {
+            return PV_PATCH_ELF_ENTRY32 | PV_PATCH_ELF_PVH | PV_PATCH_ELF_SYMBOLS;
+        }
+    }
+    if (elf_pvh_entry(image, &pvh) == ELF_OK) {
+        return PV_PATCH_ELF_PVH | PV_PATCH_ELF_SYMBOLS;
+    }
+    return PV_PATCH_ELF_ENTRY64 | PV_PATCH_ELF_SYMBOLS;
+}

@@ -63,4 +63,12 @@ size_t patch_guest_notes(const patch_guest_t *guest, pv_patch_note_kind_t kind);
 bool patch_guest_load_elf(patch_guest_t *guest, const char *path, elf_image_t *image,
                           uint8_t **file, size_t capacity);
 
+/*
+ * The entries a loader booting the image under QEMU would start it at, as
+ * pv_patch_entries_from_elf() flags: multiboot1 (e_entry, 32-bit) when the image has a
+ * multiboot1 header in its first 8 KiB, else the PVH note's entry, else e_entry as 64-bit code;
+ * and the function symbols.
+ */
+uint32_t patch_guest_boot_flags(const elf_image_t *image);
+
 #endif

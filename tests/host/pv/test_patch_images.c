@@ -18,11 +18,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#define CAPACITY       (1u << 20)
-#define WINDOW_32      0x10000u /* bytes of 32-bit listing from the 32-bit entry */
-#define REPORT_LIMIT   8        /* disagreements printed per kind */
-#define MB1_MAGIC      0x1badb002u
-#define MB1_SEARCH_END 8192u
+#define CAPACITY     (1u << 20)
+#define WINDOW_32    0x10000u /* bytes of 32-bit listing from the 32-bit entry */
+#define REPORT_LIMIT 8        /* disagreements printed per kind */
 
 typedef struct {
     uint64_t matched;  /* reached starts that are objdump instructions */
@@ -34,25 +32,6 @@ typedef struct {
     uint64_t bad;      /* reached where objdump finds no instruction */
     uint64_t resynced; /* reached inside one of objdump's listed instructions */
 } tally_t;
-
-/* A multiboot1 header (magic, flags, checksum summing to 0) in the first 8 KiB: QEMU boots the
- * image through it, and e_entry is its 32-bit entry. */
-static uint32_t load32(const uint8_t *bytes)
-{
-    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
-           (uint32_t)bytes[3] << 24;
-}
-
-static bool has_multiboot1(const uint8_t *file, size_t size)
-{
-    for (size_t at = 0; at + 12 <= size && at < MB1_SEARCH_END; at += 4) {
-        uint32_t sum = load32(file + at) + load32(file + at + 4) + load32(file + at + 8);
-        if (load32(file + at) == MB1_MAGIC && sum == 0) {
-            return true;
-        }
-    }
-    return false;
-}
 
 /* The identity alias of a virtual address, if its segment is linked away from its physical
  * address (the identity regions of PV_PATCH_ELF_IDENTITY); else the address itself. */
@@ -196,20 +175,13 @@ static void test_image(void **state)
     FILE *listing;
     FILE *listing32 = NULL;
     size_t count = 0;
-    uint32_t flags = PV_PATCH_ELF_PVH | PV_PATCH_ELF_SYMBOLS;
-    uint64_t entry32 = 0;
+    uint32_t flags;
+    uint64_t entry32 = ~0ull;
     tally_t tally64 = {0};
     tally_t tally32 = {0};
 
     assert_true(patch_guest_load_elf(&guest, path, &image, &file, CAPACITY));
-    /* The entries QEMU would use: multiboot1 (e_entry, 32-bit) when the header is there, else
-     * the PVH note; e_entry as 64-bit code only for an image with neither. */
-    if (has_multiboot1(file, image.size)) {
-        flags |= PV_PATCH_ELF_ENTRY32;
-    } else if (elf_pvh_entry(&image, &entry32) != ELF_OK) {
-        flags |= PV_PATCH_ELF_ENTRY64;
-    }
-    entry32 = ~0ull;
+    flags = patch_guest_boot_flags(&image);
     assert_int_equal(pv_patch_regions_from_elf(&image, PV_PATCH_ELF_IDENTITY, guest.regions,
                                                PV_PATCH_REGIONS_MAX, &guest.region_count),
                      PV_PATCH_OK);
