@@ -69,15 +69,16 @@ typedef struct seL4_BootInfo {
 typedef enum {
     seL4_BootInfo_Padding = 0,
     seL4_BootInfo_X86_VBE = 1,
-    seL4_BootInfo_X86_MemoryMap = 2,      /* payload: seL4_X86_MemoryRegion[] */
-    seL4_BootInfo_X86_ACPI_RSDP = 3,      /* payload: seL4_X86_ACPI_RSDP */
-    seL4_BootInfo_X86_Framebuffer = 4,    /* payload: seL4_X86_Framebuffer */
-    seL4_BootInfo_X86_TSC_Freq = 5,       /* payload: seL4_X86_TSC_Freq */
-    seL4_BootInfo_BootTimes = 0x100,      /* beaml4: payload seL4_BootTimes */
-    seL4_BootInfo_CommandLine = 0x101,    /* beaml4: the kernel command line, NUL-terminated */
-    seL4_BootInfo_KernelLog = 0x102,      /* beaml4: payload seL4_KernelLog */
-    seL4_BootInfo_Modules = 0x103,        /* beaml4: payload seL4_BootModules */
-    seL4_BootInfo_X86_ACPITables = 0x104, /* beaml4: payload seL4_X86_ACPITables */
+    seL4_BootInfo_X86_MemoryMap = 2,          /* payload: seL4_X86_MemoryRegion[] */
+    seL4_BootInfo_X86_ACPI_RSDP = 3,          /* payload: seL4_X86_ACPI_RSDP */
+    seL4_BootInfo_X86_Framebuffer = 4,        /* payload: seL4_X86_Framebuffer */
+    seL4_BootInfo_X86_TSC_Freq = 5,           /* payload: seL4_X86_TSC_Freq */
+    seL4_BootInfo_BootTimes = 0x100,          /* beaml4: payload seL4_BootTimes */
+    seL4_BootInfo_CommandLine = 0x101,        /* beaml4: the kernel command line, NUL-terminated */
+    seL4_BootInfo_KernelLog = 0x102,          /* beaml4: payload seL4_KernelLog */
+    seL4_BootInfo_Modules = 0x103,            /* beaml4: payload seL4_BootModules */
+    seL4_BootInfo_X86_ACPITables = 0x104,     /* beaml4: payload seL4_X86_ACPITables */
+    seL4_BootInfo_X86_Virtualization = 0x105, /* beaml4: payload seL4_X86_VirtFeatures */
 } seL4_BootInfoID;
 
 typedef struct seL4_BootInfoHeader {
@@ -176,6 +177,60 @@ typedef struct seL4_X86_ACPITables {
     seL4_X86_ACPITable tables[seL4_X86_ACPITablesMax];
     /* then the bytes */
 } seL4_X86_ACPITables;
+
+/*
+ * beaml4: hardware virtualization on this machine, as the kernel found it at boot (and printed it
+ * on the console). `kind` says what VCPU objects are here (sel4/vcpu.h); with seL4_X86_Virt_None,
+ * VCPU and EPT object types are refused and `absent` says why. The controls give the rules the
+ * kernel applies to the VMM's control words: a VMM may set the `settable` bits, the `forced` ones
+ * are always set (added by the kernel), every other bit is refused. For VMX the five words are
+ * the pin-based, primary and secondary processor-based, VM-exit and VM-entry controls; for SVM
+ * the intercept words at VMCB offsets 0x00c, 0x010 and 0x014, the DR intercepts (0x004) and the
+ * exception intercepts (0x008). `cr_fixed` (VMX) are IA32_VMX_CR0_FIXED0/1 and CR4_FIXED0/1.
+ */
+typedef enum {
+    seL4_X86_Virt_None = 0,
+    seL4_X86_Virt_VMX = 1,
+    seL4_X86_Virt_SVM = 2,
+} seL4_X86_VirtKind;
+
+typedef enum {
+    seL4_X86_VirtAbsent_No = 0,                 /* present: kind is VMX or SVM */
+    seL4_X86_VirtAbsent_NotInCPU = 1,           /* CPUID reports neither VMX nor SVM */
+    seL4_X86_VirtAbsent_DisabledByFirmware = 2, /* IA32_FEATURE_CONTROL locked without VMX, or
+                                                   VM_CR.SVMDIS set */
+    seL4_X86_VirtAbsent_MissingFeature = 3,     /* `missing` says what the kernel needs */
+} seL4_X86_VirtAbsent;
+
+/* flags */
+#define seL4_X86_Virt_EPT               (1ull << 0)
+#define seL4_X86_Virt_VPID              (1ull << 1)
+#define seL4_X86_Virt_UnrestrictedGuest (1ull << 2)
+#define seL4_X86_Virt_PreemptionTimer   (1ull << 3)
+#define seL4_X86_Virt_EPTLargePages     (1ull << 4) /* 2 MiB EPT pages */
+#define seL4_X86_Virt_NPT               (1ull << 8)
+#define seL4_X86_Virt_NRIPSave          (1ull << 9)
+#define seL4_X86_Virt_FlushByASID       (1ull << 10)
+#define seL4_X86_Virt_DecodeAssists     (1ull << 11)
+
+/* missing */
+#define seL4_X86_VirtNeed_EPT      (1ull << 0) /* EPT with 4-level walks, write-back tables, INVEPT */
+#define seL4_X86_VirtNeed_Controls (1ull << 1) /* a VMX control the kernel forces is not allowed */
+#define seL4_X86_VirtNeed_NPT      (1ull << 8)
+
+#define seL4_X86_VirtControlWords 5
+
+typedef struct seL4_X86_VirtFeatures {
+    seL4_Uint32 kind;   /* seL4_X86_VirtKind */
+    seL4_Uint32 absent; /* seL4_X86_VirtAbsent */
+    seL4_Uint64 flags;
+    seL4_Uint64 missing;
+    seL4_Uint32 revision;   /* VMCS revision identifier, or the SVM revision (CPUID 0x8000000a) */
+    seL4_Uint32 guest_tags; /* VPIDs or ASIDs the kernel tags guest TLB entries with; 0: none */
+    seL4_Uint32 settable[seL4_X86_VirtControlWords];
+    seL4_Uint32 forced[seL4_X86_VirtControlWords];
+    seL4_Uint64 cr_fixed[4];
+} seL4_X86_VirtFeatures;
 
 typedef struct seL4_X86_TSC_Freq {
     seL4_Uint64 hz;  /* TSC ticks per second */

@@ -12,6 +12,7 @@
 #include "hostile_stubs.h"
 #include "stubs.h"
 #include <stdbool.h>
+#include <runtime/bootinfo.h>
 #include <runtime/tsc.h>
 
 #define VEC_DB 1
@@ -54,6 +55,8 @@ typedef enum {
     FEATURE_RDTSCP,
     FEATURE_RDPID,
     FEATURE_SKINIT, /* AMD: STGI/CLGI/SKINIT decode (and then #GP at CPL 3) with SKINIT */
+    FEATURE_VMX_ON, /* the kernel is in VMX root operation (boot info: VMX usable): VMX
+                       instructions at CPL 3 are #GP(0), not #UD (SDM Vol. 3C 31.3) */
 } feature_t;
 
 /* What the fault message's registers must show besides the fault. */
@@ -155,12 +158,13 @@ static const hostile_case_t system_cases[] = {
         SAME(hc_mwait, UD),
         SAME(hc_clac, UD),
         SAME(hc_stac, UD),
-        SAME(hc_vmcall, UD), /* CR4.VMXE clear; undefined on AMD */
-        SAME(hc_vmxon, UD),
-        SAME(hc_vmxoff, UD),
-        SAME(hc_vmlaunch, UD),
-        SAME(hc_vmread, UD),
-        SAME(hc_invept, UD),
+        /* Outside VMX operation (CR4.VMXE clear) #UD; undefined on AMD. */
+        NEEDS(hc_vmcall, GP0, FEATURE_VMX_ON, UD),
+        NEEDS(hc_vmxon, GP0, FEATURE_VMX_ON, UD),
+        NEEDS(hc_vmxoff, GP0, FEATURE_VMX_ON, UD),
+        NEEDS(hc_vmlaunch, GP0, FEATURE_VMX_ON, UD),
+        NEEDS(hc_vmread, GP0, FEATURE_VMX_ON, UD),
+        NEEDS(hc_invept, GP0, FEATURE_VMX_ON, UD),
         SAME(hc_vmrun, UD), /* EFER.SVME clear; undefined on Intel */
         SAME(hc_vmmcall, UD),
         SAME(hc_vmload, UD),
@@ -229,6 +233,7 @@ typedef struct {
     bool rdtscp;
     bool rdpid;
     bool skinit;
+    bool vmx_on;
 } cpu_info_t;
 
 static void cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
@@ -236,8 +241,10 @@ static void cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, ui
     __asm__ volatile("cpuid" : "=a"(*eax), "=b"(*ebx), "=c"(*ecx), "=d"(*edx) : "a"(leaf), "c"(0));
 }
 
-static cpu_info_t cpu_info(void)
+static cpu_info_t cpu_info(const seL4_BootInfo *bootinfo)
 {
+    const seL4_X86_VirtFeatures *virt =
+            bootinfo_find_extra(bootinfo, seL4_BootInfo_X86_Virtualization, NULL);
     cpu_info_t info = {0};
     uint32_t max;
     uint32_t ebx;
@@ -260,6 +267,7 @@ static cpu_info_t cpu_info(void)
         info.skinit = (ecx >> 12) & 1;
         info.rdtscp = (edx >> 27) & 1;
     }
+    info.vmx_on = virt != NULL && virt->kind == seL4_X86_Virt_VMX;
     return info;
 }
 
@@ -276,6 +284,8 @@ static bool has_feature(const cpu_info_t *cpu, feature_t feature)
         return cpu->rdpid;
     case FEATURE_SKINIT:
         return cpu->skinit;
+    case FEATURE_VMX_ON:
+        return cpu->vmx_on;
     default:
         return true;
     }
@@ -350,7 +360,7 @@ static bool outcome_matches(const hostile_case_t *c, const test_fault_run_t *run
 /* Runs each case in a thread of its own; returns how many did not end as expected. */
 static int run_cases(test_env_t *env, const hostile_case_t *cases, size_t count)
 {
-    cpu_info_t cpu = cpu_info();
+    cpu_info_t cpu = cpu_info(env->bootinfo);
     int mismatches = 0;
 
     for (size_t i = 0; i < count && !env->failed; i++) {

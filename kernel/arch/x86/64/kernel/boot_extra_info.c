@@ -1,7 +1,7 @@
 /*
  * The extra boot info chunks after the boot info page: TSC frequency, ACPI RSDP, the memory
  * map, boot times, the command line, the kernel log's capability, the boot modules, copies of the
- * ACPI tables (and the framebuffer when the loader set one up).
+ * ACPI tables, hardware virtualization (and the framebuffer when the loader set one up).
  * Boot-only.
  */
 #include <arch/acpi.h>
@@ -9,6 +9,7 @@
 #include <arch/kernel/boot_root_task.h>
 #include <arch/platform.h>
 #include <arch/tsc.h>
+#include <arch/virt/virt.h>
 #include <kernel/string.h>
 
 #define CHUNK_HEADER_SIZE sizeof(seL4_BootInfoHeader)
@@ -39,6 +40,7 @@ BOOT_CODE word_t boot_extra_info_size(void)
     if (boot_acpi_tables_size() != 0) {
         size += CHUNK_HEADER_SIZE + boot_acpi_tables_size();
     }
+    size += CHUNK_HEADER_SIZE + sizeof(seL4_X86_VirtFeatures);
     if (params->framebuffer.present) {
         size += CHUNK_HEADER_SIZE + sizeof(seL4_X86_Framebuffer);
     }
@@ -108,6 +110,10 @@ BOOT_CODE void boot_extra_info_write(boot_state_t *boot, uint8_t *extra, word_t 
         boot_acpi_tables_write(at);
         at += boot_acpi_tables_size();
     }
+
+    at = chunk_begin(at, seL4_BootInfo_X86_Virtualization, sizeof(seL4_X86_VirtFeatures));
+    memcpy(at, &virt()->api, sizeof(seL4_X86_VirtFeatures));
+    at += sizeof(seL4_X86_VirtFeatures);
 
     if (params->framebuffer.present) {
         const boot_framebuffer_t *fb = &params->framebuffer;

@@ -1,11 +1,12 @@
 /*
- * From the platform to the first user instruction: per-CPU state, the idle thread, the root
- * task, the scheduler tick, then the exit to user mode. Boot-only.
+ * From the platform to the first user instruction: per-CPU state, hardware virtualization, the
+ * idle thread, the root task, the scheduler tick, then the exit to user mode. Boot-only.
  */
 #include <arch/boot_section.h>
 #include <arch/kernel/arch_init.h>
 #include <arch/kernel/boot_root_task.h>
 #include <arch/lapic.h>
+#include <arch/virt/virt.h>
 #include <kernel/cpu.h>
 #include <kernel/printf.h>
 #include <kernel/scheduler.h>
@@ -18,6 +19,10 @@ BOOT_CODE void kernel_boot(void)
     tcb_t *root;
 
     arch_cpu_init(cpu);
+    /* After arch_cpu_init: SVM's host image is a VMSAVE of the state it sets up. */
+    virt_detect();
+    virt_enable();
+    virt_print_summary();
     idle_tcb.state = THREAD_IDLE;
     cpu->idle = &idle_tcb;
     cpu->current = &idle_tcb;

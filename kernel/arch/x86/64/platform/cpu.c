@@ -2,7 +2,8 @@
  * CPUID feature detection and the control registers the kernel relies on. CR0, CR4 and EFER get
  * exact values, never the loader's bits ORed with ours: a bit left set by a boot loader (CR4.PCE,
  * PVI, TSD, OSXSAVE; EFER.FFXSR, SVME) would change what user mode can do or what the kernel saves.
- * Probes by CPUID only; never sets CR4.VMXE, XCR0 or SMAP (see cpu.h for why).
+ * Probes by CPUID only; never sets XCR0 or SMAP (see cpu.h for why), nor CR4.VMXE unless asked by
+ * virt_enable, which asks only where CPUID and the VMX MSRs said VMX is usable.
  */
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
@@ -173,6 +174,12 @@ BOOT_CODE void cpu_enable_features(void)
     msr_write(MSR_EFER, msr_read(MSR_EFER) & (EFER_LME | EFER_LMA | EFER_NXE));
     cr0_write(CR0_VALUE);
     enabled_cr4_bits = cr4_value();
+    cr4_write(enabled_cr4_bits);
+}
+
+BOOT_CODE void cpu_update_cr4_bits(uint64_t set, uint64_t clear)
+{
+    enabled_cr4_bits = (enabled_cr4_bits | set) & ~clear;
     cr4_write(enabled_cr4_bits);
 }
 

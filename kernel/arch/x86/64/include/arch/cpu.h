@@ -25,6 +25,7 @@
 #define CR4_OSFXSR     (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP       (1ull << 11)
+#define CR4_VMXE       (1ull << 13)
 #define CR4_FSGSBASE   (1ull << 16)
 #define CR4_PCIDE      (1ull << 17)
 #define CR4_SMEP       (1ull << 20)
@@ -92,8 +93,12 @@ const cpu_features_t *cpu_features(void);
  */
 void cpu_enable_features(void);
 
-/* The CR4 bits cpu_enable_features() set, for the summary. */
+/* The CR4 bits cpu_enable_features() set (and cpu_set_cr4_bits added), for the summary and the
+ * host-state check. */
 uint64_t cpu_enabled_cr4_bits(void);
+
+/* Boot only: set and clear CR4 bits (CR4.VMXE, once virt_enable has found VMX usable). */
+void cpu_update_cr4_bits(uint64_t set, uint64_t clear);
 
 static inline void cpuid_query(uint32_t leaf, uint32_t subleaf, uint32_t *eax, uint32_t *ebx,
                                uint32_t *ecx, uint32_t *edx)
