@@ -7,8 +7,9 @@
 #   --variants LIST   comma-separated, from mb1-low, mb1-high, pvh-low, pvh-high (default all four)
 # IMAGE_DIR holds testguest-{low,high}{,-pvh}.elf (make testguest). For each variant, test=all runs
 # bare and under beaml4 (the image declared as VM "tg", mode pv, 128 MiB, the kernel word
-# exit_after_vms), and every program's lines are compared (figure: lines dropped; the variant:
-# line too is compared: beaml4 must boot the image by the protocol QEMU chose). Programs the guest
+# exit_after_vms, QEMU counting instructions), and every program's lines are compared (figure:
+# lines dropped; the variant: line too is compared: beaml4 must boot the image by the protocol
+# QEMU chose). Programs the guest
 # marks differs-bare (msr-unknown, hypercall) must instead pass their own checks under beaml4.
 # The hostile programs outside test=all run alone in one variant: wild-write must exit 0 with
 # the bare output; bad-idt and no-stack must end the VM as a triple fault reported by init
@@ -70,9 +71,13 @@ bare() {
 
 # beaml4 VARIANT NAME PROGRAMS TIMEOUT: beaml4 with the guest as VM tg; the console as a terminal
 # shows it (the shell's prompt line, which the log service erases before each line, dropped).
+# QEMU counts instructions: the guest's devices then keep time with what runs, whatever else
+# loads the host. In real time a loaded host can stretch the guest's few dozen traps between
+# stopping the PIT (mode 0: it fires once more, 55 ms later) and masking the I/O APIC past those
+# 55 ms, and a later program takes an interrupt it never asked for.
 beaml4() {
     local dir=$out/$1
-    "$run_qemu" --timeout "$4" --memory 512 --append "exit_after_vms" "$kernel" "$init" \
+    "$run_qemu" --icount --timeout "$4" --memory 512 --append "exit_after_vms" "$kernel" "$init" \
         "$images/${image[$1]} vm=tg mode=pv mem=${memory}M cmdline=\"test=$3\"" \
         2>"$dir/$2.beaml4.err" | tr -d '\r' | sed 's/^.*\x1b\[K//' >"$dir/$2.beaml4.log"
     echo "${PIPESTATUS[0]}" >"$dir/$2.beaml4.status"
