@@ -9,8 +9,8 @@
 # bare and under beaml4 (the image declared as VM "tg", mode pv, 128 MiB, the kernel word
 # exit_after_vms, QEMU counting instructions), and every program's lines are compared (figure:
 # lines dropped; the variant: line too is compared: beaml4 must boot the image by the protocol
-# QEMU chose). Programs the guest
-# marks differs-bare (msr-unknown, hypercall) must instead pass their own checks under beaml4.
+# QEMU chose). Programs the guest marks differs-bare (msr-unknown, hypercall) must instead pass
+# their own checks under beaml4.
 # The hostile programs outside test=all run alone in one variant: wild-write must exit 0 with
 # the bare output; bad-idt and no-stack must end the VM as a triple fault reported by init
 # ("init: VM tg failed: triple fault"), bad-cr3 as a triple fault or a report of the page table
