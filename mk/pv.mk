@@ -70,18 +70,34 @@ pv-freestanding: $(PV_LIB)
 	if [ -n "$$writable" ]; then echo "pv: writable data:"; echo "$$writable"; exit 1; fi; \
 	echo "pv: $(words $(PV_FS_OBJS)) files build freestanding, no writable data"
 
-$(PV_OUT)/tests/%: $(PV_TEST_DIR)/%.c $(PV_TEST_HELP) $(PV_TEST_HDRS) $(PV_SRCS) $(PV_HDRS) \
-		$(PV_DEP_SRCS) $(PV_DEP_HDRS)
-	@mkdir -p $(@D)
-	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(PV_INCLUDE) \
-		-I$(PV_DIR) -Ilib/x86dec -I$(PV_TEST_DIR) $< $(PV_TEST_HELP) $(PV_SRCS) \
-		$(PV_DEP_SRCS) -lcmocka -o $@
+# The library, its dependencies and the test helpers are compiled once for the host tests and
+# once for the fuzzers; each test or fuzzer then only compiles its own file and links.
+PV_HOST_SRCS   := $(PV_SRCS) $(PV_DEP_SRCS) $(PV_TEST_HELP)
+PV_HOST_OBJS   := $(patsubst %.c,$(PV_OUT)/host/%.o,$(PV_HOST_SRCS))
+PV_FUZZ_OBJS   := $(patsubst %.c,$(PV_OUT)/fuzz-objects/%.o,$(PV_HOST_SRCS))
+PV_HOST_FLAGS   = $(PV_INCLUDE) -I$(PV_DIR) -Ilib/x86dec -I$(PV_TEST_DIR)
+PV_ALL_HDRS     = $(PV_HDRS) $(PV_DEP_HDRS) $(PV_TEST_HDRS)
+# Kept between runs (make would delete them as intermediates).
+.SECONDARY: $(PV_HOST_OBJS) $(PV_FUZZ_OBJS)
 
-$(PV_OUT)/fuzz_%: $(PV_FUZZ_DIR)/fuzz_%.c $(PV_TEST_HELP) $(PV_TEST_HDRS) $(PV_SRCS) \
-		$(PV_HDRS) $(PV_DEP_SRCS) $(PV_DEP_HDRS)
+$(PV_OUT)/host/%.o: %.c $(PV_ALL_HDRS)
 	@mkdir -p $(@D)
-	$(call quiet,FUZZCC,$@)$(FUZZ_CC) $(PV_FUZZ_FLAGS) $(PV_INCLUDE) -I$(PV_DIR) \
-		-Ilib/x86dec -I$(PV_TEST_DIR) $< $(PV_TEST_HELP) $(PV_SRCS) $(PV_DEP_SRCS) -o $@
+	$(call quiet,HOSTCC,$<)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(PV_HOST_FLAGS) -c $< -o $@
+
+$(PV_OUT)/fuzz-objects/%.o: %.c $(PV_ALL_HDRS)
+	@mkdir -p $(@D)
+	$(call quiet,HOSTCC,$< [fuzz])$(FUZZ_CC) $(filter-out -fsanitize=%,$(PV_FUZZ_FLAGS)) \
+		-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all $(PV_HOST_FLAGS) \
+		-c $< -o $@
+
+$(PV_OUT)/tests/%: $(PV_TEST_DIR)/%.c $(PV_HOST_OBJS) $(PV_ALL_HDRS)
+	@mkdir -p $(@D)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(PV_HOST_FLAGS) $< \
+		$(PV_HOST_OBJS) -lcmocka -o $@
+
+$(PV_OUT)/fuzz_%: $(PV_FUZZ_DIR)/fuzz_%.c $(PV_FUZZ_OBJS) $(PV_ALL_HDRS)
+	@mkdir -p $(@D)
+	$(call quiet,FUZZCC,$@)$(FUZZ_CC) $(PV_FUZZ_FLAGS) $(PV_HOST_FLAGS) $< $(PV_FUZZ_OBJS) -o $@
 
 ##dev lib/pv: freestanding check and host tests (scanner, walker, software TLB, vCPU)
 test-pv: pv-freestanding $(PV_TEST_BINS)
