@@ -241,20 +241,20 @@ pv_outcome_kind_t pv_cpu_handle_patch_site(pv_cpu_t *cpu, const pv_env_t *env, u
 {
     event_context_t ctx = event_begin(cpu, env);
     pv_fault_t fault = pv_fault_ud();
+    /* What a CPU without the instruction's feature gives. The guest's user mode must never end
+     * the VM, so only its kernel's sites may. */
+    pv_fault_t unemulated = cpu->cpl == 0 ? pv_fault_end(PV_END_UNSUPPORTED,
+                                                         "a patched instruction the vCPU does not "
+                                                         "emulate",
+                                                         address)
+                                          : pv_fault_ud();
 
-    if (cpu->cpl != 0) {
-        /* Patched code is the guest kernel's: at CPL 3 the trap is the guest's own. An INT3
-         * patch reported RIP past itself, which is what the guest's #BP saves too. */
-        if (address != cpu->rip) {
-            fault = pv_fault_exception(PV_VEC_BP);
-            fault.source = PV_SOURCE_SOFTWARE;
-        }
-    } else if (length > 0 && length <= X86DEC_MAX_LENGTH && pv_emu_address_valid(cpu, address)) {
+    /* At every CPL: guest user code is patched too (its PUSHF and POPF would otherwise show the
+     * host's IF and IOPL), and each family applies the rules of the guest's CPL and IOPL, as
+     * for an instruction that faulted by itself. */
+    if (length > 0 && length <= X86DEC_MAX_LENGTH && pv_emu_address_valid(cpu, address)) {
         cpu->rip = address;
-        fault = emulate_or_reflect(cpu, env, original, length,
-                                   pv_fault_end(PV_END_UNSUPPORTED,
-                                                "a patched instruction the vCPU does not emulate",
-                                                address));
+        fault = emulate_or_reflect(cpu, env, original, length, unemulated);
     }
     cpu->emulated++;
     return event_finish(&ctx, fault, out);

@@ -290,6 +290,70 @@ static void test_popf_user_rules(void **state)
     assert_int_equal(t->cpu.rflags, PV_RFLAGS_FIXED | PV_RFLAGS_IOPL);
 }
 
+/*
+ * Patched sites in guest user code (the trap comes to the VMM: the kernel's fast path serves
+ * CPL 0 only): emulated under the rules of CPL 3. CLI and STI are #GP(0) unless IOPL is 3;
+ * PUSHF shows the virtual IF and IOPL; POPF changes IF only when IOPL is 3 (SDM Vol. 2 CLI,
+ * PUSHF, POPF).
+ */
+static void test_user_sites(void **state)
+{
+    cpu_test_t *t = *state;
+    pv_outcome_t out;
+    uint64_t rsp = CPU_USTACK_TOP - 0x100;
+
+    cpu_test_enter_user(t);
+    assert_int_equal(pv_cpu_handle_patch_site(&t->cpu, &t->env, CPU_UCODE, CLI, 1, &out),
+                     PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER); /* IOPL 0: #GP(0), never #UD */
+    assert_int_equal(cpu_test_frame(t, true).error_code, 0);
+    assert_int_equal(cpu_test_frame(t, true).rip, CPU_UCODE);
+
+    cpu_test_enter_user(t);
+    t->cpu.rflags |= PV_RFLAGS_IOPL;
+    assert_int_equal(pv_cpu_handle_patch_site(&t->cpu, &t->env, CPU_UCODE, CLI, 1, &out),
+                     PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.cpl, 3);
+    assert_int_equal(t->cpu.rip, CPU_UCODE + 1);
+    assert_int_equal(t->cpu.rflags & PV_RFLAGS_IF, 0);
+    assert_int_equal(cpu_test_exec_patched(t, PUSHF, 1, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(cpu_test_get64(t, rsp - 8), PV_RFLAGS_FIXED | PV_RFLAGS_IOPL);
+    assert_int_equal(pv_cpu_handle_patch_site(&t->cpu, &t->env, CPU_UCODE + 2, STI, 1, &out),
+                     PV_OUTCOME_RESUME);
+    assert_int_not_equal(t->cpu.rflags & PV_RFLAGS_IF, 0);
+    assert_int_equal(t->cpu.rip, CPU_UCODE + 3);
+
+    /* POPF of an image with IF clear: kept under IOPL 0, taken under IOPL 3. */
+    cpu_test_enter_user(t);
+    cpu_test_put64(t, rsp, PV_RFLAGS_FIXED | PV_RFLAGS_CF);
+    assert_int_equal(cpu_test_exec_patched(t, POPF, 1, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rflags, PV_RFLAGS_FIXED | PV_RFLAGS_IF | PV_RFLAGS_CF);
+    cpu_test_enter_user(t);
+    t->cpu.rflags |= PV_RFLAGS_IOPL;
+    assert_int_equal(cpu_test_exec_patched(t, POPF, 1, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rflags, PV_RFLAGS_FIXED | PV_RFLAGS_IOPL | PV_RFLAGS_CF);
+    assert_int_equal(t->cpu.gpr[4], rsp + 8);
+}
+
+/* A patched instruction the vCPU does not emulate (RDPKRU: PKE is never offered) is #UD in
+ * guest user mode, as on a CPU without it: user code cannot end the VM. Its kernel can. */
+static void test_user_site_unemulated(void **state)
+{
+    cpu_test_t *t = *state;
+    pv_outcome_t out;
+    static const uint8_t rdpkru[] = {0x0f, 0x01, 0xee};
+
+    cpu_test_enter_user(t);
+    assert_int_equal(cpu_test_exec_patched(t, rdpkru, 3, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_UD_HANDLER);
+    assert_int_equal(cpu_test_frame(t, false).rip, CPU_UCODE);
+
+    cpu_test_t *u = cpu_test_new();
+    assert_int_equal(cpu_test_exec_patched(u, rdpkru, 3, &out), PV_OUTCOME_END);
+    assert_int_equal(out.reason, PV_END_UNSUPPORTED);
+    cpu_test_free(u);
+}
+
 /* POPF setting IF with an interrupt pending: taken right after the POPF (no shadow). */
 static void test_popf_enables_interrupt(void **state)
 {
@@ -377,6 +441,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_popf_kernel, cpu_test_setup, cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_popf16, cpu_test_setup, cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_popf_user_rules, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_user_sites, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_user_site_unemulated, cpu_test_setup,
                                             cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_popf_enables_interrupt, cpu_test_setup,
                                             cpu_test_teardown),

@@ -363,8 +363,9 @@ pv_outcome_kind_t pv_cpu_handle_syscall(pv_cpu_t *cpu, const struct pv_env *env,
  * A trap at a patched site (pv/patch.h: pv_patch_trap_lookup found it): `address` is the site's
  * first byte (for an INT3 patch the #BP's RIP less one), `original` the instruction's bytes
  * before patching (1 to 15 of them), which are decoded and emulated in place of what memory
- * holds. The patcher patches the guest kernel only: at CPL 3 the trap is the guest's own fault
- * (#UD for UD2, 06 and 07; #BP after an INT3 patch, RIP past it).
+ * holds, at any CPL: in guest user code each family applies the rules of CPL 3 (CLI/STI #GP(0)
+ * unless IOPL is 3, POPF keeping IF when IOPL < CPL, ...), and an instruction the vCPU does not
+ * emulate is #UD there (the guest's user mode never ends the VM); at CPL 0 that ends the VM.
  */
 pv_outcome_kind_t pv_cpu_handle_patch_site(pv_cpu_t *cpu, const struct pv_env *env,
                                            uint64_t address, const uint8_t *original, size_t length,
