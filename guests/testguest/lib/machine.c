@@ -56,9 +56,12 @@ void machine_quiesce(void)
         wrmsr(MSR_TSC_AUX, 0);
     }
     user_init();
-    pit_channel0_stop();
+    /* Masked first: stopping the PIT (mode 0, the longest count) makes it fire once more, 55 ms
+     * later, and that edge must find the 8259 and the I/O APIC pin masked, or a later program
+     * takes an interrupt it never asked for. */
     pic_set_mask(0xffff);
     mask_ioapic();
+    pit_channel0_stop();
     lapic_init();
 }
 
