@@ -50,6 +50,7 @@ const char *pv_patch_note_name(pv_patch_note_kind_t kind)
             [PV_PATCH_NOTE_FAR_UNRESOLVED] = "far-unresolved",
             [PV_PATCH_NOTE_SYMBOL_OUTSIDE] = "symbol-outside",
             [PV_PATCH_NOTE_SYMBOL_32BIT] = "symbol-32bit",
+            [PV_PATCH_NOTE_RUNTIME_OUTSIDE] = "runtime-outside",
     };
 
     return (unsigned)kind < PV_PATCH_NOTE_COUNT && names[kind] != NULL ? names[kind] : "unknown";

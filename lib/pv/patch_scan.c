@@ -312,33 +312,39 @@ static bool reached_by_32bit_code(const patch_scan_t *scan, unsigned region, uin
     return false;
 }
 
-static void scan_entries(patch_scan_t *scan, pv_patch_origin_t origin)
+/* One entry's start claimed and pushed (boot entries were checked before the scan began). */
+static void scan_entry(patch_scan_t *scan, const pv_patch_entry_t *entry)
+{
+    pv_patch_mode_t mode = (pv_patch_mode_t)entry->mode;
+    uint64_t position;
+    int region = resolve(scan, entry->address.value, mode, &position);
+
+    if (region < 0) {
+        patch_note(scan,
+                   entry->origin == PV_PATCH_ORIGIN_RUNTIME ? PV_PATCH_NOTE_RUNTIME_OUTSIDE
+                                                            : PV_PATCH_NOTE_SYMBOL_OUTSIDE,
+                   mode, entry->address.value, 0);
+        return;
+    }
+    if (entry->origin == PV_PATCH_ORIGIN_SYMBOL &&
+        reached_by_32bit_code(scan, (unsigned)region, position)) {
+        patch_note(scan, PV_PATCH_NOTE_SYMBOL_32BIT, mode, entry->address.value, 0);
+        return;
+    }
+    if (claim(scan, position, mode)) {
+        scan->result->stats.entries_scanned++;
+        push(scan, position, mode);
+    }
+}
+
+/* The entries of one origin from index `first` on, and everything they reach. */
+static void scan_entries(patch_scan_t *scan, pv_patch_origin_t origin, size_t first)
 {
     const pv_patch_input_t *input = scan->input;
 
-    for (size_t i = 0; i < input->entry_count && !scan->full; i++) {
-        const pv_patch_entry_t *entry = &input->entries[i];
-        pv_patch_mode_t mode = (pv_patch_mode_t)entry->mode;
-        uint64_t position;
-        int region;
-
-        if (entry->origin != origin) {
-            continue;
-        }
-        region = resolve(scan, entry->address.value, mode, &position);
-        if (region < 0) {
-            /* Boot entries were checked before the scan began. */
-            patch_note(scan, PV_PATCH_NOTE_SYMBOL_OUTSIDE, mode, entry->address.value, 0);
-            continue;
-        }
-        if (origin == PV_PATCH_ORIGIN_SYMBOL &&
-            reached_by_32bit_code(scan, (unsigned)region, position)) {
-            patch_note(scan, PV_PATCH_NOTE_SYMBOL_32BIT, mode, entry->address.value, 0);
-            continue;
-        }
-        if (claim(scan, position, mode)) {
-            scan->result->stats.entries_scanned++;
-            push(scan, position, mode);
+    for (size_t i = first; i < input->entry_count && !scan->full; i++) {
+        if (input->entries[i].origin == origin) {
+            scan_entry(scan, &input->entries[i]);
         }
     }
     drain(scan);
@@ -360,7 +366,7 @@ static pv_patch_error_t check_entries(const patch_scan_t *scan, uint64_t *where)
         uint64_t position;
 
         *where = entry->address.value;
-        if (entry->mode > PV_PATCH_MODE_32 || entry->origin > PV_PATCH_ORIGIN_SYMBOL) {
+        if (entry->mode > PV_PATCH_MODE_32 || entry->origin > PV_PATCH_ORIGIN_RUNTIME) {
             return PV_PATCH_ERR_ARGUMENT;
         }
         if (entry->origin == PV_PATCH_ORIGIN_BOOT &&
@@ -421,6 +427,21 @@ static void result_reset(pv_patch_result_t *result)
     result->error_address = gva(0);
 }
 
+/* The end of a scan: sites sorted, aliases checked, the reports. */
+static pv_patch_error_t scan_finish(patch_scan_t *scan)
+{
+    pv_patch_result_t *result = scan->result;
+
+    if (scan->full) {
+        result->error = PV_PATCH_ERR_SITES_FULL; /* error_address set by patch_site_add */
+        return result->error;
+    }
+    patch_sites_sort(result->sites, result->site_count);
+    patch_check_aliases(scan);
+    patch_finish_reports(scan);
+    return PV_PATCH_OK;
+}
+
 pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t *result)
 {
     patch_scan_t scan = {.input = input, .result = result};
@@ -438,14 +459,36 @@ pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t 
         return error;
     }
     __builtin_memset(scan.marks, 0, (size_t)(scan.mark_words * sizeof(patch_marks_t)));
-    scan_entries(&scan, PV_PATCH_ORIGIN_BOOT);
-    scan_entries(&scan, PV_PATCH_ORIGIN_SYMBOL);
-    if (scan.full) {
-        result->error = PV_PATCH_ERR_SITES_FULL; /* error_address set by patch_site_add */
-        return result->error;
+    scan_entries(&scan, PV_PATCH_ORIGIN_BOOT, 0);
+    scan_entries(&scan, PV_PATCH_ORIGIN_SYMBOL, 0);
+    scan_entries(&scan, PV_PATCH_ORIGIN_RUNTIME, 0);
+    return scan_finish(&scan);
+}
+
+pv_patch_error_t pv_patch_scan_more(const pv_patch_input_t *input, size_t first,
+                                    pv_patch_result_t *result)
+{
+    patch_scan_t scan = {.input = input, .result = result};
+    uint64_t where = 0;
+    pv_patch_error_t error;
+
+    if (input == NULL || result == NULL) {
+        return PV_PATCH_ERR_ARGUMENT;
     }
-    patch_sites_sort(result->sites, result->site_count);
-    patch_check_aliases(&scan);
-    patch_finish_reports(&scan);
-    return PV_PATCH_OK;
+    /* Only after a scan that succeeded: its marks are what this one builds on. */
+    error = result->error != PV_PATCH_OK || first > input->entry_count ? PV_PATCH_ERR_ARGUMENT
+                                                                      : check_input(&scan, &where);
+    if (error != PV_PATCH_OK) {
+        result->error = error;
+        result->error_address = gva(where);
+        return error;
+    }
+    /* Counted again at the end from the marks; the rest adds up. */
+    result->unreached_count = 0;
+    result->stats.bytes_unreached = 0;
+    for (size_t i = first; i < input->entry_count && !scan.full; i++) {
+        scan_entry(&scan, &input->entries[i]);
+        drain(&scan);
+    }
+    return scan_finish(&scan);
 }

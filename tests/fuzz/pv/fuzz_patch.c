@@ -88,11 +88,13 @@ static void entry_from(patch_guest_t *guest, input_t *input)
     uint64_t offset = input_byte(input) | (uint64_t)input_byte(input) << 8;
     const pv_patch_region_t *region =
             &guest->regions[guest->region_count > 0 ? (which & 3) % guest->region_count : 0];
+    static const pv_patch_origin_t origins[4] = {PV_PATCH_ORIGIN_BOOT, PV_PATCH_ORIGIN_SYMBOL,
+                                                 PV_PATCH_ORIGIN_BOOT, PV_PATCH_ORIGIN_RUNTIME};
 
     /* mostly inside the region, sometimes past it */
     patch_guest_entry(guest, region->virtual_start.value + (offset & 0x3fff),
                       (which & 4) != 0 ? PV_PATCH_MODE_32 : PV_PATCH_MODE_64,
-                      (which & 8) != 0 ? PV_PATCH_ORIGIN_SYMBOL : PV_PATCH_ORIGIN_BOOT);
+                      origins[(which >> 3) & 3]);
 }
 
 /* The region (input order) holding a site's address, or NULL. */
@@ -293,6 +295,40 @@ static void check_apply(patch_guest_t *guest)
     CHECK(memcmp(before, guest->ram, RAM_SIZE) == 0, "revert restores");
 }
 
+/*
+ * The entries in two steps: a scan from the first half, continued from the rest
+ * (pv_patch_scan_more). The outputs' invariants hold, and the sites are those of one scan when
+ * no conflict left a site out (which one is left out depends on the order of the paths).
+ */
+static void check_in_two_steps(patch_guest_t *guest, const pv_patch_site_t *whole,
+                               size_t whole_count, size_t whole_breaking)
+{
+    size_t all = guest->entry_count;
+    size_t half = all / 2;
+    pv_patch_error_t error;
+
+    guest->entry_count = half;
+    error = patch_guest_scan(guest);
+    guest->entry_count = all;
+    if (error != PV_PATCH_OK) {
+        CHECK(error == PV_PATCH_ERR_ENTRY_OUTSIDE, "a first half refused only for its entries");
+        return;
+    }
+    error = patch_guest_scan_more(guest, half);
+    CHECK(error == guest->result.error, "returned error = result's error (more)");
+    if (error == PV_PATCH_ERR_SITES_FULL) {
+        return;
+    }
+    CHECK(error == PV_PATCH_OK, "scan continued");
+    check_sites(guest);
+    check_bytes(guest);
+    if (whole_breaking == 0 && guest->result.conflicts_breaking == 0) {
+        CHECK(guest->result.site_count == whole_count &&
+                      memcmp(whole, guest->result.sites, whole_count * sizeof(*whole)) == 0,
+              "the same sites in two steps");
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -348,6 +384,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           memcmp(first, guest.result.sites, first_count * sizeof(*first)) == 0,
                   "the same sites whatever the stack");
         }
+        check_in_two_steps(&guest, first, first_count, first_breaking);
     }
     return 0;
 }

@@ -140,6 +140,13 @@ pv_patch_error_t patch_guest_scan(patch_guest_t *guest)
     return pv_patch_scan(&guest->input, &guest->result);
 }
 
+pv_patch_error_t patch_guest_scan_more(patch_guest_t *guest, size_t first)
+{
+    guest->input.entries = guest->entries;
+    guest->input.entry_count = guest->entry_count;
+    return pv_patch_scan_more(&guest->input, first, &guest->result);
+}
+
 const pv_patch_note_t *patch_guest_note(const patch_guest_t *guest, pv_patch_note_kind_t kind,
                                         uint64_t address)
 {

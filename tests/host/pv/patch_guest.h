@@ -47,6 +47,8 @@ size_t patch_guest_code(patch_guest_t *guest, uint64_t physical, const char *hex
 
 /* Scan with what was set up; the result stays in guest->result. */
 pv_patch_error_t patch_guest_scan(patch_guest_t *guest);
+/* pv_patch_scan_more() after patch_guest_scan(), with the entries added since (from `first`). */
+pv_patch_error_t patch_guest_scan_more(patch_guest_t *guest, size_t first);
 
 /* The first note of a kind at an address (any address when address is ~0), or NULL. */
 const pv_patch_note_t *patch_guest_note(const patch_guest_t *guest, pv_patch_note_kind_t kind,

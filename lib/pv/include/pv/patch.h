@@ -85,6 +85,10 @@ typedef enum {
      * 32-bit path reached the same guest-physical byte as an instruction start (32-bit code
      * marked as a function). Outside every region: a note. */
     PV_PATCH_ORIGIN_SYMBOL = 1,
+    /* An address the guest was seen to run at (or about to): a target of a control transfer
+     * the VMM emulated, in the mode the guest runs there. Scanned after the symbols; outside
+     * every region: a note. */
+    PV_PATCH_ORIGIN_RUNTIME = 2,
 } pv_patch_origin_t;
 
 typedef struct {
@@ -177,6 +181,7 @@ typedef enum {
     PV_PATCH_NOTE_FAR_UNRESOLVED,     /* a far transfer whose target the scan cannot tell */
     PV_PATCH_NOTE_SYMBOL_OUTSIDE,     /* a function symbol outside every region */
     PV_PATCH_NOTE_SYMBOL_32BIT,       /* a function symbol skipped: 32-bit code is there */
+    PV_PATCH_NOTE_RUNTIME_OUTSIDE,    /* a run-time entry outside every region */
     PV_PATCH_NOTE_COUNT
 } pv_patch_note_kind_t;
 
@@ -267,6 +272,19 @@ pv_patch_error_t pv_patch_workspace_size(const pv_patch_region_t *regions, size_
  * are incomplete (never written outside the caller's arrays). Guest memory is only read.
  */
 pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t *result);
+
+/*
+ * The scan continued from entries found later (PV_PATCH_ORIGIN_RUNTIME, say): `input` is the
+ * one the last successful pv_patch_scan() or pv_patch_scan_more() of this result took, with its
+ * regions, workspace and result arrays untouched and guest memory holding the original bytes
+ * again (pv_patch_revert() first), and with entries appended: those from index `first` on are
+ * scanned, and only what they reach is decoded. New sites, conflicts and notes join the result's
+ * (sites sorted again); the unreached ranges and reached bytes are counted again. A conflict the
+ * new code brings is recorded as any other (pv_patch_apply() then refuses). After an error the
+ * marks hold a partial scan: only a full pv_patch_scan() may follow.
+ */
+pv_patch_error_t pv_patch_scan_more(const pv_patch_input_t *input, size_t first,
+                                    pv_patch_result_t *result);
 
 /* ---- patching --------------------------------------------------------------------------- */
 
