@@ -5,6 +5,7 @@
  */
 #include <arch/boot_section.h>
 #include <arch/kernel/fpu.h>
+#include <arch/kernel/pv_control.h>
 #include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
 #include <kernel/string.h>
@@ -38,6 +39,7 @@ void fpu_switch_to(tcb_t *tcb)
     if (arch->fpu_owner == tcb) {
         return;
     }
+    pv_control_fpu_access(arch);
     if (arch->fpu_owner != NULL) {
         __asm__ volatile("fxsave64 %0" : "=m"(arch->fpu_owner->arch.fpu));
     }
