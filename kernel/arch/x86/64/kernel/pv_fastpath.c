@@ -18,7 +18,7 @@
 #define RFLAGS_IF         0x200ull
 #define RFLAGS_ALWAYS_SET 0x202ull
 
-seL4_PVPage *pv_page_of(tcb_t *thread)
+static seL4_PVPage *pv_page_of(tcb_t *thread)
 {
     cap_t cap = tcb_slot(thread, TCB_SLOT_PV)->cap;
 

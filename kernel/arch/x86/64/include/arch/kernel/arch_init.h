@@ -30,9 +30,6 @@ void handle_unresumable_rip(tcb_t *thread);
  */
 bool pv_fast_path(tcb_t *thread, word_t vector, word_t error);
 
-/* The thread's PV page through the kernel window, NULL when it has none. */
-struct seL4_PVPage *pv_page_of(tcb_t *thread);
-
 /* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
 void interrupt_dispatch(word_t vector);
 
