@@ -170,20 +170,33 @@ static void test_ts_other_thread_unaffected(test_env_t *env)
     TEST_EQ(env, with_ts.mrs[seL4_UserContext_RBX], THREAD_VALUE);
 }
 
-static int cpu_has_umip(void)
+enum { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX };
+
+/* A CPUID leaf's registers (subleaf 0), zeros when the leaf is past the top of its range. */
+static void cpuid_leaf(uint32_t leaf, uint32_t regs[4])
 {
-    uint32_t eax = 0;
+    uint32_t top = leaf & 0x80000000u;
     uint32_t ebx;
     uint32_t ecx;
     uint32_t edx;
 
-    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "c"(0));
-    if (eax < 7) {
-        return 0;
+    __asm__ volatile("cpuid" : "+a"(top), "=b"(ebx), "=c"(ecx), "=d"(edx) : "c"(0));
+    regs[CPUID_EAX] = regs[CPUID_EBX] = regs[CPUID_ECX] = regs[CPUID_EDX] = 0;
+    if (top >= leaf) {
+        regs[CPUID_EAX] = leaf;
+        __asm__ volatile("cpuid"
+                         : "+a"(regs[CPUID_EAX]), "=b"(regs[CPUID_EBX]), "=c"(regs[CPUID_ECX]),
+                           "=d"(regs[CPUID_EDX])
+                         : "c"(0));
     }
-    eax = 7;
-    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "c"(0));
-    return (ecx >> 2) & 1;
+}
+
+static int cpu_feature(uint32_t leaf, unsigned reg, unsigned bit)
+{
+    uint32_t regs[4];
+
+    cpuid_leaf(leaf, regs);
+    return ((regs[reg] >> bit) & 1u) != 0 ? 1 : 0;
 }
 
 /* Where SMSW runs in user mode (no UMIP), the thread reads CR0.TS as its word says. */
@@ -193,8 +206,8 @@ static void test_ts_is_cr0_ts(test_env_t *env)
     seL4_PVPage *page = page_new(env, &frame);
     test_fault_run_t run;
 
-    if (cpu_has_umip()) {
-        return; /* SMSW is #GP at CPL 3 here (hostile_cpu checks that) */
+    if (cpu_feature(7, CPUID_ECX, 2)) { /* UMIP */
+        return;                         /* SMSW is #GP at CPL 3 here (hostile_cpu checks that) */
     }
     TEST_CHECK(env, page != NULL && run_new(env, &run, pvc_smsw, page, frame, seL4_PVControl_TS),
                "thread");
@@ -204,22 +217,6 @@ static void test_ts_is_cr0_ts(test_env_t *env)
     TEST_CHECK(env, run_new(env, &run, pvc_smsw, page, frame, seL4_PVControl_TSD), "thread");
     TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
     TEST_EQ(env, run.mrs[seL4_UserContext_RAX] & CR0_TS, 0);
-}
-
-static int cpu_has_rdtscp(void)
-{
-    uint32_t eax = 0x80000000u;
-    uint32_t ebx;
-    uint32_t ecx;
-    uint32_t edx;
-
-    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "c"(0));
-    if (eax < 0x80000001u) {
-        return 0;
-    }
-    eax = 0x80000001u;
-    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "c"(0));
-    return (edx >> 27) & 1;
 }
 
 /* RDTSC (and RDTSCP) #GP(0) for the thread with TSD only; cleared, the same RDTSC runs. */
@@ -249,7 +246,7 @@ static void test_tsd_per_thread(test_env_t *env)
     resume_through(&with_tsd, hc_rdtsc_at, saved);
     TEST_CHECK(env, test_fault_run_next(env, &with_tsd), "end");
     TEST_CHECK(env, fault_is(env, &with_tsd, VEC_UD, hc_rdtsc_end), "RDTSC with TSD cleared");
-    if (cpu_has_rdtscp()) {
+    if (cpu_feature(0x80000001u, CPUID_EDX, 27)) { /* RDTSCP */
         TEST_CHECK(env, run_new(env, &run, hc_rdtscp, page, frame, seL4_PVControl_TSD), "thread");
         TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
         TEST_CHECK(env, fault_is(env, &run, VEC_GP, hc_rdtscp_at), "RDTSCP with TSD");
