@@ -78,6 +78,20 @@ static int fault_is(test_env_t *env, const test_fault_run_t *run, seL4_Word vect
     return 1;
 }
 
+/* A thread at pvc_sse with the page (word 0), run to its UD2 after setting XMM0 to THREAD_VALUE;
+ * it then yields `rounds` times before its MOVQ from XMM0. */
+static int sse_run_start(test_env_t *env, test_fault_run_t *run, seL4_PVPage *page, seL4_CPtr frame,
+                         seL4_Word rounds)
+{
+    if (page == NULL || !run_new(env, run, pvc_sse, page, frame, 0)) {
+        test_fail(env, __LINE__, "thread");
+        return 0;
+    }
+    run->context.rax = THREAD_VALUE;
+    run->context.r12 = rounds;
+    return test_fault_run_start(env, run) && fault_is(env, run, VEC_UD, pvc_sse_set);
+}
+
 /*
  * A thread that set XMM0 gets #NM once the word has TS, and the suite's SSE use in between (the
  * kernel's FXSAVE of the thread's state with its CR0.TS in the CPU) loses nothing on either side.
@@ -88,11 +102,7 @@ static void test_ts_keeps_fpu_state(test_env_t *env)
     seL4_PVPage *page = page_new(env, &frame);
     test_fault_run_t run;
 
-    TEST_CHECK(env, page != NULL && run_new(env, &run, pvc_sse, page, frame, 0), "thread");
-    run.context.rax = THREAD_VALUE;
-    run.context.r12 = 0;
-    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
-    TEST_CHECK(env, fault_is(env, &run, VEC_UD, pvc_sse_set), "the UD2 after XMM0 was set");
+    TEST_CHECK(env, sse_run_start(env, &run, page, frame, 0), "the UD2 after XMM0 was set");
     pvc_xmm0_exchange(SUITE_VALUE);
     page->control = seL4_PVControl_TS;
     resume_at(&run, pvc_sse_set + UD2_LENGTH);
@@ -148,11 +158,7 @@ static void test_ts_other_thread_unaffected(test_env_t *env)
     test_fault_run_t with_ts;
     test_fault_run_t other;
 
-    TEST_CHECK(env, page != NULL && run_new(env, &with_ts, pvc_sse, page, frame, 0), "thread");
-    with_ts.context.rax = THREAD_VALUE;
-    with_ts.context.r12 = ROUNDS;
-    TEST_CHECK(env, test_fault_run_start(env, &with_ts), "fault");
-    TEST_CHECK(env, fault_is(env, &with_ts, VEC_UD, pvc_sse_set), "XMM0 set");
+    TEST_CHECK(env, sse_run_start(env, &with_ts, page, frame, ROUNDS), "XMM0 set");
     page->control = seL4_PVControl_TS;
     TEST_CHECK(env, test_fault_run_new(env, &other, NULL, pvc_sse_loop), "other thread");
     other.context.rax = SUITE_VALUE;
@@ -285,10 +291,7 @@ static void test_page_removed(test_env_t *env)
     seL4_PVPage *page = page_new(env, &frame);
     test_fault_run_t run;
 
-    TEST_CHECK(env, page != NULL && run_new(env, &run, pvc_sse, page, frame, 0), "thread");
-    run.context.rax = THREAD_VALUE;
-    run.context.r12 = 0;
-    TEST_CHECK(env, test_fault_run_start(env, &run), "fault");
+    TEST_CHECK(env, sse_run_start(env, &run, page, frame, 0), "XMM0 set");
     page->control = seL4_PVControl_All;
     resume_at(&run, pvc_sse_set + UD2_LENGTH);
     TEST_CHECK(env, test_fault_run_next(env, &run), "#NM");
