@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "fault.h"
 #include "patch.h"
+#include "profile.h"
 #include "vcpu.h"
 #include <runtime/event.h>
 #include <runtime/log.h>
@@ -101,7 +102,9 @@ static void reply_prepare(vmm_t *vmm, const pv_outcome_t *out, bool registers)
 
     run.reply_registers = registers;
     if (registers) {
+        uint64_t begun = profile_part_begin();
         pv_cpu_store_registers(&vmm->vcpu.cpu, &regs);
+        profile_part_end(PROFILE_PV, begun);
         __builtin_memcpy(run.reply, &regs, sizeof(regs));
         run.reply[seL4_UserContext_Count] = out->code_segment;
     }
@@ -163,8 +166,10 @@ static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
         words[i] = i < length ? seL4_GetMR((int)i) : 0;
     }
     bool unchanged = false;
+    uint64_t begun = profile_part_begin();
 
     fault_handle(vmm, seL4_MessageInfo_get_label(info), words, length, &out, &unchanged);
+    profile_part_end(PROFILE_PV, begun);
     if (out.kind != PV_OUTCOME_END) {
         patch_late_entries(vmm);
     }
@@ -238,14 +243,20 @@ static void interrupt_check(vmm_t *vmm)
         if (run.have_message) {
             return; /* a fault is in: its handling injects what is due */
         }
-        if (seL4_TCB_ReadRegisters(vcpu->tcb, seL4_True, 0, seL4_UserContext_Count, &regs) !=
-                    seL4_NoError ||
+        uint64_t begun = profile_part_begin();
+        seL4_Error error =
+                seL4_TCB_ReadRegisters(vcpu->tcb, seL4_True, 0, seL4_UserContext_Count, &regs);
+        profile_part_end(PROFILE_REGISTERS, begun);
+        if (error != seL4_NoError ||
             !pv_cpu_load_registers(&vcpu->cpu, &regs, pv_cpu_code_segment(&vcpu->cpu))) {
             vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread cannot be stopped");
         }
         vcpu->kicks++;
     }
+    profile_trap_kind(PROFILE_INTERRUPT);
+    uint64_t begun = profile_part_begin();
     pv_cpu_inject(&vcpu->cpu, &vmm->env, &out);
+    profile_part_end(PROFILE_PV, begun);
     outcome_act(vmm, &out, false, false);
 }
 
@@ -266,20 +277,27 @@ void run_vm(vmm_t *vmm)
         seL4_MessageInfo_t info;
 
         if (run.have_message) {
+            profile_trap_end(); /* the notification that found it */
             run.have_message = false;
             info = run.info;
             badge = run.badge;
         } else if (vmm->pending_signals != 0) {
             seL4_Word bits = vmm->pending_signals;
             vmm->pending_signals = 0;
+            profile_trap_begin();
             handle_signals(vmm, bits);
+            profile_trap_end();
             continue;
         } else if (run.reply_pending) {
             run.reply_pending = false;
-            info = seL4_ReplyRecv(SERVICE_SLOT_ENDPOINT, reply_info(), &badge);
+            seL4_MessageInfo_t reply = reply_info();
+            profile_trap_end();
+            info = seL4_ReplyRecv(SERVICE_SLOT_ENDPOINT, reply, &badge);
         } else {
+            profile_trap_end();
             info = seL4_Recv(SERVICE_SLOT_ENDPOINT, &badge);
         }
+        profile_trap_begin();
         if (!ipc_badge_is_message(badge)) {
             handle_signals(vmm, badge);
         } else if (badge == VMM_VCPU_BADGE && !vmm->vcpu.ended) {

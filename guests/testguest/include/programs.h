@@ -46,6 +46,7 @@ void program_hypercall(void);
 void program_work_cpu(void);
 void program_work_syscall(void);
 void program_work_pagefault(void);
+void program_traps(void);
 void program_hostile_privileged(void);
 void program_hostile_mid_instruction(void);
 void program_hostile_wild_write(void);
