@@ -29,7 +29,7 @@ typedef struct patch_state {
     uint64_t late[PATCH_LATE_MAX]; /* every late entry noted, so that none is noted twice */
     size_t late_count;
     bool late_full; /* more were found: said once */
-    bool frozen; /* the guest changed patched code: no scan any more */
+    bool frozen;    /* the guest changed patched code: no scan any more */
     /* What the vCPU had done by the last look (patch_late_entries). */
     uint64_t delivered;
     unsigned cpl;
@@ -72,9 +72,9 @@ static bool patch_entries(const vmm_t *vmm)
     }
     patch.entries[0] = (pv_patch_entry_t){gva(plan->entry), PV_PATCH_MODE_32, PV_PATCH_ORIGIN_BOOT};
     patch.input.entry_count = 1;
-    if (symbols > 0 && pv_patch_entries_from_elf(&plan->elf, PV_PATCH_ELF_SYMBOLS,
-                                                 patch.entries + 1, symbols,
-                                                 &symbols) == PV_PATCH_OK) {
+    if (symbols > 0 &&
+        pv_patch_entries_from_elf(&plan->elf, PV_PATCH_ELF_SYMBOLS, patch.entries + 1, symbols,
+                                  &symbols) == PV_PATCH_OK) {
         patch.input.entry_count += symbols;
     }
     return true;
@@ -192,8 +192,9 @@ static void patch_note(uint64_t address, pv_patch_mode_t mode)
     }
     if (patch.late_count == PATCH_LATE_MAX) {
         if (!patch.late_full) {
-            log_printf(LOG_WARN, "vmm: more than %u entries found at run time: the code of the "
-                                 "others is not scanned\n",
+            log_printf(LOG_WARN,
+                       "vmm: more than %u entries found at run time: the code of the "
+                       "others is not scanned\n",
                        PATCH_LATE_MAX);
         }
         patch.late_full = true;
@@ -206,9 +207,23 @@ static void patch_note(uint64_t address, pv_patch_mode_t mode)
 
 void patch_note_entry(uint64_t address)
 {
-    if (patch_in_regions(address) && !pv_patch_reached(&patch.input, gva(address),
-                                                       PV_PATCH_MODE_64)) {
+    if (patch_in_regions(address) &&
+        !pv_patch_reached(&patch.input, gva(address), PV_PATCH_MODE_64)) {
         patch_note(address, PV_PATCH_MODE_64);
+    }
+}
+
+void patch_note_running(uint64_t address, bool long_mode)
+{
+    pv_patch_mode_t mode = long_mode ? PV_PATCH_MODE_64 : PV_PATCH_MODE_32;
+
+    /* Inside a site: the guest entered the middle of a patched instruction, which a scan from
+     * there would only refuse (a conflict): its fault is the guest's own, nothing to scan. */
+    if (!patch.frozen && patch_in_regions(address) &&
+        !pv_patch_reached(&patch.input, gva(address), mode) &&
+        pv_patch_find_containing(patch.result.sites, patch.result.site_count, gva(address)) ==
+                NULL) {
+        patch_note(address, mode);
     }
 }
 
@@ -267,8 +282,8 @@ void patch_late_entries(vmm_t *vmm)
     }
     log_printf(LOG_WARN, "vmm: code entered at %#lx not patched: %s\n",
                (unsigned long)patch.entries[first].address.value, pv_patch_error_string(error));
-    if (patch_scan_all(first) != PV_PATCH_OK || pv_patch_apply(&vmm->ram, &patch.result) !=
-                                                        PV_PATCH_OK) {
+    if (patch_scan_all(first) != PV_PATCH_OK ||
+        pv_patch_apply(&vmm->ram, &patch.result) != PV_PATCH_OK) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the kernel's patches cannot be written again");
     }
     patch_publish(vmm, "again without it");

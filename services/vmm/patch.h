@@ -17,6 +17,12 @@ void patch_guest(vmm_t *vmm, const pv_cpu_config_t *config);
  * reached from nothing the load-time scan followed. Noted now, scanned by patch_late_entries. */
 void patch_note_entry(uint64_t address);
 
+/* An address the guest was seen to run an instruction at (a fault's RIP, in 64-bit code or
+ * not): code that no scan reached when only an indirect branch leads there (guest user code
+ * called through a pointer, say). Noted now when no scan reached it, scanned by
+ * patch_late_entries. */
+void patch_note_running(uint64_t address, bool long_mode);
+
 /* After each event, before the vCPU runs again: notes where the event sent the guest when that
  * is a handler it delivered to or its user mode's first instruction and no scan reached it, and
  * scans the code of every entry noted (only the new code), patching what it finds. */

@@ -156,6 +156,20 @@ static void outcome_act(vmm_t *vmm, const pv_outcome_t *out, bool held, bool unc
     }
 }
 
+/* The RIP of a fault message when it is an instruction the guest ran: a page fault, or an
+ * exception of the fault class (a trap's RIP, #DB, #BP, #OF, a SYSCALL's, is past the
+ * instruction, where code need not follow). */
+static bool fault_running_at(seL4_Word label, const seL4_Word *words, uint64_t *rip)
+{
+    seL4_UserContext regs;
+    seL4_Word vector = words[seL4_UserException_Number];
+
+    __builtin_memcpy(&regs, words, sizeof(regs));
+    *rip = regs.rip;
+    return label == seL4_Fault_VMFault || (label == seL4_Fault_UserException && vector < 32 &&
+                                           vector != 1 && vector != 3 && vector != 4);
+}
+
 static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
 {
     seL4_Word words[seL4_Fault_MessageLength];
@@ -166,11 +180,16 @@ static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
         words[i] = i < length ? seL4_GetMR((int)i) : 0;
     }
     bool unchanged = false;
+    bool long_mode = vmm->vcpu.cpu.mode == PV_MODE_LONG; /* the mode the guest ran in */
     uint64_t begun = profile_part_begin();
 
     fault_handle(vmm, seL4_MessageInfo_get_label(info), words, length, &out, &unchanged);
     profile_part_end(PROFILE_PV, begun);
     if (out.kind != PV_OUTCOME_END) {
+        uint64_t rip = 0;
+        if (fault_running_at(seL4_MessageInfo_get_label(info), words, &rip)) {
+            patch_note_running(rip, long_mode);
+        }
         patch_late_entries(vmm);
     }
     vmm->vcpu.held = true;
@@ -257,6 +276,9 @@ static void interrupt_check(vmm_t *vmm)
     uint64_t begun = profile_part_begin();
     pv_cpu_inject(&vcpu->cpu, &vmm->env, &out);
     profile_part_end(PROFILE_PV, begun);
+    if (out.kind != PV_OUTCOME_END) {
+        patch_late_entries(vmm); /* the handler it was delivered to */
+    }
     outcome_act(vmm, &out, false, false);
 }
 

@@ -49,6 +49,7 @@ void program_work_pagefault(void);
 void program_traps(void);
 void program_hostile_privileged(void);
 void program_hostile_mid_instruction(void);
+void mid_instruction_patched(void); /* its patched half (programs/mid_patched.c) */
 void program_hostile_wild_write(void);
 void program_hostile_bad_cr3(void);
 void program_hostile_bad_idt(void);
