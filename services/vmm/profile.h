@@ -1,11 +1,11 @@
 /*
- * Where the VMM's time per trap goes, for whoever measures PV mode (bench/pv-traps): each trap
+ * Where the VMM's time per trap goes, for whoever measures PV mode (make bench-pv): each trap
  * of the vCPU is timed with the TSC from the moment the VMM has its message to the moment it
  * waits again, by kind, and split into parts (lib/pv, the software TLB's host calls, the
  * devices, view switches, register transfers, the time service). The guest's PROFILE hypercall
  * prints the totals since the previous one and starts again; nothing else reads them. Off until
- * the guest's first PROFILE call (then about 150 instructions per trap: docs/performance.md);
- * nothing here changes what the guest sees.
+ * the guest's first PROFILE call (off, its tests cost about 40 instructions per trap:
+ * docs/performance.md); nothing here changes what the guest sees.
  */
 #ifndef VMM_PROFILE_H
 #define VMM_PROFILE_H
