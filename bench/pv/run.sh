@@ -116,9 +116,10 @@ for mode in "${modes[@]}"; do
         p=$(figure "$pv" "$name")
         read -r traps cycles lpv tlb devices views regs clock <<<"$(vmm "$pv" "$name")"
         # The VMM's figures are means: the rest is taken from the means too (under plain TCG
-        # a few slow samples, translation and the host's own work, make them differ).
+        # a few slow samples, translation and the host's own work, make them differ; "-" when
+        # they make it negative).
         rest=$(awk -v p="$(figure "$pv" "$name" mean)" -v b="$(figure "$bare" "$name" mean)" \
-            -v v="$cycles" 'BEGIN { if (p == "") print "-"; else print p - v - (b == "" ? 0 : b) }')
+            -v v="$cycles" 'BEGIN { r = p - v - (b == "" ? 0 : b); print (p == "" || r < 0) ? "-" : r }')
         printf 'bench-pv [%s]: %-16s %8s %8s %7s %6s %7s %7s %6s %7s %6s %6s %6s %9s\n' "$mode" "$name" \
             "${b:--}" "${p:--}" "$(ratio "$p" "$b")" "$traps" "$cycles" "$lpv" "$tlb" "$devices" \
             "$views" "$regs" "$clock" "$rest"
