@@ -101,6 +101,7 @@ BOOT_CODE static bool svm_enable(virt_t *v)
         return false;
     }
     svm_msrpm_pass(paddr_to_kptr(v->msr_permissions));
+    v->host_efer = efer;
     msr_write(MSR_VM_HSAVE_PA, v->host_save_area);
     /* The host's FS/GS/TR/LDTR hidden state and SYSCALL/SYSENTER MSRs as arch_cpu_init left
      * them: every guest exit loads them back with VMLOAD. */
