@@ -168,12 +168,11 @@ static void test_register_round_trip(test_env_t *env)
 static int out80_exits(test_env_t *env, test_vm_t *vm, seL4_Word *rip, bool *io)
 {
     test_vm_exit_t exit;
-    seL4_Word q;
 
     test_vm_enter(vm, *rip, 0, &exit);
     *io = test_vm_exit_is(vm, &exit, VM_EXIT_IO);
     if (*io) {
-        q = exit.mr[SEL4_VMENTER_FAULT_QUALIFICATION_MR];
+        seL4_Word q = exit.mr[SEL4_VMENTER_FAULT_QUALIFICATION_MR];
         if (IO_PORT(q) != 0x80 || (test_vm_gpr(&exit, VCPU_GPR_RAX) & 0xff) != 0x42 ||
             (vm->svm ? (q & (SVM_IO_IN | SVM_IO_SIZE8)) != SVM_IO_SIZE8
                      : (q & (VMX_IO_IN | VMX_IO_IMMEDIATE | 7)) != VMX_IO_IMMEDIATE)) {

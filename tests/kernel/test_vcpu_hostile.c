@@ -301,11 +301,10 @@ static void test_guest_memory_isolated(test_env_t *env)
     addresses[0] = other.paddr;
     addresses[1] = 0x100000; /* where the kernel image is loaded */
     for (int i = 0; i < 2; i++) {
-        seL4_Word rbx[2] = {0, addresses[i]};
         TEST_CHECK(env, addresses[i] < (1ull << 30), "address %#lx beyond the guest's map",
                    (unsigned long)addresses[i]);
         seL4_VCPUContext context = {0};
-        context.ebx = rbx[1];
+        context.ebx = addresses[i];
         TEST_OK(env, seL4_X86_VCPU_WriteRegisters(vm.vcpu, &context));
         test_vm_enter(&vm, test_vm_guest(guest_read_rbx), 0, &exit);
         TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_GUEST_PHYSICAL, 0, NULL),

@@ -77,7 +77,7 @@ static void guest_memory_init(test_vm_t *vm)
     uint64_t *pdpt = (uint64_t *)(vm->memory + GUEST_PDPT);
     uint64_t *pd = (uint64_t *)(vm->memory + GUEST_PD);
     uint64_t *gdt = (uint64_t *)(vm->memory + GUEST_DATA);
-    uint64_t *gate = (uint64_t *)(vm->memory + GUEST_IDT + GUEST_VECTOR * 16);
+    uint64_t *gate = (uint64_t *)(vm->memory + GUEST_IDT + (size_t)GUEST_VECTOR * 16);
     seL4_Word handler = test_vm_guest(guest_irq_handler);
     uint32_t ro_word = GUEST_RO_WORD;
 
@@ -91,7 +91,8 @@ static void guest_memory_init(test_vm_t *vm)
     gate[0] = (handler & 0xffff) | ((seL4_Word)GUEST_SEL_CODE << 16) | (IDT_GATE_INT64 << 32) |
               ((handler >> 16 & 0xffff) << 48);
     gate[1] = handler >> 32;
-    memcpy(vm->memory + GUEST_CODE, guest_blob_start, (size_t)(guest_blob_end - guest_blob_start));
+    memcpy(vm->memory + GUEST_CODE, guest_blob_start,
+           (size_t)((uintptr_t)guest_blob_end - (uintptr_t)guest_blob_start));
     vm->memory[GUEST_FLAG_SVM] = vm->svm ? 1 : 0;
     memcpy(vm->memory + GUEST_READONLY, &ro_word, sizeof(ro_word));
 }

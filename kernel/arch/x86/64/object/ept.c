@@ -63,25 +63,28 @@ static void invoke_guest_table_unmap(cte_t *slot)
     memzero_words(paging_table(slot->cap.u.table.paddr), BIT(seL4_PageTableBits));
 }
 
-/* The entry a map call writes at `shift` for gpa, through a live root (C0). */
-static seL4_Error decode_guest_entry(invocation_t *inv, word_t gpa, unsigned shift, pte_t **entry,
-                                     asid_t *asid)
+/* The entry a map call writes at `shift` for gpa, through a live root (C0); NULL with *error set
+ * when there is none. */
+static pte_t *decode_guest_entry(invocation_t *inv, word_t gpa, unsigned shift, asid_t *asid,
+                                 seL4_Error *error)
 {
     word_t bits_left = 0;
     paddr_t root;
-    seL4_Error error = guest_decode_root(inv_extra_cap(inv, 0), 1, &root, asid);
+    pte_t *entry;
 
-    if (error != seL4_NoError) {
-        return error;
+    *error = guest_decode_root(inv_extra_cap(inv, 0), 1, &root, asid);
+    if (*error != seL4_NoError) {
+        return NULL;
     }
     if (gpa >= GUEST_PHYS_LIMIT) {
-        return error_invalid_argument(0);
+        *error = error_invalid_argument(0);
+        return NULL;
     }
-    *entry = guest_lookup_entry(root, gpa, shift, &bits_left);
-    if (*entry == NULL) {
-        return error_failed_lookup(false, lookup_fault_missing_capability(bits_left));
+    entry = guest_lookup_entry(root, gpa, shift, &bits_left);
+    if (entry == NULL) {
+        *error = error_failed_lookup(false, lookup_fault_missing_capability(bits_left));
     }
-    return seL4_NoError;
+    return entry;
 }
 
 static seL4_Error decode_guest_table_map(invocation_t *inv, cap_t cap, cte_t *slot)
@@ -98,8 +101,8 @@ static seL4_Error decode_guest_table_map(invocation_t *inv, cap_t cap, cte_t *sl
     if (cap.u.table.mapped_asid != ASID_INVALID) {
         return error_invalid_capability(0);
     }
-    error = decode_guest_entry(inv, gpa, shift, &entry, &asid);
-    if (error != seL4_NoError) {
+    entry = decode_guest_entry(inv, gpa, shift, &asid, &error);
+    if (entry == NULL) {
         return error;
     }
     if (guest_entry_present(*entry)) {
@@ -214,8 +217,8 @@ seL4_Error guest_frame_decode_map(invocation_t *inv, cap_t cap, cte_t *slot)
     if (!IS_ALIGNED(gpa, frame->size_bits)) {
         return error_simple(seL4_AlignmentError);
     }
-    error = decode_guest_entry(inv, gpa, guest_frame_shift(frame), &entry, &asid);
-    if (error != seL4_NoError) {
+    entry = decode_guest_entry(inv, gpa, guest_frame_shift(frame), &asid, &error);
+    if (entry == NULL) {
         return error;
     }
     if (remap && (frame->mapped_asid != asid || frame->mapped_vaddr != gpa)) {

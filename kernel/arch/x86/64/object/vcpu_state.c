@@ -15,7 +15,7 @@
 /* Where a guest MSR lives: a VCPU record slot (VMX), or a VMCS encoding and a VMCB offset. */
 typedef struct {
     uint32_t msr;
-    int8_t record;     /* VCPU_MSR_* on VMX, -1: the VMCS field */
+    int record;        /* VCPU_MSR_* on VMX, -1: the VMCS field */
     uint16_t vmcs;     /* VMX encoding */
     uint16_t vmcb;     /* SVM offset */
     vcpu_field_t rule; /* VMX record MSRs: the value rule (the others use their field's) */

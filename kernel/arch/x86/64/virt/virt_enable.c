@@ -96,7 +96,7 @@ BOOT_CODE static bool svm_enable(virt_t *v)
 
     v->host_save_area = virt_boot_page(PAGE_SIZE, 0);
     v->host_state_area = virt_boot_page(PAGE_SIZE, 0);
-    v->msr_permissions = virt_boot_page(2 * PAGE_SIZE, 0xff);
+    v->msr_permissions = virt_boot_page(2 * (word_t)PAGE_SIZE, 0xff);
     if (v->host_save_area == 0 || v->host_state_area == 0 || v->msr_permissions == 0) {
         return false;
     }

@@ -58,7 +58,7 @@ typedef struct vcpu {
     word_t gpr[VCPU_GPR_COUNT]; /* first: the entry code addresses it from the record */
     word_t cr2;                 /* VMX: the guest's CR2 (no VMCS field holds it) */
     word_t msr[VCPU_MSR_COUNT];
-    struct tcb *tcb; /* bound thread, or NULL */
+    struct tcb *tcb;   /* bound thread, or NULL */
     struct vcpu *next; /* every VCPU, for I/O port capabilities that go away */
     struct vcpu *prev;
     uint64_t serial; /* never reused: I/O port capabilities name their VCPU by it */
@@ -69,11 +69,11 @@ typedef struct vcpu {
     /* Guest TLB tag (VPID or ASID) and the generation it was handed out in (virt/guest_tag.c). */
     uint64_t tag_generation;
     uint32_t tag;
-    bool launched;        /* VMX: VMLAUNCH done on this VMCS (else VMLAUNCH next) */
-    bool flush_tag;       /* SVM: flush this ASID's translations at the next VMRUN */
-    paddr_t guest_root;   /* the EPTP / nCR3 root last written into the VMCS or VMCB */
-    word_t host_cr3;      /* VMX: HOST_CR3 last written */
-    fpu_state_t fpu;      /* the guest's x87/SSE state (FXSAVE image) */
+    bool launched;      /* VMX: VMLAUNCH done on this VMCS (else VMLAUNCH next) */
+    bool flush_tag;     /* SVM: flush this ASID's translations at the next VMRUN */
+    paddr_t guest_root; /* the EPTP / nCR3 root last written into the VMCS or VMCB */
+    word_t host_cr3;    /* VMX: HOST_CR3 last written */
+    fpu_state_t fpu;    /* the guest's x87/SSE state (FXSAVE image) */
 } vcpu_t;
 
 _Static_assert(offsetof(vcpu_t, gpr) == 0 && GPR_RDI == VCPU_RDI * 8 && GPR_R15 == VCPU_R15 * 8,

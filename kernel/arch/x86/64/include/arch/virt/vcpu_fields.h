@@ -20,9 +20,9 @@ typedef enum {
 } field_rule_t;
 
 typedef struct {
-    uint16_t id;    /* VMCS encoding, or VMCB byte offset */
-    uint8_t width;  /* SVM: bytes (1, 2, 4 or 8) */
-    uint8_t rule;   /* field_rule_t */
+    uint16_t id;      /* VMCS encoding, or VMCB byte offset */
+    uint8_t width;    /* SVM: bytes (1, 2, 4 or 8) */
+    uint8_t rule;     /* field_rule_t */
     uint64_t allowed; /* RULE_BITS: the bits a VMM may set; RULE_CONTROL: the word's index */
     uint64_t forced;  /* RULE_BITS: the bits always set */
 } vcpu_field_t;
