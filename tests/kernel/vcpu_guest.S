@@ -102,10 +102,14 @@ guest_sti:
     sti
     nop
     HYPERCALL
+/* A loop with interrupts enabled: they all exit to the host anyway (external-interrupt exiting,
+ * the INTR intercept), but Bochs 2.7 delivers none to a VMX guest entered with RFLAGS.IF clear
+ * until the guest changes IF, so a loop with IF clear would never end there. */
     .global guest_spin
 guest_spin:
-    pause
-    jmp guest_spin
+    sti
+1:  pause
+    jmp 1b
 
 /* IDT[GUEST_VECTOR]: report with a marker in RAX. */
     .global guest_irq_handler
@@ -138,6 +142,14 @@ guest_triple_fault:
  */
     .global guest_clobber
 guest_clobber:
+    lgdt GUEST_GDTR_OWN
+    lidt GUEST_IDTR_OWN
+    movl $GUEST_SEL_DATA, %eax
+    movl %eax, %ds
+    movl %eax, %es
+    movl %eax, %fs
+    movl %eax, %gs
+    movl %eax, %ss
     movl $0xc0000100, %ecx
     movl $0x11111000, %eax
     xorl %edx, %edx

@@ -70,6 +70,13 @@ seL4_Word test_vm_read(const test_vm_t *vm, seL4_Word vmx_field, seL4_Word svm_f
     return seL4_X86_VCPU_ReadVMCS(vm->vcpu, vm->svm ? svm_field : vmx_field).value;
 }
 
+/* A GDTR/IDTR image as LGDT and LIDT read it: a 16-bit limit, then the 64-bit base. */
+static void table_register_image(uint8_t *at, uint16_t limit, uint64_t base)
+{
+    memcpy(at, &limit, sizeof(limit));
+    memcpy(at + sizeof(limit), &base, sizeof(base));
+}
+
 /* The guest's own page tables (one 2 MiB identity page), GDT, IDT gate and data. */
 static void guest_memory_init(test_vm_t *vm)
 {
@@ -95,6 +102,8 @@ static void guest_memory_init(test_vm_t *vm)
            (size_t)((uintptr_t)guest_blob_end - (uintptr_t)guest_blob_start));
     vm->memory[GUEST_FLAG_SVM] = vm->svm ? 1 : 0;
     memcpy(vm->memory + GUEST_READONLY, &ro_word, sizeof(ro_word));
+    table_register_image(vm->memory + GUEST_GDTR_OWN, GUEST_GDT_LIMIT, GUEST_DATA);
+    table_register_image(vm->memory + GUEST_IDTR_OWN, GUEST_IDT_LIMIT, GUEST_IDT);
 }
 
 typedef struct {
