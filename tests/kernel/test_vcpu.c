@@ -5,20 +5,12 @@
  * it), that register changes travel both ways, that event injection reaches the guest's IDT,
  * that a host interrupt preempts a spinning guest, that guest-physical mappings removed are gone
  * at once, that the guest's FPU state is its own, and that the host's state survives every exit.
- * Where the machine has neither, the tests report SKIP (and vcpu_features_reported checks the
- * refusals instead).
+ * Where the machine has neither, each test checks the refusal instead: no VCPU or guest-physical
+ * object can be made (VCPU_OR_REFUSED).
  */
 #include "groups.h"
 #include "vcpu_vm.h"
 #include <runtime/tsc.h>
-
-#define VCPU_OR_SKIP(env)                                                                          \
-    do {                                                                                           \
-        const char *why_;                                                                          \
-        if (!test_vm_available((env), &why_)) {                                                    \
-            TEST_SKIP((env), "no usable VMX or SVM (%s)", why_);                                   \
-        }                                                                                          \
-    } while (0)
 
 #define RFLAGS_IF        0x200ull
 #define EVENT_VALID      (1ull << 31) /* VMX interruption info and SVM EVENTINJ alike */
@@ -67,13 +59,7 @@ static void test_features_reported(test_env_t *env)
         /* Absent: a reason that fits the CPU, and no VCPU or guest-physical object to be had. */
         TEST_CHECK(env, (f->absent == seL4_X86_VirtAbsent_NotInCPU) == !(vmx || svm),
                    "absence reason %u does not fit CPUID (vmx %d svm %d)", f->absent, vmx, svm);
-        for (seL4_Word type = seL4_X86_VCPUObject; type <= seL4_X86_EPTPTObject; type++) {
-            seL4_CPtr slot = test_slot(env);
-            TEST_EXPECT_ERR(env,
-                            seL4_Untyped_Retype(env->arena, type, 0, ROOT_CNODE, 0, 0, slot, 1),
-                            seL4_InvalidArgument);
-            TEST_EQ(env, seL4_GetMR(0), 0);
-        }
+        TEST_CHECK(env, !test_vm_or_refused(env), "no VMX or SVM, yet VCPUs");
         printf("vcpu: no hardware virtualization (absent reason %u); VCPU objects refused\n",
                f->absent);
         return;
@@ -111,7 +97,7 @@ static void test_exit_cpuid(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word next;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     TEST_OK(env, set_guest_registers(&vm, &(test_vm_exit_t){0}, leaf, 0x7));
     test_vm_enter(&vm, test_vm_guest(guest_cpuid), 0, &exit);
@@ -141,7 +127,7 @@ static void test_register_round_trip(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word next;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     for (int round = 0; round < 2; round++) {
         for (int i = 0; i < seL4_VCPUContext_Count; i++) {
@@ -197,7 +183,7 @@ static void test_exit_io_port(test_env_t *env)
     test_vm_exit_t exit;
     bool io;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     TEST_CHECK(env, out80_exits(env, &vm, &rip, &io) && io, "closed port 0x80 did not exit");
     TEST_CHECK(env, out80_exits(env, &vm, &rip, &io) && !io, "no hypercall after the OUT");
@@ -225,7 +211,7 @@ static void test_exit_hlt_and_hypercall(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word next;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     test_vm_enter(&vm, test_vm_guest(guest_hlt), 0, &exit);
     TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_HLT, 1, &next), "hlt");
@@ -249,7 +235,7 @@ static void test_exit_guest_physical(test_env_t *env)
     seL4_Word next;
     seL4_Word q;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     test_vm_enter(&vm, test_vm_guest(guest_mmio), 0, &exit);
     TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_GUEST_PHYSICAL, GUEST_MMIO_READ, &next),
@@ -297,7 +283,7 @@ static void test_event_injection(test_env_t *env)
     seL4_Word next;
     seL4_Word frame[2];
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     test_vm_enter(&vm, test_vm_guest(guest_sti), 0, &exit);
     TEST_CHECK(env,
@@ -345,7 +331,7 @@ static void test_host_interrupt_preempts_guest(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word spin = 0;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     TEST_OK(env, seL4_TCB_BindNotification(seL4_CapInitThreadTCB, ntfn));
     signaller_ran = 0;
@@ -412,7 +398,7 @@ static void test_fpu_state_separate(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word next;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     memcpy(vm.memory + GUEST_XMM_IN, guest_value, 16);
     vmenter_keeping_xmm0(vmm_value, after, test_vm_guest(guest_fpu), vm.controls, &exit);
@@ -467,7 +453,7 @@ static void test_host_state_intact(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word check;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_EQ(env, seL4_DebugHostStateCheck(), 0);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     guest_syscall_msrs_set(env, &vm);
@@ -523,7 +509,7 @@ static void test_unmap_takes_effect(test_env_t *env)
     test_vm_exit_t exit;
     seL4_Word next;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     memcpy(vm.memory + GUEST_SCRATCH, &first, sizeof(first));
     test_vm_enter(&vm, test_vm_guest(guest_read_scratch), 0, &exit);
@@ -568,7 +554,7 @@ static void test_entry_failure_reported(test_env_t *env)
     test_vm_t vm;
     test_vm_exit_t exit;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     /* VMX: RFLAGS bit 1 clear (SDM 27.3.1.4); SVM: CR0.NW without CD (APM 15.5.1). */
     TEST_OK(env, vm.svm ? test_vm_write(&vm, 0, seL4_VMCB_Save_CR0, 0xa0000033ull)
@@ -611,7 +597,7 @@ static void test_triple_fault_contained(test_env_t *env)
     test_vm_t vm;
     test_vm_exit_t exit;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     memcpy(vm.memory + GUEST_IDTR_EMPTY, idtr, sizeof(idtr));
     test_vm_enter(&vm, test_vm_guest(guest_triple_fault), 0, &exit);

@@ -8,14 +8,6 @@
 #include "groups.h"
 #include "vcpu_vm.h"
 
-#define VCPU_OR_SKIP(env)                                                                          \
-    do {                                                                                           \
-        const char *why_;                                                                          \
-        if (!test_vm_available((env), &why_)) {                                                    \
-            TEST_SKIP((env), "no usable VMX or SVM (%s)", why_);                                   \
-        }                                                                                          \
-    } while (0)
-
 #define NON_CANONICAL 0x0000800000000000ull
 
 /* Fields no VMM may read or write: host state, physical addresses, the kernel's tags. */
@@ -71,7 +63,7 @@ static void test_fields_refused(test_env_t *env)
     const seL4_Word *fields;
     size_t count;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     fields = vm.svm ? svm_kernel_fields : vmx_kernel_fields;
     count = vm.svm ? sizeof(svm_kernel_fields) / sizeof(seL4_Word)
@@ -102,7 +94,7 @@ static void test_controls_refused(test_env_t *env)
     seL4_Word word;
     seL4_Word forbidden;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     word = vm.svm ? seL4_VMCB_InterceptMisc1 : seL4_VMCS_ProcControls;
     w = seL4_X86_VCPU_WriteVMCS(vm.vcpu, word, 0);
@@ -179,7 +171,7 @@ static void test_values_refused(test_env_t *env)
     test_vm_t vm;
     seL4_X86_VCPU_WriteVMCS_t w;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         w = seL4_X86_VCPU_WriteMSR(vm.vcpu, refused[i].msr, refused[i].value);
@@ -218,7 +210,7 @@ static void test_capabilities_refused(test_env_t *env)
     seL4_CPtr second;
     test_vm_t vm;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     lone_root = test_object(env, seL4_X86_EPTPML4Object, 0);
     TEST_CHECK(env, test_pages(env, 1, &frame) != NULL && lone_root != 0, "objects");
@@ -291,7 +283,7 @@ static void test_guest_memory_isolated(test_env_t *env)
     test_vm_exit_t exit;
     uint8_t *page;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     page = test_pages(env, 1, &frame);
     TEST_CHECK(env, page != NULL, "page");
@@ -351,7 +343,7 @@ static void test_bound_twice(test_env_t *env)
     seL4_Word label;
     seL4_Word mrs[seL4_Fault_MessageLength];
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, vmm_thread_new(env, &t1, ep) && vmm_thread_new(env, &t2, ep), "threads");
     TEST_CHECK(env, test_vm_new(env, &vm, t1.tcb), "no VM");
     TEST_OK(env, seL4_X86_VCPU_SetTCB(vm.vcpu, t2.tcb));
@@ -401,7 +393,7 @@ static void test_delete_vcpu_while_running(test_env_t *env)
     seL4_Word mrs[seL4_Fault_MessageLength];
     seL4_Word rip;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, spinning_vmm(env, &thread, ep, &vm, &job), "no spinning guest");
     TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, vm.vcpu, ROOT_DEPTH));
     TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_Fault_MessageLength), "no fault");
@@ -423,7 +415,7 @@ static void test_delete_root_while_running(test_env_t *env)
     thread_t thread;
     test_vm_t vm;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, spinning_vmm(env, &thread, ep, &vm, &job), "no spinning guest");
     TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, vm.root, ROOT_DEPTH));
     TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, vm.root, ROOT_DEPTH));
@@ -441,7 +433,7 @@ static void test_delete_tcb_while_running(test_env_t *env)
     test_vm_t vm;
     test_vm_exit_t exit;
 
-    VCPU_OR_SKIP(env);
+    VCPU_OR_REFUSED(env);
     TEST_CHECK(env, spinning_vmm(env, &thread, ep, &vm, &job), "no spinning guest");
     TEST_OK(env, seL4_CNode_Revoke(ROOT_CNODE, thread.tcb, ROOT_DEPTH));
     TEST_OK(env, seL4_CNode_Delete(ROOT_CNODE, thread.tcb, ROOT_DEPTH));

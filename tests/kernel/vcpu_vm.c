@@ -54,6 +54,27 @@ int test_vm_available(test_env_t *env, const char **why)
     return features->kind != seL4_X86_Virt_None;
 }
 
+int test_vm_or_refused(test_env_t *env)
+{
+    const char *why;
+
+    if (test_vm_available(env, &why)) {
+        return 1;
+    }
+    /* No VCPU, and no guest-physical structure, to be had: Retype refuses each type. */
+    for (seL4_Word type = seL4_X86_VCPUObject; type <= seL4_X86_EPTPTObject; type++) {
+        seL4_CPtr slot = test_slot(env);
+        seL4_Error error = seL4_Untyped_Retype(env->arena, type, 0, ROOT_CNODE, 0, 0, slot, 1);
+        if (error != seL4_InvalidArgument || seL4_GetMR(0) != 0) {
+            test_fail(env, __LINE__, "retype of type %lu without VMX or SVM (%s): %s, MR0 %lu",
+                      (unsigned long)type, why, test_error_name(error),
+                      (unsigned long)seL4_GetMR(0));
+            return 0;
+        }
+    }
+    return 0;
+}
+
 seL4_Word test_vm_guest(const char *label)
 {
     return GUEST_CODE + (seL4_Word)(label - guest_blob_start);

@@ -14,7 +14,7 @@ typedef struct {
     bool svm;
     const seL4_X86_VirtFeatures *features;
     seL4_CPtr vcpu;
-    seL4_CPtr root, pdpt, pd, pt; /* guest-physical structures */
+    seL4_CPtr root, pdpt, pd, pt;        /* guest-physical structures */
     seL4_CPtr frames[GUEST_PAGES];       /* the VMM's own mappings of guest memory */
     seL4_CPtr guest_frames[GUEST_PAGES]; /* copies of them, mapped in the guest */
     uint8_t *memory;                     /* the VMM's view of guest-physical 0 .. */
@@ -61,6 +61,19 @@ const seL4_X86_VirtFeatures *test_vm_features(test_env_t *env);
 
 /* Whether VCPUs exist on this machine; the reason why not otherwise. */
 int test_vm_available(test_env_t *env, const char **why);
+
+/* 1 where VCPUs exist; otherwise 0, after checking that each VCPU and guest-physical object
+ * type is refused with a clear error (a failure of the test if not). */
+int test_vm_or_refused(test_env_t *env);
+
+/* The opening of every VCPU test: on a machine without VMX or SVM, the refusal is what it
+ * checks. */
+#define VCPU_OR_REFUSED(env)                                                                       \
+    do {                                                                                           \
+        if (!test_vm_or_refused(env)) {                                                            \
+            return;                                                                                \
+        }                                                                                          \
+    } while (0)
 
 /* A VM bound to tcb, its guest state set for 64-bit code at GUEST_CODE. 0 on failure. */
 int test_vm_new(test_env_t *env, test_vm_t *vm, seL4_CPtr tcb);
