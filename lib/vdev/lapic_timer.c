@@ -138,6 +138,12 @@ uint64_t vdev_lapic_next_deadline(const vdev_lapic_t *lapic, uint64_t now)
     if (lapic->timer_expirations == 0) {
         ticks = lapic->timer_start_count;
     } else if (periodic(lapic) && lapic->timer_initial != 0) {
+        /* A tick count past 64 bits (a timer rate so high that the count saturated) has no
+         * time: the sum would wrap to a deadline long gone. */
+        if (lapic->timer_expirations >
+            (UINT64_MAX - lapic->timer_start_count) / lapic->timer_initial) {
+            return VDEV_NO_DEADLINE;
+        }
         ticks = lapic->timer_start_count + lapic->timer_expirations * lapic->timer_initial;
     } else {
         return VDEV_NO_DEADLINE;

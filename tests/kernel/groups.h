@@ -23,6 +23,7 @@ extern const test_group_t fault_group;
 extern const test_group_t robust_group;
 extern const test_group_t hostile_cpu_group;
 extern const test_group_t pv_group;
+extern const test_group_t pv_control_group;
 extern const test_group_t vcpu_group;
 extern const test_group_t vcpu_hostile_group;
 extern const test_group_t fuzz_group;

@@ -21,11 +21,12 @@
 
 /* Scheduling tests last: a kernel without timer preemption hangs in them. */
 static const test_group_t *const suite_groups[] = {
-        &untyped_group,      &modules_group, &cnode_group,        &tcb_group,    &endpoint_group,
-        &notification_group, &vspace_group,  &memtype_group,      &asid_group,   &ioport_group,
-        &console_group,      &irq_group,     &fault_group,        &robust_group, &hostile_cpu_group,
-        &pv_group,           &vcpu_group,    &vcpu_hostile_group, &fuzz_group,   &stress_group,
-        &sched_group,
+        &untyped_group,    &modules_group,      &cnode_group,        &tcb_group,
+        &endpoint_group,   &notification_group, &vspace_group,       &memtype_group,
+        &asid_group,       &ioport_group,       &console_group,      &irq_group,
+        &fault_group,      &robust_group,       &hostile_cpu_group,  &pv_group,
+        &pv_control_group, &vcpu_group,         &vcpu_hostile_group, &fuzz_group,
+        &stress_group,     &sched_group,
 };
 
 static alloc_t suite_alloc; /* the suite's own long-lived slots and memory */

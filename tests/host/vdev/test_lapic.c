@@ -385,6 +385,30 @@ static void timer_one_shot(void **state)
     assert_int_equal(l.timer_interrupts, 1);
 }
 
+/* A timer rate so high that the tick count saturates 64 bits: the next period is past every
+ * representable time, never a deadline that wrapped into the past (found by fuzz_vdev). */
+static void timer_periodic_saturated_count(void **state)
+{
+    vdev_lapic_config_t c = config();
+    vdev_lapic_owner_t owner = {.ipi = log_ipi, .eoi = log_eoi, .context = NULL};
+    owner_log_t log;
+    vdev_lapic_t l;
+    uint64_t now = 242890147488ull;
+
+    (void)state;
+    memset(&log, 0, sizeof(log));
+    owner.context = &log;
+    c.timer_hz = UINT64_MAX;
+    vdev_lapic_init(&l, &c, &owner);
+    enable(&l);
+    wr(&l, VDEV_LAPIC_TIMER_DIVIDE, 0xa); /* divide by 128 */
+    wr(&l, VDEV_LAPIC_LVT_TIMER, VDEV_LVT_TIMER_PERIODIC | 0x40);
+    wr_at(&l, VDEV_LAPIC_TIMER_INITIAL, 100000, 0);
+    vdev_lapic_advance(&l, now);
+    assert_int_equal(l.timer_interrupts, 1);
+    assert_true(vdev_lapic_next_deadline(&l, now) > now);
+}
+
 static void timer_periodic(void **state)
 {
     vdev_lapic_t l;
@@ -641,6 +665,7 @@ int main(void)
             cmocka_unit_test(lint_pins),
             cmocka_unit_test(timer_one_shot),
             cmocka_unit_test(timer_periodic),
+            cmocka_unit_test(timer_periodic_saturated_count),
             cmocka_unit_test(timer_tsc_deadline),
             cmocka_unit_test(apic_base_transitions),
             cmocka_unit_test(x2apic_msr_rules),

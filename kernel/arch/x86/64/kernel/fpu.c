@@ -6,6 +6,7 @@
  */
 #include <arch/boot_section.h>
 #include <arch/kernel/fpu.h>
+#include <arch/kernel/pv_control.h>
 #include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
 #include <kernel/string.h>
@@ -39,6 +40,7 @@ void fpu_load(fpu_state_t *state)
     if (arch->fpu_owner == state) {
         return;
     }
+    pv_control_fpu_access(arch);
     if (arch->fpu_owner != NULL) {
         __asm__ volatile("fxsave64 %0" : "=m"(*arch->fpu_owner));
     }

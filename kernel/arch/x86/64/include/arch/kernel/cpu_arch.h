@@ -47,6 +47,7 @@ typedef struct arch_cpu {
     /* Whose DS/ES/FS/GS selectors the CPU holds (arch/kernel/segments.h); NULL: nobody's. */
     struct tcb *segment_owner;
     paddr_t loaded_cr3;
+    word_t pv_control; /* the seL4_PVControl bits in CR0/CR4 now (arch/kernel/pv_control.h) */
     uint64_t gdt[GDT_ENTRIES] ALIGNED(16);
     tss_t tss ALIGNED(16);
 } arch_cpu_t;
