@@ -6,6 +6,7 @@
  */
 #include <arch/kernel/arch_init.h>
 #include <arch/kernel/fpu.h>
+#include <arch/kernel/pv_control.h>
 #include <arch/kernel/segments.h>
 #include <arch/virt/host_switch.h>
 #include <kernel/cpu.h>
@@ -19,6 +20,11 @@ void host_before_guest(vcpu_t *vcpu)
 
     if (arch->segment_owner != NULL) {
         segments_release_saving(arch);
+    }
+    /* A PV thread's CR0.TS/CR4.TSD off: a VMX exit loads the host's CR0 and CR4 without them
+     * (the VMCS host fields hold the boot values), and the kernel's record must match. */
+    if (arch->pv_control != 0) {
+        pv_control_write(arch, 0);
     }
     fpu_load(&vcpu->fpu);
 }
