@@ -66,8 +66,8 @@ static inline seL4_X86_VCPU_ReadVMCS_t seL4_X86_VCPU_ReadMSR(seL4_X86_VCPU servi
     return result;
 }
 
-static inline seL4_X86_VCPU_WriteVMCS_t seL4_X86_VCPU_WriteMSR(seL4_X86_VCPU service,
-                                                               seL4_Word msr, seL4_Word value)
+static inline seL4_X86_VCPU_WriteVMCS_t seL4_X86_VCPU_WriteMSR(seL4_X86_VCPU service, seL4_Word msr,
+                                                               seL4_Word value)
 {
     seL4_Word mr[4] = {msr, value, 0, 0};
     seL4_X86_VCPU_WriteVMCS_t result;
@@ -77,9 +77,8 @@ static inline seL4_X86_VCPU_WriteVMCS_t seL4_X86_VCPU_WriteMSR(seL4_X86_VCPU ser
     return result;
 }
 
-static inline seL4_Error seL4_X86_VCPU_EnableIOPort(seL4_X86_VCPU service,
-                                                    seL4_X86_IOPort ioPort, seL4_Word low,
-                                                    seL4_Word high)
+static inline seL4_Error seL4_X86_VCPU_EnableIOPort(seL4_X86_VCPU service, seL4_X86_IOPort ioPort,
+                                                    seL4_Word low, seL4_Word high)
 {
     seL4_Word mr[4] = {low, high, 0, 0};
 
@@ -107,9 +106,8 @@ static inline seL4_Error seL4_X86_VCPU_WriteRegisters(seL4_X86_VCPU service,
     return seL4_X64_Invoke(service, X86VCPUWriteRegisters, 0, seL4_VCPUContext_Count, mr);
 }
 
-static inline seL4_Error seL4_X86_VCPU_WriteRegistersCR2(seL4_X86_VCPU service,
-                                                         const seL4_VCPUContext *regs,
-                                                         seL4_Word cr2)
+static inline seL4_Error
+seL4_X86_VCPU_WriteRegistersCR2(seL4_X86_VCPU service, const seL4_VCPUContext *regs, seL4_Word cr2)
 {
     seL4_Word mr[seL4_VCPUContext_Count + 1];
 
@@ -121,8 +119,8 @@ static inline seL4_Error seL4_X86_VCPU_WriteRegistersCR2(seL4_X86_VCPU service,
 }
 
 /* beaml4: the guest's RAX..R15 into *regs, and its CR2 into *cr2 (when not NULL). */
-static inline seL4_Error seL4_X86_VCPU_ReadRegisters(seL4_X86_VCPU service,
-                                                     seL4_VCPUContext *regs, seL4_Word *cr2)
+static inline seL4_Error seL4_X86_VCPU_ReadRegisters(seL4_X86_VCPU service, seL4_VCPUContext *regs,
+                                                     seL4_Word *cr2)
 {
     seL4_Word mr[4] = {0, 0, 0, 0};
     seL4_Error error = seL4_X64_Invoke(service, X86VCPUReadRegisters, 0, 0, mr);
