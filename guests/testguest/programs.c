@@ -38,6 +38,9 @@ const program_t programs[] = {
          "workload: SYSCALL/SYSRET round trips from ring 3"},
         {"work-pagefault", program_work_pagefault, ENDS_BY_EXIT, ALL,
          "workload: pages filled on demand by the guest's #PF handler"},
+        {"traps", program_traps, ENDS_BY_EXIT, PROGRAM_DIFFERS_BARE,
+         "figures: what CPUID, hypercalls, page fills, interrupts, SYSCALL, CLI/STI, PUSHF/POPF "
+         "and CR3 reloads cost"},
         {"user-privileged", program_hostile_privileged, ENDS_BY_EXIT, ALL | HOSTILE,
          "every privileged instruction from ring 3: #GP/#UD at the instruction"},
         {"mid-instruction", program_hostile_mid_instruction, ENDS_BY_EXIT, ALL | HOSTILE,

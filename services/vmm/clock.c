@@ -2,6 +2,7 @@
  * The guest's clock and the devices' host deadline (clock.h).
  */
 #include "clock.h"
+#include "profile.h"
 #include <ipc/time.h>
 #include <runtime/log.h>
 #include <runtime/time.h>
@@ -26,7 +27,9 @@ void clock_arm(vmm_t *vmm)
     } else {
         time_encode_set(&msg, CLOCK_TOKEN, want);
     }
+    uint64_t begun = profile_part_begin();
     ipc_error_t error = ipc_call(SERVICE_SLOT_TIME, &msg);
+    profile_part_end(PROFILE_CLOCK, begun);
     if (error == IPC_OK || (want == 0 && error == IPC_ERR_NOT_FOUND)) {
         vmm->armed = want;
     } else {

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "hypercall.h"
 #include "patch.h"
+#include "profile.h"
 #include <runtime/time.h>
 #include <runtime/tsc.h>
 
@@ -120,32 +121,40 @@ static uint32_t env_io_in(void *context, uint16_t port, unsigned size)
 {
     vmm_t *vmm = context;
     uint32_t value = 0xffffffffu;
+    uint64_t begun = profile_part_begin();
 
     vdev_platform_io_in(&vmm->platform, port, size, &value, vmm_now(vmm));
+    profile_part_end(PROFILE_DEVICES, begun);
     return value;
 }
 
 static void env_io_out(void *context, uint16_t port, unsigned size, uint32_t value)
 {
     vmm_t *vmm = context;
+    uint64_t begun = profile_part_begin();
 
     vdev_platform_io_out(&vmm->platform, port, size, value, vmm_now(vmm));
+    profile_part_end(PROFILE_DEVICES, begun);
 }
 
 static uint64_t env_mmio_read(void *context, gpa_t address, unsigned size)
 {
     vmm_t *vmm = context;
     uint64_t value = ~0ull;
+    uint64_t begun = profile_part_begin();
 
     vdev_platform_mmio_read(&vmm->platform, 0, address.value, size, &value, vmm_now(vmm));
+    profile_part_end(PROFILE_DEVICES, begun);
     return value;
 }
 
 static void env_mmio_write(void *context, gpa_t address, unsigned size, uint64_t value)
 {
     vmm_t *vmm = context;
+    uint64_t begun = profile_part_begin();
 
     vdev_platform_mmio_write(&vmm->platform, 0, address.value, size, value, vmm_now(vmm));
+    profile_part_end(PROFILE_DEVICES, begun);
 }
 
 static pv_msr_result_t msr_result(vdev_msr_result_t result)
@@ -158,8 +167,12 @@ static pv_msr_result_t msr_result(vdev_msr_result_t result)
 static pv_msr_result_t env_msr_read(void *context, uint32_t index, uint64_t *value)
 {
     vmm_t *vmm = context;
+    uint64_t begun = profile_part_begin();
+    vdev_msr_result_t result =
+            vdev_platform_msr_read(&vmm->platform, 0, index, value, vmm_now(vmm));
 
-    return msr_result(vdev_platform_msr_read(&vmm->platform, 0, index, value, vmm_now(vmm)));
+    profile_part_end(PROFILE_DEVICES, begun);
+    return msr_result(result);
 }
 
 static pv_msr_result_t env_msr_write(void *context, const pv_msr_cpu_t *cpu, uint32_t index,
@@ -259,9 +272,11 @@ static void env_intr_pending(void *context, const pv_interruptibility_t *cpu, pv
             .nmi_blocked = cpu->nmi_blocked,
     };
     vdev_intr_t intr;
+    uint64_t begun = profile_part_begin();
 
     vdev_intc_advance(&vmm->platform.intc, vmm_now(vmm));
     vdev_intc_pending(&vmm->platform.intc, 0, &state, &intr);
+    profile_part_end(PROFILE_DEVICES, begun);
     out->kind = intr.kind == VDEV_INTR_NMI      ? PV_INTR_NMI
                 : intr.kind == VDEV_INTR_EXTINT ? PV_INTR_EXTINT
                 : intr.kind == VDEV_INTR_FIXED  ? PV_INTR_FIXED
@@ -310,6 +325,14 @@ void devices_env(vmm_t *vmm, pv_env_t *env)
 pv_hypercall_result_t hypercall_handle(void *context, uint64_t number, const uint64_t args[4])
 {
     vmm_t *vmm = context;
+    pv_hypercall_result_t result = hypercall_dispatch(&vmm->ram, &vmm->console, number, args);
 
-    return hypercall_dispatch(&vmm->ram, &vmm->console, number, args);
+    if (number == HYPERCALL_PROFILE && result.value == 0) {
+        /* Checked by the dispatch: in RAM, printable, at most PROFILE_LABEL_MAX bytes. */
+        const uint8_t *label =
+                args[1] != 0 ? pv_memory_span(&vmm->ram, gpa(args[0]), args[1]) : NULL;
+        profile_request((const char *)label, args[1]);
+        patch_fast_path(vmm, (args[2] & HYPERCALL_PROFILE_PLAIN) == 0);
+    }
+    return result;
 }

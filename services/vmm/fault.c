@@ -5,6 +5,7 @@
  * decides what the guest gets; lib/pv does, and the outcome says what the VMM does next.
  */
 #include "fault.h"
+#include "profile.h"
 #include <runtime/log.h>
 
 /* An outcome that leaves the thread as it was: reply with no registers. */
@@ -53,11 +54,14 @@ static pv_outcome_kind_t fault_page(vmm_t *vmm, const seL4_Word *words, pv_outco
     pv_shadow_status_t st = pv_shadow_fill(&vmm->shadow, &paging, gva(address), access, &fill);
     switch (st) {
     case PV_SHADOW_FILLED:
+        profile_trap_kind(PROFILE_FILL);
         *unchanged = true;
         return outcome_unchanged(cpu, out);
     case PV_SHADOW_GUEST_FAULT:
+        profile_trap_kind(PROFILE_PAGE_FAULT);
         return pv_cpu_handle_page_fault(cpu, &vmm->env, address, fill.error_code, out);
     case PV_SHADOW_MMIO:
+        profile_trap_kind(PROFILE_MMIO);
         return pv_cpu_handle_mmio(cpu, &vmm->env, address, fill.address, out);
     case PV_SHADOW_RESERVED:
         return outcome_end(cpu, PV_END_UNSUPPORTED, address,
@@ -86,9 +90,13 @@ static pv_outcome_kind_t fault_exception(vmm_t *vmm, const seL4_Word *words, pv_
          vector == PV_PATCH_VECTOR_BP) &&
         pv_patch_trap_lookup(vmm->sites, vmm->site_count, vector, gva(cpu->rip), &site) ==
                 PV_PATCH_TRAP_SITE) {
+        profile_trap_kind(PROFILE_SITE);
         return pv_cpu_handle_patch_site(cpu, &vmm->env, site->address.value, site->original,
                                         site->length, out);
     }
+    profile_trap_kind(vector == PV_PATCH_VECTOR_UD || vector == PV_PATCH_VECTOR_GP
+                              ? PROFILE_PRIVILEGED
+                              : PROFILE_EXCEPTION);
     return pv_cpu_handle_exception(cpu, &vmm->env, vector, code, out);
 }
 
@@ -112,6 +120,7 @@ pv_outcome_kind_t fault_handle(vmm_t *vmm, seL4_Word label, const seL4_Word *wor
     case seL4_Fault_UserException:
         return fault_exception(vmm, words, out);
     case seL4_Fault_UnknownSyscall:
+        profile_trap_kind(PROFILE_SYSCALL);
         return pv_cpu_handle_syscall(cpu, &vmm->env, out);
     default:
         return outcome_end(cpu, PV_END_BAD_EVENT, label, "a fault the vCPU cannot have", out);

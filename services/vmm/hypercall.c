@@ -1,8 +1,29 @@
 /*
  * The hypercalls (hypercall.h). CONSOLE_WRITE checks the whole range before it reads, so a
- * range that runs out of RAM prints nothing.
+ * range that runs out of RAM prints nothing; PROFILE's label must be short printable ASCII
+ * without spaces (it is printed inside the VMM's own line).
  */
 #include "hypercall.h"
+
+static uint64_t profile_label_check(const pv_memory_t *ram, const uint64_t args[4])
+{
+    if (args[1] > HYPERCALL_LABEL_MAX || (args[2] & ~HYPERCALL_PROFILE_PLAIN) != 0) {
+        return HYPERCALL_EINVAL;
+    }
+    if (args[1] == 0) {
+        return 0;
+    }
+    const uint8_t *bytes = pv_memory_span(ram, gpa(args[0]), args[1]);
+    if (bytes == NULL) {
+        return HYPERCALL_EFAULT;
+    }
+    for (uint64_t i = 0; i < args[1]; i++) {
+        if (bytes[i] <= ' ' || bytes[i] > '~') {
+            return HYPERCALL_EINVAL;
+        }
+    }
+    return 0;
+}
 
 pv_hypercall_result_t hypercall_dispatch(const pv_memory_t *ram, console_t *console,
                                          uint64_t number, const uint64_t args[4])
@@ -26,6 +47,8 @@ pv_hypercall_result_t hypercall_dispatch(const pv_memory_t *ram, console_t *cons
         return (pv_hypercall_result_t){.exit = false, .value = args[1]};
     case HYPERCALL_EXIT:
         return (pv_hypercall_result_t){.exit = true, .value = args[0]};
+    case HYPERCALL_PROFILE:
+        return (pv_hypercall_result_t){.exit = false, .value = profile_label_check(ram, args)};
     default:
         return (pv_hypercall_result_t){.exit = false, .value = HYPERCALL_ENOSYS};
     }

@@ -1,9 +1,10 @@
 /*
- * Patching the guest kernel at load time (patch.h). The regions and function symbols come from
+ * Patching the guest kernel (patch.h). At load time the regions and function symbols come from
  * the kernel's ELF when it is one (an identity region too, for the 32-bit boot path of a kernel
  * linked high); otherwise the image as loaded is one region. The boot entry is the one the guest
- * is started at: 32-bit code, whatever the protocol. Sites that do not fit are never dropped:
- * the array grows and the scan runs again.
+ * is started at: 32-bit code, whatever the protocol. Later, code the guest enters at run time is
+ * scanned from where it enters (the scan continued: only the new code is decoded). Sites that do
+ * not fit are never dropped: the array grows and the scan runs again.
  */
 #include "patch.h"
 #include <runtime/heap.h>
@@ -11,43 +12,49 @@
 
 #define PATCH_SITES_FIRST 1024
 #define PATCH_REPORTS     16
-#define PATCH_LATE_MAX    8 /* entries the guest sets at run time (LSTAR, CSTAR) */
+/* Entries found at run time (system-call entries, handlers, user entry points), scanned or
+ * refused: enough for every vector and a few dozen user entry points. */
+#define PATCH_LATE_MAX 320
 
-typedef struct patch_input {
-    pv_patch_region_t regions[PV_PATCH_REGIONS_MAX];
-    size_t region_count;
-    pv_patch_entry_t *entries;
-    size_t entry_count;
-} patch_input_t;
-
-/* What the last scan was made from and found, for a scan again with entries found later. */
 typedef struct patch_state {
-    patch_input_t in;
+    pv_patch_region_t regions[PV_PATCH_REGIONS_MAX];
+    pv_patch_entry_t *entries; /* the boot entry, the symbols, then the late entries */
+    size_t entry_capacity;
+    size_t scanned; /* entries[0 .. scanned) are in the last scan */
+    /* The last scan's input (its workspace holds the marks a continued scan builds on), result
+     * and configuration. */
+    pv_patch_input_t input;
     pv_patch_result_t result;
     pv_cpu_config_t config;
-    uint64_t late[PATCH_LATE_MAX]; /* entries noted since, not scanned yet */
+    uint64_t late[PATCH_LATE_MAX]; /* every late entry noted, so that none is noted twice */
     size_t late_count;
-    size_t late_total; /* late entries scanned so far */
+    bool late_full; /* more were found: said once */
+    bool frozen;    /* the guest changed patched code: no scan any more */
+    bool plain;     /* the PV page lists no site: every CLI/STI/PUSHF/POPF traps to the VMM */
+    /* What the vCPU had done by the last look (patch_late_entries). */
+    uint64_t delivered;
+    unsigned cpl;
 } patch_state_t;
 
 static patch_state_t patch;
 
-static bool patch_regions(const vmm_t *vmm, patch_input_t *in)
+static bool patch_regions(const vmm_t *vmm)
 {
     const kernel_plan_t *plan = &vmm->load.kernel;
 
     if (plan->elf_valid) {
-        return pv_patch_regions_from_elf(&plan->elf, PV_PATCH_ELF_IDENTITY, in->regions,
-                                         PV_PATCH_REGIONS_MAX, &in->region_count) == PV_PATCH_OK;
+        return pv_patch_regions_from_elf(&plan->elf, PV_PATCH_ELF_IDENTITY, patch.regions,
+                                         PV_PATCH_REGIONS_MAX,
+                                         &patch.input.region_count) == PV_PATCH_OK;
     }
-    in->regions[0] =
+    patch.regions[0] =
             (pv_patch_region_t){gva(plan->start), gpa(plan->start), plan->end - plan->start};
-    in->region_count = 1;
+    patch.input.region_count = 1;
     return true;
 }
 
-/* The boot entry first, then the ELF's function symbols. */
-static bool patch_entries(const vmm_t *vmm, patch_input_t *in)
+/* The boot entry first, then the ELF's function symbols; room for the late entries. */
+static bool patch_entries(const vmm_t *vmm)
 {
     const kernel_plan_t *plan = &vmm->load.kernel;
     size_t symbols = 0;
@@ -59,49 +66,56 @@ static bool patch_entries(const vmm_t *vmm, patch_input_t *in)
             symbols = 0; /* a malformed symbol table: the boot entry alone */
         }
     }
-    in->entries = malloc((symbols + 1 + PATCH_LATE_MAX) * sizeof(pv_patch_entry_t));
-    if (in->entries == NULL) {
+    patch.entry_capacity = symbols + 1 + PATCH_LATE_MAX;
+    patch.entries = malloc(patch.entry_capacity * sizeof(pv_patch_entry_t));
+    if (patch.entries == NULL) {
         return false;
     }
-    in->entries[0] = (pv_patch_entry_t){gva(plan->entry), PV_PATCH_MODE_32, PV_PATCH_ORIGIN_BOOT};
-    in->entry_count = 1;
-    if (symbols > 0 && pv_patch_entries_from_elf(&plan->elf, PV_PATCH_ELF_SYMBOLS, in->entries + 1,
-                                                 symbols, &symbols) == PV_PATCH_OK) {
-        in->entry_count += symbols;
+    patch.entries[0] = (pv_patch_entry_t){gva(plan->entry), PV_PATCH_MODE_32, PV_PATCH_ORIGIN_BOOT};
+    patch.input.entry_count = 1;
+    if (symbols > 0 &&
+        pv_patch_entries_from_elf(&plan->elf, PV_PATCH_ELF_SYMBOLS, patch.entries + 1, symbols,
+                                  &symbols) == PV_PATCH_OK) {
+        patch.input.entry_count += symbols;
     }
     return true;
 }
 
-static pv_patch_error_t patch_scan(vmm_t *vmm, const patch_input_t *in,
-                                   const pv_cpu_config_t *config, pv_patch_result_t *result)
+/* The scan's input, workspace included (kept from scan to scan: a continued scan needs its
+ * marks, and the trap-time checks of reached code read them). */
+static bool patch_input(vmm_t *vmm, const pv_cpu_config_t *config)
+{
+    size_t workspace_size = 0;
+
+    if (pv_patch_workspace_size(patch.regions, patch.input.region_count, PV_PATCH_STACK_DEFAULT,
+                                &workspace_size) != PV_PATCH_OK) {
+        return false;
+    }
+    patch.input.memory = &vmm->ram;
+    patch.input.regions = patch.regions;
+    patch.input.entries = patch.entries;
+    patch.input.decoder = (x86dec_options_t){
+            .vendor = config->vendor == PV_VENDOR_INTEL ? X86DEC_VENDOR_INTEL : X86DEC_VENDOR_AMD};
+    /* The guest's TSC is the host's: RDTSC may run natively (RDTSCP, which reads IA32_TSC_AUX,
+     * is still a site). */
+    patch.input.flags = PV_PATCH_OPT_NATIVE_RDTSC;
+    patch.input.workspace = malloc(workspace_size);
+    patch.input.workspace_size = workspace_size;
+    return patch.input.workspace != NULL;
+}
+
+/* A whole scan from entries[0 .. count), into a new site array (the last one is freed). */
+static pv_patch_error_t patch_scan_all(size_t count)
 {
     static pv_patch_range_t unreached[PATCH_REPORTS];
     static pv_patch_conflict_t conflicts[PATCH_REPORTS];
     static pv_patch_note_t notes[PATCH_REPORTS];
-    size_t workspace_size = 0;
-    pv_patch_error_t error = pv_patch_workspace_size(in->regions, in->region_count,
-                                                     PV_PATCH_STACK_DEFAULT, &workspace_size);
-    void *workspace = error == PV_PATCH_OK ? malloc(workspace_size) : NULL;
-    pv_patch_input_t input = {
-            .memory = &vmm->ram,
-            .regions = in->regions,
-            .region_count = in->region_count,
-            .entries = in->entries,
-            .entry_count = in->entry_count,
-            .decoder = {.vendor = config->vendor == PV_VENDOR_INTEL ? X86DEC_VENDOR_INTEL
-                                                                    : X86DEC_VENDOR_AMD},
-            /* The guest's TSC is the host's: RDTSC may run natively (RDTSCP, which reads
-             * IA32_TSC_AUX, is still a site). */
-            .flags = PV_PATCH_OPT_NATIVE_RDTSC,
-            .workspace = workspace,
-            .workspace_size = workspace_size,
-    };
+    pv_patch_error_t error = PV_PATCH_ERR_SITES_FULL;
 
-    if (error != PV_PATCH_OK || workspace == NULL) {
-        return error != PV_PATCH_OK ? error : PV_PATCH_ERR_WORKSPACE;
-    }
-    for (size_t capacity = PATCH_SITES_FIRST;; capacity *= 2) {
-        *result = (pv_patch_result_t){
+    patch.input.entry_count = count;
+    for (size_t capacity = PATCH_SITES_FIRST; error == PV_PATCH_ERR_SITES_FULL; capacity *= 2) {
+        free(patch.result.sites);
+        patch.result = (pv_patch_result_t){
                 .sites = malloc(capacity * sizeof(pv_patch_site_t)),
                 .site_capacity = capacity,
                 .unreached = unreached,
@@ -111,26 +125,30 @@ static pv_patch_error_t patch_scan(vmm_t *vmm, const patch_input_t *in,
                 .notes = notes,
                 .note_capacity = PATCH_REPORTS,
         };
-        if (result->sites == NULL) {
-            error = PV_PATCH_ERR_SITES_FULL;
+        if (patch.result.sites == NULL) {
             break;
         }
-        error = pv_patch_scan(&input, result);
-        if (error != PV_PATCH_ERR_SITES_FULL) {
-            break;
-        }
-        free(result->sites);
+        error = pv_patch_scan(&patch.input, &patch.result);
     }
-    free(workspace);
+    patch.scanned = error == PV_PATCH_OK ? count : 0;
     return error;
 }
 
-static void patch_publish(vmm_t *vmm, const pv_patch_result_t *result, const char *why)
+static void patch_publish(vmm_t *vmm, const char *why)
 {
+    const pv_patch_result_t *result = &patch.result;
+    size_t before = vmm->site_count;
+
     vmm->sites = result->sites;
     vmm->site_count = result->site_count;
     size_t fast = pv_patch_fill_pv_page(result->sites, result->site_count, NULL,
                                         (seL4_PVPage *)vmm->vcpu.pv_page);
+    if (patch.plain) {
+        vmm->vcpu.pv_page->site_count = 0;
+    }
+    if (result->site_count == before && before != 0) {
+        return; /* nothing new to say */
+    }
     log_printf(LOG_INFO,
                "vmm: %s: %zu patch sites (%zu for the fast path), %lu instructions decoded, %zu "
                "conflicts, %zu notes\n",
@@ -141,79 +159,146 @@ static void patch_publish(vmm_t *vmm, const pv_patch_result_t *result, const cha
 
 void patch_guest(vmm_t *vmm, const pv_cpu_config_t *config)
 {
-    pv_patch_result_t result = {0};
-
     patch.config = *config;
-    if (!patch_regions(vmm, &patch.in) || !patch_entries(vmm, &patch.in)) {
+    if (!patch_regions(vmm) || !patch_entries(vmm) || !patch_input(vmm, config)) {
         vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "the kernel's executable segments cannot be scanned");
     }
-    pv_patch_error_t error = patch_scan(vmm, &patch.in, config, &result);
+    pv_patch_error_t error = patch_scan_all(patch.input.entry_count);
     if (error == PV_PATCH_OK) {
-        error = pv_patch_apply(&vmm->ram, &result);
+        error = pv_patch_apply(&vmm->ram, &patch.result);
     }
     if (error != PV_PATCH_OK) {
         vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "patching the kernel: %s at %#lx",
-                pv_patch_error_string(error), (unsigned long)result.error_address.value);
+                pv_patch_error_string(error), (unsigned long)patch.result.error_address.value);
     }
-    patch.result = result;
-    patch_publish(vmm, &result, "at load");
+    patch.cpl = vmm->vcpu.cpu.cpl;
+    patch.delivered = vmm->vcpu.cpu.delivered;
+    patch_publish(vmm, "at load");
+}
+
+/* Whether an address lies in a region the scan covers. */
+static bool patch_in_regions(uint64_t address)
+{
+    for (size_t i = 0; i < patch.input.region_count; i++) {
+        if (address - patch.regions[i].virtual_start.value < patch.regions[i].length) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void patch_note(uint64_t address, pv_patch_mode_t mode)
+{
+    for (size_t i = 0; i < patch.late_count; i++) {
+        if (patch.late[i] == address) {
+            return; /* scanned, or refused, already */
+        }
+    }
+    if (patch.late_count == PATCH_LATE_MAX) {
+        if (!patch.late_full) {
+            log_printf(LOG_WARN,
+                       "vmm: more than %u entries found at run time: the code of the "
+                       "others is not scanned\n",
+                       PATCH_LATE_MAX);
+        }
+        patch.late_full = true;
+        return;
+    }
+    patch.late[patch.late_count++] = address;
+    patch.entries[patch.input.entry_count++] =
+            (pv_patch_entry_t){gva(address), (uint8_t)mode, PV_PATCH_ORIGIN_RUNTIME};
 }
 
 void patch_note_entry(uint64_t address)
 {
-    for (size_t i = 0; i < patch.in.entry_count; i++) {
-        if (patch.in.entries[i].address.value == address &&
-            patch.in.entries[i].mode == PV_PATCH_MODE_64) {
-            return; /* scanned already */
-        }
+    if (patch_in_regions(address) &&
+        !pv_patch_reached(&patch.input, gva(address), PV_PATCH_MODE_64)) {
+        patch_note(address, PV_PATCH_MODE_64);
     }
-    for (size_t i = 0; i < patch.late_count; i++) {
-        if (patch.late[i] == address) {
-            return;
-        }
+}
+
+void patch_note_running(uint64_t address, bool long_mode)
+{
+    pv_patch_mode_t mode = long_mode ? PV_PATCH_MODE_64 : PV_PATCH_MODE_32;
+
+    /* Inside a site: the guest entered the middle of a patched instruction, which a scan from
+     * there would only refuse (a conflict): its fault is the guest's own, nothing to scan. */
+    if (!patch.frozen && patch_in_regions(address) &&
+        !pv_patch_reached(&patch.input, gva(address), mode) &&
+        pv_patch_find_containing(patch.result.sites, patch.result.site_count, gva(address)) ==
+                NULL) {
+        patch_note(address, mode);
     }
-    if (patch.late_total + patch.late_count < PATCH_LATE_MAX) {
-        patch.late[patch.late_count++] = address;
+}
+
+void patch_fast_path(vmm_t *vmm, bool on)
+{
+    patch.plain = !on;
+    if (on) {
+        pv_patch_fill_pv_page(vmm->sites, vmm->site_count, NULL, (seL4_PVPage *)vmm->vcpu.pv_page);
+    } else {
+        vmm->vcpu.pv_page->site_count = 0;
     }
 }
 
 /*
- * The scan again, with the entries noted: the sites go back to their original bytes, the code
- * is scanned from every entry, and the new sites are written. Code the guest changed since it
- * was patched is not scanned again (its sites stay as they are).
+ * Where the last event sent the guest, if that is where code starts that no scan may have
+ * reached: a handler it delivered to (found at delivery, not at LIDT: the IDT may be filled or
+ * changed after LIDT without a trap, and only the gate the vCPU reads is sure to hold a handler),
+ * or the first instruction after the guest's kernel entered its user mode (IRETQ, SYSRET).
+ */
+static void patch_follow(const vmm_t *vmm)
+{
+    const pv_cpu_t *cpu = &vmm->vcpu.cpu;
+    bool entered = cpu->delivered != patch.delivered || (cpu->cpl == 3 && patch.cpl != 3);
+    pv_patch_mode_t mode = cpu->mode == PV_MODE_LONG ? PV_PATCH_MODE_64 : PV_PATCH_MODE_32;
+
+    patch.delivered = cpu->delivered;
+    patch.cpl = cpu->cpl;
+    if (entered && !patch.frozen && patch_in_regions(cpu->rip) &&
+        !pv_patch_reached(&patch.input, gva(cpu->rip), mode)) {
+        patch_note(cpu->rip, mode);
+    }
+}
+
+/*
+ * The scan continued from the entries noted: the sites go back to their original bytes, the new
+ * code is scanned, and the whole table is written again. Entries whose code conflicts with a
+ * patch (the guest entered the middle of a patched instruction) are refused: the table from
+ * before them is rebuilt by a whole scan. Code the guest changed since it was patched stops all
+ * of this (its sites stay as they are).
  */
 void patch_late_entries(vmm_t *vmm)
 {
-    pv_patch_result_t result = {0};
+    size_t first = patch.scanned;
 
-    if (patch.late_count == 0) {
+    patch_follow(vmm);
+    if (patch.frozen || first == patch.input.entry_count) {
         return;
     }
-    for (size_t i = 0; i < patch.late_count; i++) {
-        patch.in.entries[patch.in.entry_count++] =
-                (pv_patch_entry_t){gva(patch.late[i]), PV_PATCH_MODE_64, PV_PATCH_ORIGIN_SYMBOL};
-    }
-    patch.late_total += patch.late_count;
-    patch.late_count = 0;
     if (pv_patch_revert(&vmm->ram, &patch.result) != PV_PATCH_OK) {
-        log_printf(LOG_WARN, "vmm: the kernel's code changed since it was patched: the entries "
-                             "it set at run time are not scanned\n");
+        log_printf(LOG_WARN, "vmm: the kernel's code changed since it was patched: the code it "
+                             "enters at run time is not scanned\n");
+        patch.frozen = true;
         return;
     }
-    pv_patch_error_t error = patch_scan(vmm, &patch.in, &patch.config, &result);
+    pv_patch_error_t error = pv_patch_scan_more(&patch.input, first, &patch.result);
+    if (error == PV_PATCH_ERR_SITES_FULL) {
+        error = patch_scan_all(patch.input.entry_count); /* a larger table */
+    }
     if (error == PV_PATCH_OK) {
-        error = pv_patch_apply(&vmm->ram, &result);
+        error = pv_patch_apply(&vmm->ram, &patch.result);
     }
-    if (error != PV_PATCH_OK) {
-        free(result.sites);
-        if (pv_patch_apply(&vmm->ram, &patch.result) != PV_PATCH_OK) {
-            vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the kernel's patches cannot be written again");
-        }
-        log_printf(LOG_WARN, "vmm: a scan from the entries set at run time failed: %s\n",
-                   pv_patch_error_string(error));
+    if (error == PV_PATCH_OK) {
+        patch.scanned = patch.input.entry_count;
+        patch_publish(vmm, "with code entered at run time");
         return;
     }
-    free(patch.result.sites);
-    patch.result = result;
-    patch_publish(vmm, &result, "with the entries set at run time");
+    log_printf(LOG_WARN, "vmm: code entered at %#lx not patched: %s\n",
+               (unsigned long)patch.entries[first].address.value, pv_patch_error_string(error));
+    if (patch_scan_all(first) != PV_PATCH_OK ||
+        pv_patch_apply(&vmm->ram, &patch.result) != PV_PATCH_OK) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the kernel's patches cannot be written again");
+    }
+    patch_publish(vmm, "again without it");
 }

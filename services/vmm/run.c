@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "fault.h"
 #include "patch.h"
+#include "profile.h"
 #include "vcpu.h"
 #include <runtime/event.h>
 #include <runtime/log.h>
@@ -101,7 +102,9 @@ static void reply_prepare(vmm_t *vmm, const pv_outcome_t *out, bool registers)
 
     run.reply_registers = registers;
     if (registers) {
+        uint64_t begun = profile_part_begin();
         pv_cpu_store_registers(&vmm->vcpu.cpu, &regs);
+        profile_part_end(PROFILE_PV, begun);
         __builtin_memcpy(run.reply, &regs, sizeof(regs));
         run.reply[seL4_UserContext_Count] = out->code_segment;
     }
@@ -153,6 +156,20 @@ static void outcome_act(vmm_t *vmm, const pv_outcome_t *out, bool held, bool unc
     }
 }
 
+/* The RIP of a fault message when it is an instruction the guest ran: a page fault, or an
+ * exception of the fault class (a trap's RIP, #DB, #BP, #OF, a SYSCALL's, is past the
+ * instruction, where code need not follow). */
+static bool fault_running_at(seL4_Word label, const seL4_Word *words, uint64_t *rip)
+{
+    seL4_UserContext regs;
+    seL4_Word vector = words[seL4_UserException_Number];
+
+    __builtin_memcpy(&regs, words, sizeof(regs));
+    *rip = regs.rip;
+    return label == seL4_Fault_VMFault || (label == seL4_Fault_UserException && vector < 32 &&
+                                           vector != 1 && vector != 3 && vector != 4);
+}
+
 static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
 {
     seL4_Word words[seL4_Fault_MessageLength];
@@ -163,9 +180,16 @@ static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
         words[i] = i < length ? seL4_GetMR((int)i) : 0;
     }
     bool unchanged = false;
+    bool long_mode = vmm->vcpu.cpu.mode == PV_MODE_LONG; /* the mode the guest ran in */
+    uint64_t begun = profile_part_begin();
 
     fault_handle(vmm, seL4_MessageInfo_get_label(info), words, length, &out, &unchanged);
+    profile_part_end(PROFILE_PV, begun);
     if (out.kind != PV_OUTCOME_END) {
+        uint64_t rip = 0;
+        if (fault_running_at(seL4_MessageInfo_get_label(info), words, &rip)) {
+            patch_note_running(rip, long_mode);
+        }
         patch_late_entries(vmm);
     }
     vmm->vcpu.held = true;
@@ -238,14 +262,23 @@ static void interrupt_check(vmm_t *vmm)
         if (run.have_message) {
             return; /* a fault is in: its handling injects what is due */
         }
-        if (seL4_TCB_ReadRegisters(vcpu->tcb, seL4_True, 0, seL4_UserContext_Count, &regs) !=
-                    seL4_NoError ||
+        uint64_t begun = profile_part_begin();
+        seL4_Error error =
+                seL4_TCB_ReadRegisters(vcpu->tcb, seL4_True, 0, seL4_UserContext_Count, &regs);
+        profile_part_end(PROFILE_REGISTERS, begun);
+        if (error != seL4_NoError ||
             !pv_cpu_load_registers(&vcpu->cpu, &regs, pv_cpu_code_segment(&vcpu->cpu))) {
             vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread cannot be stopped");
         }
         vcpu->kicks++;
     }
+    profile_trap_kind(PROFILE_INTERRUPT);
+    uint64_t begun = profile_part_begin();
     pv_cpu_inject(&vcpu->cpu, &vmm->env, &out);
+    profile_part_end(PROFILE_PV, begun);
+    if (out.kind != PV_OUTCOME_END) {
+        patch_late_entries(vmm); /* the handler it was delivered to */
+    }
     outcome_act(vmm, &out, false, false);
 }
 
@@ -266,20 +299,27 @@ void run_vm(vmm_t *vmm)
         seL4_MessageInfo_t info;
 
         if (run.have_message) {
+            profile_trap_end(); /* the notification that found it */
             run.have_message = false;
             info = run.info;
             badge = run.badge;
         } else if (vmm->pending_signals != 0) {
             seL4_Word bits = vmm->pending_signals;
             vmm->pending_signals = 0;
+            profile_trap_begin();
             handle_signals(vmm, bits);
+            profile_trap_end();
             continue;
         } else if (run.reply_pending) {
             run.reply_pending = false;
-            info = seL4_ReplyRecv(SERVICE_SLOT_ENDPOINT, reply_info(), &badge);
+            seL4_MessageInfo_t reply = reply_info();
+            profile_trap_end();
+            info = seL4_ReplyRecv(SERVICE_SLOT_ENDPOINT, reply, &badge);
         } else {
+            profile_trap_end();
             info = seL4_Recv(SERVICE_SLOT_ENDPOINT, &badge);
         }
+        profile_trap_begin();
         if (!ipc_badge_is_message(badge)) {
             handle_signals(vmm, badge);
         } else if (badge == VMM_VCPU_BADGE && !vmm->vcpu.ended) {

@@ -7,6 +7,7 @@
  */
 #include "vcpu.h"
 #include "memory.h"
+#include "profile.h"
 #include <runtime/log.h>
 #include <runtime/start.h>
 
@@ -75,9 +76,11 @@ seL4_Error vcpu_set_view(vmm_t *vmm, pv_view_t view)
     if (view == vcpu->view) {
         return seL4_NoError;
     }
+    uint64_t begun = profile_part_begin();
     seL4_Error error = seL4_TCB_SetSpace(vcpu->tcb, VCPU_FAULT_SLOT, vcpu->cnode,
                                          seL4_CNode_CapData_new(0, seL4_WordBits - VCPU_CNODE_BITS),
                                          vmm->spaces[space], 0);
+    profile_part_end(PROFILE_VIEW, begun);
     if (error == seL4_NoError) {
         vcpu->view = view;
     }
@@ -93,8 +96,11 @@ seL4_Error vcpu_write_and_resume(vmm_t *vmm)
                              : seL4_X86_WriteRegisters_Code64;
 
     pv_cpu_store_registers(&vcpu->cpu, &regs);
-    return seL4_TCB_WriteRegisters(vcpu->tcb, seL4_True, (seL4_Uint8)code, seL4_UserContext_Count,
-                                   &regs);
+    uint64_t begun = profile_part_begin();
+    seL4_Error error = seL4_TCB_WriteRegisters(vcpu->tcb, seL4_True, (seL4_Uint8)code,
+                                               seL4_UserContext_Count, &regs);
+    profile_part_end(PROFILE_REGISTERS, begun);
+    return error;
 }
 
 void vcpu_boot(vmm_t *vmm, const pv_cpu_config_t *config)
@@ -111,6 +117,7 @@ void vcpu_boot(vmm_t *vmm, const pv_cpu_config_t *config)
     vcpu->pv_page->enabled = 0;
     vcpu->pv_page->flags = 0;
     vcpu->pv_page->pending = 0;
+    vcpu->pv_page->control = 0; /* CR0.TS and CR4.TSD clear at reset */
     seL4_Error error = vcpu_write_and_resume(vmm);
     if (error != seL4_NoError) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread could not be started (error %d)",

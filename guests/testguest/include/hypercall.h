@@ -13,6 +13,7 @@
 #define HC_VERSION       0
 #define HC_CONSOLE_WRITE 1
 #define HC_EXIT          2
+#define HC_PROFILE       3
 
 #define HC_ENOSYS -38
 #define HC_EINVAL -22

@@ -46,8 +46,10 @@ void program_hypercall(void);
 void program_work_cpu(void);
 void program_work_syscall(void);
 void program_work_pagefault(void);
+void program_traps(void);
 void program_hostile_privileged(void);
 void program_hostile_mid_instruction(void);
+void mid_instruction_patched(void); /* its patched half (programs/mid_patched.c) */
 void program_hostile_wild_write(void);
 void program_hostile_bad_cr3(void);
 void program_hostile_bad_idt(void);

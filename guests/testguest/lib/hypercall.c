@@ -18,11 +18,18 @@ bool hypercall_available(void)
     return memcmp(signature, "beaml4beaml4", 12) == 0 && r.eax >= HYPERCALL_CPUID_LEAF;
 }
 
+/* The vendor never changes: read once, so that a call costs one trap under a hypervisor, not a
+ * CPUID's trap too. 0: not read yet, 1: Intel, 2: another vendor. */
+static int vendor_intel;
+
 int64_t hypercall(uint64_t number, uint64_t arg0, uint64_t arg1, uint64_t arg2, uint64_t arg3)
 {
     uint64_t result;
     register uint64_t r10 __asm__("r10") = arg3;
-    if (cpu_vendor_is_intel()) {
+    if (vendor_intel == 0) {
+        vendor_intel = cpu_vendor_is_intel() ? 1 : 2;
+    }
+    if (vendor_intel == 1) {
         __asm__ volatile(".byte 0x0f, 0x01, 0xc1" /* vmcall */
                          : "=a"(result)
                          : "a"(number), "D"(arg0), "S"(arg1), "d"(arg2), "r"(r10)

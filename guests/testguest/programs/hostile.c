@@ -168,6 +168,7 @@ void program_hostile_mid_instruction(void)
     faulted = trap_probe(probe_jump, target + 2, &r);
     check(faulted && r.vector == VECTOR_UD && r.rip == target + 2,
           "a jump two bytes further runs UD2: #UD there");
+    mid_instruction_patched();
 }
 
 /* Far outside RAM, yet below every MAXPHYADDR that has long mode (36 bits at least). */

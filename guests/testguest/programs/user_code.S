@@ -81,7 +81,10 @@ user_int_kernel_insn:
     int $VECTOR_INT_KERNEL
     ret
 
+/* A function symbol: nothing in it traps before its POPF, so only a scan from its symbol finds
+ * that POPF to patch (the routines above and below are found when they first fault). */
     .global user_popf_clear_if
+    .type user_popf_clear_if, @function
 user_popf_clear_if:
     pushfq
     andq $~0x200, (%rsp)

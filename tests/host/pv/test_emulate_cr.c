@@ -231,6 +231,57 @@ static void test_clts_lmsw_smsw(void **state)
     assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
 }
 
+/*
+ * The PV page's control word follows the guest: TS with CR0.TS (CLTS, LMSW, MOV CR0), TSD with
+ * CR4.TSD in user mode only. The host's #NM and RDTSC's #GP reach the guest's IDT: #NM without
+ * an error code, #GP(0).
+ */
+static void test_pv_control_word(void **state)
+{
+    cpu_test_t *t = *state;
+    pv_outcome_t out;
+    static const uint8_t clts[] = {0x0f, 0x06};
+    static const uint8_t lmsw_ax[] = {0x0f, 0x01, 0xf0};
+    static const uint8_t mov_cr4_rax[] = {0x0f, 0x22, 0xe0};
+    static const uint8_t mov_cr0_rax[] = {0x0f, 0x22, 0xc0};
+    static const uint8_t rdtsc[] = {0x0f, 0x31};
+    static const uint8_t movq_xmm0_rbx[] = {0x66, 0x48, 0x0f, 0x7e, 0xc3};
+    cpu_frame_t frame;
+
+    t->env.pv_page = t->page;
+    t->page->control = seL4_PVControl_All; /* stale: every event rewrites it */
+    t->cpu.gpr[CPU_RAX] = t->cpu.cr0 | PV_CR0_TS;
+    assert_int_equal(cpu_test_exec(t, lmsw_ax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS);
+    assert_int_equal(cpu_test_exec(t, clts, 2, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, 0);
+    t->cpu.gpr[CPU_RAX] = t->cpu.cr0 | PV_CR0_TS;
+    assert_int_equal(cpu_test_exec(t, mov_cr0_rax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS);
+    /* TSD at CPL 0: the kernel's RDTSC keeps running natively. */
+    t->cpu.gpr[CPU_RAX] = t->cpu.cr4 | PV_CR4_TSD;
+    assert_int_equal(cpu_test_exec(t, mov_cr4_rax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS);
+    cpu_test_enter_user(t);
+    assert_int_equal(pv_cpu_inject(&t->cpu, &t->env, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS | seL4_PVControl_TSD);
+    /* The user's SSE instruction: the host's #NM, delivered without an error code. */
+    assert_int_equal(cpu_test_exec(t, movq_xmm0_rbx, 5, 7, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_HANDLERS + 7 * 16);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], CPU_KSTACK_TOP - 5 * 8);
+    frame = cpu_test_frame(t, false);
+    assert_int_equal(frame.rip, CPU_UCODE);
+    assert_int_equal(frame.cs, CPU_SEL_UCODE | 3);
+    assert_int_equal(t->page->control, seL4_PVControl_TS); /* back at CPL 0 */
+    /* The user's RDTSC: the host's #GP(0), the guest's #GP(0). */
+    cpu_test_enter_user(t);
+    assert_int_equal(cpu_test_exec(t, rdtsc, 2, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
+    frame = cpu_test_frame(t, true);
+    assert_int_equal(frame.error_code, 0);
+    assert_int_equal(frame.rip, CPU_UCODE);
+}
+
 /* CR1, CR5-CR7, CR9-CR15 do not exist: #UD (the decoder refuses them). */
 static void test_undefined_control_registers(void **state)
 {
@@ -259,6 +310,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_debug_registers, cpu_test_setup,
                                             cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_clts_lmsw_smsw, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pv_control_word, cpu_test_setup,
+                                            cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_undefined_control_registers, cpu_test_setup,
                                             cpu_test_teardown),
     };

@@ -153,12 +153,53 @@ static void test_hypercalls(void **state)
     assert_int_equal(hypercall_dispatch(&ram, &console, 1, args).value, HYPERCALL_EFAULT);
     args[0] = 32ull << 30;
     assert_int_equal(hypercall_dispatch(&ram, &console, 1, args).value, HYPERCALL_EFAULT);
+    /* PROFILE: a label of up to 32 printable bytes without spaces, in RAM; none at all. */
+    memcpy(ram.base + 0x2000, "cpuid\tx y", 9);
+    args[0] = 0x2000;
+    args[1] = 5;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
+    args[1] = 0;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
+    /* RDX: the plain-path bit alone; any other bit is refused, with a label or without. */
+    args[2] = HYPERCALL_PROFILE_PLAIN;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
+    for (unsigned bit = 1; bit < 64; bit++) {
+        args[2] = HYPERCALL_PROFILE_PLAIN | (1ull << bit);
+        assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                         HYPERCALL_EINVAL);
+        args[1] = 5;
+        assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                         HYPERCALL_EINVAL);
+        args[1] = 0;
+    }
+    args[2] = 0;
+    args[1] = 6; /* the tab */
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                     HYPERCALL_EINVAL);
+    args[0] = 0x2006; /* "x y": the space */
+    args[1] = 3;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                     HYPERCALL_EINVAL);
+    memset(ram.base + 0x3000, '~', HYPERCALL_LABEL_MAX + 1);
+    args[0] = 0x3000;
+    args[1] = HYPERCALL_LABEL_MAX;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
+    args[1] = HYPERCALL_LABEL_MAX + 1;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                     HYPERCALL_EINVAL);
+    args[0] = ram.size - 2;
+    args[1] = 3;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                     HYPERCALL_EFAULT);
+    args[1] = 2; /* the last two bytes of RAM (zero: not printable) */
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                     HYPERCALL_EINVAL);
     /* EXIT carries the status; other numbers are ENOSYS. */
     args[0] = 3;
     r = hypercall_dispatch(&ram, &console, HYPERCALL_EXIT, args);
     assert_true(r.exit);
     assert_int_equal(r.value, 3);
-    for (uint64_t number = 3; number < 70; number += 11) {
+    for (uint64_t number = 4; number < 70; number += 11) {
         r = hypercall_dispatch(&ram, &console, number, args);
         assert_false(r.exit);
         assert_int_equal(r.value, HYPERCALL_ENOSYS);
