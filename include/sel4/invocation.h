@@ -47,7 +47,8 @@
  *   TCBSetFaultAllSyscalls  MR0 1 = every `syscall` of the thread becomes an UnknownSyscall
  *                     fault, 0 = normal (beaml4; PV guests run with 1).
  *   TCBSetPVPage      C0 a 4 KiB frame (read-write) shared with the kernel for the PV fast path
- *                     (sel4/pv.h), or a null capability to remove it (beaml4).
+ *                     and the thread's CR0.TS/CR4.TSD (sel4/pv.h), or a null capability to remove
+ *                     it (beaml4).
  * Domain
  *   DomainSetSet      (on the domain capability) MR0 domain; C0 thread.
  * IRQ

@@ -2,7 +2,9 @@
  * Per-thread CR0.TS and CR4.TSD for PV threads (the `control` word of sel4/pv.h): the CPU holds
  * the bits of the thread it last returned to, and changes them only where the next thread's
  * differ. The kernel itself must never run FXSAVE/FXRSTOR with a thread's TS in the CPU (#NM in
- * kernel mode): pv_control_fpu_access comes first.
+ * kernel mode): pv_control_fpu_access comes first. Code that makes the processor load CR0/CR4
+ * from values saved earlier (a VM exit loads a VMCS's host CR0 and CR4) calls pv_control_reset
+ * before, so that the CPU then holds what arch->pv_control says.
  */
 #ifndef ARCH_KERNEL_PV_CONTROL_H
 #define ARCH_KERNEL_PV_CONTROL_H
@@ -22,6 +24,14 @@ static inline void pv_control_fpu_access(arch_cpu_t *arch)
     if ((arch->pv_control & seL4_PVControl_TS) != 0) {
         __asm__ volatile("clts" ::: "memory");
         arch->pv_control &= ~seL4_PVControl_TS;
+    }
+}
+
+/* CR0.TS and CR4.TSD back to the kernel's values (both clear). */
+static inline void pv_control_reset(arch_cpu_t *arch)
+{
+    if (arch->pv_control != 0) {
+        pv_control_write(arch, 0);
     }
 }
 
