@@ -7,7 +7,7 @@
 
 static uint64_t profile_label_check(const pv_memory_t *ram, const uint64_t args[4])
 {
-    if (args[1] > HYPERCALL_LABEL_MAX) {
+    if (args[1] > HYPERCALL_LABEL_MAX || (args[2] & ~HYPERCALL_PROFILE_PLAIN) != 0) {
         return HYPERCALL_EINVAL;
     }
     if (args[1] == 0) {

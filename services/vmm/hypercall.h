@@ -14,12 +14,13 @@
 #define HYPERCALL_EXIT          2
 #define HYPERCALL_PROFILE       3
 
-#define HYPERCALL_INTERFACE   1
-#define HYPERCALL_CONSOLE_MAX 4096
-#define HYPERCALL_LABEL_MAX   32 /* PROFILE's label (profile.h: PROFILE_LABEL_MAX) */
-#define HYPERCALL_ENOSYS      ((uint64_t)-38)
-#define HYPERCALL_EINVAL      ((uint64_t)-22)
-#define HYPERCALL_EFAULT      ((uint64_t)-14)
+#define HYPERCALL_INTERFACE     1
+#define HYPERCALL_CONSOLE_MAX   4096
+#define HYPERCALL_LABEL_MAX     32   /* PROFILE's label (profile.h: PROFILE_LABEL_MAX) */
+#define HYPERCALL_PROFILE_PLAIN 1ull /* PROFILE's RDX: the fast path off until the next call */
+#define HYPERCALL_ENOSYS        ((uint64_t)-38)
+#define HYPERCALL_EINVAL        ((uint64_t)-22)
+#define HYPERCALL_EFAULT        ((uint64_t)-14)
 
 /* PROFILE answers 0 or the error of its label; the caller then asks for the report. */
 pv_hypercall_result_t hypercall_dispatch(const pv_memory_t *ram, console_t *console,

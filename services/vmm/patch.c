@@ -30,6 +30,7 @@ typedef struct patch_state {
     size_t late_count;
     bool late_full; /* more were found: said once */
     bool frozen;    /* the guest changed patched code: no scan any more */
+    bool plain;     /* the PV page lists no site: every CLI/STI/PUSHF/POPF traps to the VMM */
     /* What the vCPU had done by the last look (patch_late_entries). */
     uint64_t delivered;
     unsigned cpl;
@@ -142,6 +143,9 @@ static void patch_publish(vmm_t *vmm, const char *why)
     vmm->site_count = result->site_count;
     size_t fast = pv_patch_fill_pv_page(result->sites, result->site_count, NULL,
                                         (seL4_PVPage *)vmm->vcpu.pv_page);
+    if (patch.plain) {
+        vmm->vcpu.pv_page->site_count = 0;
+    }
     if (result->site_count == before && before != 0) {
         return; /* nothing new to say */
     }
@@ -224,6 +228,16 @@ void patch_note_running(uint64_t address, bool long_mode)
         pv_patch_find_containing(patch.result.sites, patch.result.site_count, gva(address)) ==
                 NULL) {
         patch_note(address, mode);
+    }
+}
+
+void patch_fast_path(vmm_t *vmm, bool on)
+{
+    patch.plain = !on;
+    if (on) {
+        pv_patch_fill_pv_page(vmm->sites, vmm->site_count, NULL, (seL4_PVPage *)vmm->vcpu.pv_page);
+    } else {
+        vmm->vcpu.pv_page->site_count = 0;
     }
 }
 

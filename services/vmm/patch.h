@@ -23,6 +23,10 @@ void patch_note_entry(uint64_t address);
  * patch_late_entries. */
 void patch_note_running(uint64_t address, bool long_mode);
 
+/* The kernel's fast path for the CLI/STI/PUSHF/POPF sites on (the PV page lists them) or off
+ * (it lists none: each traps to the VMM, the plain path), for measurements (PROFILE). */
+void patch_fast_path(vmm_t *vmm, bool on);
+
 /* After each event, before the vCPU runs again: notes where the event sent the guest when that
  * is a handler it delivered to or its user mode's first instruction and no scan reached it, and
  * scans the code of every entry noted (only the new code), patching what it finds. */

@@ -14,7 +14,6 @@ typedef struct profile_totals {
 
 typedef struct profile {
     profile_totals_t totals[PROFILE_KINDS];
-    bool report_pending;
     char label[PROFILE_LABEL_MAX + 1];
 } profile_t;
 
@@ -62,15 +61,15 @@ static void report_print(void)
     }
 }
 
-void profile_trap_end(void)
+void profile_trap_close(void)
 {
-    if (profile.report_pending) {
+    if (profile_current.report_pending) {
         /* The PROFILE hypercall's own trap belongs to no phase. */
         if (profile.label[0] != '\0') {
             report_print();
         }
         totals_clear();
-        profile.report_pending = false;
+        profile_current.report_pending = false;
         profile_current.begun = 0;
         return;
     }
@@ -94,6 +93,6 @@ void profile_request(const char *label, size_t length)
         profile.label[n] = label[n];
     }
     profile.label[n] = '\0';
-    profile.report_pending = true;
+    profile_current.report_pending = true;
     profile_current.on = true;
 }

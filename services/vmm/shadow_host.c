@@ -23,8 +23,14 @@ static const seL4_Word level_type[4] = {
  * holds a copy, and where that copy is mapped. A copy is deleted as soon as its mapping goes,
  * with the mappings below any table that is unmapped: the kernel finds a frame's mapping again
  * by address when its capability is deleted, so a copy left behind would take with it a later
- * mapping of the same frame at the same address.
+ * mapping of the same frame at the same address. The held copies are also chained twice: by the
+ * 2 MiB range they lie in (hashed with their space), so that a page table going finds its pages
+ * without a look at every slot, and by space, for a larger table (a CR3 write drops the PDPTs).
  */
+#define SHADOW_BUCKETS  1024u /* a power of two */
+#define SHADOW_NONE     UINT32_MAX
+#define SHADOW_PT_SHIFT 21 /* the range a page table maps */
+
 typedef struct shadow_host {
     vmm_t *vmm;
     bool *made[PV_SHADOW_POOL_PAGE];
@@ -32,6 +38,12 @@ typedef struct shadow_host {
     bool *held;
     uint8_t *page_space;
     uint64_t *page_address;
+    uint32_t *next; /* the held copies of one bucket, doubly linked; SHADOW_NONE ends */
+    uint32_t *prev;
+    uint32_t *bucket;     /* SHADOW_BUCKETS heads */
+    uint32_t *space_next; /* the held copies of one space, doubly linked */
+    uint32_t *space_prev;
+    uint32_t space_head[PV_SHADOW_SPACES];
 } shadow_host_t;
 
 static shadow_host_t host;
@@ -48,21 +60,75 @@ static uint64_t level_coverage(unsigned level)
     return level == PV_SHADOW_PDPT ? 1ull << 39 : level == PV_SHADOW_PD ? 1ull << 30 : 1ull << 21;
 }
 
+static uint32_t bucket_of(unsigned space, uint64_t address)
+{
+    uint64_t key = (address >> SHADOW_PT_SHIFT) * 2 + space;
+
+    return (uint32_t)((key ^ (key >> 10) ^ (key >> 20)) & (SHADOW_BUCKETS - 1));
+}
+
+static void list_insert(uint32_t *head, uint32_t *next, uint32_t *prev, uint32_t slot)
+{
+    prev[slot] = SHADOW_NONE;
+    next[slot] = *head;
+    if (*head != SHADOW_NONE) {
+        prev[*head] = slot;
+    }
+    *head = slot;
+}
+
+static void list_remove(uint32_t *head, uint32_t *next, uint32_t *prev, uint32_t slot)
+{
+    if (prev[slot] != SHADOW_NONE) {
+        next[prev[slot]] = next[slot];
+    } else {
+        *head = next[slot];
+    }
+    if (next[slot] != SHADOW_NONE) {
+        prev[next[slot]] = prev[slot];
+    }
+}
+
+static void chain_insert(uint32_t slot)
+{
+    unsigned space = host.page_space[slot];
+
+    list_insert(&host.bucket[bucket_of(space, host.page_address[slot])], host.next, host.prev,
+                slot);
+    list_insert(&host.space_head[space], host.space_next, host.space_prev, slot);
+}
+
+static void chain_remove(uint32_t slot)
+{
+    unsigned space = host.page_space[slot];
+
+    list_remove(&host.bucket[bucket_of(space, host.page_address[slot])], host.next, host.prev,
+                slot);
+    list_remove(&host.space_head[space], host.space_next, host.space_prev, slot);
+}
+
 static void page_release(const vmm_t *vmm, uint32_t slot)
 {
     seL4_CNode_Delete(SERVICE_SLOT_CNODE, vmm->shadow_slots[PV_SHADOW_POOL_PAGE] + slot,
                       seL4_WordBits);
+    chain_remove(slot);
     host.held[slot] = false;
 }
 
-/* Deletes the copies mapped in [base, base + size) of a space (the table over them is going). */
+/* Deletes the copies mapped in [base, base + size) of a space (the table over them is going):
+ * a page table's through its range's chain, a larger table's through its space's. */
 static void pages_release(const vmm_t *vmm, pv_shadow_space_t space, uint64_t base, uint64_t size)
 {
-    for (uint32_t slot = 0; slot < VMM_SHADOW_PAGES; slot++) {
-        if (host.held[slot] && host.page_space[slot] == space &&
-            host.page_address[slot] - base < size) {
+    bool by_range = size == 1ull << SHADOW_PT_SHIFT;
+    const uint32_t *next = by_range ? host.next : host.space_next;
+    uint32_t slot = by_range ? host.bucket[bucket_of(space, base)] : host.space_head[space];
+
+    while (slot != SHADOW_NONE) {
+        uint32_t following = next[slot];
+        if (host.page_space[slot] == space && host.page_address[slot] - base < size) {
             page_release(vmm, slot);
         }
+        slot = following;
     }
 }
 
@@ -153,6 +219,7 @@ static int shadow_map_page(void *context, pv_shadow_space_t space, uint32_t slot
     host.held[slot] = true;
     host.page_space[slot] = (uint8_t)space;
     host.page_address[slot] = address.value;
+    chain_insert(slot);
     if (!(rights & PV_SHADOW_EXEC)) {
         attributes |= seL4_X86_ExecuteNever;
     }
@@ -248,11 +315,24 @@ bool shadow_host_setup(vmm_t *vmm)
     host.held = calloc(VMM_SHADOW_PAGES, sizeof(bool));
     host.page_space = calloc(VMM_SHADOW_PAGES, sizeof(uint8_t));
     host.page_address = calloc(VMM_SHADOW_PAGES, sizeof(uint64_t));
+    host.next = calloc(VMM_SHADOW_PAGES, sizeof(uint32_t));
+    host.prev = calloc(VMM_SHADOW_PAGES, sizeof(uint32_t));
+    host.bucket = malloc(SHADOW_BUCKETS * sizeof(uint32_t));
+    host.space_next = calloc(VMM_SHADOW_PAGES, sizeof(uint32_t));
+    host.space_prev = calloc(VMM_SHADOW_PAGES, sizeof(uint32_t));
     for (unsigned space = 0; space < PV_SHADOW_SPACES; space++) {
         vmm->spaces[space] = runtime_service->caps[VMM_CAP_VSPACE_FIRST + space];
     }
-    if (host.held == NULL || host.page_space == NULL || host.page_address == NULL || bytes == 0) {
+    if (host.held == NULL || host.page_space == NULL || host.page_address == NULL ||
+        host.next == NULL || host.prev == NULL || host.bucket == NULL || host.space_next == NULL ||
+        host.space_prev == NULL || bytes == 0) {
         return false;
+    }
+    for (unsigned space = 0; space < PV_SHADOW_SPACES; space++) {
+        host.space_head[space] = SHADOW_NONE;
+    }
+    for (uint32_t i = 0; i < SHADOW_BUCKETS; i++) {
+        host.bucket[i] = SHADOW_NONE;
     }
     void *storage = malloc(bytes); /* the software TLB's for as long as the VM runs */
     return storage != NULL &&

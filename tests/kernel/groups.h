@@ -24,6 +24,8 @@ extern const test_group_t robust_group;
 extern const test_group_t hostile_cpu_group;
 extern const test_group_t pv_group;
 extern const test_group_t pv_control_group;
+extern const test_group_t vcpu_group;
+extern const test_group_t vcpu_hostile_group;
 extern const test_group_t fuzz_group;
 extern const test_group_t stress_group;
 extern const test_group_t sched_group;

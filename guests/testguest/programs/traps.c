@@ -6,7 +6,8 @@
  * Bare, most of them never leave the CPU; under beaml4 each is one or more traps to the VMM,
  * and the PROFILE hypercall (docs/hypercalls.md) has the VMM print what each phase's traps
  * cost it. The checks prove that every event happened as often as it was timed; the figures
- * (median, mean, minimum over SAMPLES) are what benchmarks read.
+ * (median, mean, minimum over SAMPLES) are what benchmarks read. CLI/STI and PUSHF/POPF are
+ * timed twice: through the kernel's fast path, then with it off (PROFILE's plain bit).
  */
 #include "check.h"
 #include "cpu.h"
@@ -32,16 +33,27 @@
 static uint64_t samples[RUNS];
 static uint64_t user_samples[RUNS] USER_DATA;
 static bool profiling;
+static uint64_t phase_flags; /* PROFILE's flags for the phase being timed */
+
+#define PROFILE_PLAIN 1 /* PROFILE's RDX: the fast path off until the next call */
 static volatile uint32_t *lapic_registers;
 static volatile uint64_t interrupts_taken;
 
-/* Has the VMM print what the traps since the last mark cost it under `label` (none: forget them). */
-static void profile_mark(const char *label)
+/* Has the VMM print what the traps since the last mark cost it under `label` (none: forget
+ * them); a phase's own marks keep its flags, a report's mark ends them. */
+static void profile_mark(const char *label, uint64_t flags)
 {
     if (profiling) {
         hypercall(HC_PROFILE, label != NULL ? virt_to_phys(label) : 0,
-                  label != NULL ? strlen(label) : 0, 0, 0);
+                  label != NULL ? strlen(label) : 0, flags, 0);
     }
+}
+
+/* A phase starts (before its warm-up): PROFILE's flags for it, from now on. */
+static void phase_begin(uint64_t flags)
+{
+    phase_flags = flags;
+    profile_mark(NULL, flags);
 }
 
 static void sort(uint64_t *values, unsigned count)
@@ -65,7 +77,8 @@ static void report(const char *name, const char *what)
     uint64_t *measured = samples + WARMUP;
     uint64_t total = 0;
 
-    profile_mark(name);
+    profile_mark(name, 0);
+    phase_flags = 0;
     for (unsigned i = 0; i < SAMPLES; i++) {
         total += measured[i];
     }
@@ -78,7 +91,7 @@ static void report(const char *name, const char *what)
 static void start_samples(unsigned i)
 {
     if (i == WARMUP) {
-        profile_mark(NULL);
+        profile_mark(NULL, phase_flags);
     }
 }
 
@@ -240,7 +253,7 @@ static void time_syscall(void)
     user_run_t run = {USER_ENTER_SYSRET, user_timed_syscalls, SAMPLES, RFLAGS_IF, 0, 0};
 
     user_result_t w = user_run(&warm);
-    profile_mark(NULL);
+    profile_mark(NULL, 0);
     user_result_t r = user_run(&run);
     memcpy(samples + WARMUP, user_samples, SAMPLES * sizeof(samples[0]));
     report("syscall", "SYSCALL to SYSRETQ from ring 3, with the entry's SWAPGS pair");
@@ -248,8 +261,9 @@ static void time_syscall(void)
           "%d SYSCALL round trips from ring 3, each adding 1", RUNS);
 }
 
-static void time_cli_sti(void)
+static void time_cli_sti(const char *name, uint64_t flags)
 {
+    phase_begin(flags);
     irq_enable();
     for (unsigned i = 0; i < RUNS; i++) {
         start_samples(i);
@@ -258,19 +272,20 @@ static void time_cli_sti(void)
         samples[i] = rdtsc() - start;
     }
     irq_disable();
-    report("cli-sti", "CLI then STI, interrupts enabled, none pending");
+    report(name, "CLI then STI, interrupts enabled, none pending");
     check((read_rflags() & RFLAGS_IF) == 0, "CLI/STI pairs done; IF clear again");
 }
 
-static void time_pushf_popf(void)
+static void time_pushf_popf(const char *name, uint64_t flags)
 {
+    phase_begin(flags);
     for (unsigned i = 0; i < RUNS; i++) {
         start_samples(i);
         uint64_t start = rdtsc();
         __asm__ volatile("pushfq; popfq" ::: "memory", "cc");
         samples[i] = rdtsc() - start;
     }
-    report("pushf-popf", "PUSHFQ then POPFQ");
+    report(name, "PUSHFQ then POPFQ");
 }
 
 /* From one sample's start to the next: the reload and the refills of the pages the loop touches
@@ -303,7 +318,9 @@ void program_traps(void)
     time_self_ipi();
     time_timer();
     time_syscall();
-    time_cli_sti();
-    time_pushf_popf();
+    time_cli_sti("cli-sti", 0);
+    time_cli_sti("cli-sti-plain", PROFILE_PLAIN);
+    time_pushf_popf("pushf-popf", 0);
+    time_pushf_popf("pushf-popf-plain", PROFILE_PLAIN);
     time_cr3_reload();
 }

@@ -160,6 +160,19 @@ static void test_hypercalls(void **state)
     assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
     args[1] = 0;
     assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
+    /* RDX: the plain-path bit alone; any other bit is refused, with a label or without. */
+    args[2] = HYPERCALL_PROFILE_PLAIN;
+    assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value, 0);
+    for (unsigned bit = 1; bit < 64; bit++) {
+        args[2] = HYPERCALL_PROFILE_PLAIN | (1ull << bit);
+        assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                         HYPERCALL_EINVAL);
+        args[1] = 5;
+        assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
+                         HYPERCALL_EINVAL);
+        args[1] = 0;
+    }
+    args[2] = 0;
     args[1] = 6; /* the tab */
     assert_int_equal(hypercall_dispatch(&ram, &console, HYPERCALL_PROFILE, args).value,
                      HYPERCALL_EINVAL);

@@ -3,7 +3,8 @@
  * bits (CR0.TS, CR4.TSD) where they differ from what the CPU holds, point the entry path at its
  * register block, and return with SYSRETQ when the thread came in by SYSCALL with untouched
  * registers, with IRETQ otherwise; never to a non-canonical RIP (the SYSRET/IRET #GP hazard).
- * Idle when there is nothing to run.
+ * Idle when there is nothing to run; a thread inside seL4_VMEnter runs its guest instead
+ * (virt/vmenter.c).
  */
 #include <arch/cpu.h>
 #include <arch/kernel/arch_init.h>
@@ -11,6 +12,7 @@
 #include <arch/kernel/pv_control.h>
 #include <arch/kernel/segments.h>
 #include <arch/object/vspace.h>
+#include <arch/virt/vmenter.h>
 #include <kernel/cpu.h>
 #include <kernel/scheduler.h>
 #include <kernel/user_context.h>
@@ -65,6 +67,9 @@ void restore_user_context(void)
 
     if (thread == cpu->idle) {
         arch_idle_loop(arch->kernel_stack_top);
+    }
+    if (thread->state == THREAD_RUNNING_VM) {
+        vcpu_run(thread);
     }
     if (thread->state == THREAD_RESTART) {
         thread->state = THREAD_RUNNING; /* RIP was rewound when it was restarted */

@@ -1,0 +1,88 @@
+/*
+ * Entering a VMX guest and coming back (Intel SDM Vol. 3C 27, 28): the kernel's callee-saved
+ * registers on the kernel stack, HOST_RSP pointing at them, the guest's general registers loaded
+ * from the VCPU record (RSP and RIP are in the VMCS), VMLAUNCH or VMRESUME. A VM exit lands at
+ * vmx_exit_point with the host's RSP; the guest's registers go back to the record.
+ */
+#include <arch/virt/vcpu_offsets.h>
+
+#define VMCS_HOST_RSP 0x6c14
+
+    .text
+    .code64
+
+/*
+ * word_t vmx_enter(word_t *gpr, word_t launched): 0 after a VM exit, 1 when the VM entry
+ * instruction failed with VMfailInvalid (CF), 2 with VMfailValid (ZF: the VM-instruction error
+ * field says why). Interrupts are off on entry and on return.
+ */
+    .global vmx_enter
+vmx_enter:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    pushq %rdi                          /* the guest's register block, for the exit */
+    movl $VMCS_HOST_RSP, %eax
+    vmwrite %rsp, %rax
+    testq %rsi, %rsi                    /* the MOVs below keep these flags */
+    movq GPR_RAX(%rdi), %rax
+    movq GPR_RBX(%rdi), %rbx
+    movq GPR_RCX(%rdi), %rcx
+    movq GPR_RDX(%rdi), %rdx
+    movq GPR_RSI(%rdi), %rsi
+    movq GPR_RBP(%rdi), %rbp
+    movq GPR_R8(%rdi), %r8
+    movq GPR_R9(%rdi), %r9
+    movq GPR_R10(%rdi), %r10
+    movq GPR_R11(%rdi), %r11
+    movq GPR_R12(%rdi), %r12
+    movq GPR_R13(%rdi), %r13
+    movq GPR_R14(%rdi), %r14
+    movq GPR_R15(%rdi), %r15
+    movq GPR_RDI(%rdi), %rdi
+    jnz 1f
+    vmlaunch
+    jmp 2f
+1:  vmresume
+2:  movl $1, %eax                       /* the entry failed: CF VMfailInvalid, ZF VMfailValid */
+    jc 3f
+    movl $2, %eax
+3:  popq %rdi
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+
+/* HOST_RIP: RSP is HOST_RSP, so the register block's address is on top of the stack. */
+    .global vmx_exit_point
+vmx_exit_point:
+    xchgq (%rsp), %rdi                  /* RDI: the block; the guest's RDI on the stack */
+    movq %rax, GPR_RAX(%rdi)
+    movq %rbx, GPR_RBX(%rdi)
+    movq %rcx, GPR_RCX(%rdi)
+    movq %rdx, GPR_RDX(%rdi)
+    movq %rsi, GPR_RSI(%rdi)
+    movq %rbp, GPR_RBP(%rdi)
+    movq %r8, GPR_R8(%rdi)
+    movq %r9, GPR_R9(%rdi)
+    movq %r10, GPR_R10(%rdi)
+    movq %r11, GPR_R11(%rdi)
+    movq %r12, GPR_R12(%rdi)
+    movq %r13, GPR_R13(%rdi)
+    movq %r14, GPR_R14(%rdi)
+    movq %r15, GPR_R15(%rdi)
+    popq GPR_RDI(%rdi)
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    xorl %eax, %eax
+    ret
