@@ -90,13 +90,14 @@ static bool registers_resumable(const pv_cpu_t *cpu)
 }
 
 /*
- * The bits of the guest's CR0 and CR4 the host must hold for the thread (sel4/pv.h): TS always,
- * so that its FPU instructions raise #NM; TSD only above CPL 0, because the guest kernel runs at
- * the host's CPL 3 too and its RDTSC must keep running.
+ * The bits of the guest's CR0 and CR4 the host must hold for the thread (sel4/pv.h): TS with the
+ * guest's TS or EM, so that its FPU instructions raise #NM and emulate_fpu.c decides what the
+ * guest gets; TSD only above CPL 0, because the guest kernel runs at the host's CPL 3 too and its
+ * RDTSC must keep running.
  */
 static seL4_Word pv_control_bits(const pv_cpu_t *cpu)
 {
-    seL4_Word bits = (cpu->cr0 & PV_CR0_TS) != 0 ? seL4_PVControl_TS : 0;
+    seL4_Word bits = (cpu->cr0 & (PV_CR0_TS | PV_CR0_EM)) != 0 ? seL4_PVControl_TS : 0;
 
     if (cpu->cpl != 0 && (cpu->cr4 & PV_CR4_TSD) != 0) {
         bits |= seL4_PVControl_TSD;
@@ -221,6 +222,9 @@ pv_outcome_kind_t pv_cpu_handle_exception(pv_cpu_t *cpu, const pv_env_t *env, un
     case PV_VEC_UD:
     case PV_VEC_GP:
         fault = emulate_or_reflect(cpu, env, NULL, 0, fault);
+        break;
+    case PV_VEC_NM:
+        fault = pv_emulate_device_not_available(cpu, env);
         break;
     default:
         break;

@@ -102,12 +102,18 @@ guest_sti:
     sti
     nop
     HYPERCALL
-/* A loop with interrupts enabled: they all exit to the host anyway (external-interrupt exiting,
- * the INTR intercept), but Bochs 2.7 delivers none to a VMX guest entered with RFLAGS.IF clear
- * until the guest changes IF, so a loop with IF clear would never end there. */
+/* A loop with interrupts enabled (host interrupts exit either way: external-interrupt exiting,
+ * the INTR intercept); guest_spin_cli below is the same with them disabled. */
     .global guest_spin
 guest_spin:
     sti
+1:  pause
+    jmp 1b
+
+/* The same loop with interrupts disabled: only the host can end it. */
+    .global guest_spin_cli
+guest_spin_cli:
+    cli
 1:  pause
     jmp 1b
 

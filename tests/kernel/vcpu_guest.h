@@ -40,8 +40,8 @@
 extern char guest_blob_start[], guest_blob_end[];
 extern char guest_cpuid[], guest_cpuid_after[], guest_registers[], guest_out80[], guest_out_dx[],
         guest_hlt[], guest_mmio[], guest_read_scratch[], guest_sti[], guest_spin[],
-        guest_irq_handler[], guest_irq_handler_end[], guest_fpu[], guest_triple_fault[],
-        guest_clobber[], guest_read_rbx[], guest_hypercall[];
+        guest_spin_cli[], guest_irq_handler[], guest_irq_handler_end[], guest_fpu[],
+        guest_triple_fault[], guest_clobber[], guest_read_rbx[], guest_hypercall[];
 #endif
 
 #endif

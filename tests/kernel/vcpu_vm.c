@@ -14,9 +14,7 @@
 #define PTE_P_RW       0x3ull
 #define PDE_LARGE      0x83ull /* present, writable, 2 MiB */
 
-#define GUEST_CR0  0x80000033ull /* PG, NE, ET, MP, PE */
-#define GUEST_CR4  0x620ull      /* PAE, OSFXSR, OSXMMEXCPT */
-#define GUEST_EFER 0x500ull      /* LME, LMA */
+#define GUEST_EFER 0x500ull /* LME, LMA */
 
 /* VMX access rights and SVM attributes of the same segments. */
 #define VMX_AR_CODE64   0xa09bull

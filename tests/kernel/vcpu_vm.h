@@ -44,6 +44,11 @@ typedef enum {
 
 #define GUEST_HYPERCALL_LENGTH 3
 
+#define GUEST_CR0     0x80000033ull /* PG, NE, ET, MP, PE */
+#define GUEST_CR0_PE  0x1ull
+#define GUEST_CR4     0x620ull /* PAE, OSFXSR, OSXMMEXCPT */
+#define GUEST_CR4_PAE 0x20ull
+
 /* Indices of the guest's registers in seL4_VCPUContext (and after SEL4_VMENTER_FAULT_EAX). */
 enum {
     VCPU_GPR_RAX = 0,

@@ -3,8 +3,9 @@
  * the guest-state area, the control words under the kernel's rules, event injection, CR masks
  * and shadows, and the exit information (read only). Absent on purpose: every host-state field,
  * VPID, the EPT pointer, the I/O and MSR bitmap addresses, the VMCS link pointer, the MSR-area
- * counts, and every other field that holds a physical address. Fields a CPU may lack (preemption
- * timer, PAUSE-loop exiting) are refused where virt_detect did not find the feature.
+ * counts, every other field that holds a physical address, and the preemption timer (the
+ * kernel's: it bounds every guest run). Fields a CPU may lack (PAUSE-loop exiting) are refused
+ * where virt_detect did not find the feature.
  */
 #include <arch/virt/vcpu_fields.h>
 #include <arch/virt/virt.h>
@@ -33,7 +34,6 @@
 
 #define DEBUGCTL_LBR_BTF        0x3ull /* IA32_DEBUGCTL: last-branch record, single-step on branches */
 #define EXCEPTION_MACHINE_CHECK (1ull << 18)
-#define PREEMPTION_TIMER_FIELD  seL4_VMCS_Guest_PreemptionTimer
 
 static const vcpu_field_t vmx_fields[] = {
         RW(seL4_VMCS_Guest_ES_Sel),
@@ -99,7 +99,6 @@ static const vcpu_field_t vmx_fields[] = {
         RW(seL4_VMCS_Guest_ActivityState),
         RW(seL4_VMCS_Guest_SMBASE),
         RW(seL4_VMCS_Guest_SysenterCS),
-        RW(PREEMPTION_TIMER_FIELD),
         RW(seL4_VMCS_CR0Mask),
         RW(seL4_VMCS_CR4Mask),
         RW(seL4_VMCS_CR0ReadShadow),
@@ -142,8 +141,6 @@ static bool vmx_field_exists(word_t id)
     const virt_t *v = virt();
 
     switch (id) {
-    case PREEMPTION_TIMER_FIELD:
-        return (v->api.flags & seL4_X86_Virt_PreemptionTimer) != 0;
     case seL4_VMCS_PLEGap:
     case seL4_VMCS_PLEWindow:
         return (v->api.settable[VIRT_VMX_PROC2] & seL4_VMX_Proc2_PAUSELoopExiting) != 0;

@@ -9,6 +9,7 @@
 #include <arch/virt/guest_tag.h>
 #include <arch/virt/host_switch.h>
 #include <arch/virt/vcpu_backend.h>
+#include <arch/virt/virt.h>
 #include <arch/virt/vmx_insn.h>
 #include <kernel/cpu.h>
 #include <kernel/printf.h>
@@ -23,6 +24,10 @@
 #define INTR_TYPE_HARDWARE 3u
 #define VECTOR_MACHINE     18u
 #define ENTRY_FAILED_VALID 2 /* vmx_enter's VMfailValid */
+/* The preemption timer's start value for every run: it counts down once every 2^N TSC cycles
+ * (N from IA32_VMX_MISC, 5 or so), so a run lasts at most about 2^21 TSC cycles before the kernel
+ * takes the CPU back, however the guest holds its interrupts. */
+#define VMX_RUN_BOUND 0x10000u
 
 word_t vmx_enter(word_t *gpr, word_t launched);
 
@@ -50,6 +55,9 @@ static void vmx_entry_fields(vcpu_t *vcpu, paddr_t root)
     }
     if (guest_tag_refresh(vcpu)) {
         vmcs_write(seL4_VMCS_VPID, vcpu->tag);
+    }
+    if (virt()->api.flags & seL4_X86_Virt_PreemptionTimer) {
+        vmcs_write(seL4_VMCS_Guest_PreemptionTimer, VMX_RUN_BOUND);
     }
     if (vcpu->host_cr3 != cr3) {
         vmcs_write(seL4_VMCS_Host_CR3, cr3);
@@ -135,7 +143,8 @@ vcpu_run_result_t vmx_vcpu_run(vcpu_t *vcpu, paddr_t root, vcpu_exit_t *exit)
         vcpu->launched = true; /* a failed entry leaves the VMCS clear (SDM 27.8) */
     }
     vmx_host_events(reason);
-    if ((reason & EXIT_REASON_BASIC) == seL4_VMX_Exit_ExternalInterrupt) {
+    if ((reason & EXIT_REASON_BASIC) == seL4_VMX_Exit_ExternalInterrupt ||
+        (reason & EXIT_REASON_BASIC) == seL4_VMX_Exit_PreemptionTimer) {
         return VCPU_RUN_HOST_INTERRUPT;
     }
     vmx_exit_fill(vcpu, reason, vmcs_read(seL4_VMCS_ExitQualification), exit);
