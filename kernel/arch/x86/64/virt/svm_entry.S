@@ -13,12 +13,7 @@
 /* void svm_enter(word_t *gpr, paddr_t vmcb, paddr_t host_image) */
     .global svm_enter
 svm_enter:
-    pushq %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    host_callee_saved_push
     pushq %rdi                          /* the guest's register block */
     pushq %rdx                          /* the host's VMLOAD image */
     movq %rsi, %rax
@@ -34,10 +29,5 @@ svm_enter:
     vmload %rax
     popq GPR_RDI(%rdi)
     cli
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    host_callee_saved_pop
     ret

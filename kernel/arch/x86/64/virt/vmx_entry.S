@@ -18,12 +18,7 @@
  */
     .global vmx_enter
 vmx_enter:
-    pushq %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    host_callee_saved_push
     pushq %rdi                          /* the guest's register block, for the exit */
     movl $VMCS_HOST_RSP, %eax
     vmwrite %rsp, %rax
@@ -39,12 +34,7 @@ vmx_enter:
     jc 3f
     movl $2, %eax
 3:  popq %rdi
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    host_callee_saved_pop
     ret
 
 /* HOST_RIP: RSP is HOST_RSP, so the register block's address is on top of the stack. */
@@ -54,11 +44,6 @@ vmx_exit_point:
     movq %rax, GPR_RAX(%rdi)
     guest_gprs_save
     popq GPR_RDI(%rdi)
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    host_callee_saved_pop
     xorl %eax, %eax
     ret
