@@ -2,7 +2,8 @@
 # Checks the console log of a Linux guest booted with the initramfs of tools/make-initramfs.sh,
 # bare or under beaml4 (whose console prefixes a guest's lines with "NAME: "; both are read).
 #   - the "initramfs:" lines are exactly those of tests/system/linux/expected.txt, in order, with
-#     @RELEASE@ the kernel's release (uname -r must say what the image's header says);
+#     @RELEASE@ the kernel's release: RELEASE, or the version string of the bzImage BZIMAGE's
+#     setup header (uname -r must say what the image says);
 #   - the figures are measurements within bounds: a timer-driven `sleep 1` took 0.95-2.5 s of
 #     the kernel's clock, the local APIC timer counted, the vendor is AMD's or Intel's, the
 #     clocksource and the uptime at the shell are given;
@@ -10,8 +11,8 @@
 #   - with --reference LOG (a bare run), its "initramfs:" lines are the same as this log's.
 # Prints an "ok" or "FAIL" line per check and the figures; exit status 0 when every check held.
 #
-# usage: tests/system/linux/check-console.sh [--reference LOG] CONSOLE_LOG RELEASE
-# example: tests/system/linux/check-console.sh build/tests/linux/bare/console.log 6.1.0-57-amd64
+# usage: tests/system/linux/check-console.sh [--reference LOG] CONSOLE_LOG BZIMAGE|RELEASE
+# example: tests/system/linux/check-console.sh build/tests/linux/bare/console.log build/linux/bzImage
 set -uo pipefail
 source "$(dirname "$0")/../../../tools/lib/cli.sh"
 cli_help "$@"
@@ -28,6 +29,13 @@ cli_args 2 "$@"
 log=$1
 release=$2
 expected=$(dirname "$0")/expected.txt
+if [ -f "$release" ]; then
+    # The setup header's kernel_version (0x20e) points to the string, 0x200 before its offset.
+    offset=$(od -An -t u2 -j $((0x20e)) -N 2 "$release" | tr -d ' ')
+    release=$(dd if="$release" bs=1 skip=$((offset + 0x200)) count=64 status=none |
+        tr '\0' ' ' | cut -d' ' -f1)
+    [ -n "$release" ] || { echo "check-console: $2 has no kernel version string" >&2; exit 2; }
+fi
 
 passed=0
 failed=0
