@@ -7,7 +7,7 @@ KTEST_ELF       := $(BUILD)/tests/kernel/ktest.elf
 KTEST_ISO       := $(BUILD)/tests/kernel/ktest.iso
 KTEST_C_SRCS    := $(sort $(wildcard $(KTEST_DIR)/*.c))
 KTEST_OBJS      := $(patsubst %,$(BUILD)/user/obj/%.o,$(KTEST_C_SRCS) $(KTEST_DIR)/stubs.S \
-	$(KTEST_DIR)/hostile_stubs.S $(KTEST_DIR)/pv_stubs.S)
+	$(KTEST_DIR)/hostile_stubs.S $(KTEST_DIR)/pv_stubs.S $(KTEST_DIR)/vcpu_guest.S)
 KTEST_MIN_TESTS := 60
 
 $(KTEST_ELF): $(KTEST_OBJS) $(BUILD)/user/libruntime.a $(BUILD)/user/obj/lib/runtime/crt0.S.o \

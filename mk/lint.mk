@@ -35,7 +35,7 @@ cppcheck:
 # under ASan/UBSan and cppcheck.
 CLANG_TIDY_LIB_SOURCES = $(filter lib/%,$(sort $(LINT_SOURCES)))
 CLANG_TIDY_KERNEL_SOURCES = $(filter kernel/%,$(sort $(LINT_SOURCES)))
-CLANG_TIDY_USER_SOURCES = $(filter services/% tests/kernel/% tests/kernel-smoke/% bench/ipc/%,\
+CLANG_TIDY_USER_SOURCES = $(filter services/% tests/kernel/% tests/kernel-smoke/% bench/ipc/% bench/vcpu/%,\
 	$(sort $(LINT_SOURCES)))
 CLANG_TIDY_FREESTANDING := -std=gnu11 -ffreestanding -fno-builtin
 # clang-tidy SOURCES -- FLAGS: every warning is an error; the "N warnings generated" chatter of

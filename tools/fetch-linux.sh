@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches Debian's linux-image-*-amd64 package (download only: never installed, so no maintainer
-# script runs), unpacks it under build/linux/ and extracts the ELF vmlinux from its bzImage.
-# Cached: does nothing when BUILD_DIR/linux/vmlinux already exists. Prints the path of the
+# script runs), unpacks it under build/linux/, keeps its bzImage as BUILD_DIR/linux/bzImage and
+# extracts the ELF vmlinux from it. Cached: does nothing when both exist. Prints the path of the
 # vmlinux on success.
 #
 # usage: tools/fetch-linux.sh [BUILD_DIR]       (BUILD_DIR defaults to build)
@@ -13,7 +13,7 @@ cli_args 0-1 "$@"
 build=${1:-build}
 out="$build/linux"
 vmlinux="$out/vmlinux"
-if [ -s "$vmlinux" ]; then
+if [ -s "$vmlinux" ] && [ -s "$out/bzImage" ]; then
     echo "$vmlinux"
     exit 0
 fi
@@ -46,6 +46,7 @@ rm -rf "$out/root"
 dpkg-deb -x "$deb" "$out/root"
 bzimage=$(find "$out/root/boot" -name 'vmlinuz-*' -print -quit)
 [ -n "$bzimage" ] || { echo "fetch-linux: no vmlinuz in $deb" >&2; exit 1; }
+cp "$bzimage" "$out/bzImage"
 
 # bzImage: the real-mode setup is (setup_sects + 1) sectors (setup_sects 0 means 4); the
 # protected-mode part follows. Its header field payload_offset (0x248) and payload_length

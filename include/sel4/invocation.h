@@ -47,7 +47,8 @@
  *   TCBSetFaultAllSyscalls  MR0 1 = every `syscall` of the thread becomes an UnknownSyscall
  *                     fault, 0 = normal (beaml4; PV guests run with 1).
  *   TCBSetPVPage      C0 a 4 KiB frame (read-write) shared with the kernel for the PV fast path
- *                     (sel4/pv.h), or a null capability to remove it (beaml4).
+ *                     and the thread's CR0.TS/CR4.TSD (sel4/pv.h), or a null capability to remove
+ *                     it (beaml4).
  * Domain
  *   DomainSetSet      (on the domain capability) MR0 domain; C0 thread.
  * IRQ
@@ -76,6 +77,15 @@
  *   X86IOPortOut8/16/32    MR0 port, MR1 value.
  * Ports outside the capability's range give seL4_IllegalOperation; so does issuing a range that
  * overlaps ports already issued.
+ * Hardware virtualization (sel4/vcpu.h has the VCPU's invocations and seL4_VMEnter)
+ *   TCBSetEPTRoot     C0 an EPT PML4 with an ASID: the guest-physical root the thread's VCPU
+ *                     runs its guest in (a copy goes into the TCB).
+ *   X86EPTPDPTMap, X86EPTPDMap, X86EPTPTMap   MR0 guest-physical address, MR1 attributes
+ *                     (unused); C0 the root (an EPT PML4 with an ASID).
+ *   X86EPTPDPTUnmap, X86EPTPDUnmap, X86EPTPTUnmap   no arguments (the only capability).
+ *   X86PageMapEPT     (on a frame) MR0 guest-physical address, MR1 rights (read required),
+ *                     MR2 attributes (cache type, seL4_X86_ExecuteNever); C0 the root.
+ *   Guest-physical addresses are below 2^48; X86PageUnmap removes either kind of mapping.
  */
 #ifndef SEL4_INVOCATION_H
 #define SEL4_INVOCATION_H
@@ -147,6 +157,11 @@ typedef enum {
     X86EPTPDUnmap,
     X86EPTPTMap,
     X86EPTPTUnmap,
+    TCBSetEPTRoot,
+    X86PageMapEPT,
+    X86VCPUReadRegisters,
+    X86VCPUReadMSR,
+    X86VCPUWriteMSR,
     nInvocationLabels
 } invocation_label;
 

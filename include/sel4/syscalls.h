@@ -32,7 +32,8 @@ typedef enum {
     seL4_SysDebugCapIdentify = -12,
     seL4_SysDebugNameThread = -13,
     seL4_SysBenchmarkNullSyscall = -14,
-    seL4_SysMin = -14
+    seL4_SysDebugHostStateCheck = -15,
+    seL4_SysMin = -15
 } seL4_Syscall_ID;
 
 /*
@@ -46,6 +47,14 @@ typedef enum {
  * objecttypes.h) of the capability at RDI, 0 for none. DebugNameThread names the TCB at RDI with the
  * NUL-terminated string in the IPC buffer (for kernel messages). BenchmarkNullSyscall enters and
  * leaves the kernel and does nothing else.
+ * VMEnter runs the calling thread's VCPU (sel4/vcpu.h has its registers and results); a thread
+ * without a VCPU gets an UnknownSyscall fault, as in seL4.
+ * DebugHostStateCheck (beaml4) returns in RDI a mask of the host processor state that differs
+ * from what the kernel set at boot, as the calling thread sees it now: bit 0 GDTR, 1 IDTR,
+ * 2 TR or LDTR selector, 3 CR0, 4 CR4, 5 EFER, 6 PAT, 7 STAR/LSTAR/CSTAR/FMASK, 8 SYSENTER
+ * MSRs, 9 the thread's FS base, 10 its GS base (IA32_KERNEL_GS_BASE in the kernel), 11 the
+ * kernel's GS base, 12 DR0-DR3, DR6 or DR7, 13 TSC_AUX, 14 the local APIC's task priority.
+ * 0 means every item holds; no value is revealed.
  */
 
 #endif

@@ -2,8 +2,9 @@
  * The PV vCPU's entry points, one per event the VMM receives: each brings the vCPU's virtual IF
  * in from the PV page, ends an interrupt shadow's single step, handles the event (emulation or
  * a fault for the guest), delivers what the guest gets, injects an interrupt when the guest can
- * take one, and fills the outcome. Guest mistakes become guest faults; only what the guest
- * could not survive on hardware either (a triple fault) or what is not offered ends the VM.
+ * take one, fills the outcome and leaves the page as the guest's state now asks (IF, pending,
+ * CR0.TS and CR4.TSD). Guest mistakes become guest faults; only what the guest could not survive
+ * on hardware either (a triple fault) or what is not offered ends the VM.
  */
 #include <pv/deliver.h>
 
@@ -91,6 +92,22 @@ static bool registers_resumable(const pv_cpu_t *cpu)
            pv_canonical(cpu->seg[PV_SEG_FS].base) && pv_canonical(cpu->seg[PV_SEG_GS].base);
 }
 
+/*
+ * The bits of the guest's CR0 and CR4 the host must hold for the thread (sel4/pv.h): TS with the
+ * guest's TS or EM, so that its FPU instructions raise #NM and emulate_fpu.c decides what the
+ * guest gets; TSD only above CPL 0, because the guest kernel runs at the host's CPL 3 too and its
+ * RDTSC must keep running.
+ */
+static seL4_Word pv_control_bits(const pv_cpu_t *cpu)
+{
+    seL4_Word bits = (cpu->cr0 & (PV_CR0_TS | PV_CR0_EM)) != 0 ? seL4_PVControl_TS : 0;
+
+    if (cpu->cpl != 0 && (cpu->cr4 & PV_CR4_TSD) != 0) {
+        bits |= seL4_PVControl_TSD;
+    }
+    return bits;
+}
+
 /* Delivers what the handler decided, injects, and tells the VMM how to go on. */
 static pv_outcome_kind_t event_finish(event_context_t *ctx, pv_fault_t fault, pv_outcome_t *out)
 {
@@ -140,6 +157,7 @@ static pv_outcome_kind_t event_finish(event_context_t *ctx, pv_fault_t fault, pv
         page->flags = cpu->rflags & seL4_PV_IF;
         page->pending = out->irq_window ? 1 : 0;
         page->enabled = cpu->cpl == 0 && cpu->mode == PV_MODE_LONG ? 1 : 0;
+        page->control = pv_control_bits(cpu);
     }
     return out->kind;
 }
@@ -207,6 +225,9 @@ pv_outcome_kind_t pv_cpu_handle_exception(pv_cpu_t *cpu, const pv_env_t *env, un
     case PV_VEC_UD:
     case PV_VEC_GP:
         fault = emulate_or_reflect(cpu, env, NULL, 0, fault);
+        break;
+    case PV_VEC_NM:
+        fault = pv_emulate_device_not_available(cpu, env);
         break;
     default:
         break;

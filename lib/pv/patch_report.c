@@ -61,8 +61,12 @@ static void conflict_record(patch_scan_t *scan, const patch_insn_t *first,
 
 bool patch_conflict(patch_scan_t *scan, const patch_insn_t *first, const patch_insn_t *second)
 {
-    /* Both in one region: positions compare as addresses do. */
-    bool breaks = ranges_meet(first->position, patch_kind_bytes(first->kind), second->position,
+    /* Both in one region: positions compare as addresses do. Two sites that share bytes break a
+     * patch even when neither patch writes the other's bytes: sites stay disjoint, so one is
+     * left out, and the path that reaches it would run it unemulated or take a trap the table
+     * calls a jump into the other. */
+    bool breaks = (first->kind != PV_PATCH_KIND_NONE && second->kind != PV_PATCH_KIND_NONE) ||
+                  ranges_meet(first->position, patch_kind_bytes(first->kind), second->position,
                               occupied(second)) ||
                   ranges_meet(second->position, patch_kind_bytes(second->kind), first->position,
                               occupied(first));

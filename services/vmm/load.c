@@ -24,11 +24,14 @@ load_error_t kernel_plan_make(const guest_blob_t *kernel, uint64_t ram_size, ker
     plan->piece_count = 0;
     plan->elf_valid = false;
     plan->mb1_flags = 0;
+    plan->working_end = 0;
     error = kernel_plan_multiboot(kernel, ram_size, plan, message, message_size);
-    if (error == LOAD_ERR_FORMAT) {
+    if (error == LOAD_ERR_FORMAT && !elf_magic(kernel) && bzimage_present(kernel)) {
+        error = kernel_plan_bzimage(kernel, ram_size, plan, message, message_size);
+    } else if (error == LOAD_ERR_FORMAT) {
         if (!elf_magic(kernel)) {
             fmt_snprintf(message, message_size,
-                         "neither a multiboot1 header nor an ELF image (%lu bytes)",
+                         "neither a multiboot1 header, an ELF image nor a bzImage (%lu bytes)",
                          (unsigned long)kernel->size);
             return LOAD_ERR_FORMAT;
         }
@@ -48,6 +51,9 @@ load_error_t kernel_plan_make(const guest_blob_t *kernel, uint64_t ram_size, ker
         if (piece->address + piece->memory_size > plan->end) {
             plan->end = piece->address + piece->memory_size;
         }
+    }
+    if (plan->working_end > plan->end) {
+        plan->end = plan->working_end;
     }
     return LOAD_OK;
 }
@@ -129,7 +135,9 @@ load_error_t guest_load(const load_input_t *input, load_result_t *result)
     }
     error = kernel_plan_make(&input->kernel, input->memory->size, &result->kernel, result->message,
                              sizeof(result->message));
-    if (error == LOAD_OK) {
+    if (error == LOAD_OK && result->kernel.protocol == GUEST_BOOT_LINUX) {
+        error = boot_linux_check(input, result); /* places its initrd too */
+    } else if (error == LOAD_OK) {
         error = modules_place(input, result);
     }
     if (error == LOAD_OK && !strings_fit(input)) {
@@ -148,8 +156,9 @@ load_error_t guest_load(const load_input_t *input, load_result_t *result)
     }
     uint64_t info = 0;
     if (written) {
-        info = result->kernel.protocol == GUEST_BOOT_PVH ? boot_pvh_write(input, result)
-                                                         : boot_multiboot_write(input, result);
+        info = result->kernel.protocol == GUEST_BOOT_PVH     ? boot_pvh_write(input, result)
+               : result->kernel.protocol == GUEST_BOOT_LINUX ? boot_linux_write(input, result)
+                                                             : boot_multiboot_write(input, result);
     }
     if (info == 0 || info >= GUEST_32BIT_LIMIT) {
         fmt_snprintf(result->message, sizeof(result->message),

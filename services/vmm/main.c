@@ -63,6 +63,7 @@ static void guest_load_all(vmm_t *vmm)
             .module_count = vmm->module_count,
             .cmdline = vmm->boot->cmdline,
             .rsdp = rsdp,
+            .initrd_first = vmm->boot->initrd.pages > 0,
     };
     if (guest_load(&input, &vmm->load) != LOAD_OK) {
         vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "%s", vmm->load.message);

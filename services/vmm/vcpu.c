@@ -117,6 +117,7 @@ void vcpu_boot(vmm_t *vmm, const pv_cpu_config_t *config)
     vcpu->pv_page->enabled = 0;
     vcpu->pv_page->flags = 0;
     vcpu->pv_page->pending = 0;
+    vcpu->pv_page->control = 0; /* CR0.TS and CR4.TSD clear at reset */
     seL4_Error error = vcpu_write_and_resume(vmm);
     if (error != seL4_NoError) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread could not be started (error %d)",

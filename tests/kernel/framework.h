@@ -33,6 +33,7 @@ typedef struct test_env {
     seL4_CPtr port_cmos; /* 0x70..0x71 */
     /* Outcome of the running test. */
     int failed;
+    int skipped; /* the machine lacks what the test needs (TEST_SKIP) */
     char message[200];
 } test_env_t;
 
@@ -77,6 +78,16 @@ const char *test_error_name(seL4_Word error);
     } while (0)
 
 #define TEST_OK(env, expr) TEST_EXPECT_ERR(env, expr, seL4_NoError)
+
+/* The test cannot run on this machine (a CPU feature is absent): it is reported as SKIP with the
+ * reason, and counted neither as passed nor as failed. */
+void test_skip(test_env_t *env, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+#define TEST_SKIP(env, ...)                                                                        \
+    do {                                                                                           \
+        test_skip((env), __VA_ARGS__);                                                             \
+        return;                                                                                    \
+    } while (0)
 
 #define TEST_EQ(env, got, expected)                                                                \
     do {                                                                                           \

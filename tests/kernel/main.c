@@ -21,10 +21,12 @@
 
 /* Scheduling tests last: a kernel without timer preemption hangs in them. */
 static const test_group_t *const suite_groups[] = {
-        &untyped_group,      &modules_group, &cnode_group,   &tcb_group,    &endpoint_group,
-        &notification_group, &vspace_group,  &memtype_group, &asid_group,   &ioport_group,
-        &console_group,      &irq_group,     &fault_group,   &robust_group, &hostile_cpu_group,
-        &pv_group,           &fuzz_group,    &stress_group,  &sched_group,
+        &untyped_group,    &modules_group,      &cnode_group,        &tcb_group,
+        &endpoint_group,   &notification_group, &vspace_group,       &memtype_group,
+        &asid_group,       &ioport_group,       &console_group,      &irq_group,
+        &fault_group,      &robust_group,       &hostile_cpu_group,  &pv_group,
+        &pv_control_group, &vcpu_group,         &vcpu_hostile_group, &fuzz_group,
+        &stress_group,     &sched_group,
 };
 
 static alloc_t suite_alloc; /* the suite's own long-lived slots and memory */
@@ -44,6 +46,19 @@ void test_fail(test_env_t *env, int line, const char *format, ...)
         fmt_vsnprintf(env->message + used, sizeof(env->message) - used, format, args);
         va_end(args);
     }
+}
+
+void test_skip(test_env_t *env, const char *format, ...)
+{
+    va_list args;
+
+    if (env->failed || env->skipped) {
+        return;
+    }
+    env->skipped = 1;
+    va_start(args, format);
+    fmt_vsnprintf(env->message, sizeof(env->message), format, args);
+    va_end(args);
 }
 
 const char *test_error_name(seL4_Word error)
@@ -140,6 +155,7 @@ static int suite_run_test(test_env_t *env, const test_case_t *test)
     seL4_Word first_slot = suite_alloc.slot_next;
 
     env->failed = 0;
+    env->skipped = 0;
     env->message[0] = '\0';
     alloc_init(&env->alloc, ROOT_CNODE, first_slot, suite_alloc.slot_end);
     alloc_add_untyped(&env->alloc, env->arena, env->arena_bits);
@@ -151,10 +167,12 @@ static int suite_run_test(test_env_t *env, const test_case_t *test)
 
     if (env->failed) {
         printf("FAIL %s: %s\n", test->name, env->message);
+    } else if (env->skipped) {
+        printf("SKIP %s: %s\n", test->name, env->message);
     } else {
         printf("PASS %s\n", test->name);
     }
-    return !env->failed;
+    return env->failed ? 0 : env->skipped ? -1 : 1;
 }
 
 int root_main(seL4_BootInfo *bootinfo)
@@ -196,9 +214,10 @@ int root_main(seL4_BootInfo *bootinfo)
             if (!suite_selected(bootinfo_command_line(bootinfo), suite_groups[g]->cases[i].name)) {
                 continue;
             }
-            if (suite_run_test(&env, &suite_groups[g]->cases[i])) {
+            int outcome = suite_run_test(&env, &suite_groups[g]->cases[i]);
+            if (outcome > 0) {
                 passed++;
-            } else {
+            } else if (outcome == 0) {
                 failed++;
             }
         }

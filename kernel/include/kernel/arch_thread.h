@@ -23,7 +23,13 @@ void arch_thread_bases_changed(const tcb_t *tcb);
 word_t arch_thread_code_segment(const tcb_t *tcb);
 bool arch_thread_set_code_segment(tcb_t *tcb, word_t selector);
 
-/* The thread is being destroyed: forget any CPU state that refers to it (FPU, FS/GS bases). */
-void arch_tcb_release(const tcb_t *tcb);
+/* The thread is being destroyed: forget any CPU state that refers to it (FPU, FS/GS bases), and
+ * unbind its VCPU. */
+void arch_tcb_release(tcb_t *tcb);
+
+/* The thread leaves its guest (THREAD_RUNNING_VM) other than by seL4_VMEnter returning an exit:
+ * its seL4_VMEnter message registers get the guest's current RIP, controls and event, so that
+ * the call answers, or restarts, from where the guest is. */
+void arch_thread_leave_vm(tcb_t *tcb);
 
 #endif

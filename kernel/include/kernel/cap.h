@@ -37,6 +37,11 @@ typedef enum {
     CAP_ASID_POOL = seL4_CapType_ASIDPool,
     CAP_IO_PORT_CONTROL = seL4_CapType_IOPortControl,
     CAP_IO_PORT = seL4_CapType_IOPort,
+    CAP_VCPU = seL4_CapType_VCPU,
+    CAP_EPT_PML4 = seL4_CapType_EPTPML4,
+    CAP_EPT_PDPT = seL4_CapType_EPTPDPT,
+    CAP_EPT_PD = seL4_CapType_EPTPD,
+    CAP_EPT_PT = seL4_CapType_EPTPT,
 } cap_type_t;
 
 /* Rights bits, as in seL4_CapRights_t. */
@@ -129,10 +134,11 @@ typedef struct cap {
         cap_irq_handler_t irq_handler;
         cap_zombie_t zombie;
         arch_cap_frame_t frame;
-        arch_cap_table_t table; /* page table, page directory, PDPT */
-        arch_cap_pml4_t pml4;
+        arch_cap_table_t table; /* page table, page directory, PDPT; EPT PDPT, PD, PT */
+        arch_cap_pml4_t pml4;   /* PML4, EPT PML4 */
         arch_cap_asid_pool_t asid_pool;
         arch_cap_io_port_t io_port;
+        arch_cap_vcpu_t vcpu;
     } u;
 } cap_t;
 

@@ -1,7 +1,8 @@
 /*
- * Thread control blocks. A TCB object (2^seL4_TCBBits bytes) begins with six capability
+ * Thread control blocks. A TCB object (2^seL4_TCBBits bytes) begins with seven capability
  * slots of its own (CSpace root, VSpace root, master reply cap, caller's reply cap, IPC buffer
- * frame, PV page), followed by the thread's scheduling, IPC and architecture state.
+ * frame, PV page, guest-physical root), followed by the thread's scheduling, IPC and
+ * architecture state.
  */
 #ifndef KERNEL_TCB_H
 #define KERNEL_TCB_H
@@ -20,15 +21,17 @@ typedef enum {
     THREAD_BLOCKED_ON_REPLY,
     THREAD_BLOCKED_ON_NOTIFICATION,
     THREAD_IDLE,
+    THREAD_RUNNING_VM, /* in seL4_VMEnter: runs its VCPU's guest whenever it is scheduled */
 } thread_state_t;
 
 enum {
     TCB_SLOT_CTABLE = 0,
     TCB_SLOT_VTABLE,
-    TCB_SLOT_REPLY,  /* the master reply capability (never visible to user space) */
-    TCB_SLOT_CALLER, /* the reply capability of the last Call received */
-    TCB_SLOT_BUFFER, /* the IPC buffer frame */
-    TCB_SLOT_PV,     /* the PV page (sel4/pv.h), or empty */
+    TCB_SLOT_REPLY,    /* the master reply capability (never visible to user space) */
+    TCB_SLOT_CALLER,   /* the reply capability of the last Call received */
+    TCB_SLOT_BUFFER,   /* the IPC buffer frame */
+    TCB_SLOT_PV,       /* the PV page (sel4/pv.h), or empty */
+    TCB_SLOT_EPT_ROOT, /* the guest-physical root its VCPU's guest runs in (TCB_SetEPTRoot) */
     TCB_SLOT_COUNT
 };
 
@@ -84,7 +87,7 @@ static inline cte_t *tcb_slot(tcb_t *tcb, unsigned index)
 
 static inline bool thread_state_is_runnable(thread_state_t state)
 {
-    return state == THREAD_RUNNING || state == THREAD_RESTART;
+    return state == THREAD_RUNNING || state == THREAD_RESTART || state == THREAD_RUNNING_VM;
 }
 
 /* Initialise a freshly zeroed TCB object (state inactive, default registers and FPU state). */

@@ -15,6 +15,7 @@ seL4_Error tcb_decode_configure(invocation_t *inv, cap_t cap, cte_t *slot);
 seL4_Error tcb_decode_set_space(invocation_t *inv, cap_t cap, cte_t *slot);
 seL4_Error tcb_decode_set_ipc_buffer(invocation_t *inv, cap_t cap, cte_t *slot);
 seL4_Error tcb_decode_set_pv_page(invocation_t *inv, cap_t cap, cte_t *slot);
+seL4_Error tcb_decode_set_ept_root(invocation_t *inv, cap_t cap, cte_t *slot);
 
 seL4_Error tcb_decode_set_priority(invocation_t *inv, tcb_t *tcb);
 seL4_Error tcb_decode_set_mc_priority(invocation_t *inv, tcb_t *tcb);

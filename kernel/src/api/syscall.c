@@ -1,10 +1,11 @@
 /*
  * System calls (seL4 semantics): invocations of capabilities (Call, Send, NBSend), receiving
- * (Recv, NBRecv), replying (Reply, ReplyRecv), Yield and the debug calls. Lookup failures of
+ * (Recv, NBRecv), replying (Reply, ReplyRecv), Yield, VMEnter and the debug calls. Lookup failures of
  * the capabilities named become capability faults of the calling thread; errors of an
  * invocation become the reply of a Call.
  */
 #include <arch/power.h>
+#include <kernel/arch_vcpu.h>
 #include <kernel/cpu.h>
 #include <kernel/cspace.h>
 #include <kernel/endpoint.h>
@@ -266,6 +267,12 @@ void syscall_handle(word_t number)
         debug_name_thread(thread);
         break;
     case seL4_SysBenchmarkNullSyscall:
+        break;
+    case seL4_SysVMEnter:
+        arch_vmenter(thread);
+        break;
+    case seL4_SysDebugHostStateCheck:
+        arch_set_reg(&thread->arch, ARCH_REG_CAPTR, arch_host_state_check(thread));
         break;
     default:
         handle_unknown_syscall(thread, number);

@@ -14,6 +14,9 @@ void thread_set_state(tcb_t *tcb, thread_state_t state)
 {
     cpu_t *cpu = cpu_self();
 
+    if (tcb->state == THREAD_RUNNING_VM && state != THREAD_RUNNING_VM) {
+        arch_thread_leave_vm(tcb);
+    }
     tcb->state = state;
     if (state == THREAD_RESTART) {
         arch_thread_rewind(tcb);

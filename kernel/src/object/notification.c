@@ -1,6 +1,7 @@
 /*
  * Notifications: Signal ORs a badge into the word or wakes one waiter; Wait and Poll collect
- * the word. A notification bound to a TCB also wakes that thread out of an endpoint receive.
+ * the word. A notification bound to a TCB also wakes that thread out of an endpoint receive, or
+ * out of its guest (seL4_VMEnter).
  */
 #include <kernel/endpoint.h>
 #include <kernel/notification.h>
@@ -32,6 +33,11 @@ void notification_signal(notification_t *ntfn, word_t badge)
     tcb_t *bound = ntfn_bound_tcb(ntfn);
     if (bound != NULL && bound->state == THREAD_BLOCKED_ON_RECEIVE) {
         endpoint_cancel_ipc(bound);
+        notification_deliver(bound, badge);
+        return;
+    }
+    if (bound != NULL && bound->state == THREAD_RUNNING_VM) {
+        /* Out of its guest: its seL4_VMEnter answers with the badge (seL4_VMEnter's NOTIF). */
         notification_deliver(bound, badge);
         return;
     }

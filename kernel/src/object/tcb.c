@@ -178,6 +178,8 @@ seL4_Error tcb_decode(invocation_t *inv, cap_t cap, cte_t *slot)
         return decode_set_fault_all_syscalls(inv, tcb);
     case TCBSetPVPage:
         return tcb_decode_set_pv_page(inv, cap, slot);
+    case TCBSetEPTRoot:
+        return tcb_decode_set_ept_root(inv, cap, slot);
     default:
         return error_simple(seL4_IllegalOperation);
     }

@@ -1,6 +1,6 @@
 /*
- * TCB_Configure, TCB_SetSpace and TCB_SetIPCBuffer: a thread's CSpace root, VSpace root, fault
- * endpoint and IPC buffer. The new capabilities are derived copies inserted into the TCB's own
+ * TCB_Configure, TCB_SetSpace, TCB_SetIPCBuffer, TCB_SetPVPage and TCB_SetEPTRoot: a thread's
+ * CSpace root, VSpace root, fault endpoint, IPC buffer, PV page and guest-physical root. The new capabilities are derived copies inserted into the TCB's own
  * slots; seL4's rule applies that they go in only if their sources survived the deletion of
  * the old ones.
  */
@@ -189,5 +189,26 @@ seL4_Error tcb_decode_set_pv_page(invocation_t *inv, cap_t cap, cte_t *slot)
         page.src = frame_slot;
     }
     tcb_replace_slot(cap, slot, tcb_slot(cap.u.thread.tcb, TCB_SLOT_PV), &page);
+    return seL4_NoError;
+}
+
+/* TCBSetEPTRoot: C0 a guest-physical root (an EPT PML4 with an ASID). */
+seL4_Error tcb_decode_set_ept_root(invocation_t *inv, cap_t cap, cte_t *slot)
+{
+    tcb_new_cap_t root;
+    seL4_Error error;
+
+    if (inv->extra_cap_count < 1) {
+        return error_simple(seL4_TruncatedMessage);
+    }
+    root.src = inv_extra_slot(inv, 0);
+    error = cap_derive(root.src, root.src->cap, &root.cap);
+    if (error != seL4_NoError) {
+        return error;
+    }
+    if (!arch_is_valid_guest_root(root.cap)) {
+        return error_invalid_capability(1);
+    }
+    tcb_replace_slot(cap, slot, tcb_slot(cap.u.thread.tcb, TCB_SLOT_EPT_ROOT), &root);
     return seL4_NoError;
 }

@@ -231,6 +231,120 @@ static void test_clts_lmsw_smsw(void **state)
     assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
 }
 
+/*
+ * The PV page's control word follows the guest: TS with CR0.TS (CLTS, LMSW, MOV CR0), TSD with
+ * CR4.TSD in user mode only. The host's #NM and RDTSC's #GP reach the guest's IDT: #NM without
+ * an error code, #GP(0).
+ */
+static void test_pv_control_word(void **state)
+{
+    cpu_test_t *t = *state;
+    pv_outcome_t out;
+    static const uint8_t clts[] = {0x0f, 0x06};
+    static const uint8_t lmsw_ax[] = {0x0f, 0x01, 0xf0};
+    static const uint8_t mov_cr4_rax[] = {0x0f, 0x22, 0xe0};
+    static const uint8_t mov_cr0_rax[] = {0x0f, 0x22, 0xc0};
+    static const uint8_t rdtsc[] = {0x0f, 0x31};
+    static const uint8_t movq_xmm0_rbx[] = {0x66, 0x48, 0x0f, 0x7e, 0xc3};
+    cpu_frame_t frame;
+
+    t->env.pv_page = t->page;
+    t->page->control = seL4_PVControl_All; /* stale: every event rewrites it */
+    t->cpu.gpr[CPU_RAX] = t->cpu.cr0 | PV_CR0_TS;
+    assert_int_equal(cpu_test_exec(t, lmsw_ax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS);
+    assert_int_equal(cpu_test_exec(t, clts, 2, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, 0);
+    t->cpu.gpr[CPU_RAX] = t->cpu.cr0 | PV_CR0_TS;
+    assert_int_equal(cpu_test_exec(t, mov_cr0_rax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS);
+    /* TSD at CPL 0: the kernel's RDTSC keeps running natively. */
+    t->cpu.gpr[CPU_RAX] = t->cpu.cr4 | PV_CR4_TSD;
+    assert_int_equal(cpu_test_exec(t, mov_cr4_rax, 3, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS);
+    cpu_test_enter_user(t);
+    assert_int_equal(pv_cpu_inject(&t->cpu, &t->env, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->page->control, seL4_PVControl_TS | seL4_PVControl_TSD);
+    /* The user's SSE instruction: the host's #NM, delivered without an error code. */
+    assert_int_equal(cpu_test_exec(t, movq_xmm0_rbx, 5, 7, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_HANDLERS + 7 * 16);
+    assert_int_equal(t->cpu.gpr[CPU_RSP], CPU_KSTACK_TOP - 5 * 8);
+    frame = cpu_test_frame(t, false);
+    assert_int_equal(frame.rip, CPU_UCODE);
+    assert_int_equal(frame.cs, CPU_SEL_UCODE | 3);
+    assert_int_equal(t->page->control, seL4_PVControl_TS); /* back at CPL 0 */
+    /* The user's RDTSC: the host's #GP(0), the guest's #GP(0). */
+    cpu_test_enter_user(t);
+    assert_int_equal(cpu_test_exec(t, rdtsc, 2, 13, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_GP_HANDLER);
+    frame = cpu_test_frame(t, true);
+    assert_int_equal(frame.error_code, 0);
+    assert_int_equal(frame.rip, CPU_UCODE);
+}
+
+/* The host's #NM under each guest EM/MP/TS: what the guest gets (SDM Vol. 3A 2.5, Vol. 2). */
+static void test_device_not_available(void **state)
+{
+    static const uint8_t fninit[] = {0xdb, 0xe3};
+    static const uint8_t fxsave_rbx[] = {0x0f, 0xae, 0x03};
+    static const uint8_t ldmxcsr_rbx[] = {0x0f, 0xae, 0x13};
+    static const uint8_t paddb_mm[] = {0x0f, 0xfc, 0xc1};
+    static const uint8_t movq_xmm0_rbx[] = {0x66, 0x48, 0x0f, 0x7e, 0xc3};
+    static const uint8_t wait[] = {0x9b};
+    static const struct {
+        const uint8_t *code;
+        size_t length;
+        uint64_t cr0;   /* EM, MP, TS */
+        uint64_t where; /* the guest's handler, or the next instruction: it ran */
+    } cases[] = {
+            {fninit, 2, PV_CR0_EM, CPU_HANDLERS + 7 * 16},
+            {fxsave_rbx, 3, PV_CR0_EM, CPU_HANDLERS + 7 * 16},
+            {ldmxcsr_rbx, 3, PV_CR0_EM, CPU_UD_HANDLER},
+            {paddb_mm, 3, PV_CR0_EM | PV_CR0_TS, CPU_UD_HANDLER},
+            {movq_xmm0_rbx, 5, PV_CR0_EM | PV_CR0_MP, CPU_UD_HANDLER},
+            {movq_xmm0_rbx, 5, PV_CR0_TS, CPU_HANDLERS + 7 * 16},
+            {fninit, 2, PV_CR0_TS, CPU_HANDLERS + 7 * 16},
+            {wait, 1, PV_CR0_EM, CPU_KCODE + 1},
+            {wait, 1, PV_CR0_TS, CPU_KCODE + 1},
+            {wait, 1, PV_CR0_MP | PV_CR0_TS, CPU_HANDLERS + 7 * 16},
+            {wait, 1, PV_CR0_EM | PV_CR0_MP | PV_CR0_TS, CPU_HANDLERS + 7 * 16},
+    };
+    pv_outcome_t out;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cpu_test_t *t = cpu_test_new();
+
+        t->env.pv_page = t->page;
+        t->cpu.cr0 = (t->cpu.cr0 & ~(PV_CR0_EM | PV_CR0_MP | PV_CR0_TS)) | cases[i].cr0;
+        t->cpu.gpr[CPU_RBX] = CPU_DATA;
+        assert_int_equal(cpu_test_exec(t, cases[i].code, cases[i].length, 7, 0, &out),
+                         PV_OUTCOME_RESUME);
+        assert_int_equal(t->cpu.rip, cases[i].where);
+        /* EM alone asks the host for TS too: x87 and SSE must reach the vCPU. */
+        assert_int_equal(t->page->control, seL4_PVControl_TS);
+        cpu_test_free(t);
+    }
+}
+
+/* WAIT that runs under single-step: the #DB after it, DR6.BS set. */
+static void test_device_not_available_wait_single_step(void **state)
+{
+    cpu_test_t *t = *state;
+    static const uint8_t wait[] = {0x9b};
+    pv_outcome_t out;
+    cpu_frame_t frame;
+
+    t->cpu.cr0 |= PV_CR0_TS;
+    t->cpu.cr0 &= ~PV_CR0_MP;
+    t->cpu.rflags |= PV_RFLAGS_TF;
+    assert_int_equal(cpu_test_exec(t, wait, 1, 7, 0, &out), PV_OUTCOME_RESUME);
+    assert_int_equal(t->cpu.rip, CPU_HANDLERS + 1 * 16);
+    assert_int_not_equal(t->cpu.dr[6] & (1ull << 14), 0);
+    frame = cpu_test_frame(t, false);
+    assert_int_equal(frame.rip, CPU_KCODE + 1);
+}
+
 /* CR1, CR5-CR7, CR9-CR15 do not exist: #UD (the decoder refuses them). */
 static void test_undefined_control_registers(void **state)
 {
@@ -259,6 +373,11 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_debug_registers, cpu_test_setup,
                                             cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_clts_lmsw_smsw, cpu_test_setup, cpu_test_teardown),
+            cmocka_unit_test_setup_teardown(test_pv_control_word, cpu_test_setup,
+                                            cpu_test_teardown),
+            cmocka_unit_test(test_device_not_available),
+            cmocka_unit_test_setup_teardown(test_device_not_available_wait_single_step,
+                                            cpu_test_setup, cpu_test_teardown),
             cmocka_unit_test_setup_teardown(test_undefined_control_registers, cpu_test_setup,
                                             cpu_test_teardown),
     };

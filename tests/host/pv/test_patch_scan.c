@@ -192,6 +192,18 @@ static void test_jump_into_instruction(void **state)
     assert_non_null(
             pv_patch_find_containing(guest.result.sites, guest.result.site_count, gva(VIRT + 3)));
     patch_guest_free(&guest);
+
+    /* Two sites sharing a byte that neither patch writes: 0: je +2 -> 4; 2: lar %dx,%edi
+     * (0f 02 fa: UD2 over 2-3); 4: cli (fa, the LAR's last byte); 5: ret. Only one can be
+     * listed, and a CLI at 4 would then be taken for a jump into the LAR: the patch breaks. */
+    guest_with(&guest, "74 02 0f 02 fa c3", PV_PATCH_MODE_64);
+    assert_int_equal(patch_guest_scan(&guest), PV_PATCH_OK);
+    assert_int_equal(guest.result.site_count, 1);
+    assert_int_equal(guest.result.conflict_count, 1);
+    assert_int_equal(guest.result.conflicts_breaking, 1);
+    assert_true(guest.result.conflicts[0].breaks_patch);
+    assert_int_equal(pv_patch_apply(&guest.memory, &guest.result), PV_PATCH_ERR_CONFLICT);
+    patch_guest_free(&guest);
 }
 
 static void test_targets_outside(void **state)

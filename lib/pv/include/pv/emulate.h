@@ -187,6 +187,10 @@ pv_fault_t pv_emulate_far(pv_emu_t *emu); /* far JMP/CALL/RET, IRET */
 pv_fault_t
 pv_emulate_system(pv_emu_t *emu); /* SYSRET INT n INT3 INTO VMCALL INVLPG INVPCID WBINVD */
 
+/* The host's #NM, as the guest's CR0.EM, MP and TS decide (emulate_fpu.c): the guest's #NM or
+ * #UD, or WAIT run. */
+pv_fault_t pv_emulate_device_not_available(pv_cpu_t *cpu, const pv_env_t *env);
+
 /* SYSCALL (reached through UnknownSyscall, RIP already past it). */
 pv_fault_t pv_emulate_syscall(pv_cpu_t *cpu, const pv_env_t *env);
 

@@ -169,7 +169,8 @@ typedef struct {
     uint8_t second_length;
     uint8_t first_mode;
     uint8_t second_mode;
-    /* A site's patch would change bytes of the other instruction: pv_patch_apply() refuses. */
+    /* A site's patch would change bytes of the other instruction, or both are sites (the table
+     * keeps one, and the other's path could not be emulated): pv_patch_apply() refuses. */
     bool breaks_patch;
 } pv_patch_conflict_t;
 

@@ -18,6 +18,7 @@
 #include <sel4/client_irq.h>
 #include <sel4/client_x86_paging.h>
 #include <sel4/client_x86_ioport.h>
+#include <sel4/client_x86_vcpu.h>
 #include <sel4/client_domain.h>
 
 #endif

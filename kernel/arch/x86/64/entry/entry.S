@@ -1,6 +1,6 @@
 /*
- * Kernel entry and exit: the SYSCALL entry point, one 16-byte stub per interrupt vector, and
- * the two ways back to user mode (SYSRETQ and IRETQ). User registers are saved straight into
+ * Kernel entry and exit: the SYSCALL entry point, one 16-byte stub per interrupt vector, the
+ * two ways back to user mode (SYSRETQ and IRETQ), and the interrupt window after a guest's run. User registers are saved straight into
  * the current TCB (TSS.RSP0 and CPU_CONTEXT_TOP point just past its register block); the C
  * handlers then run on the per-CPU kernel stack and never return here.
  */
@@ -229,6 +229,37 @@ arch_context_restore_sysret:
     movq (REG_RSP - REG_VECTOR) * 8(%rsp), %rsp
     swapgs
     sysretq
+
+/*
+ * void vcpu_interrupt_window(void): a host interrupt that ended a guest's run is still pending
+ * (the VM exit did not acknowledge it): let it in here, the one place outside the idle loop
+ * where the kernel enables interrupts. It arrives through trap_from_kernel with RIP at
+ * vcpu_interrupt_window_open or _close and never comes back; without one (it went away) the
+ * window just closes.
+ */
+    .global vcpu_interrupt_window
+    .global vcpu_interrupt_window_open
+    .global vcpu_interrupt_window_close
+vcpu_interrupt_window:
+    sti
+vcpu_interrupt_window_open:
+    nop
+vcpu_interrupt_window_close:
+    cli
+    ret
+
+/*
+ * void arch_reschedule_on_fresh_stack(void): schedule() and restore_user_context() from the top
+ * of the kernel stack, dropping whatever the kernel had on it (a guest's run and its interrupt
+ * window), so that a thread interrupted in its guest again and again never deepens the stack.
+ */
+    .global arch_reschedule_on_fresh_stack
+arch_reschedule_on_fresh_stack:
+    movq %gs:CPU_KERNEL_STACK_TOP, %rsp
+    xorl %ebp, %ebp
+    call schedule
+    call restore_user_context
+    ud2
 
 /*
  * void arch_idle_loop(word_t stack_top): wait for interrupts on a fresh kernel stack. An

@@ -16,6 +16,7 @@
 #include <kernel/syscall.h>
 #include <sel4/syscalls.h>
 #include <arch/object/vspace.h>
+#include <arch/virt/vmenter.h>
 
 #define VECTOR_PAGE_FAULT   14
 #define PF_ERROR_USER       0x04u
@@ -188,17 +189,23 @@ static NORETURN void kernel_trap_panic(const char *what, const arch_context_t *f
            r[REG_R15], cr2_read());
 }
 
+/* The interrupt window after a guest's run (entry.S), where a host interrupt is expected. */
+static bool in_vcpu_interrupt_window(word_t rip)
+{
+    return rip == (word_t)vcpu_interrupt_window_open || rip == (word_t)vcpu_interrupt_window_close;
+}
+
 void c_handle_kernel_trap(arch_context_t *frame)
 {
     word_t vector = frame->regs[REG_VECTOR];
 
-    /* Only the idle loop runs with interrupts enabled in the kernel; its frame is dropped. */
+    /* Only the idle loop and the interrupt window after a guest's run enable interrupts in the
+     * kernel; the interrupted frame is dropped either way. */
     if (vector >= VECTOR_EXCEPTION_COUNT) {
         cpu_t *cpu = cpu_self();
-        if (cpu->current == cpu->idle) {
+        if (cpu->current == cpu->idle || in_vcpu_interrupt_window(frame->regs[REG_RIP])) {
             interrupt_dispatch(vector);
-            schedule();
-            restore_user_context();
+            arch_reschedule_on_fresh_stack();
         }
     }
     kernel_trap_panic("exception in kernel mode", frame);

@@ -23,6 +23,7 @@ BOOT_CODE void kernel_boot(void)
     virt_detect();
     virt_enable();
     virt_print_summary();
+    host_state_record();
     idle_tcb.state = THREAD_IDLE;
     cpu->idle = &idle_tcb;
     cpu->current = &idle_tcb;

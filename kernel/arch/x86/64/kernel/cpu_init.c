@@ -3,7 +3,9 @@
  * SYSCALL/SYSRET need, and the TSS), a null LDT, the IDT (a gate per vector; only #BP and #OF
  * reachable from user mode by `int`), the SYSCALL and SYSENTER MSRs, TSC_AUX, the debug
  * registers, the per-CPU GS base and the PAT. Every value a user thread could reach or be
- * shaped by is written here explicitly (docs/kernel.md has the table). Boot-only.
+ * shaped by is written here explicitly (docs/kernel.md has the table). Boot-only, except the
+ * reloads a VM exit needs (descriptor-table limits, SYSCALL MSRs) and the values the host-state
+ * check compares against.
  */
 #include <arch/boot_section.h>
 #include <arch/cpu.h>
@@ -90,6 +92,33 @@ static idt_gate_t idt[IDT_ENTRIES] ALIGNED(16);
 extern char trap_stubs[];
 extern char syscall_entry[];
 extern char syscall_compat_entry[];
+
+static void descriptor_tables_load(const arch_cpu_t *arch)
+{
+    descriptor_pointer_t gdt = {.limit = sizeof(arch->gdt) - 1, .base = (uint64_t)arch->gdt};
+    descriptor_pointer_t idt_pointer = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
+
+    __asm__ volatile("lgdt %0\n\t"
+                     "lidt %1"
+                     :
+                     : "m"(gdt), "m"(idt_pointer)
+                     : "memory");
+}
+
+void arch_descriptor_tables_reload(void)
+{
+    descriptor_tables_load(&cpu_self()->arch);
+}
+
+word_t arch_idt_base(void)
+{
+    return (word_t)idt;
+}
+
+word_t arch_idt_limit(void)
+{
+    return sizeof(idt) - 1;
+}
 
 BOOT_CODE static void gdt_init(arch_cpu_t *arch)
 {
@@ -180,13 +209,28 @@ BOOT_CODE static void idt_init(void)
  * on every CPU and never reaches the kernel's syscall path from 32-bit code. SYSENTER is refused
  * by a null IA32_SYSENTER_CS (#GP on Intel; AMD CPUs raise #UD in long mode).
  */
+void arch_syscall_msr_values(uint64_t values[ARCH_SYSCALL_MSR_COUNT])
+{
+    values[0] = ((uint64_t)SEL_USER_CODE32 << 48) | ((uint64_t)SEL_KERNEL_CODE << 32);
+    values[1] = (uint64_t)syscall_entry;
+    values[2] = (uint64_t)syscall_compat_entry;
+    values[3] = SYSCALL_FLAG_MASK;
+}
+
+void arch_syscall_msrs_restore(void)
+{
+    uint64_t values[ARCH_SYSCALL_MSR_COUNT];
+
+    arch_syscall_msr_values(values);
+    for (unsigned i = 0; i < ARCH_SYSCALL_MSR_COUNT; i++) {
+        msr_write(MSR_STAR + i, values[i]);
+    }
+}
+
 BOOT_CODE static void syscall_msrs_init(cpu_t *cpu)
 {
     msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
-    msr_write(MSR_STAR, ((uint64_t)SEL_USER_CODE32 << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
-    msr_write(MSR_LSTAR, (uint64_t)syscall_entry);
-    msr_write(MSR_CSTAR, (uint64_t)syscall_compat_entry);
-    msr_write(MSR_FMASK, SYSCALL_FLAG_MASK);
+    arch_syscall_msrs_restore();
     msr_write(MSR_SYSENTER_CS, 0);
     msr_write(MSR_SYSENTER_ESP, 0);
     msr_write(MSR_SYSENTER_EIP, 0);

@@ -1,10 +1,12 @@
 /*
- * Eager FPU switching with an owner: the FPU holds the state of cpu->arch.fpu_owner; switching
- * to another user thread saves the owner's and loads the new one's. A deleted TCB stops being
- * the owner before its memory can be reused (fpu_release).
+ * Eager FPU switching with an owner: the FPU holds the state image cpu->arch.fpu_owner points to
+ * (a thread's, or a VCPU's guest state); switching to another image saves the owner's and loads
+ * the new one. A deleted TCB or VCPU stops being the owner before its memory can be reused
+ * (fpu_release_state).
  */
 #include <arch/boot_section.h>
 #include <arch/kernel/fpu.h>
+#include <arch/kernel/pv_control.h>
 #include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
 #include <kernel/string.h>
@@ -31,25 +33,26 @@ void fpu_state_init(fpu_state_t *state)
     memcpy(state, &fpu_initial_state, sizeof(*state));
 }
 
-void fpu_switch_to(tcb_t *tcb)
+void fpu_load(fpu_state_t *state)
 {
     arch_cpu_t *arch = &cpu_self()->arch;
 
-    if (arch->fpu_owner == tcb) {
+    if (arch->fpu_owner == state) {
         return;
     }
+    pv_control_fpu_access(arch);
     if (arch->fpu_owner != NULL) {
-        __asm__ volatile("fxsave64 %0" : "=m"(arch->fpu_owner->arch.fpu));
+        __asm__ volatile("fxsave64 %0" : "=m"(*arch->fpu_owner));
     }
-    __asm__ volatile("fxrstor64 %0" : : "m"(tcb->arch.fpu));
-    arch->fpu_owner = tcb;
+    __asm__ volatile("fxrstor64 %0" : : "m"(*state));
+    arch->fpu_owner = state;
 }
 
-void fpu_release(const tcb_t *tcb)
+void fpu_release_state(const fpu_state_t *state)
 {
     arch_cpu_t *arch = &cpu_self()->arch;
 
-    if (arch->fpu_owner == tcb) {
+    if (arch->fpu_owner == state) {
         arch->fpu_owner = NULL;
     }
 }

@@ -1,14 +1,18 @@
 /*
- * Leaving the kernel: load the current thread's VSpace, FS/GS base and FPU state where they
- * differ from what the CPU holds, point the entry path at its register block, and return with
- * SYSRETQ when the thread came in by SYSCALL with untouched registers, with IRETQ otherwise;
- * never to a non-canonical RIP (the SYSRET/IRET #GP hazard). Idle when there is nothing to run.
+ * Leaving the kernel: load the current thread's VSpace, FS/GS base, FPU state and PV control
+ * bits (CR0.TS, CR4.TSD) where they differ from what the CPU holds, point the entry path at its
+ * register block, and return with SYSRETQ when the thread came in by SYSCALL with untouched
+ * registers, with IRETQ otherwise; never to a non-canonical RIP (the SYSRET/IRET #GP hazard).
+ * Idle when there is nothing to run; a thread inside seL4_VMEnter runs its guest instead
+ * (virt/vmenter.c).
  */
 #include <arch/cpu.h>
 #include <arch/kernel/arch_init.h>
 #include <arch/kernel/fpu.h>
+#include <arch/kernel/pv_control.h>
 #include <arch/kernel/segments.h>
 #include <arch/object/vspace.h>
+#include <arch/virt/vmenter.h>
 #include <kernel/cpu.h>
 #include <kernel/scheduler.h>
 #include <kernel/user_context.h>
@@ -64,6 +68,9 @@ void restore_user_context(void)
     if (thread == cpu->idle) {
         arch_idle_loop(arch->kernel_stack_top);
     }
+    if (thread->state == THREAD_RUNNING_VM) {
+        vcpu_run(thread);
+    }
     if (thread->state == THREAD_RESTART) {
         thread->state = THREAD_RUNNING; /* RIP was rewound when it was restarted */
     }
@@ -83,6 +90,7 @@ void restore_user_context(void)
         arch->fsgs_owner = thread;
     }
     fpu_switch_to(thread);
+    pv_control_apply(arch, thread); /* after the FPU switch, which needs CR0.TS clear */
     if (thread->arch.sysret_ok) {
         arch_context_restore_sysret(&thread->arch.context);
     }

@@ -77,6 +77,12 @@ bool segments_switch(arch_cpu_t *arch, tcb_t *tcb)
     return changed;
 }
 
+void segments_release_saving(arch_cpu_t *arch)
+{
+    arch->segment_owner->arch.selectors = selectors_read();
+    arch->segment_owner = NULL;
+}
+
 void segments_release(const tcb_t *tcb)
 {
     arch_cpu_t *arch = &cpu_self()->arch;

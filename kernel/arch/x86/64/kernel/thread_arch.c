@@ -4,6 +4,7 @@
  */
 #include <arch/kernel/fpu.h>
 #include <arch/kernel/segments.h>
+#include <arch/object/vcpu.h>
 #include <kernel/arch_thread.h>
 #include <kernel/cpu.h>
 #include <kernel/string.h>
@@ -65,8 +66,9 @@ bool arch_thread_set_code_segment(tcb_t *tcb, word_t selector)
     return true;
 }
 
-void arch_tcb_release(const tcb_t *tcb)
+void arch_tcb_release(tcb_t *tcb)
 {
+    vcpu_tcb_release(tcb);
     fpu_release(tcb);
     segments_release(tcb);
     arch_thread_bases_changed(tcb);

@@ -1,9 +1,12 @@
 /*
  * The derivation-tree rules, derivation, rights masking and finalisation of the x86-64
- * capability types (frames, paging structures, ASID control and pools, I/O ports).
+ * capability types (frames, paging structures, guest-physical structures, ASID control and
+ * pools, I/O ports, VCPUs).
  */
 #include <arch/object/asid.h>
+#include <arch/object/ept.h>
 #include <arch/object/ioport.h>
+#include <arch/object/vcpu.h>
 #include <arch/object/vspace.h>
 #include <kernel/arch_object.h>
 #include <kernel/memory.h>
@@ -19,12 +22,20 @@ bool arch_physical_region(cap_t cap, paddr_t *base, word_t *size)
     case CAP_PAGE_TABLE:
     case CAP_PAGE_DIRECTORY:
     case CAP_PDPT:
+    case CAP_EPT_PDPT:
+    case CAP_EPT_PD:
+    case CAP_EPT_PT:
         *base = cap.u.table.paddr;
         *size = BIT(seL4_PageTableBits);
         return true;
     case CAP_PML4:
+    case CAP_EPT_PML4:
         *base = cap.u.pml4.paddr;
         *size = BIT(seL4_PML4Bits);
+        return true;
+    case CAP_VCPU:
+        *base = cap.u.vcpu.paddr;
+        *size = BIT(seL4_VCPUBits);
         return true;
     case CAP_ASID_POOL:
         *base = kptr_to_paddr(cap.u.asid_pool.pool);
@@ -48,9 +59,15 @@ bool arch_same_region_as(cap_t a, cap_t b)
     case CAP_PAGE_TABLE:
     case CAP_PAGE_DIRECTORY:
     case CAP_PDPT:
+    case CAP_EPT_PDPT:
+    case CAP_EPT_PD:
+    case CAP_EPT_PT:
         return b.type == a.type && a.u.table.paddr == b.u.table.paddr;
     case CAP_PML4:
-        return b.type == CAP_PML4 && a.u.pml4.paddr == b.u.pml4.paddr;
+    case CAP_EPT_PML4:
+        return b.type == a.type && a.u.pml4.paddr == b.u.pml4.paddr;
+    case CAP_VCPU:
+        return b.type == CAP_VCPU && a.u.vcpu.paddr == b.u.vcpu.paddr;
     case CAP_ASID_CONTROL:
         return b.type == CAP_ASID_CONTROL;
     case CAP_ASID_POOL:
@@ -99,16 +116,25 @@ seL4_Error arch_derive_cap(cte_t *slot, cap_t cap, cap_t *derived)
     case CAP_FRAME:
         derived->u.frame.mapped_asid = ASID_INVALID;
         derived->u.frame.mapped_vaddr = 0;
+        derived->u.frame.mapped_guest = false;
         return seL4_NoError;
     case CAP_PAGE_TABLE:
     case CAP_PAGE_DIRECTORY:
     case CAP_PDPT:
+    case CAP_EPT_PDPT:
+    case CAP_EPT_PD:
+    case CAP_EPT_PT:
         if (cap.u.table.mapped_asid == ASID_INVALID) {
             *derived = cap_null();
             return error_simple(seL4_IllegalOperation);
         }
         return seL4_NoError;
+    case CAP_IO_PORT:
+        /* The copy opened no ports to a guest; only the capability that did closes them. */
+        derived->u.io_port.guest_vcpu = 0;
+        return seL4_NoError;
     case CAP_PML4:
+    case CAP_EPT_PML4:
         if (cap.u.pml4.asid == ASID_INVALID) {
             *derived = cap_null();
             return error_simple(seL4_IllegalOperation);
@@ -135,9 +161,26 @@ void arch_finalise_cap(cap_t cap, bool final)
             table_unmap(&cap);
         }
         break;
+    case CAP_EPT_PDPT:
+    case CAP_EPT_PD:
+    case CAP_EPT_PT:
+        if (final) {
+            guest_table_unmap(&cap);
+        }
+        break;
     case CAP_PML4:
         if (final && cap.u.pml4.asid != ASID_INVALID) {
             asid_delete_vspace(cap.u.pml4.asid, cap.u.pml4.paddr);
+        }
+        break;
+    case CAP_EPT_PML4:
+        if (final && cap.u.pml4.asid != ASID_INVALID) {
+            asid_delete_guest_root(cap.u.pml4.asid, cap.u.pml4.paddr);
+        }
+        break;
+    case CAP_VCPU:
+        if (final) {
+            vcpu_finalise(vcpu_from_paddr(cap.u.vcpu.paddr));
         }
         break;
     case CAP_ASID_POOL:
@@ -146,6 +189,7 @@ void arch_finalise_cap(cap_t cap, bool final)
         }
         break;
     case CAP_IO_PORT:
+        vcpu_ioport_revoke(&cap.u.io_port);
         if (final) {
             ioport_release(cap.u.io_port.first_port, cap.u.io_port.last_port);
         }

@@ -1,9 +1,11 @@
 /*
  * ASID control (MakePool: turn a 4 KiB untyped into an ASID pool) and ASID pools (Assign: give
- * a PML4 an ASID, which makes it usable as a VSpace). Deleting a VSpace or pool forgets its
- * ASIDs, which is what makes every later lookup through them fail.
+ * a PML4 an ASID, which makes it usable as a VSpace, or an EPT PML4 one, which makes it a
+ * guest-physical root). Deleting a VSpace, root or pool forgets its ASIDs, which is what makes
+ * every later lookup through them fail.
  */
 #include <arch/object/asid.h>
+#include <arch/object/ept.h>
 #include <arch/object/vspace.h>
 #include <kernel/cspace.h>
 #include <kernel/memory.h>
@@ -12,6 +14,9 @@
 #include <sel4/invocation.h>
 
 static asid_pool_t *asid_table[ASID_POOL_COUNT];
+
+/* Bit 0 of a pool entry: the address is a guest-physical root (tables are page aligned). */
+#define ASID_ENTRY_GUEST_ROOT 1ull
 
 static unsigned asid_pool_index(asid_t asid)
 {
@@ -23,7 +28,7 @@ static unsigned asid_entry_index(asid_t asid)
     return asid & (ASID_POOL_ENTRIES - 1);
 }
 
-paddr_t asid_find_vspace(asid_t asid)
+static paddr_t asid_entry(asid_t asid)
 {
     asid_pool_t *pool;
 
@@ -32,6 +37,20 @@ paddr_t asid_find_vspace(asid_t asid)
     }
     pool = asid_table[asid_pool_index(asid)];
     return pool != NULL ? pool->vspace[asid_entry_index(asid)] : 0;
+}
+
+paddr_t asid_find_vspace(asid_t asid)
+{
+    paddr_t entry = asid_entry(asid);
+
+    return (entry & ASID_ENTRY_GUEST_ROOT) ? 0 : entry;
+}
+
+paddr_t asid_find_guest_root(asid_t asid)
+{
+    paddr_t entry = asid_entry(asid);
+
+    return (entry & ASID_ENTRY_GUEST_ROOT) ? entry & ~ASID_ENTRY_GUEST_ROOT : 0;
 }
 
 void asid_pool_install(unsigned index, asid_pool_t *pool)
@@ -54,6 +73,16 @@ void asid_delete_vspace(asid_t asid, paddr_t pml4)
     vspace_forget(pml4);
 }
 
+void asid_delete_guest_root(asid_t asid, paddr_t root)
+{
+    asid_pool_t *pool = asid_table[asid_pool_index(asid)];
+
+    if (pool != NULL && pool->vspace[asid_entry_index(asid)] == (root | ASID_ENTRY_GUEST_ROOT)) {
+        pool->vspace[asid_entry_index(asid)] = 0;
+    }
+    guest_root_flush(root);
+}
+
 void asid_delete_pool(asid_t base, asid_pool_t *pool)
 {
     unsigned index = asid_pool_index(base);
@@ -62,8 +91,11 @@ void asid_delete_pool(asid_t base, asid_pool_t *pool)
         return;
     }
     for (unsigned i = 0; i < ASID_POOL_ENTRIES; i++) {
-        if (pool->vspace[i] != 0) {
-            vspace_forget(pool->vspace[i]);
+        paddr_t entry = pool->vspace[i];
+        if (entry & ASID_ENTRY_GUEST_ROOT) {
+            guest_root_flush(entry & ~ASID_ENTRY_GUEST_ROOT);
+        } else if (entry != 0) {
+            vspace_forget(entry);
         }
     }
     asid_table[index] = NULL;
@@ -122,7 +154,12 @@ seL4_Error asid_control_decode(invocation_t *inv, cte_t *slot)
 
 static void invoke_pool_assign(asid_pool_t *pool, cte_t *vspace_slot, asid_t asid)
 {
-    asid_assign(pool, asid, vspace_slot->cap.u.pml4.paddr);
+    paddr_t entry = vspace_slot->cap.u.pml4.paddr;
+
+    if (vspace_slot->cap.type == CAP_EPT_PML4) {
+        entry |= ASID_ENTRY_GUEST_ROOT;
+    }
+    asid_assign(pool, asid, entry);
     vspace_slot->cap.u.pml4.asid = asid;
 }
 
@@ -139,7 +176,8 @@ seL4_Error asid_pool_decode(invocation_t *inv, cap_t cap)
     if (inv->extra_cap_count < 1) {
         return error_simple(seL4_TruncatedMessage);
     }
-    if (vspace_slot->cap.type != CAP_PML4 || vspace_slot->cap.u.pml4.asid != ASID_INVALID) {
+    if ((vspace_slot->cap.type != CAP_PML4 && vspace_slot->cap.type != CAP_EPT_PML4) ||
+        vspace_slot->cap.u.pml4.asid != ASID_INVALID) {
         return error_invalid_capability(1);
     }
     if (asid_table[asid_pool_index(base)] == NULL) {

@@ -1,10 +1,13 @@
 /*
- * Frame invocations: Map (or remap with new rights at the same address), Unmap, GetAddress.
- * Each frame capability maps its frame at most once; the capability records where.
+ * Frame invocations: Map (or remap with new rights at the same address), MapEPT (into a
+ * guest-physical space: object/ept.c), Unmap, GetAddress. Each frame capability maps its frame
+ * at most once, in a VSpace or a guest-physical space; the capability records where.
  */
 #include <arch/kernel_window.h>
 #include <arch/object/asid.h>
+#include <arch/object/ept.h>
 #include <arch/object/vspace.h>
+#include <arch/virt/virt.h>
 #include <kernel/syscall_error.h>
 #include <sel4/invocation.h>
 
@@ -82,6 +85,10 @@ void frame_unmap(cap_t *cap)
     if (frame->mapped_asid == ASID_INVALID) {
         return;
     }
+    if (frame->mapped_guest) {
+        guest_frame_unmap(cap);
+        return;
+    }
     pml4 = asid_find_vspace(frame->mapped_asid);
     if (pml4 != 0) {
         pte_t *entry = vspace_lookup_entry(pml4, frame->mapped_vaddr, frame_level_shift(frame),
@@ -121,6 +128,9 @@ static seL4_Error decode_frame_map(invocation_t *inv, cap_t cap, cte_t *slot)
     if (inv->length < 3 || inv->extra_cap_count < 1) {
         return error_simple(seL4_TruncatedMessage);
     }
+    if (frame->mapped_guest) {
+        return error_invalid_capability(0); /* mapped in a guest-physical space */
+    }
     error = vspace_decode_root(inv_extra_cap(inv, 0), 1, &pml4, &asid);
     if (error != seL4_NoError) {
         return error;
@@ -156,6 +166,11 @@ seL4_Error frame_decode(invocation_t *inv, cap_t cap, cte_t *slot)
     switch (inv->label) {
     case X86PageMap:
         return decode_frame_map(inv, cap, slot);
+    case X86PageMapEPT:
+        if (!virt_present()) {
+            return error_simple(seL4_IllegalOperation);
+        }
+        return guest_frame_decode_map(inv, cap, slot);
     case X86PageUnmap:
         frame_unmap(&slot->cap);
         return seL4_NoError;

@@ -143,8 +143,14 @@ BOOT_CODE static void vmx_detect(void)
     if (state.api.settable[VIRT_VMX_PROC2] & seL4_VMX_Proc2_UnrestrictedGuest) {
         state.api.flags |= seL4_X86_Virt_UnrestrictedGuest;
     }
+    /* The kernel's own: every guest run is bounded by it (virt/vmx_run.c), so that the host
+     * regains the CPU even where a host interrupt would not end the run (Bochs 2.7 with the
+     * guest's IF clear). */
     if (state.api.settable[VIRT_VMX_PIN] & seL4_VMX_Pin_PreemptionTimer) {
         state.api.flags |= seL4_X86_Virt_PreemptionTimer;
+        state.api.forced[VIRT_VMX_PIN] |= seL4_VMX_Pin_PreemptionTimer;
+        state.api.settable[VIRT_VMX_PIN] &= ~seL4_VMX_Pin_PreemptionTimer;
+        state.api.settable[VIRT_VMX_EXIT] &= ~seL4_VMX_Exit_SavePreemptionTimer;
     }
 }
 

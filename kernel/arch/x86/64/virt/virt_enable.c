@@ -96,11 +96,12 @@ BOOT_CODE static bool svm_enable(virt_t *v)
 
     v->host_save_area = virt_boot_page(PAGE_SIZE, 0);
     v->host_state_area = virt_boot_page(PAGE_SIZE, 0);
-    v->msr_permissions = virt_boot_page(2 * PAGE_SIZE, 0xff);
+    v->msr_permissions = virt_boot_page(2 * (word_t)PAGE_SIZE, 0xff);
     if (v->host_save_area == 0 || v->host_state_area == 0 || v->msr_permissions == 0) {
         return false;
     }
     svm_msrpm_pass(paddr_to_kptr(v->msr_permissions));
+    v->host_efer = efer;
     msr_write(MSR_VM_HSAVE_PA, v->host_save_area);
     /* The host's FS/GS/TR/LDTR hidden state and SYSCALL/SYSENTER MSRs as arch_cpu_init left
      * them: every guest exit loads them back with VMLOAD. */

@@ -19,6 +19,7 @@
 #define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
 
+#define CR4_TSD        (1ull << 2)
 #define CR4_PAE        (1ull << 5)
 #define CR4_MCE        (1ull << 6)
 #define CR4_PGE        (1ull << 7)

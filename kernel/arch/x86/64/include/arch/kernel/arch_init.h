@@ -33,4 +33,22 @@ bool pv_fast_path(tcb_t *thread, word_t vector, word_t error);
 /* Dispatch an interrupt vector (timer tick, device IRQ, spurious). */
 void interrupt_dispatch(word_t vector);
 
+/* Load GDTR and IDTR again with the kernel's limits (a VMX exit leaves both at 0xffff). */
+void arch_descriptor_tables_reload(void);
+word_t arch_idt_base(void);
+word_t arch_idt_limit(void);
+
+/* The kernel's STAR, LSTAR, CSTAR and FMASK (in that order, MSRs 0xc0000081..84), and writing
+ * them back after a guest ran with its own. */
+#define ARCH_SYSCALL_MSR_COUNT 4
+void arch_syscall_msr_values(uint64_t values[ARCH_SYSCALL_MSR_COUNT]);
+void arch_syscall_msrs_restore(void);
+
+/* Leave the kernel through schedule() and restore_user_context() from the top of the kernel
+ * stack (entry.S): the path a host interrupt that ended a guest's run takes. */
+NORETURN void arch_reschedule_on_fresh_stack(void);
+
+/* Boot only, once the CPU is set up: the values seL4_DebugHostStateCheck compares with. */
+void host_state_record(void);
+
 #endif

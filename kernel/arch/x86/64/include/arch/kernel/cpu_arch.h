@@ -6,6 +6,7 @@
 #define ARCH_KERNEL_CPU_ARCH_H
 
 #include <arch/kernel/context_layout.h>
+#include <arch/kernel/tcb_arch.h>
 #include <kernel/types.h>
 
 /* The 64-bit task-state segment (Intel SDM vol. 3, 8.7). */
@@ -39,13 +40,14 @@ typedef struct arch_cpu {
     word_t kernel_stack_top; /* CPU_KERNEL_STACK_TOP */
     word_t user_rsp_scratch; /* CPU_USER_RSP_SCRATCH */
     word_t context_top;      /* CPU_CONTEXT_TOP: end of the current thread's register block */
-    struct tcb *fpu_owner;   /* whose state the FPU registers hold (NULL: nobody's) */
+    fpu_state_t *fpu_owner;  /* whose state image the FPU registers hold (NULL: nobody's) */
     /* Whose FS and GS bases the CPU holds (the user GS base is in IA32_KERNEL_GS_BASE inside
      * the kernel); NULL: nobody's. */
     struct tcb *fsgs_owner;
     /* Whose DS/ES/FS/GS selectors the CPU holds (arch/kernel/segments.h); NULL: nobody's. */
     struct tcb *segment_owner;
     paddr_t loaded_cr3;
+    word_t pv_control; /* the seL4_PVControl bits in CR0/CR4 now (arch/kernel/pv_control.h) */
     uint64_t gdt[GDT_ENTRIES] ALIGNED(16);
     tss_t tss ALIGNED(16);
 } arch_cpu_t;

@@ -14,10 +14,21 @@ void fpu_init(void);
 /* Give a new thread the initial state. */
 void fpu_state_init(fpu_state_t *state);
 
-/* Load the thread's state into the FPU if it is not there already. */
-void fpu_switch_to(tcb_t *tcb);
+/* Load a state image (a thread's, or a VCPU's guest state) into the FPU if it is not there
+ * already, saving the image that was. */
+void fpu_load(fpu_state_t *state);
 
-/* The thread is being destroyed: it stops being the FPU's owner. */
-void fpu_release(const tcb_t *tcb);
+/* The image's object is being destroyed: it stops being the FPU's owner. */
+void fpu_release_state(const fpu_state_t *state);
+
+static inline void fpu_switch_to(tcb_t *tcb)
+{
+    fpu_load(&tcb->arch.fpu);
+}
+
+static inline void fpu_release(const tcb_t *tcb)
+{
+    fpu_release_state(&tcb->arch.fpu);
+}
 
 #endif

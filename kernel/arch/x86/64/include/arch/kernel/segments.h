@@ -28,6 +28,10 @@ static inline bool segments_switch_to(arch_cpu_t *arch, tcb_t *tcb)
     return arch->segment_owner != tcb && segments_switch(arch, tcb);
 }
 
+/* Something other than a thread switch is about to change the CPU's selectors (a guest's run):
+ * the owner's are saved in its TCB and the CPU's belong to nobody. The owner must be set. */
+void segments_release_saving(arch_cpu_t *arch);
+
 /* The thread is going away: its selectors in the CPU belong to nobody. */
 void segments_release(const tcb_t *tcb);
 

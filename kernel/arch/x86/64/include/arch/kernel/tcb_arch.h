@@ -17,6 +17,8 @@ typedef struct {
     word_t regs[REG_COUNT];
 } ALIGNED(16) arch_context_t;
 
+struct vcpu;
+
 _Static_assert(sizeof(arch_context_t) == CONTEXT_SIZE, "context size matches the entry code");
 
 typedef struct {
@@ -32,6 +34,8 @@ typedef struct {
     /* The thread entered by `syscall` and nothing has rewritten its registers since: RCX and R11
      * are dead, so SYSRET may return (otherwise IRETQ restores every register). */
     bool sysret_ok;
+    /* The VCPU bound to the thread (X86VCPUSetTCB), or NULL. */
+    struct vcpu *vcpu;
     fpu_state_t fpu;
 } arch_tcb_t;
 

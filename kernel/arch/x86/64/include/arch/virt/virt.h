@@ -38,6 +38,7 @@ typedef struct {
     paddr_t host_save_area;  /* SVM: VM_HSAVE_PA */
     paddr_t host_state_area; /* SVM: VMSAVE of the host's FS/GS/TR/LDTR and syscall MSRs */
     paddr_t msr_permissions; /* VMX MSR bitmap or SVM MSRPM, shared by every VCPU */
+    uint64_t host_efer;      /* SVM: the host's EFER, SVME set only around VMRUN */
 } virt_t;
 
 /* Boot only: probe the boot CPU (after cpu_features_detect). */

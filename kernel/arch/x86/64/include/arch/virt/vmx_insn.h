@@ -38,6 +38,7 @@ static inline bool vmcs_read_checked(uint32_t field, word_t *value)
                      : "=q"(failed), "=r"(result)
                      : "r"((word_t)field)
                      : "cc");
+    /* cppcheck-suppress duplicateExpressionTernary ; result is written by the asm */
     *value = failed ? 0 : result;
     return !failed;
 }

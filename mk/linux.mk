@@ -1,0 +1,53 @@
+# The Linux guest (docs/linux-guest.md): Debian's kernel package and busybox-static, fetched
+# with apt-get download into $(BUILD)/linux/ (never installed), the BusyBox initramfs, and the
+# bare QEMU run that a Linux guest under beaml4 is compared with:
+#
+#   make test-linux-bare   Debian's bzImage with the initramfs bare under QEMU TCG, its console
+#                          checked (tests/system/linux/run-bare.sh), the boot time as a figure
+#   make test-linux-loader the same kernel booted from the VMM's Linux loader's output
+#
+# The VMM's host tests load the same bzImage when it is there (VMM_TEST_BZIMAGE below).
+
+LINUX_OUT       := $(BUILD)/linux
+LINUX_BZIMAGE   := $(LINUX_OUT)/bzImage
+LINUX_INITRAMFS := $(LINUX_OUT)/initramfs.cpio.gz
+LINUX_BARE_LOG  := $(BUILD)/tests/linux/bare/console.log
+
+$(LINUX_BZIMAGE):
+	$(call quiet,FETCH,$@)./tools/fetch-linux.sh $(BUILD) >/dev/null
+
+$(LINUX_INITRAMFS): tools/make-initramfs.sh tests/system/linux/guest-init.sh
+	$(call quiet,GEN,$@)./tools/make-initramfs.sh $(BUILD) >/dev/null
+
+.PHONY: linux-initramfs
+##dev the Linux guest's BusyBox initramfs (build/linux/initramfs.cpio.gz)
+linux-initramfs: $(LINUX_INITRAMFS)
+
+.PHONY: test-linux-bare
+##dev Debian's Linux with the BusyBox initramfs bare under QEMU TCG: console checked, boot time
+test-linux-bare: $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
+	$(call quiet,TEST,tests/system/linux/run-bare.sh)tests/system/linux/run-bare.sh \
+		$(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(dir $(LINUX_BARE_LOG))
+
+TEST_TARGETS += test-linux-bare
+
+# The VMM's Linux loader run on the host, its output booted by QEMU through a stand-in for the
+# hardware back end's first entry (tests/system/linux/run-loader.sh); its console must show the
+# lines the bare run's does (expected.txt). Built like the VMM's host tests (mk/vmm.mk).
+LINUX_LOADER_DUMP := $(BUILD)/tests/linux/loader_dump
+
+$(LINUX_LOADER_DUMP): tests/system/linux/loader_dump.c $(wildcard services/vmm/*.c services/vmm/*.h)
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(VMM_HOST_FLAGS) $< $(VMM_PURE_SRCS) $(VMM_HOST_LIBS) -o $@
+
+.PHONY: test-linux-loader
+##dev Debian's Linux booted under QEMU TCG from the VMM's loader (boot_params, start state)
+test-linux-loader: $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
+	$(call quiet,TEST,tests/system/linux/run-loader.sh)tests/system/linux/run-loader.sh \
+		$(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(BUILD)/tests/linux/loader
+
+TEST_TARGETS += test-linux-loader
+LINT_SOURCES += tests/system/linux/loader_dump.c
+
+# tests/host/vmm/test_load_linux.c loads the real bzImage when this file exists (else skips it).
+test-vmm-host: export VMM_TEST_BZIMAGE := $(abspath $(LINUX_BZIMAGE))
