@@ -4,7 +4,7 @@
  * from the VCPU record (RSP and RIP are in the VMCS), VMLAUNCH or VMRESUME. A VM exit lands at
  * vmx_exit_point with the host's RSP; the guest's registers go back to the record.
  */
-#include <arch/virt/vcpu_offsets.h>
+#include "guest_gprs.inc"
 
 #define VMCS_HOST_RSP 0x6c14
 
@@ -18,30 +18,13 @@
  */
     .global vmx_enter
 vmx_enter:
-    pushq %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    host_callee_saved_push
     pushq %rdi                          /* the guest's register block, for the exit */
     movl $VMCS_HOST_RSP, %eax
     vmwrite %rsp, %rax
     testq %rsi, %rsi                    /* the MOVs below keep these flags */
     movq GPR_RAX(%rdi), %rax
-    movq GPR_RBX(%rdi), %rbx
-    movq GPR_RCX(%rdi), %rcx
-    movq GPR_RDX(%rdi), %rdx
-    movq GPR_RSI(%rdi), %rsi
-    movq GPR_RBP(%rdi), %rbp
-    movq GPR_R8(%rdi), %r8
-    movq GPR_R9(%rdi), %r9
-    movq GPR_R10(%rdi), %r10
-    movq GPR_R11(%rdi), %r11
-    movq GPR_R12(%rdi), %r12
-    movq GPR_R13(%rdi), %r13
-    movq GPR_R14(%rdi), %r14
-    movq GPR_R15(%rdi), %r15
+    guest_gprs_load
     movq GPR_RDI(%rdi), %rdi
     jnz 1f
     vmlaunch
@@ -51,12 +34,7 @@ vmx_enter:
     jc 3f
     movl $2, %eax
 3:  popq %rdi
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    host_callee_saved_pop
     ret
 
 /* HOST_RIP: RSP is HOST_RSP, so the register block's address is on top of the stack. */
@@ -64,25 +42,8 @@ vmx_enter:
 vmx_exit_point:
     xchgq (%rsp), %rdi                  /* RDI: the block; the guest's RDI on the stack */
     movq %rax, GPR_RAX(%rdi)
-    movq %rbx, GPR_RBX(%rdi)
-    movq %rcx, GPR_RCX(%rdi)
-    movq %rdx, GPR_RDX(%rdi)
-    movq %rsi, GPR_RSI(%rdi)
-    movq %rbp, GPR_RBP(%rdi)
-    movq %r8, GPR_R8(%rdi)
-    movq %r9, GPR_R9(%rdi)
-    movq %r10, GPR_R10(%rdi)
-    movq %r11, GPR_R11(%rdi)
-    movq %r12, GPR_R12(%rdi)
-    movq %r13, GPR_R13(%rdi)
-    movq %r14, GPR_R14(%rdi)
-    movq %r15, GPR_R15(%rdi)
+    guest_gprs_save
     popq GPR_RDI(%rdi)
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    host_callee_saved_pop
     xorl %eax, %eax
     ret
