@@ -65,13 +65,14 @@ $(LINUX_FUZZ_BIN): tests/fuzz/vmm/fuzz_bzimage.c $(wildcard services/vmm/*.c ser
 test-linux-fuzz: $(LINUX_FUZZ_BIN)
 	$(call quiet,FUZZ,$< ($(LINUX_FUZZ_TEST_SECONDS) s))status=0; \
 	timeout $$(($(LINUX_FUZZ_TEST_SECONDS) + 120)) $< -max_total_time=$(LINUX_FUZZ_TEST_SECONDS) \
-		>$<.log 2>&1 || status=$$?; \
+		-artifact_prefix=$(dir $<) >$<.log 2>&1 || status=$$?; \
 	if [ $$status -ne 0 ]; then cat $<.log; echo "test-linux-fuzz: FAILED"; exit 1; fi; \
 	grep -E '^Done' $<.log; echo "test-linux-fuzz: passed, nothing found"
 
 ##dev fuzz the Linux loader for FUZZ_SECONDS
 fuzz-bzimage: $(LINUX_FUZZ_BIN)
-	$(call quiet,FUZZ,$< ($(FUZZ_SECONDS) s))$< -max_total_time=$(FUZZ_SECONDS)
+	$(call quiet,FUZZ,$< ($(FUZZ_SECONDS) s))$< -max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=$(dir $<)
 
 TEST_TARGETS += test-linux-fuzz
 LINT_SOURCES += tests/fuzz/vmm/fuzz_bzimage.c
