@@ -22,6 +22,9 @@ static event_context_t event_begin(pv_cpu_t *cpu, const pv_env_t *env)
     event_context_t ctx = {.cpu = cpu, .env = env, .view_before = pv_cpu_view(cpu)};
     volatile seL4_PVPage *page = env->pv_page;
 
+    if (env->walk_cache != NULL) {
+        pv_walk_cache_clear(env->walk_cache); /* the guest ran: its tables may have changed */
+    }
     if (page != NULL && page->enabled != 0) {
         cpu->rflags = (cpu->rflags & ~PV_RFLAGS_IF) | (page->flags & seL4_PV_IF);
     }

@@ -39,14 +39,27 @@ static unsigned access_flags(const pv_cpu_t *cpu, unsigned kind, bool write)
     return flags;
 }
 
-/* Walks the page of one chunk; the fault is the guest's #PF or the end of the VM. */
+/* Walks the page of one chunk (or finds this event's walk of it in the environment's cache);
+ * the fault is the guest's #PF or the end of the VM. */
 static pv_fault_t walk_chunk(const pv_cpu_t *cpu, const pv_env_t *env, uint64_t address,
                              unsigned flags, pv_walk_t *walk)
 {
     pv_paging_t paging = pv_cpu_paging(cpu);
+    /* The fetch and the processor's own accesses (IDT, GDT, TSS, a delivery's frame) each touch
+     * a page once per event: only the instruction's data accesses (IRETQ's five pops) repeat. */
+    pv_walk_cache_t *cache =
+            (flags & (PV_ACCESS_IMPLICIT | PV_ACCESS_FETCH)) == 0 ? env->walk_cache : NULL;
 
+    /* Every caller reads only the translation of a successful walk. */
+    if (cache != NULL && pv_walk_cache_find(cache, &paging, gva(address), flags, &walk->address)) {
+        walk->status = PV_WALK_OK;
+        return pv_fault_none();
+    }
     switch (pv_walk(env->memory, &paging, gva(address), flags, walk)) {
     case PV_WALK_OK:
+        if (cache != NULL) {
+            pv_walk_cache_add(cache, &paging, gva(address), flags, walk->address);
+        }
         return pv_fault_none();
     case PV_WALK_FAULT:
         return pv_fault_pf(address, walk->error_code);

@@ -298,6 +298,8 @@ static uint8_t env_intr_ack(void *context, pv_intr_kind_t kind)
 
 void devices_env(vmm_t *vmm, pv_env_t *env)
 {
+    static pv_walk_cache_t walk_cache; /* the vCPU's translations of one event */
+
     *env = (pv_env_t){
             .context = vmm,
             .memory = &vmm->ram,
@@ -319,6 +321,7 @@ void devices_env(vmm_t *vmm, pv_env_t *env)
             .ac_changed = env_ac_changed,
             .intr_pending = env_intr_pending,
             .intr_ack = env_intr_ack,
+            .walk_cache = &walk_cache,
     };
 }
 

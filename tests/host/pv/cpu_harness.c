@@ -357,6 +357,7 @@ static void build_env(cpu_test_t *t)
             .ac_changed = fake_ac_changed,
             .intr_pending = fake_intr_pending,
             .intr_ack = fake_intr_ack,
+            .walk_cache = &t->walk_cache,
     };
     for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
         t->msrs[i] = (cpu_msr_record_t){msrs[i].index, msrs[i].result, msrs[i].value};

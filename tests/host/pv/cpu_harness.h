@@ -137,6 +137,9 @@ typedef struct cpu_test {
     unsigned mmio_size;
     uint64_t mmio_written;
     unsigned mmio_reads, mmio_writes;
+
+    /* The vCPU's per-event translations: every vCPU test runs with them (NULL it for none). */
+    pv_walk_cache_t walk_cache;
 } cpu_test_t;
 
 /* A machine with the layout above and a vCPU at CPL 0 in 64-bit mode, RIP = CPU_KCODE,

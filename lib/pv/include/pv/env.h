@@ -115,6 +115,10 @@ typedef struct pv_env {
     /* The interrupt controller: what can be injected now, and its acknowledge. */
     void (*intr_pending)(void *context, const pv_interruptibility_t *cpu, pv_intr_t *out);
     uint8_t (*intr_ack)(void *context, pv_intr_kind_t kind);
+
+    /* The caller's storage for the vCPU's translations of one event (pv/walk.h), or NULL: every
+     * access walks. Emptied by the vCPU at each event's start. */
+    pv_walk_cache_t *walk_cache;
 } pv_env_t;
 
 #endif

@@ -147,6 +147,48 @@ pv_walk_status_t pv_virt_read(const pv_memory_t *memory, const pv_paging_t *pagi
 pv_walk_status_t pv_virt_write(const pv_memory_t *memory, const pv_paging_t *paging, gva_t address,
                                const void *data, size_t length, unsigned access, pv_walk_t *walk);
 
+/*
+ * The vCPU's translations of one event (pv_env_t.walk_cache, the caller's storage): the pages an
+ * emulated instruction or a delivery touches (a stack pushed or popped word by word, a GDT read
+ * twice) are walked once per event and kind of access instead of once per access. Emptied at
+ * each event's start, since between events the guest may change its tables without a trap;
+ * within one event a hit needs the same page, access flags and paging registers, as a TLB entry
+ * would (a walk with other flags, or after a CR3 write, walks again). Only successful walks are
+ * kept: their accessed and dirty bits are already set. Only the translation is kept: a hit
+ * gives the guest-physical address, nothing else of the walk.
+ */
+#define PV_WALK_CACHE_ENTRIES 8
+
+typedef struct pv_walk_cache_entry {
+    uint64_t page;  /* the 4 KiB page's guest-virtual base */
+    uint64_t frame; /* the guest-physical base it translates to */
+    unsigned access;
+} pv_walk_cache_entry_t;
+
+typedef struct pv_walk_cache {
+    pv_paging_t paging; /* the registers every entry was walked with */
+    pv_walk_cache_entry_t entries[PV_WALK_CACHE_ENTRIES];
+    unsigned count; /* entries[0 .. count) hold translations */
+    unsigned next;  /* the one replaced when all are in use */
+} pv_walk_cache_t;
+
+/* Empties the cache (at an event's start: inline, every event pays it). */
+static inline void pv_walk_cache_clear(pv_walk_cache_t *cache)
+{
+    cache->count = 0;
+    cache->next = 0;
+}
+
+/* The cached translation of address for these flags and paging registers into *out; false on a
+ * miss. */
+bool pv_walk_cache_find(const pv_walk_cache_t *cache, const pv_paging_t *paging, gva_t address,
+                        unsigned access, gpa_t *out);
+
+/* Keeps a successful walk's translation of address (any byte of its 4 KiB page); other paging
+ * registers than the cache's empty it first. */
+void pv_walk_cache_add(pv_walk_cache_t *cache, const pv_paging_t *paging, gva_t address,
+                       unsigned access, gpa_t translated);
+
 /* Whether the address is canonical for 4-level paging (bits 63..47 all equal). */
 static inline bool pv_canonical(uint64_t address)
 {
