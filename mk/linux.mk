@@ -49,5 +49,32 @@ test-linux-loader: $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
 TEST_TARGETS += test-linux-loader
 LINT_SOURCES += tests/system/linux/loader_dump.c
 
+# The Linux loader fuzzed (tests/fuzz/vmm/fuzz_bzimage.c): hostile headers, command lines and
+# initrds, every acceptance checked against the image, every refusal leaving RAM untouched.
+LINUX_FUZZ_BIN := $(BUILD)/fuzz/vmm/fuzz_bzimage
+##dev 10: seconds of the Linux loader's fuzzer in make test (test-linux-fuzz)
+LINUX_FUZZ_TEST_SECONDS ?= 10
+
+$(LINUX_FUZZ_BIN): tests/fuzz/vmm/fuzz_bzimage.c $(wildcard services/vmm/*.c services/vmm/*.h)
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(FUZZ_CC) $(VMM_HOST_FLAGS) -fsanitize=fuzzer $< $(VMM_PURE_SRCS) \
+		$(VMM_HOST_LIBS) -o $@
+
+.PHONY: test-linux-fuzz fuzz-bzimage
+##dev the Linux loader's fuzzer for LINUX_FUZZ_TEST_SECONDS (its log shown on a finding)
+test-linux-fuzz: $(LINUX_FUZZ_BIN)
+	$(call quiet,FUZZ,$< ($(LINUX_FUZZ_TEST_SECONDS) s))status=0; \
+	timeout $$(($(LINUX_FUZZ_TEST_SECONDS) + 120)) $< -max_total_time=$(LINUX_FUZZ_TEST_SECONDS) \
+		>$<.log 2>&1 || status=$$?; \
+	if [ $$status -ne 0 ]; then cat $<.log; echo "test-linux-fuzz: FAILED"; exit 1; fi; \
+	grep -E '^Done' $<.log; echo "test-linux-fuzz: passed, nothing found"
+
+##dev fuzz the Linux loader for FUZZ_SECONDS
+fuzz-bzimage: $(LINUX_FUZZ_BIN)
+	$(call quiet,FUZZ,$< ($(FUZZ_SECONDS) s))$< -max_total_time=$(FUZZ_SECONDS)
+
+TEST_TARGETS += test-linux-fuzz
+LINT_SOURCES += tests/fuzz/vmm/fuzz_bzimage.c
+
 # tests/host/vmm/test_load_linux.c loads the real bzImage when this file exists (else skips it).
 test-vmm-host: export VMM_TEST_BZIMAGE := $(abspath $(LINUX_BZIMAGE))
