@@ -477,7 +477,7 @@ pv_patch_error_t pv_patch_scan_more(const pv_patch_input_t *input, size_t first,
     }
     /* Only after a scan that succeeded: its marks are what this one builds on. */
     error = result->error != PV_PATCH_OK || first > input->entry_count ? PV_PATCH_ERR_ARGUMENT
-                                                                      : check_input(&scan, &where);
+                                                                       : check_input(&scan, &where);
     if (error != PV_PATCH_OK) {
         result->error = error;
         result->error_address = gva(where);

@@ -7,6 +7,7 @@
  */
 #include "groups.h"
 #include "vcpu_vm.h"
+#include <sel4/pv.h>
 
 #define NON_CANONICAL 0x0000800000000000ull
 
@@ -446,6 +447,54 @@ static void test_delete_tcb_while_running(test_env_t *env)
     TEST_EQ(env, job.done, 0);
 }
 
+/* One seL4_VMEnter, then RDTSC in the VMM thread itself (a #GP(0) fault when its PV control
+ * word has TSD in force). */
+static void vmm_then_rdtsc(seL4_Word arg)
+{
+    vmm_job_t *job = (vmm_job_t *)arg;
+
+    test_vm_enter(job->vm, job->rip, 0, &job->exit);
+    job->done = 1;
+    __asm__ volatile("rdtsc" ::: "rax", "rdx");
+    job->done = 2;
+    for (;;) {
+        seL4_Yield();
+    }
+}
+
+/* A VMM thread that is also a PV thread with CR0.TS and CR4.TSD in its control word: its guest
+ * runs (the kernel loads the guest's FPU state with TS in force, and a VMX exit loads CR0/CR4
+ * without the thread's bits), and back in user mode the thread's own TSD is in force again. */
+static void test_pv_control_around_guest(test_env_t *env)
+{
+    seL4_CPtr ep = test_object(env, seL4_EndpointObject, 0);
+    vmm_job_t job = {0};
+    thread_t thread;
+    test_vm_t vm;
+    seL4_CPtr frame;
+    seL4_PVPage *page;
+    seL4_Word label;
+    seL4_Word mrs[seL4_Fault_MessageLength];
+
+    VCPU_OR_REFUSED(env);
+    page = test_pages(env, 1, &frame);
+    TEST_CHECK(env, page != NULL && vmm_thread_new(env, &thread, ep), "thread");
+    TEST_CHECK(env, test_vm_new(env, &vm, thread.tcb), "no VM");
+    page->control = seL4_PVControl_TS | seL4_PVControl_TSD;
+    TEST_OK(env, seL4_TCB_SetPVPage(thread.tcb, frame));
+    job.vm = &vm;
+    job.rip = test_vm_guest(guest_hypercall);
+    TEST_OK(env, thread_start(&thread, vmm_then_rdtsc, (seL4_Word)&job));
+    TEST_CHECK(env, test_wait_fault(env, ep, &label, mrs, seL4_Fault_MessageLength), "no fault");
+    TEST_EQ(env, job.done, 1);
+    TEST_CHECK(env,
+               test_vm_expect(env, &vm, &job.exit, VM_EXIT_HYPERCALL, GUEST_HYPERCALL_LENGTH, NULL),
+               "hypercall");
+    TEST_EQ(env, label, seL4_Fault_UserException);
+    TEST_EQ(env, mrs[seL4_UserException_Number], 13); /* #GP(0): RDTSC under TSD */
+    TEST_EQ(env, seL4_DebugHostStateCheck(), 0);
+}
+
 /* Without a VCPU, seL4_VMEnter is a fault of the caller (seL4's UnknownSyscall). */
 static void test_vmenter_without_vcpu(test_env_t *env)
 {
@@ -529,6 +578,7 @@ static const test_case_t vcpu_hostile_cases[] = {
         {"vcpu_hostile_guest_memory_isolated", test_guest_memory_isolated},
         {"vcpu_hostile_state_refused_by_cpu", test_state_refused_by_cpu},
         {"vcpu_hostile_bound_twice", test_bound_twice},
+        {"vcpu_hostile_pv_control_around_guest", test_pv_control_around_guest},
         {"vcpu_hostile_delete_vcpu_while_running", test_delete_vcpu_while_running},
         {"vcpu_hostile_delete_root_while_running", test_delete_root_while_running},
         {"vcpu_hostile_delete_tcb_while_running", test_delete_tcb_while_running},
