@@ -206,7 +206,7 @@ typedef enum {
 #define seL4_X86_Virt_EPT               (1ull << 0)
 #define seL4_X86_Virt_VPID              (1ull << 1)
 #define seL4_X86_Virt_UnrestrictedGuest (1ull << 2)
-#define seL4_X86_Virt_PreemptionTimer   (1ull << 3)
+#define seL4_X86_Virt_PreemptionTimer   (1ull << 3) /* the kernel's: it bounds every guest run */
 #define seL4_X86_Virt_EPTLargePages     (1ull << 4) /* 2 MiB EPT pages */
 #define seL4_X86_Virt_NPT               (1ull << 8)
 #define seL4_X86_Virt_NRIPSave          (1ull << 9)

@@ -26,7 +26,9 @@
  *   In:  MR0 guest RIP, MR1 the entry controls word, MR2 the event to inject (see below).
  *   The thread runs its guest until an exit the kernel does not handle itself. An interrupt for
  *   the host ends the guest's run inside the kernel: the interrupt is handled, the thread may be
- *   preempted like any other, and the guest goes on when the thread runs again.
+ *   preempted like any other, and the guest goes on when the thread runs again. On VMX the
+ *   kernel bounds every run with the preemption timer where the CPU has it (the timer and its
+ *   controls are therefore not the VMM's).
  *   Out: the return value (RSI, seL4_VMEnter's result) is SEL4_VMENTER_RESULT_FAULT after an
  *   exit, with MR0..MR24 as listed below, or SEL4_VMENTER_RESULT_NOTIF when the thread's bound
  *   notification was signalled (before the guest ran, or while it ran): the badge is returned,

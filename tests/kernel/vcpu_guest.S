@@ -170,6 +170,8 @@ guest_clobber:
     movl $0x174, %ecx
     wrmsr
     movq %rax, %dr0
+    movl $0x401, %eax                   /* DR7: breakpoint 0 enabled */
+    movq %rax, %dr7
     movl $15, %eax
     movq %rax, %cr8
     xorl %ecx, %ecx
