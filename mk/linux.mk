@@ -5,6 +5,8 @@
 #   make test-linux-bare   Debian's bzImage with the initramfs bare under QEMU TCG, its console
 #                          checked (tests/system/linux/run-bare.sh), the boot time as a figure
 #   make test-linux-loader the same kernel booted from the VMM's Linux loader's output
+#   make test-linux-pv-refusal  the bzImage as a PV VM under beaml4: refused by its VMM
+#   make test-linux-fuzz   the Linux loader fuzzed (LINUX_FUZZ_TEST_SECONDS)
 #
 # The VMM's host tests load the same bzImage when it is there (VMM_TEST_BZIMAGE below).
 
@@ -48,6 +50,16 @@ test-linux-loader: $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
 
 TEST_TARGETS += test-linux-loader
 LINT_SOURCES += tests/system/linux/loader_dump.c
+
+# A bzImage declared as a PV VM under beaml4: its VMM refuses it, the machine goes on
+# (tests/system/linux/run-pv-refusal.sh).
+.PHONY: test-linux-pv-refusal
+##dev Debian's bzImage as a PV VM under beaml4: refused by its VMM, the machine goes on
+test-linux-pv-refusal: kernel $(INIT_ELF) $(LINUX_BZIMAGE)
+	$(call quiet,TEST,tests/system/linux/run-pv-refusal.sh)tests/system/linux/run-pv-refusal.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(LINUX_BZIMAGE) $(BUILD)/tests/linux/pv-refusal.log
+
+TEST_TARGETS += test-linux-pv-refusal
 
 # The Linux loader fuzzed (tests/fuzz/vmm/fuzz_bzimage.c): hostile headers, command lines and
 # initrds, every acceptance checked against the image, every refusal leaving RAM untouched.
