@@ -43,10 +43,13 @@ $(LINUX_LOADER_DUMP): tests/system/linux/loader_dump.c $(wildcard services/vmm/*
 	$(call quiet,HOSTCC,$@)$(HOST_CC) $(VMM_HOST_FLAGS) $< $(VMM_PURE_SRCS) $(VMM_HOST_LIBS) -o $@
 
 .PHONY: test-linux-loader
-##dev Debian's Linux booted under QEMU TCG from the VMM's loader (boot_params, start state)
+##dev Debian's Linux booted under QEMU TCG from the VMM's loader, 64- and 32-bit entries
 test-linux-loader: $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
 	$(call quiet,TEST,tests/system/linux/run-loader.sh)tests/system/linux/run-loader.sh \
 		$(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(BUILD)/tests/linux/loader
+	$(call quiet,TEST,tests/system/linux/run-loader.sh --entry32)tests/system/linux/run-loader.sh \
+		--entry32 $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) \
+		$(BUILD)/tests/linux/loader-32
 
 TEST_TARGETS += test-linux-loader
 LINT_SOURCES += tests/system/linux/loader_dump.c
