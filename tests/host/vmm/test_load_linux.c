@@ -7,6 +7,7 @@
  * each refused with its own message and guest RAM untouched.
  */
 #include "guest_image.h"
+#include "linux_bytes.h"
 #include "layout.h"
 #include "load.h"
 #include <setjmp.h>
@@ -86,37 +87,6 @@ static bool ram_untouched(const pv_memory_t *ram)
     return untouched;
 }
 
-/* Whether guest RAM [from, to) is all zeros (compared a page at a time: RAM is large). */
-static bool ram_zero(const pv_memory_t *ram, uint64_t from, uint64_t to)
-{
-    static const uint8_t zeros[4096];
-
-    for (uint64_t at = from; at < to && at < ram->size; at += sizeof(zeros)) {
-        uint64_t length = to - at < sizeof(zeros) ? to - at : sizeof(zeros);
-        if (memcmp(ram->base + at, zeros, length) != 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static void le_put(uint8_t *at, uint64_t value, unsigned size)
-{
-    for (unsigned i = 0; i < size; i++) {
-        at[i] = (uint8_t)(value >> (8 * i));
-    }
-}
-
-static uint64_t le_get(const uint8_t *at, unsigned size)
-{
-    uint64_t value = 0;
-
-    for (unsigned i = 0; i < size; i++) {
-        value |= (uint64_t)at[i] << (8 * i);
-    }
-    return value;
-}
-
 /* ---- bzImages built here ------------------------------------------------------------------- */
 
 typedef struct bz_spec {
@@ -170,25 +140,25 @@ static void bz_build(test_image_t *img, const bz_spec_t *s)
         b[i] = (uint8_t)(i * 13 + 5); /* setup code the loader must copy only as header */
     }
     b[T_SETUP_SECTS] = s->setup_sects;
-    le_put(b + T_SYSSIZE, s->syssize, 4);
-    le_put(b + T_BOOT_FLAG, 0xaa55, 2);
+    test_le_put(b + T_SYSSIZE, s->syssize, 4);
+    test_le_put(b + T_BOOT_FLAG, 0xaa55, 2);
     b[T_JUMP] = 0xeb;
     b[T_JUMP + 1] = s->jump_offset;
     memcpy(b + T_HEADER, "HdrS", 4);
-    le_put(b + T_VERSION, s->version, 2);
+    test_le_put(b + T_VERSION, s->version, 2);
     b[T_TYPE_OF_LOADER] = 0;
     b[T_LOADFLAGS] = s->loadflags;
-    le_put(b + T_CODE32_START, 0x100000, 4);
-    le_put(b + T_RAMDISK_IMAGE, 0, 8);
-    le_put(b + T_HEAP_END_PTR, s->heap_end_ptr, 2);
-    le_put(b + T_CMD_LINE_PTR, 0, 4);
-    le_put(b + T_INITRD_ADDR_MAX, s->initrd_addr_max, 4);
-    le_put(b + T_KERNEL_ALIGNMENT, s->alignment, 4);
+    test_le_put(b + T_CODE32_START, 0x100000, 4);
+    test_le_put(b + T_RAMDISK_IMAGE, 0, 8);
+    test_le_put(b + T_HEAP_END_PTR, s->heap_end_ptr, 2);
+    test_le_put(b + T_CMD_LINE_PTR, 0, 4);
+    test_le_put(b + T_INITRD_ADDR_MAX, s->initrd_addr_max, 4);
+    test_le_put(b + T_KERNEL_ALIGNMENT, s->alignment, 4);
     b[T_RELOCATABLE] = s->relocatable;
-    le_put(b + T_XLOADFLAGS, s->xloadflags, 2);
-    le_put(b + T_CMDLINE_SIZE, s->cmdline_size, 4);
-    le_put(b + T_PREF_ADDRESS, s->pref_address, 8);
-    le_put(b + T_INIT_SIZE, s->init_size, 4);
+    test_le_put(b + T_XLOADFLAGS, s->xloadflags, 2);
+    test_le_put(b + T_CMDLINE_SIZE, s->cmdline_size, 4);
+    test_le_put(b + T_PREF_ADDRESS, s->pref_address, 8);
+    test_le_put(b + T_INIT_SIZE, s->init_size, 4);
     for (size_t i = 0; i < s->kernel_bytes; i++) {
         b[setup + i] = (uint8_t)(i * 7 + 3);
     }
@@ -250,17 +220,17 @@ static void assert_linux_loaded(const loaded_t *l, const uint8_t *bytes, size_t 
     size_t setup = ((size_t)(bytes[T_SETUP_SECTS] == 0 ? 4 : bytes[T_SETUP_SECTS]) + 1) * 512;
     size_t header_end = 0x202 + bytes[T_JUMP + 1];
     uint64_t load = r->kernel.pieces[0].address;
-    uint16_t version = (uint16_t)le_get(bytes + T_VERSION, 2);
+    uint16_t version = (uint16_t)test_le_get(bytes + T_VERSION, 2);
 
     assert_int_equal(r->kernel.protocol, GUEST_BOOT_LINUX);
     assert_true(bp >= GUEST_BOOT_AREA && bp + 4096 <= GUEST_BOOT_AREA_END && bp % 4096 == 0);
     assert_int_equal(s->rsi, bp);
     /* The protected-mode kernel, whole, at its place; its alignment and its range in RAM. */
     assert_memory_equal(ram->base + load, bytes + setup, size - setup);
-    uint64_t init_size = le_get(bytes + T_INIT_SIZE, 4);
+    uint64_t init_size = test_le_get(bytes + T_INIT_SIZE, 4);
     assert_true(load + (init_size > size - setup ? init_size : size - setup) <= ram->size);
     if (bytes[T_RELOCATABLE]) {
-        assert_int_equal(load % le_get(bytes + T_KERNEL_ALIGNMENT, 4), 0);
+        assert_int_equal(load % test_le_get(bytes + T_KERNEL_ALIGNMENT, 4), 0);
     }
     /* The header: the image's bytes, except what a loader writes. */
     const uint8_t *params = ram->base + bp;
@@ -278,32 +248,33 @@ static void assert_linux_loaded(const loaded_t *l, const uint8_t *bytes, size_t 
         assert_int_equal(params[at], 0);
     }
     assert_int_equal(params[T_TYPE_OF_LOADER], 0xff);
-    uint8_t heap = le_get(bytes + T_HEAP_END_PTR, 2) != 0 ? 0x80 : 0;
+    uint8_t heap = test_le_get(bytes + T_HEAP_END_PTR, 2) != 0 ? 0x80 : 0;
     assert_int_equal(params[T_LOADFLAGS], bytes[T_LOADFLAGS] | heap);
-    assert_int_equal(le_get(params + T_CODE32_START, 4), load);
+    assert_int_equal(test_le_get(params + T_CODE32_START, 4), load);
     char line[4096];
-    test_ram_string(ram, le_get(params + T_CMD_LINE_PTR, 4), line, sizeof(line));
+    test_ram_string(ram, test_le_get(params + T_CMD_LINE_PTR, 4), line, sizeof(line));
     assert_string_equal(line, l->input.cmdline);
     /* The initrd: where boot_params says, whole, below initrd_addr_max, above the kernel. */
-    uint64_t rd = le_get(params + T_RAMDISK_IMAGE, 4), rd_size = le_get(params + T_RAMDISK_SIZE, 4);
+    uint64_t rd = test_le_get(params + T_RAMDISK_IMAGE, 4),
+             rd_size = test_le_get(params + T_RAMDISK_SIZE, 4);
     if (l->input.module_count > 0) {
         assert_int_equal(rd_size, l->initrd.size);
         assert_true(rd % 4096 == 0 && rd >= load + init_size);
-        assert_true(rd + rd_size - 1 <= le_get(bytes + T_INITRD_ADDR_MAX, 4));
+        assert_true(rd + rd_size - 1 <= test_le_get(bytes + T_INITRD_ADDR_MAX, 4));
         assert_memory_equal(ram->base + rd, l->initrd.bytes, rd_size);
     } else {
         assert_int_equal(rd, 0);
         assert_int_equal(rd_size, 0);
     }
-    assert_int_equal(le_get(params + T_ACPI_RSDP, 8), version >= 0x020e ? T_RSDP : 0);
+    assert_int_equal(test_le_get(params + T_ACPI_RSDP, 8), version >= 0x020e ? T_RSDP : 0);
     /* e820: sorted, RAM up to the end, the ACPI tables as ACPI data, the EBDA reserved. */
     unsigned entries = params[T_E820_ENTRIES], acpi = 0;
     uint64_t ram_bytes = 0, previous_end = 0;
     assert_true(entries >= 4 && entries <= 128);
     for (unsigned i = 0; i < entries; i++) {
         const uint8_t *e = params + T_E820_TABLE + i * 20;
-        uint64_t address = le_get(e, 8), length = le_get(e + 8, 8);
-        uint32_t type = (uint32_t)le_get(e + 16, 4);
+        uint64_t address = test_le_get(e, 8), length = test_le_get(e + 8, 8);
+        uint32_t type = (uint32_t)test_le_get(e + 16, 4);
         assert_true(address >= previous_end && length > 0);
         previous_end = address + length;
         ram_bytes += type == 1 ? length : 0;
@@ -317,7 +288,7 @@ static void assert_linux_loaded(const loaded_t *l, const uint8_t *bytes, size_t 
     assert_int_equal(previous_end, ram->size);
     assert_int_equal(ram_bytes, 0x9fc00 + ram->size - 0x100000);
     /* The start state, and the GDT it names. */
-    bool long_mode = version >= 0x020c && (le_get(bytes + T_XLOADFLAGS, 2) & 1);
+    bool long_mode = version >= 0x020c && (test_le_get(bytes + T_XLOADFLAGS, 2) & 1);
     assert_int_equal(s->long_mode, long_mode);
     assert_int_equal(s->rip, load + (long_mode ? 0x200 : 0));
     assert_int_equal(s->code_selector, 0x10);
@@ -343,7 +314,7 @@ static void assert_linux_loaded(const loaded_t *l, const uint8_t *bytes, size_t 
                            load + init_size - 1,
                            bp,
                            bp + 4095,
-                           le_get(params + T_CMD_LINE_PTR, 4),
+                           test_le_get(params + T_CMD_LINE_PTR, 4),
                            s->gdt_base,
                            rd_size ? rd + rd_size - 1 : bp};
         for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++) {
@@ -355,10 +326,10 @@ static void assert_linux_loaded(const loaded_t *l, const uint8_t *bytes, size_t 
     /* Nothing outside the boot area, the kernel's bytes and the initrd (in that order in RAM)
      * was written. */
     uint64_t kernel_end = load + (size - setup), top = rd_size > 0 ? rd : ram->size;
-    assert_true(ram_zero(ram, 0, GUEST_BOOT_AREA));
-    assert_true(ram_zero(ram, GUEST_BOOT_AREA_END, load));
-    assert_true(ram_zero(ram, kernel_end, top));
-    assert_true(rd_size == 0 || ram_zero(ram, rd + rd_size, ram->size));
+    assert_true(test_ram_zero(ram, 0, GUEST_BOOT_AREA));
+    assert_true(test_ram_zero(ram, GUEST_BOOT_AREA_END, load));
+    assert_true(test_ram_zero(ram, kernel_end, top));
+    assert_true(rd_size == 0 || test_ram_zero(ram, rd + rd_size, ram->size));
 }
 
 static void loaded_free(loaded_t *l)
@@ -396,7 +367,7 @@ static void test_debian_bzimage(void **state)
     assert_linux_loaded(&l, bytes, size);
     /* What the header says of it (as `file` and tools/fetch-linux.sh read it): at
      * pref_address, a 64-bit entry, the initrd at the top of RAM. */
-    assert_int_equal(l.result.kernel.pieces[0].address, le_get(bytes + T_PREF_ADDRESS, 8));
+    assert_int_equal(l.result.kernel.pieces[0].address, test_le_get(bytes + T_PREF_ADDRESS, 8));
     assert_true(l.result.linux_start.long_mode);
     assert_int_equal(l.result.module_address[0] + sizeof(initrd_bytes), 128 * T_MIB);
     printf("bzImage protocol %u.%02u at %#lx, entry %#lx, boot_params %#lx\n",
