@@ -5,6 +5,8 @@
 #   make test-linux-bare   Debian's bzImage with the initramfs bare under QEMU TCG, its console
 #                          checked (tests/system/linux/run-bare.sh), the boot time as a figure
 #   make test-linux-loader the same kernel booted from the VMM's Linux loader's output
+#   make test-linux-pv-refusal  the bzImage as a PV VM under beaml4: refused by its VMM
+#   make test-linux-fuzz   the Linux loader fuzzed (LINUX_FUZZ_TEST_SECONDS)
 #
 # The VMM's host tests load the same bzImage when it is there (VMM_TEST_BZIMAGE below).
 
@@ -41,13 +43,54 @@ $(LINUX_LOADER_DUMP): tests/system/linux/loader_dump.c $(wildcard services/vmm/*
 	$(call quiet,HOSTCC,$@)$(HOST_CC) $(VMM_HOST_FLAGS) $< $(VMM_PURE_SRCS) $(VMM_HOST_LIBS) -o $@
 
 .PHONY: test-linux-loader
-##dev Debian's Linux booted under QEMU TCG from the VMM's loader (boot_params, start state)
+##dev Debian's Linux booted under QEMU TCG from the VMM's loader, 64- and 32-bit entries
 test-linux-loader: $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
 	$(call quiet,TEST,tests/system/linux/run-loader.sh)tests/system/linux/run-loader.sh \
 		$(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(BUILD)/tests/linux/loader
+	$(call quiet,TEST,tests/system/linux/run-loader.sh --entry32)tests/system/linux/run-loader.sh \
+		--entry32 $(LINUX_LOADER_DUMP) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) \
+		$(BUILD)/tests/linux/loader-32
 
 TEST_TARGETS += test-linux-loader
 LINT_SOURCES += tests/system/linux/loader_dump.c
+
+# A bzImage declared as a PV VM under beaml4: its VMM refuses it, the machine goes on
+# (tests/system/linux/run-pv-refusal.sh).
+.PHONY: test-linux-pv-refusal
+##dev Debian's bzImage as a PV VM under beaml4: refused by its VMM, the machine goes on
+test-linux-pv-refusal: kernel $(INIT_ELF) $(LINUX_BZIMAGE)
+	$(call quiet,TEST,tests/system/linux/run-pv-refusal.sh)tests/system/linux/run-pv-refusal.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(LINUX_BZIMAGE) $(BUILD)/tests/linux/pv-refusal.log
+
+TEST_TARGETS += test-linux-pv-refusal
+
+# The Linux loader fuzzed (tests/fuzz/vmm/fuzz_bzimage.c): hostile headers, command lines and
+# initrds, every acceptance checked against the image, every refusal leaving RAM untouched.
+LINUX_FUZZ_BIN := $(BUILD)/fuzz/vmm/fuzz_bzimage
+##dev 10: seconds of the Linux loader's fuzzer in make test (test-linux-fuzz)
+LINUX_FUZZ_TEST_SECONDS ?= 10
+
+$(LINUX_FUZZ_BIN): tests/fuzz/vmm/fuzz_bzimage.c $(wildcard services/vmm/*.c services/vmm/*.h)
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(FUZZ_CC) $(VMM_HOST_FLAGS) -fsanitize=fuzzer $< $(VMM_PURE_SRCS) \
+		$(VMM_HOST_LIBS) -o $@
+
+.PHONY: test-linux-fuzz fuzz-bzimage
+##dev the Linux loader's fuzzer for LINUX_FUZZ_TEST_SECONDS (its log shown on a finding)
+test-linux-fuzz: $(LINUX_FUZZ_BIN)
+	$(call quiet,FUZZ,$< ($(LINUX_FUZZ_TEST_SECONDS) s))status=0; \
+	timeout $$(($(LINUX_FUZZ_TEST_SECONDS) + 120)) $< -max_total_time=$(LINUX_FUZZ_TEST_SECONDS) \
+		-artifact_prefix=$(dir $<) >$<.log 2>&1 || status=$$?; \
+	if [ $$status -ne 0 ]; then cat $<.log; echo "test-linux-fuzz: FAILED"; exit 1; fi; \
+	grep -E '^Done' $<.log; echo "test-linux-fuzz: passed, nothing found"
+
+##dev fuzz the Linux loader for FUZZ_SECONDS
+fuzz-bzimage: $(LINUX_FUZZ_BIN)
+	$(call quiet,FUZZ,$< ($(FUZZ_SECONDS) s))$< -max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=$(dir $<)
+
+TEST_TARGETS += test-linux-fuzz
+LINT_SOURCES += tests/fuzz/vmm/fuzz_bzimage.c
 
 # tests/host/vmm/test_load_linux.c loads the real bzImage when this file exists (else skips it).
 test-vmm-host: export VMM_TEST_BZIMAGE := $(abspath $(LINUX_BZIMAGE))

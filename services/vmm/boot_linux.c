@@ -121,7 +121,7 @@ static uint64_t linux_boot_params(boot_area_t *area, const load_input_t *input,
     if (h->heap_end_ptr != 0) {
         params[BZ_LOADFLAGS] |= BZ_CAN_USE_HEAP;
     }
-    put32(params, BZ_CODE32_START, (uint32_t)h->load_address);
+    put32(params, BZ_CODE32_START, (uint32_t)h->load_address.value);
     put32(params, BZ_CMD_LINE_PTR, (uint32_t)cmdline);
     put32(params, BZ_RAMDISK_IMAGE, initrd ? (uint32_t)result->module_address[0] : 0);
     put32(params, BZ_RAMDISK_SIZE, initrd ? (uint32_t)input->modules[0].size : 0);
@@ -199,11 +199,11 @@ uint64_t boot_linux_write(const load_input_t *input, load_result_t *result)
     start->gdt_base = boot_area_put(&area, gdt, sizeof(gdt), 8);
     uint64_t cmdline = boot_area_put_string(&area, input->cmdline);
     start->rsi = linux_boot_params(&area, input, result, cmdline);
-    start->rip = h->load_address;
+    start->rip = h->load_address.value;
     if (long_mode) {
         start->identity_end = linux_identity_end(input, result);
         start->cr3 = linux_identity_map(&area, start->identity_end);
-        start->rip = h->load_address + BZ_ENTRY_64_OFFSET;
+        start->rip = h->load_address.value + BZ_ENTRY_64_OFFSET;
         start->cr0 |= LINUX_CR0_PG;
         start->cr4 = LINUX_CR4_PAE;
         start->efer = LINUX_EFER_LME | LINUX_EFER_LMA;

@@ -106,7 +106,7 @@ static const char *bz_place(bzimage_header_t *h, uint64_t ram_size)
 
     if (bz_fits(h->pref_address, h->footprint, limit) &&
         (!h->relocatable || (h->pref_address & (align - 1)) == 0)) {
-        h->load_address = h->pref_address;
+        h->load_address = gpa(h->pref_address);
         return NULL;
     }
     if (!h->relocatable) {
@@ -116,7 +116,7 @@ static const char *bz_place(bzimage_header_t *h, uint64_t ram_size)
     if (!bz_fits(first, h->footprint, limit)) {
         return "init_size bytes from the first kernel_alignment boundary are not in RAM";
     }
-    h->load_address = first;
+    h->load_address = gpa(first);
     return NULL;
 }
 
@@ -140,9 +140,9 @@ load_error_t kernel_plan_bzimage(const guest_blob_t *kernel, uint64_t ram_size, 
     }
     plan->protocol = GUEST_BOOT_LINUX;
     plan->pieces[0] =
-            (load_piece_t){h->load_address, h->setup_bytes, h->kernel_bytes, h->kernel_bytes};
+            (load_piece_t){h->load_address.value, h->setup_bytes, h->kernel_bytes, h->kernel_bytes};
     plan->piece_count = 1;
-    plan->entry = (uint32_t)h->load_address;
-    plan->working_end = h->load_address + h->footprint;
+    plan->entry = (uint32_t)h->load_address.value;
+    plan->working_end = h->load_address.value + h->footprint;
     return LOAD_OK;
 }

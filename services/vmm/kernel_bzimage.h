@@ -6,6 +6,7 @@
 #ifndef VMM_KERNEL_BZIMAGE_H
 #define VMM_KERNEL_BZIMAGE_H
 
+#include <pv/memory.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -75,7 +76,7 @@ typedef struct bzimage_header {
     bool entry_64; /* XLF_KERNEL_64 (2.12 and later) */
     uint32_t cmdline_size;
     uint64_t pref_address;
-    uint64_t load_address; /* where the protected-mode kernel goes (placed) */
+    gpa_t load_address; /* where the protected-mode kernel goes (placed) */
 } bzimage_header_t;
 
 #endif

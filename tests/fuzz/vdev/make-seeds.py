@@ -3,7 +3,7 @@
 platform as a guest kernel would (local APIC timer, I/O APIC routes, the 8259 and PIT, x2APIC,
 COM1, the RTC, PCI configuration space), so that the fuzzer starts from configured devices instead of reset ones.
 
-Usage: make-seeds.py [DIR]   (default: the seeds/ folder beside this script)
+usage: tests/fuzz/vdev/make-seeds.py [DIR]   (default: the seeds/ folder beside this script)
 
 Other files in seeds/ are the fuzzer's findings, kept as regressions; this script leaves them.
 
@@ -146,8 +146,27 @@ def pci():
     return s
 
 
+def arguments():
+    """--help prints the usage; an option or a second folder costs one line and exit status 2."""
+    args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(__doc__)
+        sys.exit(0)
+    name = os.path.basename(sys.argv[0])
+    for arg in args:
+        if arg.startswith("-"):
+            print(f"{name}: unknown option '{arg}' (see {sys.argv[0]} --help)", file=sys.stderr)
+            sys.exit(2)
+    if len(args) > 1:
+        print(f"{name}: takes at most one folder, got {len(args)} arguments "
+              f"(see {sys.argv[0]} --help)", file=sys.stderr)
+        sys.exit(2)
+    return args
+
+
 def main():
-    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "seeds")
+    args = arguments()
+    folder = args[0] if args else os.path.join(os.path.dirname(__file__), "seeds")
     os.makedirs(folder, exist_ok=True)
     for name, make in (("lapic-timer", lapic_timer), ("ioapic-pit", ioapic_pit),
                        ("pic-pit", pic_pit), ("x2apic", x2apic), ("com1", com1), ("rtc", rtc),
