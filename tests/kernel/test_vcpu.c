@@ -460,14 +460,14 @@ static void guest_syscall_msrs_set(test_env_t *env, const test_vm_t *vm)
 static void test_host_state_intact(test_env_t *env)
 {
     static const struct {
-        test_vm_exit_kind_t kind;
         seL4_Word length;
+        test_vm_exit_kind_t kind;
         bool vmx_only; /* SVM: no exit (DR7 is in the VMCB; CR8 writes reach V_TPR) */
-    } steps[] = {{VM_EXIT_WRMSR, 2, false},
-                 {VM_EXIT_DR_WRITE, 3, false},
-                 {VM_EXIT_DR_WRITE, 3, true},
-                 {VM_EXIT_CR8_WRITE, 4, true},
-                 {VM_EXIT_RDPMC, 2, false}};
+    } steps[] = {{2, VM_EXIT_WRMSR, false},
+                 {3, VM_EXIT_DR_WRITE, false},
+                 {3, VM_EXIT_DR_WRITE, true},
+                 {4, VM_EXIT_CR8_WRITE, true},
+                 {2, VM_EXIT_RDPMC, false}};
     seL4_Word rip;
     test_vm_t vm;
     test_vm_exit_t exit;

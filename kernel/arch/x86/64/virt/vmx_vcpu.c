@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/kernel/arch_init.h>
+#include <arch/kernel/pv_control.h>
 #include <arch/virt/guest_tag.h>
 #include <arch/virt/vcpu_backend.h>
 #include <arch/virt/vmx_insn.h>
@@ -50,6 +51,9 @@ static void vmx_host_state_init(void)
 {
     cpu_t *cpu = cpu_self();
 
+    /* The invoker may be a PV thread whose CR0.TS/CR4.TSD the CPU holds now: every exit would
+     * load them back into the kernel, unrecorded (sel4/pv.h's control word). */
+    pv_control_reset(&cpu->arch);
     vmcs_write(seL4_VMCS_Host_CR0, cr0_read());
     vmcs_write(seL4_VMCS_Host_CR4, cr4_read());
     vmcs_write(seL4_VMCS_Host_CS_Sel, SEL_KERNEL_CODE);
