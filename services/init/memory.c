@@ -112,6 +112,9 @@ bool memory_init(const seL4_BootInfo *bootinfo)
 {
     seL4_Word first = bootinfo->empty.start;
     seL4_Word count = bootinfo->empty.end - bootinfo->empty.start;
+    /* Fewer when the root CNode has few empty slots (an image that fills it): a quarter stays
+     * for the splits that carve the pool's untyped out of the boot untypeds. */
+    seL4_Word pool_slots = count / 4 * 3 < POOL_SLOTS ? count / 4 * 3 : POOL_SLOTS;
     unialloc_untyped_t pool_untyped;
 
     if (count > SLOTS_MAX || idalloc_range_storage_bytes(count) > sizeof(slot_storage) ||
@@ -122,7 +125,7 @@ bool memory_init(const seL4_BootInfo *bootinfo)
         return false;
     }
     /* The pool's own slot range first, so that its bump allocator has consecutive slots. */
-    for (seL4_Word slot = first; slot < first + POOL_SLOTS; slot++) {
+    for (seL4_Word slot = first; slot < first + pool_slots; slot++) {
         idalloc_range_alloc_at(&slots, slot);
     }
     for (seL4_Word i = 0; i < bootinfo->untyped.end - bootinfo->untyped.start; i++) {
@@ -140,7 +143,7 @@ bool memory_init(const seL4_BootInfo *bootinfo)
         printf("init: memory: no %u KiB for init's own objects\n", (1u << POOL_BITS) >> 10);
         return false;
     }
-    alloc_init(&pool, seL4_CapInitThreadCNode, first, first + POOL_SLOTS);
+    alloc_init(&pool, seL4_CapInitThreadCNode, first, first + pool_slots);
     alloc_add_untyped(&pool, pool_untyped.cap, POOL_BITS);
     vspace_init(&vspace, seL4_CapInitThreadVSpace, &pool, VSPACE_RESERVE_START, VSPACE_RESERVE_END);
     return true;
