@@ -93,6 +93,8 @@ static const row_t rows[] = {
         {"0f 01 f8", 0, 0, 0, "SDM2 SWAPGS: #UD outside 64-bit mode"},
         {"f3 0f ae c0", 0, 0, 0, "SDM2 RDFSBASE: #UD outside 64-bit mode"},
         {"f2 0f 01 ca", 0, 0, 0, "FRED ERETS: 64-bit mode only"},
+        {"66 0f 01 cf", 0, 0, 0, "TDX SEAMCALL: 64-bit mode only"},
+        {"66 0f 01 cc", 4, X86DEC_MN_OTHER, PRIV, "TDX TDCALL: 32-bit mode too (as Zydis)"},
         {"0f 01 d9", 3, X86DEC_MN_VMMCALL, SENS, "APM3 VMMCALL"},
         {"0f 0b", 2, X86DEC_MN_UD2, 0, "SDM2 UD2"},
         {"66 66 66 66 66 66 66 66 66 66 66 66 66 66 90", 15, X86DEC_MN_OTHER, 0, "15 bytes"},
