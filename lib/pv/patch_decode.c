@@ -310,8 +310,8 @@ static size_t vector_vvvv_byte(const uint8_t *opcode, size_t size)
  * VEX, XOP and EVEX outside 64-bit mode ignore the register-extension bits that reach registers
  * 8 and up: VEX/XOP.B, EVEX.B and EVEX.R' always (set here as "no extension"), and the top bit
  * of vvvv where vvvv names a register; where it names none, all of vvvv must still be 1111 (as
- * Zydis has it). x86dec checks them as 64-bit mode does, so a refused decode with vvvv[3] clear
- * is tried again with it set, if vvvv names a register (vvvv = 0001 decodes).
+ * Zydis has it). x86dec checks them as 64-bit mode does, so a decode with vvvv[3] clear is done
+ * again with it set, if vvvv names a register (a refused one only if vvvv = 0001 decodes).
  */
 static x86dec_status_t decode_vector_32bit(uint8_t *buffer, size_t at, size_t size,
                                            size_t available, const x86dec_options_t *options,
@@ -327,15 +327,20 @@ static x86dec_status_t decode_vector_32bit(uint8_t *buffer, size_t at, size_t si
     buffer[at + 1] |= buffer[at] == 0x62 ? 0x30u : 0x20u;
     status = x86dec_run(buffer, size, available, options, insn);
     original = buffer[at + vvvv];
-    if (status != X86DEC_ERR_INVALID || (original & 0x40u) != 0) {
+    if ((original & 0x40u) != 0 || (status != X86DEC_OK && status != X86DEC_ERR_INVALID)) {
         return status;
     }
-    buffer[at + vvvv] = (uint8_t)((original & ~0x78u) | 0x70u); /* vvvv = 0001 */
-    status = x86dec_run(buffer, size, available, options, insn);
-    if (status != X86DEC_OK) {
-        buffer[at + vvvv] = original; /* as it was, for the caller's next reading */
-        return X86DEC_ERR_INVALID;
+    if (status == X86DEC_ERR_INVALID) {
+        buffer[at + vvvv] = (uint8_t)((original & ~0x78u) | 0x70u); /* vvvv = 0001 */
+        status = x86dec_run(buffer, size, available, options, insn);
+        if (status != X86DEC_OK) {
+            buffer[at + vvvv] = original; /* as it was, for the caller's next reading */
+            return X86DEC_ERR_INVALID;
+        }
     }
+    /* vvvv names a register (accepted with its top bit clear, or as 0001): decoded again as
+     * the register 32-bit code reads, so that the checks on it (a destination that must differ
+     * from its sources, the complex FP16 multiplies) see that register and not one 8 above. */
     buffer[at + vvvv] = (uint8_t)(original | 0x40u);
     return x86dec_run(buffer, size, available, options, insn);
 }
