@@ -188,9 +188,9 @@ static x86dec_status_t decode_rel16_branch(const uint8_t *code, size_t available
 /*
  * Encodings 64-bit mode has and 32-bit mode does not that x86dec gives no mnemonic class: the
  * user-interrupt instructions (F3 0F 01 EC-EF UIRET/TESTUI/CLUI/STUI, F3 0F C7 /6 register form
- * SENDUIPI), RMPADJUST and PSMASH (F3 0F 01 FE, FF), the TDX module's SEAMRET, SEAMOPS and
- * SEAMCALL (66 0F 01 CD-CF), and EVEX naming a vector register above 7 through V' (EVEX.V' must
- * be 1 outside 64-bit mode). TDCALL (66 0F 01 CC), a TD guest's call into the module, is not
+ * SENDUIPI), RMPADJUST, PSMASH and RMPUPDATE (F3 0F 01 FE, FF; F2 0F 01 FE), the TDX module's
+ * SEAMRET, SEAMOPS and SEAMCALL (66 0F 01 CD-CF), and EVEX naming a vector register above 7
+ * through V' (EVEX.V' must be 1 outside 64-bit mode). TDCALL (66 0F 01 CC), a TD guest's call into the module, is not
  * among them: Zydis decodes it in 32-bit mode too.
  */
 static bool unencodable_in_32bit_mode(const uint8_t *code, size_t available, size_t at,
@@ -205,6 +205,11 @@ static bool unencodable_in_32bit_mode(const uint8_t *code, size_t available, siz
     }
     if (code[at] == 0x62 && at + 3 < available && MODRM_MOD(code[at + 1]) == 3) {
         return (code[at + 3] & 0x08u) == 0;
+    }
+    /* F2 0F 01 FE: RMPUPDATE (Zydis and x86dec agree on PVALIDATE, F2 0F 01 FF) */
+    if (prefixes->rep_count != 0 && prefixes->rep[1] == PREFIX_REPNE && code[at] == 0x0f &&
+        at + 2 < available && code[at + 1] == 0x01 && code[at + 2] == 0xfe) {
+        return true;
     }
     if (!rep || code[at] != 0x0f || at + 2 >= available) {
         return false;

@@ -94,6 +94,7 @@ static const row_t rows[] = {
         {"f3 0f ae c0", 0, 0, 0, "SDM2 RDFSBASE: #UD outside 64-bit mode"},
         {"f2 0f 01 ca", 0, 0, 0, "FRED ERETS: 64-bit mode only"},
         {"66 0f 01 cf", 0, 0, 0, "TDX SEAMCALL: 64-bit mode only"},
+        {"f2 0f 01 fe", 0, 0, 0, "APM3 RMPUPDATE: 64-bit mode only"},
         {"66 0f 01 cc", 4, X86DEC_MN_OTHER, PRIV, "TDX TDCALL: 32-bit mode too (as Zydis)"},
         {"62 d6 3e 3e d6 82 ff ff ff ff", 0, 0, 0,
          "SDM2 VFMULCPH: vvvv[3] ignored, so the source is the destination (#UD)"},
