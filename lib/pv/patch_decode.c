@@ -188,22 +188,28 @@ static x86dec_status_t decode_rel16_branch(const uint8_t *code, size_t available
 /*
  * Encodings 64-bit mode has and 32-bit mode does not that x86dec gives no mnemonic class: the
  * user-interrupt instructions (F3 0F 01 EC-EF UIRET/TESTUI/CLUI/STUI, F3 0F C7 /6 register form
- * SENDUIPI), RMPADJUST and PSMASH (F3 0F 01 FE, FF), the TDX instructions (66 0F 01 CC-CF),
- * and EVEX naming a vector register above 7 through V' (EVEX.V' must be 1 outside 64-bit
- * mode).
+ * SENDUIPI), RMPADJUST, PSMASH and RMPUPDATE (F3 0F 01 FE, FF; F2 0F 01 FE), the TDX module's
+ * SEAMRET, SEAMOPS and SEAMCALL (66 0F 01 CD-CF), and EVEX naming a vector register above 7
+ * through V' (EVEX.V' must be 1 outside 64-bit mode). TDCALL (66 0F 01 CC), a TD guest's call into the module, is not
+ * among them: Zydis decodes it in 32-bit mode too.
  */
 static bool unencodable_in_32bit_mode(const uint8_t *code, size_t available, size_t at,
                                       const prefixes_t *prefixes)
 {
     bool rep = prefixes->rep_count != 0 && prefixes->rep[1] == PREFIX_REP;
 
-    /* 66 0F 01 CC-CF: TDCALL, SEAMRET, SEAMOPS, SEAMCALL */
+    /* 66 0F 01 CD-CF: SEAMRET, SEAMOPS, SEAMCALL */
     if (prefixes->operand16 && prefixes->rep_count == 0 && code[at] == 0x0f && at + 2 < available &&
-        code[at + 1] == 0x01 && code[at + 2] >= 0xcc && code[at + 2] <= 0xcf) {
+        code[at + 1] == 0x01 && code[at + 2] >= 0xcd && code[at + 2] <= 0xcf) {
         return true;
     }
     if (code[at] == 0x62 && at + 3 < available && MODRM_MOD(code[at + 1]) == 3) {
         return (code[at + 3] & 0x08u) == 0;
+    }
+    /* F2 0F 01 FE: RMPUPDATE (Zydis and x86dec agree on PVALIDATE, F2 0F 01 FF) */
+    if (prefixes->rep_count != 0 && prefixes->rep[1] == PREFIX_REPNE && code[at] == 0x0f &&
+        at + 2 < available && code[at + 1] == 0x01 && code[at + 2] == 0xfe) {
+        return true;
     }
     if (!rep || code[at] != 0x0f || at + 2 >= available) {
         return false;
@@ -309,8 +315,8 @@ static size_t vector_vvvv_byte(const uint8_t *opcode, size_t size)
  * VEX, XOP and EVEX outside 64-bit mode ignore the register-extension bits that reach registers
  * 8 and up: VEX/XOP.B, EVEX.B and EVEX.R' always (set here as "no extension"), and the top bit
  * of vvvv where vvvv names a register; where it names none, all of vvvv must still be 1111 (as
- * Zydis has it). x86dec checks them as 64-bit mode does, so a refused decode with vvvv[3] clear
- * is tried again with it set, if vvvv names a register (vvvv = 0001 decodes).
+ * Zydis has it). x86dec checks them as 64-bit mode does, so a decode with vvvv[3] clear is done
+ * again with it set, if vvvv names a register (a refused one only if vvvv = 0001 decodes).
  */
 static x86dec_status_t decode_vector_32bit(uint8_t *buffer, size_t at, size_t size,
                                            size_t available, const x86dec_options_t *options,
@@ -326,15 +332,20 @@ static x86dec_status_t decode_vector_32bit(uint8_t *buffer, size_t at, size_t si
     buffer[at + 1] |= buffer[at] == 0x62 ? 0x30u : 0x20u;
     status = x86dec_run(buffer, size, available, options, insn);
     original = buffer[at + vvvv];
-    if (status != X86DEC_ERR_INVALID || (original & 0x40u) != 0) {
+    if ((original & 0x40u) != 0 || (status != X86DEC_OK && status != X86DEC_ERR_INVALID)) {
         return status;
     }
-    buffer[at + vvvv] = (uint8_t)((original & ~0x78u) | 0x70u); /* vvvv = 0001 */
-    status = x86dec_run(buffer, size, available, options, insn);
-    if (status != X86DEC_OK) {
-        buffer[at + vvvv] = original; /* as it was, for the caller's next reading */
-        return X86DEC_ERR_INVALID;
+    if (status == X86DEC_ERR_INVALID) {
+        buffer[at + vvvv] = (uint8_t)((original & ~0x78u) | 0x70u); /* vvvv = 0001 */
+        status = x86dec_run(buffer, size, available, options, insn);
+        if (status != X86DEC_OK) {
+            buffer[at + vvvv] = original; /* as it was, for the caller's next reading */
+            return X86DEC_ERR_INVALID;
+        }
     }
+    /* vvvv names a register (accepted with its top bit clear, or as 0001): decoded again as
+     * the register 32-bit code reads, so that the checks on it (a destination that must differ
+     * from its sources, the complex FP16 multiplies) see that register and not one 8 above. */
     buffer[at + vvvv] = (uint8_t)(original | 0x40u);
     return x86dec_run(buffer, size, available, options, insn);
 }

@@ -326,7 +326,9 @@ static void scan_entry(patch_scan_t *scan, const pv_patch_entry_t *entry)
                    mode, entry->address.value, 0);
         return;
     }
-    if (entry->origin == PV_PATCH_ORIGIN_SYMBOL &&
+    /* Only a 64-bit symbol can misread 32-bit code; a 32-bit one reads it as it runs, and the
+     * guest may call it at this alias's addresses, which another alias's path does not cover. */
+    if (entry->origin == PV_PATCH_ORIGIN_SYMBOL && mode == PV_PATCH_MODE_64 &&
         reached_by_32bit_code(scan, (unsigned)region, position)) {
         patch_note(scan, PV_PATCH_NOTE_SYMBOL_32BIT, mode, entry->address.value, 0);
         return;
@@ -337,17 +339,58 @@ static void scan_entry(patch_scan_t *scan, const pv_patch_entry_t *entry)
     }
 }
 
-/* The entries of one origin from index `first` on, and everything they reach. */
-static void scan_entries(patch_scan_t *scan, pv_patch_origin_t origin, size_t first)
+/* The entries of one mode and origin from index `first` on, and everything they reach. */
+static void scan_entries(patch_scan_t *scan, pv_patch_mode_t mode, pv_patch_origin_t origin,
+                         size_t first)
 {
     const pv_patch_input_t *input = scan->input;
 
     for (size_t i = first; i < input->entry_count && !scan->full; i++) {
-        if (input->entries[i].origin == origin) {
+        if (input->entries[i].mode == mode && input->entries[i].origin == origin) {
             scan_entry(scan, &input->entries[i]);
         }
     }
     drain(scan);
+}
+
+/* The entries of one mode from index `first` on, boot entries first, then symbols, then those
+ * found at run time. */
+static void scan_mode_entries(patch_scan_t *scan, pv_patch_mode_t mode, size_t first)
+{
+    scan_entries(scan, mode, PV_PATCH_ORIGIN_BOOT, first);
+    scan_entries(scan, mode, PV_PATCH_ORIGIN_SYMBOL, first);
+    scan_entries(scan, mode, PV_PATCH_ORIGIN_RUNTIME, first);
+}
+
+/*
+ * Whether a 64-bit symbol before index `first` started a path (its start is claimed as 64-bit
+ * code) on bytes 32-bit code now reaches. A whole scan, which scans every 32-bit entry before
+ * any 64-bit one, skips such a symbol; the marks cannot take back what was read from it. (A
+ * symbol claimed by another 64-bit path counts too: whether that path stays is not known.)
+ */
+static bool symbol_read_before_32bit_code(const patch_scan_t *scan, size_t first)
+{
+    bool new_32bit = false;
+
+    for (size_t i = first; i < scan->input->entry_count; i++) {
+        new_32bit |= scan->input->entries[i].mode == PV_PATCH_MODE_32;
+    }
+    for (size_t i = 0; i < first && new_32bit; i++) {
+        const pv_patch_entry_t *entry = &scan->input->entries[i];
+        uint64_t position;
+        int region;
+
+        if (entry->origin != PV_PATCH_ORIGIN_SYMBOL || entry->mode != PV_PATCH_MODE_64) {
+            continue;
+        }
+        region = resolve(scan, entry->address.value, PV_PATCH_MODE_64, &position);
+        if (region >= 0 &&
+            patch_mark_test(&patch_marks_at(scan, position)->queued[PV_PATCH_MODE_64], position) &&
+            reached_by_32bit_code(scan, (unsigned)region, position)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- the decode step: everything checked before anything is written ---- */
@@ -459,9 +502,11 @@ pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t 
         return error;
     }
     __builtin_memset(scan.marks, 0, (size_t)(scan.mark_words * sizeof(patch_marks_t)));
-    scan_entries(&scan, PV_PATCH_ORIGIN_BOOT, 0);
-    scan_entries(&scan, PV_PATCH_ORIGIN_SYMBOL, 0);
-    scan_entries(&scan, PV_PATCH_ORIGIN_RUNTIME, 0);
+    /* Every 32-bit entry (of any origin) before any 64-bit one: only 32-bit paths claim 32-bit
+     * code (a far transfer enters 64-bit code), so the 64-bit symbols are checked against all of
+     * it (scan_entry), and which are skipped does not depend on the order of the entries. */
+    scan_mode_entries(&scan, PV_PATCH_MODE_32, 0);
+    scan_mode_entries(&scan, PV_PATCH_MODE_64, 0);
     return scan_finish(&scan);
 }
 
@@ -486,9 +531,12 @@ pv_patch_error_t pv_patch_scan_more(const pv_patch_input_t *input, size_t first,
     /* Counted again at the end from the marks; the rest adds up. */
     result->unreached_count = 0;
     result->stats.bytes_unreached = 0;
-    for (size_t i = first; i < input->entry_count && !scan.full; i++) {
-        scan_entry(&scan, &input->entries[i]);
-        drain(&scan);
+    scan_mode_entries(&scan, PV_PATCH_MODE_32, first);
+    /* New 32-bit code under a symbol read as 64-bit code before: the result of one scan from
+     * every entry is a whole scan's (rare: 32-bit code marked as a function, entered late). */
+    if (!scan.full && symbol_read_before_32bit_code(&scan, first)) {
+        return pv_patch_scan(input, result);
     }
+    scan_mode_entries(&scan, PV_PATCH_MODE_64, first);
     return scan_finish(&scan);
 }

@@ -159,6 +159,135 @@ static void test_more_apply_cycle(void **state)
     patch_guest_free(&guest);
 }
 
+/* Sites, notes and conflicts of two results alike (the statistics say how the work was split). */
+static void expect_same_result(const patch_guest_t *a, const patch_guest_t *b)
+{
+    assert_int_equal(a->result.site_count, b->result.site_count);
+    assert_memory_equal(a->result.sites, b->result.sites,
+                        a->result.site_count * sizeof(*a->result.sites));
+    assert_int_equal(a->result.note_count, b->result.note_count);
+    assert_int_equal(patch_guest_notes(a, PV_PATCH_NOTE_SYMBOL_32BIT),
+                     patch_guest_notes(b, PV_PATCH_NOTE_SYMBOL_32BIT));
+    assert_int_equal(a->result.conflict_count, b->result.conflict_count);
+}
+
+/*
+ * pushf; ret (9c c3: an INT3 site in 32-bit code) at CODE, seen through two aliases: VIRT and an
+ * identity region. A 32-bit symbol at VIRT and a 32-bit boot entry at CODE: each reaches the
+ * site through its own alias, and the guest may trap at either address. The boot entry's path
+ * through the identity alias must not make the scan drop the symbol; given in two steps, the
+ * symbol first, the entries find the same two sites as in one scan.
+ */
+static void aliased_32bit(patch_guest_t *guest)
+{
+    patch_guest_init(guest, RAM, 64);
+    patch_guest_region(guest, VIRT, CODE, LENGTH);
+    patch_guest_region(guest, CODE, CODE, LENGTH);
+    patch_guest_code(guest, CODE, "9c c3");
+    patch_guest_entry(guest, VIRT, PV_PATCH_MODE_32, PV_PATCH_ORIGIN_SYMBOL);
+    patch_guest_entry(guest, CODE, PV_PATCH_MODE_32, PV_PATCH_ORIGIN_BOOT);
+}
+
+static void test_more_32bit_symbol_on_an_alias(void **state)
+{
+    patch_guest_t whole;
+    patch_guest_t steps;
+
+    (void)state;
+    aliased_32bit(&whole);
+    assert_int_equal(patch_guest_scan(&whole), PV_PATCH_OK);
+    assert_int_equal(whole.result.site_count, 2);
+    assert_int_equal(whole.result.sites[0].address.value, CODE);
+    assert_int_equal(whole.result.sites[1].address.value, VIRT);
+    assert_int_equal(whole.result.sites[1].kind, PV_PATCH_KIND_INT3);
+    assert_null(patch_guest_note(&whole, PV_PATCH_NOTE_SYMBOL_32BIT, ~0ull));
+
+    aliased_32bit(&steps);
+    steps.entry_count = 1;
+    assert_int_equal(patch_guest_scan(&steps), PV_PATCH_OK);
+    steps.entry_count = 2;
+    assert_int_equal(patch_guest_scan_more(&steps, 1), PV_PATCH_OK);
+    expect_same_result(&whole, &steps);
+    patch_guest_free(&steps);
+    patch_guest_free(&whole);
+}
+
+/*
+ * cli; inc %eax; ret (fa 40 c3) entered as 32-bit code at run time, and a 64-bit function symbol
+ * at its second instruction (40 c3 would be rex; ret). The symbol is 32-bit code marked as a
+ * function and skipped, whether the run-time entry comes in the same scan (after the symbols in
+ * the input) or in a first one.
+ */
+static void symbol_on_runtime_32bit(patch_guest_t *guest)
+{
+    patch_guest_init(guest, RAM, 64);
+    patch_guest_region(guest, VIRT, CODE, LENGTH);
+    patch_guest_code(guest, CODE, "fa 40 c3");
+    patch_guest_entry(guest, VIRT, PV_PATCH_MODE_32, PV_PATCH_ORIGIN_RUNTIME);
+    patch_guest_entry(guest, VIRT + 1, PV_PATCH_MODE_64, PV_PATCH_ORIGIN_SYMBOL);
+}
+
+static void test_more_symbol_on_32bit_code_found_first(void **state)
+{
+    patch_guest_t whole;
+    patch_guest_t steps;
+
+    (void)state;
+    symbol_on_runtime_32bit(&whole);
+    assert_int_equal(patch_guest_scan(&whole), PV_PATCH_OK);
+    assert_non_null(patch_guest_note(&whole, PV_PATCH_NOTE_SYMBOL_32BIT, VIRT + 1));
+    assert_false(pv_patch_reached(&whole.input, gva(VIRT + 1), PV_PATCH_MODE_64));
+    assert_int_equal(whole.result.conflict_count, 0);
+
+    symbol_on_runtime_32bit(&steps);
+    steps.entry_count = 1;
+    assert_int_equal(patch_guest_scan(&steps), PV_PATCH_OK);
+    steps.entry_count = 2;
+    assert_int_equal(patch_guest_scan_more(&steps, 1), PV_PATCH_OK);
+    assert_false(pv_patch_reached(&steps.input, gva(VIRT + 1), PV_PATCH_MODE_64));
+    expect_same_result(&whole, &steps);
+    patch_guest_free(&steps);
+    patch_guest_free(&whole);
+}
+
+/*
+ * The other way round: a 64-bit symbol at VIRT scanned first, then 32-bit code entered at run
+ * time at the same byte. 48 b8 00 00 00 00 c3 00 00 00 0f a2 c3 is dec %eax; mov $0, %eax; ret
+ * as 32-bit code, but movabs $imm64, %rax; cpuid; ret as 64-bit code. A whole scan skips the
+ * symbol (no cpuid site); continued, the scan must not keep what it read from the symbol.
+ */
+static void symbol_then_runtime_32bit(patch_guest_t *guest)
+{
+    patch_guest_init(guest, RAM, 64);
+    patch_guest_region(guest, VIRT, CODE, LENGTH);
+    patch_guest_code(guest, CODE, "48 b8 00 00 00 00 c3 00 00 00 0f a2 c3");
+    patch_guest_entry(guest, VIRT, PV_PATCH_MODE_64, PV_PATCH_ORIGIN_SYMBOL);
+    patch_guest_entry(guest, VIRT, PV_PATCH_MODE_32, PV_PATCH_ORIGIN_RUNTIME);
+}
+
+static void test_more_32bit_code_under_an_earlier_symbol(void **state)
+{
+    patch_guest_t whole;
+    patch_guest_t steps;
+
+    (void)state;
+    symbol_then_runtime_32bit(&whole);
+    assert_int_equal(patch_guest_scan(&whole), PV_PATCH_OK);
+    assert_non_null(patch_guest_note(&whole, PV_PATCH_NOTE_SYMBOL_32BIT, VIRT));
+    assert_int_equal(whole.result.site_count, 0);
+
+    symbol_then_runtime_32bit(&steps);
+    steps.entry_count = 1;
+    assert_int_equal(patch_guest_scan(&steps), PV_PATCH_OK);
+    assert_int_equal(steps.result.site_count, 1); /* the cpuid, as 64-bit code */
+    steps.entry_count = 2;
+    assert_int_equal(patch_guest_scan_more(&steps, 1), PV_PATCH_OK);
+    assert_false(pv_patch_reached(&steps.input, gva(VIRT + 10), PV_PATCH_MODE_64));
+    expect_same_result(&whole, &steps);
+    patch_guest_free(&steps);
+    patch_guest_free(&whole);
+}
+
 /* Refusals: no successful scan before, entries past the count, a full site table. */
 static void test_more_refusals(void **state)
 {
@@ -185,9 +314,15 @@ static void test_more_refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_more_finds_new_code), cmocka_unit_test(test_more_nothing_new),
-            cmocka_unit_test(test_more_inside_a_site),  cmocka_unit_test(test_more_outside),
-            cmocka_unit_test(test_more_apply_cycle),    cmocka_unit_test(test_more_refusals),
+            cmocka_unit_test(test_more_finds_new_code),
+            cmocka_unit_test(test_more_nothing_new),
+            cmocka_unit_test(test_more_inside_a_site),
+            cmocka_unit_test(test_more_outside),
+            cmocka_unit_test(test_more_apply_cycle),
+            cmocka_unit_test(test_more_refusals),
+            cmocka_unit_test(test_more_32bit_symbol_on_an_alias),
+            cmocka_unit_test(test_more_symbol_on_32bit_code_found_first),
+            cmocka_unit_test(test_more_32bit_code_under_an_earlier_symbol),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

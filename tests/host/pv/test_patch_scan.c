@@ -451,6 +451,35 @@ static void test_symbols(void **state)
     patch_guest_free(&guest);
 }
 
+/*
+ * A 64-bit symbol on code a 32-bit symbol's path reaches (cli; inc %eax; ret: 40 c3 read as
+ * 64-bit code would be rex; ret) is skipped, and the 32-bit symbol is scanned, whichever of the
+ * two comes first in the input.
+ */
+static void test_symbols_in_either_order(void **state)
+{
+    (void)state;
+    for (unsigned order = 0; order < 2; order++) {
+        patch_guest_t guest;
+
+        patch_guest_init(&guest, RAM, 64);
+        patch_guest_region(&guest, VIRT, CODE, LENGTH);
+        patch_guest_code(&guest, CODE, "fa 40 c3");
+        patch_guest_entry(&guest, order == 0 ? VIRT : VIRT + 1,
+                          order == 0 ? PV_PATCH_MODE_32 : PV_PATCH_MODE_64, PV_PATCH_ORIGIN_SYMBOL);
+        patch_guest_entry(&guest, order == 0 ? VIRT + 1 : VIRT,
+                          order == 0 ? PV_PATCH_MODE_64 : PV_PATCH_MODE_32, PV_PATCH_ORIGIN_SYMBOL);
+        assert_int_equal(patch_guest_scan(&guest), PV_PATCH_OK);
+        assert_non_null(patch_guest_note(&guest, PV_PATCH_NOTE_SYMBOL_32BIT, VIRT + 1));
+        assert_int_equal(patch_guest_notes(&guest, PV_PATCH_NOTE_SYMBOL_32BIT), 1);
+        assert_true(pv_patch_reached(&guest.input, gva(VIRT + 1), PV_PATCH_MODE_32));
+        assert_false(pv_patch_reached(&guest.input, gva(VIRT + 1), PV_PATCH_MODE_64));
+        expect_site(&guest, VIRT, 1, PV_PATCH_KIND_CLI, X86DEC_MN_CLI);
+        assert_int_equal(guest.result.conflict_count, 0);
+        patch_guest_free(&guest);
+    }
+}
+
 static void test_wrapping_addresses(void **state)
 {
     patch_guest_t guest;
@@ -551,6 +580,7 @@ int main(void)
             cmocka_unit_test(test_one_byte_traps),
             cmocka_unit_test(test_modes_meet),
             cmocka_unit_test(test_symbols),
+            cmocka_unit_test(test_symbols_in_either_order),
             cmocka_unit_test(test_wrapping_addresses),
             cmocka_unit_test(test_full_stack),
     };

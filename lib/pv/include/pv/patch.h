@@ -81,13 +81,15 @@ typedef struct {
 typedef enum {
     /* A boot entry: the guest starts there. Outside every region: PV_PATCH_ERR_ENTRY_OUTSIDE. */
     PV_PATCH_ORIGIN_BOOT = 0,
-    /* A function symbol of the image: scanned after every boot entry, as 64-bit code, unless a
-     * 32-bit path reached the same guest-physical byte as an instruction start (32-bit code
-     * marked as a function). Outside every region: a note. */
+    /* A function symbol of the image (pv_patch_entries_from_elf: 64-bit code). A 64-bit one is
+     * skipped where a 32-bit path reached the same guest-physical byte as an instruction start
+     * (32-bit code marked as a function); every 32-bit entry, whatever its origin or place in
+     * the input, is scanned before any 64-bit one, so that this does not depend on the order
+     * of the entries. Outside every region: a note. */
     PV_PATCH_ORIGIN_SYMBOL = 1,
     /* An address the guest was seen to run at (or about to): a target of a control transfer
-     * the VMM emulated, in the mode the guest runs there. Scanned after the symbols; outside
-     * every region: a note. */
+     * the VMM emulated, in the mode the guest runs there. Scanned after the symbols of its
+     * mode; outside every region: a note. */
     PV_PATCH_ORIGIN_RUNTIME = 2,
 } pv_patch_origin_t;
 
@@ -280,7 +282,9 @@ pv_patch_error_t pv_patch_scan(const pv_patch_input_t *input, pv_patch_result_t 
  * regions, workspace and result arrays untouched and guest memory holding the original bytes
  * again (pv_patch_revert() first), and with entries appended: those from index `first` on are
  * scanned, and only what they reach is decoded. New sites, conflicts and notes join the result's
- * (sites sorted again); the unreached ranges and reached bytes are counted again. A conflict the
+ * (sites sorted again); the unreached ranges and reached bytes are counted again. The result is
+ * the one a single scan from every entry gives: where new 32-bit code reaches a 64-bit symbol
+ * read before (which that scan would skip), this is a whole scan. A conflict the
  * new code brings is recorded as any other (pv_patch_apply() then refuses). After an error the
  * marks hold a partial scan: only a full pv_patch_scan() may follow.
  */
