@@ -37,15 +37,17 @@ static const char *ending_name(program_ending_t ending)
     }
 }
 
-/* One line per program for the runner: "program NAME ENDING [hostile] [differs-bare] - SUMMARY". */
+/* One line per program for the runner:
+ * "program NAME ENDING [all] [hostile] [differs-bare] [input] - SUMMARY". */
 static void print_list(void)
 {
     for (unsigned i = 0; i < program_count; i++) {
         const program_t *p = &programs[i];
-        console_printf("program %s %s%s%s%s - %s\n", p->name, ending_name(p->ending),
+        console_printf("program %s %s%s%s%s%s - %s\n", p->name, ending_name(p->ending),
                        (p->flags & PROGRAM_IN_ALL) ? " all" : "",
                        (p->flags & PROGRAM_HOSTILE) ? " hostile" : "",
-                       (p->flags & PROGRAM_DIFFERS_BARE) ? " differs-bare" : "", p->summary);
+                       (p->flags & PROGRAM_DIFFERS_BARE) ? " differs-bare" : "",
+                       (p->flags & PROGRAM_INPUT) ? " input" : "", p->summary);
     }
 }
 

@@ -57,6 +57,8 @@ const program_t programs[] = {
         {"no-stack", program_hostile_no_stack, ENDS_BY_TRIPLE_FAULT, HOSTILE,
          "an exception with no usable stack"},
         {"fault-loop", program_hostile_fault_loop, ENDS_NEVER, HOSTILE, "the same #PF forever"},
+        {"echo", program_echo, ENDS_BY_EXIT, PROGRAM_INPUT,
+         "COM1 input polled: each line echoed in upper case until 'end'"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);

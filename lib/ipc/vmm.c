@@ -35,9 +35,27 @@ void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name)
     encode_name(msg, VMM_VM_REBOOT, name);
 }
 
+void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *bytes,
+                           seL4_Word length)
+{
+    seL4_Word count = length > VMM_CONSOLE_BYTES_MAX ? VMM_CONSOLE_BYTES_MAX : length;
+
+    encode_name(msg, VMM_VM_CONSOLE, name);
+    ipc_msg_push(msg, count);
+    /* cppcheck-suppress knownConditionTrueFalse ; it misreads count as 0 (see test_protocol.c) */
+    for (seL4_Word at = 0; at < count; at += sizeof(seL4_Word)) {
+        seL4_Word word = 0;
+        /* cppcheck-suppress knownConditionTrueFalse ; as above */
+        for (seL4_Word i = 0; i < sizeof(seL4_Word) && at + i < count; i++) {
+            word |= (seL4_Word)bytes[at + i] << (8 * i);
+        }
+        ipc_msg_push(msg, word);
+    }
+}
+
 bool vmm_label_is_ours(seL4_Word label)
 {
-    return label >= VMM_REPORT && label <= VMM_VM_REBOOT;
+    return label >= VMM_REPORT && label <= VMM_VM_CONSOLE;
 }
 
 static bool text_printable(const char *text)
@@ -117,6 +135,47 @@ static ipc_error_t decode_name(const ipc_msg_t *msg, vmm_request_t *request)
     return error;
 }
 
+/* The name, then a count of 1..VMM_CONSOLE_BYTES_MAX and exactly the words the bytes fill,
+ * the last word's unused bytes zero (so that one message has one meaning). */
+static ipc_error_t decode_console(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
+{
+    seL4_Word at = 0;
+    ipc_error_t error = ipc_msg_get_string(msg, &at, request->name, sizeof(request->name));
+
+    if (error == IPC_OK && !name_valid(request->name)) {
+        error = IPC_ERR_FIELD;
+    }
+    if (error != IPC_OK) {
+        return error;
+    }
+    if (at >= msg->length) {
+        *field = at;
+        return IPC_ERR_LENGTH;
+    }
+    seL4_Word length = msg->words[at];
+    if (length == 0 || length > VMM_CONSOLE_BYTES_MAX) {
+        *field = at;
+        return IPC_ERR_FIELD;
+    }
+    seL4_Word words = (length + sizeof(seL4_Word) - 1) / sizeof(seL4_Word);
+    if (msg->length - at - 1 != words) {
+        *field = at;
+        return IPC_ERR_LENGTH;
+    }
+    seL4_Word last = msg->words[at + words];
+    seL4_Word used = length % sizeof(seL4_Word);
+    if (used != 0 && (last >> (8 * used)) != 0) {
+        *field = at + words;
+        return IPC_ERR_FIELD;
+    }
+    for (seL4_Word i = 0; i < length; i++) {
+        seL4_Word word = msg->words[at + 1 + i / sizeof(seL4_Word)];
+        request->console[i] = (seL4_Uint8)(word >> (8 * (i % sizeof(seL4_Word))));
+    }
+    request->console_length = length;
+    return IPC_OK;
+}
+
 ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
 {
     *field = 0;
@@ -126,6 +185,7 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
     request->status = 0;
     request->text[0] = '\0';
     request->name[0] = '\0';
+    request->console_length = 0;
     if (msg->length > IPC_MAX_WORDS) {
         return IPC_ERR_LENGTH;
     }
@@ -136,6 +196,8 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
     case VMM_VM_KILL:
     case VMM_VM_REBOOT:
         return decode_name(msg, request);
+    case VMM_VM_CONSOLE:
+        return decode_console(msg, request, field);
     default:
         return IPC_ERR_LABEL;
     }

@@ -21,6 +21,7 @@ enum key_code {
     KEY_KILL_LINE, /* Ctrl-U: erase from the start of the line to the cursor */
     KEY_KILL_END,  /* Ctrl-K: erase from the cursor to the end */
     KEY_KILL_WORD, /* Ctrl-W: erase the word before the cursor */
+    KEY_DETACH,    /* Ctrl-] on the keyboard: leaves a VM's console (the editor ignores it) */
 };
 
 /* True for the codes of printable characters. */

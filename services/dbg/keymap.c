@@ -119,7 +119,8 @@ static int character_key(const keymap_t *keymap, uint8_t key)
         return shift != keymap->caps_lock ? c - 'a' + 'A' : c;
     }
     if (keymap->ctrl_left || keymap->ctrl_right) {
-        return KEY_NONE;
+        /* Ctrl-], the console attach's detach key (a terminal sends 0x1d for it). */
+        return c == ']' && !shift ? KEY_DETACH : KEY_NONE;
     }
     if (shift) {
         c = shifted[key];

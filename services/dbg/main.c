@@ -4,7 +4,10 @@
  * editor (shell.h); command output and the prompt line go back through the log service, which
  * keeps the prompt under the log. dbg serves no requests: it is a client of init and the log.
  */
+#include "attach.h"
 #include "commands.h"
+#include "console.h"
+#include "key.h"
 #include "keyboard.h"
 #include "shell.h"
 #include "terminal.h"
@@ -23,6 +26,41 @@ static bool input_attached;
 static keyboard_t keyboard;
 /* One record of the input ring at most (the log service writes far smaller ones). */
 static char chunk[DBG_INPUT_RING_CAPACITY];
+
+/* While attached to a VM's console the prompt line is down (the VM's lines, not the shell's,
+ * are what the operator reads); when the shell comes back, it goes up again. */
+static bool prompt_down;
+
+static void prompt_update(void)
+{
+    if (attach_active()) {
+        if (!prompt_down) {
+            console_prompt("", 0);
+            prompt_down = true;
+        }
+        return;
+    }
+    if (prompt_down) {
+        prompt_down = false;
+        shell_invalidate(&shell);
+    }
+    shell_redraw(&shell);
+}
+
+/* Serial bytes: to the attached VM while there is one (a command may attach in the middle of a
+ * read, and the detach key hand the rest back), else to the line editor. */
+static void serial_bytes(const uint8_t *bytes, size_t length)
+{
+    size_t at = 0;
+
+    while (at < length) {
+        if (attach_active()) {
+            at += attach_feed(bytes + at, length - at);
+        } else {
+            shell_key(&shell, terminal_feed(&terminal, bytes[at++]));
+        }
+    }
+}
 
 /* Serial input from the log service. A signal with nothing in the ring is the log service
  * saying it started again: its console has no prompt line until dbg sends it. */
@@ -43,19 +81,42 @@ static void on_input(void *context, seL4_Word bits)
             input_attached = false;
             break;
         }
-        for (size_t i = 0; i < length; i++) {
-            shell_key(&shell, terminal_feed(&terminal, (unsigned char)chunk[i]));
-        }
+        serial_bytes((const uint8_t *)chunk, length);
     }
     if (records == 0) {
         shell_invalidate(&shell);
     }
-    shell_redraw(&shell);
+    prompt_update();
+}
+
+/* A key as the byte a terminal would send for it, for the attached VM; -1 for none. */
+static int keyboard_byte(int key)
+{
+    switch (key) {
+    case KEY_ENTER:
+        return '\r';
+    case KEY_BACKSPACE:
+        return 0x7f;
+    case KEY_CANCEL:
+        return 0x03;
+    case KEY_DETACH:
+        return ATTACH_DETACH_KEY;
+    default:
+        return key_is_printable(key) ? key : -1;
+    }
 }
 
 static void keyboard_key(void *context, int key)
 {
-    shell_key(context, key);
+    if (!attach_active()) {
+        shell_key(context, key);
+        return;
+    }
+    int byte = keyboard_byte(key);
+    if (byte >= 0) {
+        uint8_t one = (uint8_t)byte;
+        attach_feed(&one, 1);
+    }
 }
 
 static void on_keyboard(void *context, seL4_Word bits)
@@ -63,7 +124,7 @@ static void on_keyboard(void *context, seL4_Word bits)
     (void)context;
     (void)bits;
     keyboard_drain(&keyboard, keyboard_key, &shell);
-    shell_redraw(&shell);
+    prompt_update();
 }
 
 /* The line that says where the shell listens (the log service prefixes "dbg: "). */

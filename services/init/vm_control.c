@@ -4,6 +4,7 @@
  * does to its VM. Each request is decoded and checked by lib/ipc before anything changes.
  */
 #include "init.h"
+#include "vm_console.h"
 #include "vm_run.h"
 #include "vm_start.h"
 #include <fmt/fmt.h>
@@ -142,12 +143,48 @@ static ipc_error_t vm_command(seL4_Word client, const vmm_request_t *request)
     }
 }
 
+/* The shell's console attach: what fits of the bytes goes to the VM's COM1 input ring. Checked
+ * first (the client, the VM, its state), then written; *taken says how many the ring took. */
+static ipc_error_t vm_console(seL4_Word client, const vmm_request_t *request, seL4_Word *taken)
+{
+    long index = vm_by_name(request->name);
+    vm_t *vm = index >= 0 ? vms_get((seL4_Word)index) : NULL;
+
+    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST) {
+        return IPC_ERR_DENIED;
+    }
+    if (vm == NULL) {
+        return IPC_ERR_NOT_FOUND;
+    }
+    vm_run_t *run = vm_run_get((seL4_Word)index);
+    if (vm->state != VM_RUNNING || run->service == NULL) {
+        return IPC_ERR_BUSY;
+    }
+    seL4_Word room = vm_console_room(run);
+    *taken = request->console_length < room ? request->console_length : room;
+    if (*taken != 0) {
+        vm_console_put(run, request->console, *taken);
+    }
+    return IPC_OK;
+}
+
 event_result_t vm_start_request(seL4_Word badge, ipc_msg_t *msg)
 {
     vmm_request_t request;
     seL4_Word field;
     ipc_error_t error = vmm_decode(msg, &request, &field);
 
+    if (error == IPC_OK && request.label == VMM_VM_CONSOLE) {
+        seL4_Word taken = 0;
+        error = vm_console(ipc_badge_id(badge), &request, &taken);
+        if (error == IPC_OK) {
+            ipc_msg_init(msg, IPC_LABEL_OK);
+            ipc_msg_push(msg, taken);
+        } else {
+            ipc_msg_error(msg, error, 0);
+        }
+        return EVENT_REPLY;
+    }
     if (error == IPC_OK) {
         error = request.label == VMM_REPORT ? vm_report(vm_of_vmm(ipc_badge_id(badge)), &request)
                                             : vm_command(ipc_badge_id(badge), &request);

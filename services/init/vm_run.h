@@ -20,7 +20,8 @@ typedef struct vm_run {
     seL4_CPtr boot_frame;
     seL4_Word boots; /* times started */
     seL4_Uint64 started_tsc;
-    unsigned fast_resets; /* guest resets in a row, each soon after its start */
+    unsigned fast_resets;     /* guest resets in a row, each soon after its start */
+    seL4_CPtr console_signal; /* its notification, VMM_BIT_CONSOLE_INPUT */
 } vm_run_t;
 
 /* The record of VM index, or NULL. */

@@ -8,6 +8,7 @@
 #include "vm_start.h"
 #include "init.h"
 #include "memory.h"
+#include "vm_console.h"
 #include "vm_modules.h"
 #include "vm_run.h"
 #include "vms.h"
@@ -140,6 +141,9 @@ static bool vmm_create(seL4_Word index, vm_run_t *run, const vm_t *vm)
         return false;
     }
     run->boot = page;
+    if (!vm_console_wire(run)) {
+        return false;
+    }
     for (unsigned i = 0; i < VMM_VSPACES_MAX; i++) {
         if (alloc_object(memory_pool(), seL4_X64_PML4Object, 0, &run->vspaces[i]) != seL4_NoError ||
             seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, run->vspaces[i]) != seL4_NoError) {

@@ -5,6 +5,7 @@
  * a report to init; nothing here can touch another VM.
  */
 #include "clock.h"
+#include "console_input.h"
 #include "devices.h"
 #include "firmware.h"
 #include "memory.h"
@@ -76,6 +77,7 @@ int service_main(const service_info_t *info)
 
     vmm->boot = boot_page(info);
     vmm->name = vmm->boot->name;
+    console_input_attach(vmm, &((vmm_boot_t *)info->words[VMM_WORD_BOOT_PAGE])->console_input);
     /* The runtime's allocator may use the slots below the modules' (its default stops at the
      * size of an ordinary service's CNode). */
     runtime_alloc.slot_end = VMM_SLOT_RUNTIME_END;

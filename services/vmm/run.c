@@ -8,6 +8,7 @@
  */
 #include "run.h"
 #include "clock.h"
+#include "console_input.h"
 #include "fault.h"
 #include "patch.h"
 #include "profile.h"
@@ -186,6 +187,8 @@ static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
     fault_handle(vmm, seL4_MessageInfo_get_label(info), words, length, &out, &unchanged);
     profile_part_end(PROFILE_PV, begun);
     if (out.kind != PV_OUTCOME_END) {
+        /* The guest may have read COM1's FIFO: input still in the ring goes in now. */
+        console_input_pump(vmm);
         uint64_t rip = 0;
         if (fault_running_at(seL4_MessageInfo_get_label(info), words, &rip)) {
             patch_note_running(rip, long_mode);
@@ -288,6 +291,10 @@ static void handle_signals(vmm_t *vmm, seL4_Word bits)
         clock_fired(vmm);
         exit_check(vmm);
         clock_arm(vmm);
+    }
+    if (bits & VMM_BIT_CONSOLE_INPUT) {
+        console_input_pump(vmm);
+        clock_arm(vmm); /* the UART's interrupt may now be due */
     }
     interrupt_check(vmm);
 }

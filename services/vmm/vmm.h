@@ -77,7 +77,8 @@ typedef struct vmm {
     seL4_CPtr shadow_slots[PV_SHADOW_POOLS]; /* the first slot of each pool */
     pv_patch_site_t *sites;
     size_t site_count;
-    seL4_Word pending_signals; /* notification bits seen while not waiting for them */
+    seL4_Word pending_signals;         /* notification bits seen while not waiting for them */
+    vmm_console_ring_t *console_input; /* COM1's input from the shell, in the boot page */
 } vmm_t;
 
 /* Ends the VM: reports how to init (after the console's last line), which stops this VMM.

@@ -16,6 +16,7 @@ typedef enum program_ending {
 #define PROGRAM_IN_ALL       (1u << 0) /* part of test=all */
 #define PROGRAM_HOSTILE      (1u << 1) /* does what a guest must not be able to harm a host by */
 #define PROGRAM_DIFFERS_BARE (1u << 2) /* output under beaml4 legitimately differs from bare */
+#define PROGRAM_INPUT        (1u << 3) /* reads COM1: the runner types its input (below) */
 
 typedef struct program {
     const char *name;
@@ -55,5 +56,6 @@ void program_hostile_bad_cr3(void);
 void program_hostile_bad_idt(void);
 void program_hostile_no_stack(void);
 void program_hostile_fault_loop(void);
+void program_echo(void);
 
 #endif

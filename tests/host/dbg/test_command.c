@@ -57,6 +57,7 @@ RECORDER(cmd_vm_info)
 RECORDER(cmd_vm_start)
 RECORDER(cmd_vm_kill)
 RECORDER(cmd_vm_reboot)
+RECORDER(cmd_vm_console)
 
 static int setup(void **state)
 {
@@ -105,6 +106,7 @@ static void test_each_command_reaches_its_handler(void **state)
     expect_call("vm start web", "cmd_vm_start", 1);
     expect_call("vm kill web", "cmd_vm_kill", 1);
     expect_call("vm reboot web", "cmd_vm_reboot", 1);
+    expect_call("vm console web", "cmd_vm_console", 1);
     expect_call("vm info web", "cmd_vm_info", 1);
     expect_call("log level", "cmd_log_level", 0);
     expect_call("svc crash log", "cmd_svc_crash", 1);
@@ -143,7 +145,8 @@ static void test_group_word_alone(void **state)
     (void)state;
     expect_message("log", COMMAND_BAD_USAGE, "'log' needs one more word: log level log stats\n");
     expect_message("vm", COMMAND_BAD_USAGE,
-                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot\n");
+                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
+                   "vm console\n");
     expect_message("svc", COMMAND_BAD_USAGE, "'svc' needs one more word: svc crash\n");
 }
 

@@ -209,6 +209,21 @@ static void test_ctrl_makes_control_keys(void **state)
     expect_keys(keys, n, want, 5);
 }
 
+static void test_ctrl_bracket_detaches(void **state)
+{
+    static const int want[] = {KEY_DETACH, ']'};
+    int keys[KEYS_MAX];
+
+    (void)state;
+    /* LCtrl ] (the console attach's detach key), then Ctrl Shift ] (nothing), then ] alone. */
+    unsigned n =
+            TYPE(SCANCODE_SET_1, keys, 0x1d, 0x1b, 0x9b, 0x2a, 0x1b, 0x9b, 0xaa, 0x9d, 0x1b, 0x9b);
+    expect_keys(keys, n, want, 2);
+    n = TYPE(SCANCODE_SET_2, keys, 0x14, 0x5b, 0xf0, 0x5b, 0x12, 0x5b, 0xf0, 0x5b, 0xf0, 0x12, 0xf0,
+             0x14, 0x5b, 0xf0, 0x5b);
+    expect_keys(keys, n, want, 2);
+}
+
 static void test_alt_and_other_keys_type_nothing(void **state)
 {
     int keys[KEYS_MAX];
@@ -321,6 +336,7 @@ int main(void)
             cmocka_unit_test(test_shift_and_symbols),
             cmocka_unit_test(test_caps_lock_letters_only),
             cmocka_unit_test(test_ctrl_makes_control_keys),
+            cmocka_unit_test(test_ctrl_bracket_detaches),
             cmocka_unit_test(test_alt_and_other_keys_type_nothing),
             cmocka_unit_test(test_keypad_with_and_without_num_lock),
             cmocka_unit_test(test_replies_fake_shifts_and_pause_are_dropped),

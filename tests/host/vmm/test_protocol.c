@@ -34,8 +34,8 @@ static void test_report_round_trip(void **state)
     vmm_encode_report(&msg, VMM_REPORT_RUNNING, VMM_END_NONE, 0, "");
     assert_int_equal(decode(&msg, &request, &field), IPC_OK);
     assert_string_equal(request.text, "");
-    assert_true(vmm_label_is_ours(VMM_REPORT) && vmm_label_is_ours(VMM_VM_REBOOT));
-    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_REBOOT + 1));
+    assert_true(vmm_label_is_ours(VMM_REPORT) && vmm_label_is_ours(VMM_VM_CONSOLE));
+    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_CONSOLE + 1));
     assert_string_equal(vmm_end_name(VMM_END_POWER_OFF), "power-off");
     assert_string_equal(vmm_end_name(VMM_END_COUNT), "?");
 }
@@ -128,6 +128,63 @@ static void test_names_checked(void **state)
     assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LABEL);
 }
 
+/* The shell's console bytes: every byte value, every count from 1 to the limit, and each way a
+ * message can lie about them. */
+static void test_console_checked(void **state)
+{
+    ipc_msg_t msg;
+    vmm_request_t request;
+    seL4_Word field;
+    seL4_Uint8 bytes[VMM_CONSOLE_BYTES_MAX + 8];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bytes); i++) {
+        bytes[i] = (seL4_Uint8)(0xff - 3 * i); /* 0x00 and 0x1d among them */
+    }
+    for (seL4_Word length = 1; length <= VMM_CONSOLE_BYTES_MAX; length++) {
+        vmm_encode_vm_console(&msg, "tty", bytes, length);
+        assert_int_equal(decode(&msg, &request, &field), IPC_OK);
+        assert_int_equal(request.label, VMM_VM_CONSOLE);
+        assert_string_equal(request.name, "tty");
+        assert_int_equal(request.console_length, length);
+        assert_memory_equal(request.console, bytes, length);
+    }
+    /* The encoder sends no more than the limit; the caller sends the rest later. */
+    vmm_encode_vm_console(&msg, "tty", bytes, VMM_CONSOLE_BYTES_MAX + 8);
+    assert_int_equal(decode(&msg, &request, &field), IPC_OK);
+    assert_int_equal(request.console_length, VMM_CONSOLE_BYTES_MAX);
+    /* Zero bytes, and a count past the limit with the words it would need. */
+    vmm_encode_vm_console(&msg, "tty", bytes, 0);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_FIELD);
+    assert_int_equal(field, 2);
+    vmm_encode_vm_console(&msg, "tty", bytes, VMM_CONSOLE_BYTES_MAX);
+    msg.words[2] = VMM_CONSOLE_BYTES_MAX + 1;
+    ipc_msg_push(&msg, 0);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_FIELD);
+    /* A count that says more words, or fewer, than the message has. */
+    vmm_encode_vm_console(&msg, "tty", bytes, 9);
+    msg.words[2] = 17;
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    vmm_encode_vm_console(&msg, "tty", bytes, 9);
+    msg.words[2] = 8;
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    vmm_encode_vm_console(&msg, "tty", bytes, 9);
+    ipc_msg_push(&msg, 0);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    /* Bytes past the count in the last word: one message, one meaning. */
+    vmm_encode_vm_console(&msg, "tty", bytes, 9);
+    msg.words[4] |= 0x100;
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_FIELD);
+    assert_int_equal(field, 4);
+    /* No count at all, and a bad name. */
+    ipc_msg_init(&msg, VMM_VM_CONSOLE);
+    ipc_msg_push_string(&msg, "tty", 15);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    vmm_encode_vm_console(&msg, "Tty", bytes, 1);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_FIELD);
+    assert_int_equal(request.console_length, 0);
+}
+
 /* Random messages: whatever is accepted has every field in range. */
 static void test_random_messages(void **state)
 {
@@ -162,6 +219,12 @@ static void test_random_messages(void **state)
         } else {
             assert_true(strlen(request.name) >= 1 && strlen(request.name) < VMM_NAME_BYTES);
         }
+        if (request.label == VMM_VM_CONSOLE) {
+            assert_true(request.console_length >= 1 &&
+                        request.console_length <= VMM_CONSOLE_BYTES_MAX);
+        } else {
+            assert_int_equal(request.console_length, 0);
+        }
     }
     assert_true(accepted > 0);
 }
@@ -169,9 +232,8 @@ static void test_random_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_report_round_trip),
-            cmocka_unit_test(test_report_fields_checked),
-            cmocka_unit_test(test_names_checked),
+            cmocka_unit_test(test_report_round_trip), cmocka_unit_test(test_report_fields_checked),
+            cmocka_unit_test(test_names_checked),     cmocka_unit_test(test_console_checked),
             cmocka_unit_test(test_random_messages),
     };
 

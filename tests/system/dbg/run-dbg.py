@@ -44,7 +44,7 @@ COMMAND_SECONDS = 15
 KEY_DELAY = 0.002  # between the bytes of a typed line, as a fast typist would
 
 COMMANDS = ["help", "ps", "mem", "uptime", "log level", "log stats", "vm list", "vm info",
-            "vm start", "vm kill", "vm reboot", "svc crash"]
+            "vm start", "vm kill", "vm reboot", "vm console", "svc crash"]
 
 
 class Failure(Exception):
@@ -379,7 +379,8 @@ def check_errors(m):
     expect_output(m, "frobnicate", ["unknown command 'frobnicate': try help"])
     expect_output(m, "vm frob", ["unknown command 'vm frob': try help vm"])
     expect_output(m, "vm",
-                  ["'vm' needs one more word: vm list vm info vm start vm kill vm reboot"])
+                  ["'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
+                   "vm console"])
     expect_output(m, "log", ["'log' needs one more word: log level log stats"])
     expect_output(m, "ps now", ["ps: too many arguments (usage: ps)"])
     expect_output(m, "svc crash", ["svc crash: missing argument (usage: svc crash NAME)"])

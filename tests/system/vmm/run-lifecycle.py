@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """System test of the VM life cycle and of VMs that misbehave: boots beaml4 under QEMU TCG with
-three VMs declared (the test guest in PV mode) and drives the shell (dbg) over the serial line.
+four VMs declared (the test guest in PV mode) and drives the shell (dbg) over the serial line.
 
   spin   test=fault-loop: the same page fault for ever, a trap to its VMM per fault, as fast as
          the guest can; it must never slow the shell or the other VMs to a stop
   work   test=console,cpuid,work-cpu: must run to its end beside spin (exit status 0)
   later  autostart=no, test=console, with an initrd and a module: started from the shell
+  tty    test=echo: reads COM1 and writes each line back in upper case, until "end"
 
 Checked: while spin traps, the shell answers every command within 10 s and work ends by
 itself; vm list and vm info show each VM's state and how it ended; vm start runs later to its
 end; vm reboot starts spin again, vm kill stops it (a second kill is refused); the VMM of a
 running VM made to fault (svc crash) is reported and its VM alone marked crashed, while another
-VM runs on; the crashed VM starts again; unknown names are refused.
+VM runs on; the crashed VM starts again; unknown names are refused. The console attach (vm
+console): lines typed reach tty's COM1 byte for byte and come back as its log lines, the shell
+takes no command meanwhile, Ctrl-] detaches (the bytes after it are the shell's again), bytes a
+VM that never reads (spin) cannot take are counted as dropped; a VM that ends while attached
+detaches the shell, which says so; unknown, stopped and exited VMs are refused.
 
 usage: tests/system/vmm/run-lifecycle.py KERNEL INIT IMAGE LOGDIR
   KERNEL  the kernel image (build/kernel/beaml4.elf)
@@ -24,6 +29,7 @@ example: tests/system/vmm/run-lifecycle.py build/kernel/beaml4.elf \\
 """
 import importlib.util
 import os
+import re
 import sys
 import time
 
@@ -50,7 +56,16 @@ def usage_exit(status, message=None):
     sys.exit(status)
 
 
-LOG_PREFIXES = ("init: ", "log: ", "time: ", "kernel: ", "spin: ", "work: ", "later: ")
+LOG_PREFIXES = ("init: ", "log: ", "time: ", "kernel: ", "spin: ", "work: ", "later: ", "tty: ")
+# The console attach's messages and the guest's lines (tty's program is echo).
+ATTACHED = "vm console: attached to {}'s COM1; Ctrl-] (0x1d) detaches"
+DETACH = b"\x1d"
+# What a VM's console input holds before bytes are dropped: the boot page's ring (ipc/vmm.h,
+# VMM_CONSOLE_RING_BYTES) and the 16550's receive FIFO, which the test guest turns on.
+INPUT_RING_BYTES = 512
+UART_FIFO_BYTES = 16
+# The lines tty has echoed: its last line says how many it counted.
+echoed = []
 
 
 def shell(m, line):
@@ -139,6 +154,110 @@ def check_vmm_crash(m):
     expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
 
 
+def attach(m, name):
+    """Types vm console NAME; returns the index of the line the attach message is on."""
+    m.wait(m.at_prompt, "prompt")
+    mark = len(m.terminal.lines)
+    m.type(f"vm console {name}\r".encode())
+    m.wait_line("^" + re.escape(ATTACHED.format(name)) + "$", mark)
+    return mark
+
+
+def typed_lines(m, name, lines):
+    """Types lines to the attached VM and waits for each to come back as the guest's line
+    (upper case; a DEL erases the byte before it). lines: (typed, what the guest had before)."""
+    for text, before in lines:
+        mark = len(m.terminal.lines)
+        m.type(text.encode() + b"\r")
+        want = re.sub(".\x7f", "", (before + text).upper())
+        m.wait_line("^" + re.escape(f"{name}: echo: {want}") + "$", mark)
+        echoed.append(want)
+
+
+def attached_check(function):
+    """A check that runs attached: on a failure the shell is detached, so the checks after it
+    find the prompt."""
+    def check(m):
+        try:
+            function(m)
+        except dbg.Failure:
+            m.serial.sendall(DETACH)
+            raise
+    check.__doc__ = function.__doc__
+    return check
+
+
+@attached_check
+def check_console_echo(m):
+    m.wait_line(r"^tty: echo: ready: ", 0, VM_SECONDS)
+    mark = attach(m, "tty")
+    m.pump(0.3)
+    expect(not m.terminal.current().startswith(dbg.PROMPT),
+           f"the prompt is up while attached: {m.terminal.current()!r}")
+    typed_lines(m, "tty", [("hello, console", ""), ("Mixed Case 42", ""), ("typx\x7fo", ""),
+                           ("ps", "")])
+    # ps went to the guest, not to the shell: no table of services came.
+    expect(not any(l.startswith("ID NAME") for l in m.terminal.lines[mark:]),
+           "the shell ran a command typed while attached")
+    # More than one message's worth at once (the shell sends at most 64 bytes a message).
+    burst = "0123456789abcdef" * 7
+    m.serial.sendall(burst.encode() + b"\r")
+    m.wait_line("^" + re.escape(f"tty: echo: {burst.upper()}") + "$", mark)
+    echoed.append(burst.upper())
+    # Bytes before the detach key go to the VM, those after it to the shell.
+    mark = len(m.terminal.lines)
+    m.serial.sendall(b"part" + DETACH + b"uptime\r")
+    m.wait_line(r"^vm console: detached from tty$", mark)
+    m.wait_line(r"^dbg> uptime$", mark)
+    m.wait(m.at_prompt, "prompt after the detach")
+    expect(vm_rows(m).get("tty") == "running", "tty is not running after the detach")
+    attach(m, "tty")
+    typed_lines(m, "tty", [("ial", "part")])  # the guest kept what came before the detach
+    m.type(DETACH)
+    m.wait(m.at_prompt, "prompt after the second detach")
+
+
+@attached_check
+def check_console_full(m):
+    """spin never reads COM1: what its ring and FIFO cannot hold is dropped, and said so."""
+    mark = attach(m, "spin")
+    sent = INPUT_RING_BYTES + UART_FIFO_BYTES + 72
+    for at in range(0, sent, 50):
+        m.serial.sendall(b"z" * min(50, sent - at))
+        m.pump(0.05)
+    m.type(DETACH)
+    m.wait_line(r"^vm console: detached from spin$", mark)
+    m.wait(m.at_prompt, "prompt after detaching from spin")
+    dropped = [int(match.group(1)) for match in
+               (re.match(r"^vm console: (\d+) bytes dropped \(spin's input is full: it is not "
+                         r"reading COM1\)$", l) for l in m.terminal.lines[mark:]) if match]
+    expect(sum(dropped) == sent - INPUT_RING_BYTES - UART_FIFO_BYTES,
+           f"{sent} bytes to a VM that never reads: {dropped} reported dropped")
+
+
+@attached_check
+def check_console_ends(m):
+    """tty ends (its line "end") while attached: the next byte typed detaches the shell."""
+    mark = attach(m, "tty")
+    m.type(b"end\r")
+    m.wait_line(r"^init: VM tty exited: .*status 0$", mark, VM_SECONDS)
+    want = f"tty: ok echo: {len(echoed)} lines echoed before 'end'"
+    expect(want in m.terminal.lines[mark:], f"tty did not say {want!r}")
+    m.type(b"x")
+    m.wait_line(r"^vm console: tty is exited: detached$", mark)
+    m.wait(m.at_prompt, "prompt after tty ended")
+    expect_shell(m, "vm console tty", ["vm console: tty is exited: only a running VM takes input"])
+
+
+def check_console_refusals(m):
+    expect_shell(m, "vm console nosuch", ["vm console: no VM 'nosuch' (see vm list)"])
+    expect_shell(m, "vm console a-name-that-is-too-long",
+                 ["vm console: no VM 'a-name-that-is-too-long' (see vm list)"])
+    expect_shell(m, "vm console spin", ["vm console: spin is stopped: only a running VM takes "
+                                        "input"])
+    expect_shell(m, "vm console", ["vm console: missing argument (usage: vm console NAME)"])
+
+
 def check_refusals(m):
     expect_shell(m, "vm start nosuch", ["vm start: no VM 'nosuch' (see vm list)"])
     expect_shell(m, "vm kill Spin", ["vm kill: no VM 'Spin' (see vm list)"])
@@ -171,7 +290,8 @@ def main():
     modules = [f"{image} vm=spin mode=pv mem=48M cmdline=\"test=fault-loop\"",
                f"{image} vm=work mode=pv mem=64M cmdline=\"test=console,cpuid,work-cpu\"",
                f"{image} vm=later mode=pv mem=48M autostart=no initrd=initrd.bin "
-               f"modules=disk.bin cmdline=\"test=console\""] + data
+               f"modules=disk.bin cmdline=\"test=console\"",
+               f"{image} vm=tty mode=pv mem=32M cmdline=\"test=echo\""] + data
     boot = ["-m", "512"] + dbg.direct_boot(kernel, init, modules)
     checks = dbg.Checks()
     start = time.time()
@@ -180,6 +300,10 @@ def main():
         machine = dbg.Machine(boot, os.path.join(logdir, "serial-lifecycle.log"))
         checks.check("the shell answers while a VM traps as fast as it can", check_responsive,
                      machine)
+        checks.check("vm console: lines typed reach a VM's COM1 and come back; Ctrl-] "
+                     "detaches", check_console_echo, machine)
+        checks.check("vm console: bytes a VM does not read are counted as dropped",
+                     check_console_full, machine)
         checks.check("a second VM runs to its end beside it; vm info says how it ended",
                      check_neighbour_ends, machine)
         checks.check("vm start runs a VM declared autostart=no, twice", check_start_later,
@@ -188,7 +312,11 @@ def main():
                      machine)
         checks.check("a VMM made to fault: its VM alone is crashed, and starts again",
                      check_vmm_crash, machine)
+        checks.check("vm console: a VM that ends while attached detaches the shell",
+                     check_console_ends, machine)
         checks.check("unknown names and wrong states are refused", check_refusals, machine)
+        checks.check("vm console: unknown and stopped VMs are refused", check_console_refusals,
+                     machine)
     except dbg.Failure as error:
         print(f"FAIL lifecycle run: {error}")
         checks.failed += 1

@@ -20,11 +20,17 @@
 #define VMM_MODULES_MAX       4
 
 enum vmm_label {
-    VMM_REPORT = IPC_VMM_BASE + 1,    /* a VMM: kind, end, status, text -> ok */
-    VMM_VM_START = IPC_VMM_BASE + 2,  /* dbg: name -> ok | not found | busy | no memory */
-    VMM_VM_KILL = IPC_VMM_BASE + 3,   /* dbg: name -> ok | not found | busy (not running) */
-    VMM_VM_REBOOT = IPC_VMM_BASE + 4, /* dbg: name -> ok | not found | busy (not running) */
+    VMM_REPORT = IPC_VMM_BASE + 1,     /* a VMM: kind, end, status, text -> ok */
+    VMM_VM_START = IPC_VMM_BASE + 2,   /* dbg: name -> ok | not found | busy | no memory */
+    VMM_VM_KILL = IPC_VMM_BASE + 3,    /* dbg: name -> ok | not found | busy (not running) */
+    VMM_VM_REBOOT = IPC_VMM_BASE + 4,  /* dbg: name -> ok | not found | busy (not running) */
+    VMM_VM_CONSOLE = IPC_VMM_BASE + 5, /* dbg: name, bytes -> ok, bytes taken | not found |
+                                          busy (not running) */
 };
+
+/* A VMM_VM_CONSOLE carries 1 to this many bytes (a count word, then the bytes packed
+ * little-endian into words); the answer's one word says how many the VM's input ring took. */
+#define VMM_CONSOLE_BYTES_MAX 64
 
 /* What a VMM_REPORT says. */
 enum vmm_report_kind {
@@ -55,7 +61,9 @@ typedef struct vmm_request {
     seL4_Word end;    /* enum vmm_end */
     seL4_Word status; /* the guest's exit status */
     char text[VMM_TEXT_BYTES];
-    char name[VMM_NAME_BYTES]; /* VMM_VM_START, _KILL, _REBOOT */
+    char name[VMM_NAME_BYTES]; /* VMM_VM_START, _KILL, _REBOOT, _CONSOLE */
+    seL4_Word console_length;  /* VMM_VM_CONSOLE */
+    seL4_Uint8 console[VMM_CONSOLE_BYTES_MAX];
 } vmm_request_t;
 
 void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word status,
@@ -63,14 +71,18 @@ void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word 
 void vmm_encode_vm_start(ipc_msg_t *msg, const char *name);
 void vmm_encode_vm_kill(ipc_msg_t *msg, const char *name);
 void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name);
+/* At most VMM_CONSOLE_BYTES_MAX of the bytes go (the caller sends the rest in later messages). */
+void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *bytes,
+                           seL4_Word length);
 
 /* Whether a label is one of this protocol's (a server dispatches on it before decoding). */
 bool vmm_label_is_ours(seL4_Word label);
 
 /*
  * Checks label, length and every field: a report's kind and end in range (RUNNING with no end
- * and status 0), its text printable ASCII; a VM name of 1-15 characters of [a-z0-9-]. On error
- * *field is the offending word.
+ * and status 0), its text printable ASCII; a VM name of 1-15 characters of [a-z0-9-]; console
+ * bytes 1 to VMM_CONSOLE_BYTES_MAX of them, exactly the words they need, the last word's unused
+ * bytes zero. On error *field is the offending word.
  */
 ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field);
 
@@ -98,6 +110,23 @@ const char *vmm_end_name(seL4_Word end);
 
 /* Start-info words. */
 #define VMM_WORD_BOOT_PAGE 0 /* the address of its vmm_boot_t, mapped read-write */
+
+/* Its notification bit for console input: init put bytes in the boot page's input ring. */
+#define VMM_BIT_CONSOLE_INPUT (1ull << 4)
+
+/*
+ * COM1's input ring in the boot page: init writes bytes and then `head`, the VMM reads them and
+ * then writes `tail`; both count bytes since the VM's start (index = count % capacity). init
+ * trusts no `tail` (the VMM may be subverted): one behind `head` by more than the capacity, or
+ * ahead of it, leaves the ring full for init. The VMM trusts `head` (init is its creator).
+ */
+#define VMM_CONSOLE_RING_BYTES 512
+
+typedef struct vmm_console_ring {
+    seL4_Word head; /* init's */
+    seL4_Word tail; /* the VMM's */
+    seL4_Uint8 bytes[VMM_CONSOLE_RING_BYTES];
+} vmm_console_ring_t;
 
 #define VMM_BOOT_MAGIC 0x746f6f626d6d76ull /* "vmmboot" */
 
@@ -128,6 +157,7 @@ typedef struct vmm_boot {
     vmm_module_t initrd;                       /* pages 0: none */
     vmm_module_t modules[VMM_MODULES_MAX];     /* modules= */
     seL4_Word module_count;
+    vmm_console_ring_t console_input; /* COM1's input from the shell */
 } vmm_boot_t;
 
 _Static_assert(sizeof(vmm_boot_t) <= 4096, "the boot page is one page");
