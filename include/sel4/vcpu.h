@@ -38,8 +38,12 @@
  *   VMCB offset 0x00c (INTR ... SHUTDOWN). Both go through the rules of seL4_X86_VCPU_WriteVMCS
  *   for that field: bits the kernel needs are added, bits it never allows are refused.
  *   MR2: VMX: the VM-entry interruption-information field; SVM: EVENTINJ (the error code in its
- *   high half). After an exit MR2 is the field as the exit left it (the valid bit clear once
- *   the event was delivered).
+ *   high half). After an exit MR2 is the event the next entry delivers: an exit in the middle
+ *   of an event's delivery (an EPT violation on the IDT or the stack, a host interrupt) leaves
+ *   that event there, from VMX's IDT-vectoring fields or SVM's EXITINTINFO (with its error code
+ *   and instruction length), so that entering again with MR2 as it came delivers it; otherwise
+ *   the valid bit is clear. A VMM injecting an interrupt must not overwrite a valid MR2: it
+ *   asks for an interrupt window instead.
  *   A refused MR1 or MR2, a thread without a guest-physical root and a VM entry the CPU refused
  *   outright return SEL4_VMENTER_RESULT_FAULT with one of the seL4_VMEnter_Reason_* values in
  *   MR3 (none of them is a VMX exit reason or an SVM exit code).
