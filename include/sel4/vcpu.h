@@ -136,6 +136,7 @@ typedef struct seL4_VCPUContext {
  * exits, and the VMM emulates it (with these calls for these MSRs). LSTAR, CSTAR, KERNEL_GS_BASE,
  * FS_BASE and GS_BASE must be canonical; SFMASK's upper half must be zero; EFER keeps SVME on
  * SVM (the hardware needs it; the VMM hides it from the guest); DEBUGCTL keeps only LBR and BTF.
+ * TSC_AUX is the kernel's to load around every run on both kinds (the host's is 0).
  */
 #define seL4_VCPU_MSR_STAR           0xc0000081u
 #define seL4_VCPU_MSR_LSTAR          0xc0000082u
@@ -150,5 +151,6 @@ typedef struct seL4_VCPUContext {
 #define seL4_VCPU_MSR_PAT            0x00000277u
 #define seL4_VCPU_MSR_EFER           0xc0000080u
 #define seL4_VCPU_MSR_DEBUGCTL       0x000001d9u
+#define seL4_VCPU_MSR_TSC_AUX        0xc0000103u /* RDTSCP's ECX, RDPID: the upper half reserved */
 
 #endif

@@ -37,6 +37,8 @@
 #define SVM_NPF_FETCH (1ull << 4)
 
 #define SVM_EXIT_IRET      0x074u
+#define SVM_EXIT_CR8_READ  0x008u
+#define SVM_EXIT_CR8_WRITE 0x018u
 #define INSTRUCTION_MAX    15u
 
 static unsigned checked_length(uint64_t length)
@@ -149,6 +151,9 @@ static hw_exit_kind_t svm_kind(uint64_t code, uint64_t info1)
         return HW_EXIT_GUEST_PHYSICAL;
     case seL4_SVM_Exit_VMMCALL:
         return HW_EXIT_HYPERCALL;
+    case SVM_EXIT_CR8_READ:
+    case SVM_EXIT_CR8_WRITE:
+        return HW_EXIT_CR8;
     case seL4_SVM_Exit_VINTR:
         return HW_EXIT_INTERRUPT_WINDOW;
     case SVM_EXIT_IRET:
@@ -213,6 +218,7 @@ const char *hw_exit_name(hw_exit_kind_t kind)
             [HW_EXIT_GUEST_PHYSICAL] = "mmio",
             [HW_EXIT_HYPERCALL] = "hypercall",
             [HW_EXIT_CR] = "cr",
+            [HW_EXIT_CR8] = "cr8",
             [HW_EXIT_INTERRUPT_WINDOW] = "irq-window",
             [HW_EXIT_NMI_WINDOW] = "nmi-window",
             [HW_EXIT_TRIPLE_FAULT] = "triple-fault",

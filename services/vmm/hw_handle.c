@@ -23,15 +23,31 @@
 #define CR0_RESERVED_HIGH 0xffffffff00000000ull
 #define LAPIC_TPR    0x80u
 
+/* VMX interruptibility (SDM Table 25-3): blocking by STI and by MOV SS; SVM's shadow bit. */
+#define VMX_BLOCKING_STI_MOVSS 0x3ull
+#define SVM_SHADOW             0x1ull
+
 /* Default lengths where the CPU did not report one (SVM without nRIP saving). */
 #define LENGTH_CPUID  2u
 #define LENGTH_HLT    1u
 #define LENGTH_MSR    2u
 #define LENGTH_VMCALL 3u
 
+/* Past the instruction the VMM carried out. An STI or MOV SS shadow ends with it, as it would
+ * have on the CPU (an STI; HLT pair must wake for the interrupt STI let in). */
 static void rip_advance(vmm_t *vmm, const hw_exit_t *exit, unsigned fallback)
 {
-    vmm->hw.rip += exit->length != 0 ? exit->length : fallback;
+    hw_vcpu_t *hw = &vmm->hw;
+    uint64_t shadow = hw->svm ? SVM_SHADOW : VMX_BLOCKING_STI_MOVSS;
+
+    hw->rip += exit->length != 0 ? exit->length : fallback;
+    if (hw->mr[SEL4_VMENTER_FAULT_GUEST_INT_MR] & shadow) {
+        hw->mr[SEL4_VMENTER_FAULT_GUEST_INT_MR] &= ~shadow;
+        if (!hw_field_write(vmm, seL4_VMCS_Guest_Interruptibility, seL4_VMCB_InterruptShadow,
+                            hw->mr[SEL4_VMENTER_FAULT_GUEST_INT_MR])) {
+            vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU's interrupt shadow cannot be cleared");
+        }
+    }
 }
 
 static void set_rax_rdx(vmm_t *vmm, uint64_t value)
@@ -79,9 +95,50 @@ static void emulation_fault(vmm_t *vmm, const hw_exit_t *exit, const pv_fault_t 
     hw_inject_exception(vmm, fault->vector, fault->has_error_code, fault->error_code);
 }
 
-/* The instruction at RIP run by lib/pv against the VM's devices; `accept` says which
- * mnemonics this exit can stand for (anything else: the VM ends). */
-static void emulate(vmm_t *vmm, const hw_exit_t *exit, bool mmio)
+/* What an exit may stand for, checked on the decoded instruction before it runs (the bytes
+ * at RIP are the guest's: they are read again, never trusted to match the exit). */
+typedef enum {
+    EMULATE_MMIO = 0, /* a move to or from device memory (lib/pv checks the kind) */
+    EMULATE_STRING_IO,
+    EMULATE_CR8,
+} emulate_kind_t;
+
+static bool insn_is_cr8(const x86dec_insn_t *insn)
+{
+    if (insn->mnemonic != X86DEC_MN_MOV_FROM_CR && insn->mnemonic != X86DEC_MN_MOV_TO_CR) {
+        return false;
+    }
+    for (unsigned i = 0; i < insn->operand_count && i < X86DEC_MAX_OPERANDS; i++) {
+        if (insn->operands[i].reg == X86DEC_REG_CR0 + 8) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static pv_fault_t emulate_decoded(pv_emu_t *emu, vmm_t *vmm, const hw_exit_t *exit,
+                                  emulate_kind_t kind)
+{
+    x86dec_status_t status;
+    pv_fault_t fault = pv_emu_fetch_decode(emu, NULL, 0, &status);
+    bool string = emu->insn.mnemonic == X86DEC_MN_INS || emu->insn.mnemonic == X86DEC_MN_OUTS;
+
+    if (!pv_fault_is_none(&fault)) {
+        return fault;
+    }
+    if (status != X86DEC_OK || (kind == EMULATE_STRING_IO && !string) ||
+        (kind == EMULATE_CR8 && !insn_is_cr8(&emu->insn))) {
+        hw_end_guest(vmm, exit, "the instruction at RIP is not what the exit says");
+    }
+    fault = kind == EMULATE_STRING_IO ? pv_emulate_io(emu) : pv_emulate_cr(emu);
+    if (pv_fault_is_none(&fault)) {
+        emu->cpu->rip = emu->next_rip;
+    }
+    return fault;
+}
+
+/* The instruction at RIP run by lib/pv against the VM's devices. */
+static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
 {
     pv_cpu_t before;
     pv_cpu_t cpu;
@@ -91,23 +148,11 @@ static void emulate(vmm_t *vmm, const hw_exit_t *exit, bool mmio)
         hw_end_guest(vmm, exit, "an instruction to emulate outside protected mode");
     }
     cpu = before;
-    if (mmio) {
+    if (kind == EMULATE_MMIO) {
         fault = pv_emulate_mmio(&cpu, &vmm->env, exit->gpa, gpa(exit->gpa));
     } else {
         pv_emu_t emu = {.cpu = &cpu, .env = &vmm->env};
-        x86dec_status_t status;
-        fault = pv_emu_fetch_decode(&emu, NULL, 0, &status);
-        if (pv_fault_is_none(&fault) &&
-            (status != X86DEC_OK ||
-             (emu.insn.mnemonic != X86DEC_MN_INS && emu.insn.mnemonic != X86DEC_MN_OUTS))) {
-            hw_end_guest(vmm, exit, "a string I/O exit at an instruction that is not INS/OUTS");
-        }
-        if (pv_fault_is_none(&fault)) {
-            fault = pv_emulate_io(&emu);
-            if (pv_fault_is_none(&fault)) {
-                cpu.rip = emu.next_rip;
-            }
-        }
+        fault = emulate_decoded(&emu, vmm, exit, kind);
     }
     if (!pv_fault_is_none(&fault)) {
         emulation_fault(vmm, exit, &fault);
@@ -129,7 +174,7 @@ static void handle_io(vmm_t *vmm, const hw_exit_t *exit)
         hw_end_guest(vmm, exit, "a port access of no size");
     }
     if (io->string) {
-        emulate(vmm, exit, false);
+        emulate(vmm, exit, EMULATE_STRING_IO);
     } else if (io->in) {
         uint32_t value = 0xffffffffu;
         uint64_t rax = hw_gpr(vmm, X86DEC_GPR_RAX);
@@ -164,7 +209,7 @@ static void handle_guest_physical(vmm_t *vmm, const hw_exit_t *exit)
          * memory: no device answers that. */
         hw_end_guest(vmm, exit, "an event's delivery reached device memory");
     }
-    emulate(vmm, exit, true);
+    emulate(vmm, exit, EMULATE_MMIO);
     run_exit_check(vmm);
     clock_arm(vmm);
 }
@@ -179,9 +224,6 @@ static bool context_msr_read(vmm_t *vmm, uint32_t index, uint64_t *value)
     case VDEV_MSR_TSC:
         *value = tsc_read(); /* RDTSC runs natively: the guest's TSC is the host's */
         return true;
-    case VDEV_MSR_TSC_AUX:
-        *value = vmm->hw.tsc_aux;
-        return true;
     default:
         r = seL4_X86_VCPU_ReadMSR(vmm->hw.vcpu, index);
         *value = index == VDEV_MSR_EFER ? r.value & ~EFER_SVME : r.value;
@@ -194,9 +236,6 @@ static bool context_msr_write(vmm_t *vmm, uint32_t index, uint64_t value)
     switch (index) {
     case VDEV_MSR_TSC:
         return true; /* the guest's TSC stays the host's (no offset): the write is dropped */
-    case VDEV_MSR_TSC_AUX:
-        vmm->hw.tsc_aux = value;
-        return true;
     default:
         return seL4_X86_VCPU_WriteMSR(vmm->hw.vcpu, index, value).error == seL4_NoError;
     }
@@ -398,6 +437,10 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
         break;
     case HW_EXIT_CR:
         handle_cr(vmm, exit);
+        break;
+    case HW_EXIT_CR8:
+        emulate(vmm, exit, EMULATE_CR8); /* SVM: V_TPR is not the device's TPR */
+        clock_arm(vmm);
         break;
     case HW_EXIT_INTERRUPT_WINDOW:
         handle_interrupt_window(vmm);

@@ -21,6 +21,9 @@
 #define VMX_CONTROLS2 (seL4_VMX_Proc2_UnrestrictedGuest | seL4_VMX_Proc2_EnableRDTSCP)
 #define SVM_CONTROLS  (seL4_SVM_Intercept_CPUID | seL4_SVM_Intercept_HLT)
 #define SVM_CONTROLS2 seL4_SVM_Intercept2_VMMCALL
+/* SVM: CR8 reads and writes (bits 8 and 24 of the CR intercepts): the local APIC's TPR is the
+ * device model's, as VMX's forced CR8 exits make it there. */
+#define SVM_INTERCEPT_CR8 ((1u << 8) | (1u << 24))
 
 static seL4_Error controls_set(vmm_t *vmm)
 {
@@ -28,7 +31,11 @@ static seL4_Error controls_set(vmm_t *vmm)
 
     if (hw->svm) {
         hw->controls = SVM_CONTROLS;
-        return seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
+        int error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
+        if (error == seL4_NoError) {
+            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR, SVM_INTERCEPT_CR8).error;
+        }
+        return (seL4_Error)error;
     }
     hw->controls = VMX_CONTROLS;
     seL4_Error error =
