@@ -101,6 +101,7 @@ typedef enum {
     EMULATE_MMIO = 0, /* a move to or from device memory (lib/pv checks the kind) */
     EMULATE_STRING_IO,
     EMULATE_CR8,
+    EMULATE_DR, /* MOV to or from a debug register: kept by the VMM, never armed */
 } emulate_kind_t;
 
 static bool insn_is_cr8(const x86dec_insn_t *insn)
@@ -126,8 +127,11 @@ static pv_fault_t emulate_decoded(pv_emu_t *emu, vmm_t *vmm, const hw_exit_t *ex
     if (!pv_fault_is_none(&fault)) {
         return fault;
     }
+    bool dr = emu->insn.mnemonic == X86DEC_MN_MOV_TO_DR ||
+              emu->insn.mnemonic == X86DEC_MN_MOV_FROM_DR;
+
     if (status != X86DEC_OK || (kind == EMULATE_STRING_IO && !string) ||
-        (kind == EMULATE_CR8 && !insn_is_cr8(&emu->insn))) {
+        (kind == EMULATE_CR8 && !insn_is_cr8(&emu->insn)) || (kind == EMULATE_DR && !dr)) {
         hw_end_guest(vmm, exit, "the instruction at RIP is not what the exit says");
     }
     fault = kind == EMULATE_STRING_IO ? pv_emulate_io(emu) : pv_emulate_cr(emu);
@@ -441,6 +445,9 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
     case HW_EXIT_CR8:
         emulate(vmm, exit, EMULATE_CR8); /* SVM: V_TPR is not the device's TPR */
         clock_arm(vmm);
+        break;
+    case HW_EXIT_DR:
+        emulate(vmm, exit, EMULATE_DR);
         break;
     case HW_EXIT_INTERRUPT_WINDOW:
         handle_interrupt_window(vmm);

@@ -193,6 +193,7 @@ bool hw_state_write_all(vmm_t *vmm, const pv_cpu_t *cpu)
     }
     hw->rip = cpu->rip;
     hw->mr[SEL4_VMENTER_FAULT_RFLAGS_MR] = cpu->rflags;
+    __builtin_memcpy(hw->dr, cpu->dr, sizeof(hw->dr));
     return ok;
 }
 
@@ -245,6 +246,7 @@ bool hw_state_load(vmm_t *vmm, pv_cpu_t *cpu)
     for (unsigned i = 0; ok && i < PV_SEG_COUNT; i++) {
         ok = segment_read(vmm, i, &cpu->seg[i]);
     }
+    __builtin_memcpy(cpu->dr, hw->dr, sizeof(cpu->dr));
     cpu->mode = mode_of(cpu);
     if (hw->svm) {
         cpu->cpl = (unsigned)hw_field_read(vmm, 0, seL4_VMCB_Save_CPL, &ok) & 3u;
@@ -272,6 +274,7 @@ bool hw_state_store(vmm_t *vmm, const pv_cpu_t *before, const pv_cpu_t *after)
                                   after->rflags);
         vmm->hw.mr[SEL4_VMENTER_FAULT_RFLAGS_MR] = after->rflags;
     }
+    __builtin_memcpy(vmm->hw.dr, after->dr, sizeof(vmm->hw.dr));
     vmm->hw.rip = after->rip;
     return ok;
 }

@@ -29,6 +29,7 @@ typedef struct hw_vcpu {
     bool vintr;      /* SVM: V_IRQ is set in the VMCB for an interrupt window */
     bool nmi_blocked; /* SVM: an injected NMI's handler has not yet returned (IRET) */
     uint64_t cr0_shadow, cr4_shadow; /* VT-x: CR0 and CR4 as the guest sees them */
+    uint64_t dr[8];   /* DR0-DR7 as the guest set them: kept, never armed on the CPU */
     uint64_t cr2;     /* a #PF's address for the guest's CR2 at the next entry */
     bool cr2_pending;
     uint64_t exits[HW_EXIT_KINDS];
