@@ -17,12 +17,12 @@
 #define IO_PORT_SHIFT    16
 
 /* VMX control-register qualification (SDM Table 28-3). */
-#define VMX_CR_NUMBER_MASK 0xfull
+#define VMX_CR_NUMBER_MASK  0xfull
 #define VMX_CR_ACCESS_SHIFT 4
-#define VMX_CR_ACCESS_MASK 0x3ull
-#define VMX_CR_GPR_SHIFT   8
-#define VMX_CR_GPR_MASK    0xfull
-#define VMX_CR_LMSW_SHIFT  16
+#define VMX_CR_ACCESS_MASK  0x3ull
+#define VMX_CR_GPR_SHIFT    8
+#define VMX_CR_GPR_MASK     0xfull
+#define VMX_CR_LMSW_SHIFT   16
 
 /* SVM IOIO EXITINFO1 (APM 15.10.2). */
 #define SVM_IO_IN     (1ull << 0)
@@ -50,8 +50,8 @@ static unsigned checked_length(uint64_t length)
 
 static bool kernel_reason(uint64_t reason)
 {
-    return reason == seL4_VMEnter_Reason_NoGuestRoot ||
-           reason == seL4_VMEnter_Reason_EntryFailed || reason == seL4_VMEnter_Reason_BadArgument;
+    return reason == seL4_VMEnter_Reason_NoGuestRoot || reason == seL4_VMEnter_Reason_EntryFailed ||
+           reason == seL4_VMEnter_Reason_BadArgument;
 }
 
 static void vmx_io(uint64_t q, hw_io_t *io)
@@ -98,6 +98,8 @@ static hw_exit_kind_t vmx_kind(uint64_t reason)
         return HW_EXIT_CR;
     case seL4_VMX_Exit_MovDR:
         return HW_EXIT_DR;
+    case seL4_VMX_Exit_ExceptionNMI:
+        return HW_EXIT_DEBUG; /* the only exception the VMM intercepts (hw_setup.c) */
     case seL4_VMX_Exit_InterruptWindow:
         return HW_EXIT_INTERRUPT_WINDOW;
     case seL4_VMX_Exit_NMIWindow:
@@ -227,6 +229,7 @@ const char *hw_exit_name(hw_exit_kind_t kind)
             [HW_EXIT_CR] = "cr",
             [HW_EXIT_CR8] = "cr8",
             [HW_EXIT_DR] = "dr",
+            [HW_EXIT_DEBUG] = "debug",
             [HW_EXIT_INTERRUPT_WINDOW] = "irq-window",
             [HW_EXIT_NMI_WINDOW] = "nmi-window",
             [HW_EXIT_TRIPLE_FAULT] = "triple-fault",

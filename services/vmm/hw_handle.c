@@ -17,11 +17,11 @@
 #include <sel4/vmx.h>
 #include <x86dec/x86dec.h>
 
-#define LOW32        0xffffffffull
-#define EFER_SVME    (1ull << 12)
-#define CR0_LOW_MASK 0xfull /* LMSW's PE, MP, EM, TS */
+#define LOW32             0xffffffffull
+#define EFER_SVME         (1ull << 12)
+#define CR0_LOW_MASK      0xfull /* LMSW's PE, MP, EM, TS */
 #define CR0_RESERVED_HIGH 0xffffffff00000000ull
-#define LAPIC_TPR    0x80u
+#define LAPIC_TPR         0x80u
 
 /* VMX interruptibility (SDM Table 25-3): blocking by STI and by MOV SS; SVM's shadow bit. */
 #define VMX_BLOCKING_STI_MOVSS 0x3ull
@@ -291,10 +291,9 @@ static void handle_msr_write(vmm_t *vmm, const hw_exit_t *exit)
 static unsigned guest_cpl(const vmm_t *vmm)
 {
     bool ok = true;
-    uint64_t value =
-            vmm->hw.svm ? hw_field_read(vmm, 0, seL4_VMCB_Save_CPL, &ok)
-                        : pv_seg_attr_dpl((uint32_t)hw_field_read(vmm, seL4_VMCS_Guest_SS_Access,
-                                                                  0, &ok));
+    uint64_t value = vmm->hw.svm ? hw_field_read(vmm, 0, seL4_VMCB_Save_CPL, &ok)
+                                 : pv_seg_attr_dpl((uint32_t)hw_field_read(
+                                           vmm, seL4_VMCS_Guest_SS_Access, 0, &ok));
 
     return ok ? (unsigned)value & 3u : 3u;
 }
@@ -385,7 +384,8 @@ static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
     } else if (cr->access == HW_CR_LMSW) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
         /* LMSW sets PE but never clears it (SDM Vol. 2 LMSW). */
-        uint64_t value = (cr0 & ~CR0_LOW_MASK) | (cr->lmsw_source & CR0_LOW_MASK) | (cr0 & PV_CR0_PE);
+        uint64_t value =
+                (cr0 & ~CR0_LOW_MASK) | (cr->lmsw_source & CR0_LOW_MASK) | (cr0 & PV_CR0_PE);
         done = ok && cr0_write(vmm, value);
     } else if (cr->access == HW_CR_CLTS) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
@@ -399,6 +399,36 @@ static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
     }
     rip_advance(vmm, exit, 3);
     clock_arm(vmm);
+}
+
+/* ---- VT-x #DB ---- */
+
+/* The exit's interruption type (SDM Table 24-15) and the DR6 bits its qualification carries
+ * (SDM Table 27-1: B0-B3, BD, BS). */
+#define VMX_INTR_VECTOR     0xffull
+#define VMX_INTR_TYPE_SHIFT 8
+#define VMX_INTR_TYPE_MASK  0x7ull
+#define VMX_INTR_HARDWARE   3ull
+#define VMX_INTR_PRIVILEGED 5ull /* ICEBP (INT1) */
+#define DR6_EXIT_BITS       0x600full
+
+/* A #DB the guest took: its DR6 bits into the VMM's copy, then the #DB to the guest. ICEBP's
+ * exit stops before the instruction: past it, the #DB pushes the next RIP, as INT1 does. */
+static void handle_debug(vmm_t *vmm, const hw_exit_t *exit)
+{
+    bool ok = true;
+    uint64_t info = hw_field_read(vmm, seL4_VMCS_ExitIntrInfo, 0, &ok);
+    uint64_t type = (info >> VMX_INTR_TYPE_SHIFT) & VMX_INTR_TYPE_MASK;
+
+    if (!ok || (info & VMX_INTR_VECTOR) != PV_VEC_DB ||
+        (type != VMX_INTR_HARDWARE && type != VMX_INTR_PRIVILEGED)) {
+        hw_end_guest(vmm, exit, "an exception exit the VMM never asked for");
+    }
+    vmm->hw.dr[6] |= exit->qualification & DR6_EXIT_BITS;
+    if (type == VMX_INTR_PRIVILEGED) {
+        vmm->hw.rip += exit->length != 0 ? exit->length : 1;
+    }
+    hw_inject_exception(vmm, PV_VEC_DB, false, 0);
 }
 
 /* ---- windows ---- */
@@ -448,6 +478,9 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
         break;
     case HW_EXIT_DR:
         emulate(vmm, exit, EMULATE_DR);
+        break;
+    case HW_EXIT_DEBUG:
+        handle_debug(vmm, exit);
         break;
     case HW_EXIT_INTERRUPT_WINDOW:
         handle_interrupt_window(vmm);

@@ -27,6 +27,10 @@
 /* SVM: every debug-register read and write (VMRUN does not switch DR0-DR3: the VMM keeps the
  * guest's, as VMX's forced MOV-DR exits make it do there). */
 #define SVM_INTERCEPT_DR 0x00ff00ffu
+/* VMX: #DB exits (exception bitmap bit 1). The guest's DR6 is the VMM's (its MOV-DR exits are
+ * forced), so the bits a #DB sets (single step, ICEBP) come through the VMM on their way to
+ * the guest: otherwise its handler would read a DR6 that never saw the exception. */
+#define VMX_EXCEPTIONS (1u << 1)
 
 static seL4_Error controls_set(vmm_t *vmm)
 {
@@ -34,16 +38,23 @@ static seL4_Error controls_set(vmm_t *vmm)
 
     if (hw->svm) {
         hw->controls = SVM_CONTROLS;
-        int error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
+        int error =
+                seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
         if (error == seL4_NoError) {
-            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR, SVM_INTERCEPT_CR8).error;
+            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR, SVM_INTERCEPT_CR8)
+                            .error;
         }
         if (error == seL4_NoError) {
-            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptDR, SVM_INTERCEPT_DR).error;
+            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptDR, SVM_INTERCEPT_DR)
+                            .error;
         }
         return (seL4_Error)error;
     }
     hw->controls = VMX_CONTROLS;
+    if (seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCS_ExceptionBitmap, VMX_EXCEPTIONS).error !=
+        seL4_NoError) {
+        return seL4_IllegalOperation;
+    }
     seL4_Error error =
             seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCS_ProcControls2, VMX_CONTROLS2).error;
     hw->unrestricted = error == seL4_NoError;
@@ -105,8 +116,7 @@ static void linux_state(const linux_start_t *start, pv_cpu_t *cpu)
     cpu->seg[PV_SEG_CS] = pv_segment_from_descriptor(start->code_selector, start->code_descriptor);
     for (unsigned i = 0; i < PV_SEG_COUNT; i++) {
         if (i != PV_SEG_CS) {
-            cpu->seg[i] =
-                    pv_segment_from_descriptor(start->data_selector, start->data_descriptor);
+            cpu->seg[i] = pv_segment_from_descriptor(start->data_selector, start->data_descriptor);
         }
     }
 }
