@@ -35,8 +35,9 @@ enum vmm_label {
  * VMM_VM_MODE sets the mode a VM asks for (a vmdecl_mode_t: auto, pv, vtx or svm, below
  * VMM_MODES) and reboots it in that mode when it runs; a stopped VM takes it at its next
  * start. The answer's word is the mode it runs (or will run) in: pv, vtx or svm, never auto.
- * When this machine cannot run the mode, or the reboot is refused, the error reply (field)
- * carries the reason as a string after its two words, and the VM is left as it was.
+ * When this machine cannot run the mode, the error reply (field) carries the reason as a string
+ * after its two words and the VM is left as it was; when the reboot in the new mode is refused
+ * (the answers of VMM_VM_START, field with its reason too), the mode stays set.
  */
 #define VMM_MODES 4
 
