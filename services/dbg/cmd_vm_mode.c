@@ -14,13 +14,13 @@
 static void mode_report(output_t *out, const char *name, ipc_error_t error, const ipc_msg_t *reply)
 {
     char text[VM_REASON_BYTES];
-    char mode[VM_MODE_TEXT_BYTES];
     seL4_Word at = 2;
     vm_row_t row;
 
     if (error == IPC_OK && reply->length == 1 && reply->words[0] < VMM_MODES &&
         vm_find(name, &row)) {
         const char *state = init_vm_state_name(row.state);
+        char mode[VM_MODE_TEXT_BYTES];
         vm_row_mode(&row, mode, sizeof(mode));
         if (strcmp(state, "starting") == 0 || strcmp(state, "running") == 0) {
             output_printf(out, "vm mode: %s now %s: rebooted, %s\n", name, mode, state);
