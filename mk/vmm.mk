@@ -6,6 +6,7 @@
 #                        boot structures, firmware tables, console lines, the VMM protocol
 #   make test-vmm        the test guest's programs bare under QEMU and as a PV VM under beaml4,
 #                        compared; hostile guests (tests/system/vmm/run-differential.sh)
+#   make test-vmm-svm    the same with the VM in AMD-V mode
 #   make test-vmm-lifecycle  VMs started, killed, rebooted and crashed from the shell while one
 #                        traps for ever (tests/system/vmm/run-lifecycle.py)
 #
@@ -65,6 +66,24 @@ test-vmm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)
 
 TEST_TARGETS += test-vmm
+
+.PHONY: test-vmm-svm
+##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM)
+test-vmm-svm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
+		tests/system/vmm/run-differential.sh --mode svm \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm
+
+TEST_TARGETS += test-vmm-svm
+
+.PHONY: test-vmm-exit-status
+##dev a guest ending through port 0xf4 (exit=port): the same status under beaml4 (PV, AMD-V) as bare
+test-vmm-exit-status: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-exit-status.sh)tests/system/vmm/run-exit-status.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT)/testguest-low-pvh.elf \
+		$(BUILD)/tests/vmm/exit-status
+
+TEST_TARGETS += test-vmm-exit-status
 
 .PHONY: test-vmm-lifecycle
 ##dev three PV VMs and the shell: one trapping for ever, vm start/kill/reboot, a VMM that faults

@@ -38,8 +38,12 @@
  *   VMCB offset 0x00c (INTR ... SHUTDOWN). Both go through the rules of seL4_X86_VCPU_WriteVMCS
  *   for that field: bits the kernel needs are added, bits it never allows are refused.
  *   MR2: VMX: the VM-entry interruption-information field; SVM: EVENTINJ (the error code in its
- *   high half). After an exit MR2 is the field as the exit left it (the valid bit clear once
- *   the event was delivered).
+ *   high half). After an exit MR2 is the event the next entry delivers: an exit in the middle
+ *   of an event's delivery (an EPT violation on the IDT or the stack, a host interrupt) leaves
+ *   that event there, from VMX's IDT-vectoring fields or SVM's EXITINTINFO (with its error code
+ *   and instruction length), so that entering again with MR2 as it came delivers it; otherwise
+ *   the valid bit is clear. A VMM injecting an interrupt must not overwrite a valid MR2: it
+ *   asks for an interrupt window instead.
  *   A refused MR1 or MR2, a thread without a guest-physical root and a VM entry the CPU refused
  *   outright return SEL4_VMENTER_RESULT_FAULT with one of the seL4_VMEnter_Reason_* values in
  *   MR3 (none of them is a VMX exit reason or an SVM exit code).
@@ -132,6 +136,7 @@ typedef struct seL4_VCPUContext {
  * exits, and the VMM emulates it (with these calls for these MSRs). LSTAR, CSTAR, KERNEL_GS_BASE,
  * FS_BASE and GS_BASE must be canonical; SFMASK's upper half must be zero; EFER keeps SVME on
  * SVM (the hardware needs it; the VMM hides it from the guest); DEBUGCTL keeps only LBR and BTF.
+ * TSC_AUX is the kernel's to load around every run on both kinds (the host's is 0).
  */
 #define seL4_VCPU_MSR_STAR           0xc0000081u
 #define seL4_VCPU_MSR_LSTAR          0xc0000082u
@@ -146,5 +151,6 @@ typedef struct seL4_VCPUContext {
 #define seL4_VCPU_MSR_PAT            0x00000277u
 #define seL4_VCPU_MSR_EFER           0xc0000080u
 #define seL4_VCPU_MSR_DEBUGCTL       0x000001d9u
+#define seL4_VCPU_MSR_TSC_AUX        0xc0000103u /* RDTSCP's ECX, RDPID: the upper half reserved */
 
 #endif

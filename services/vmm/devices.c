@@ -335,7 +335,9 @@ pv_hypercall_result_t hypercall_handle(void *context, uint64_t number, const uin
         const uint8_t *label =
                 args[1] != 0 ? pv_memory_span(&vmm->ram, gpa(args[0]), args[1]) : NULL;
         profile_request((const char *)label, args[1]);
-        patch_fast_path(vmm, (args[2] & HYPERCALL_PROFILE_PLAIN) == 0);
+        if (!vmm->hw.active) {
+            patch_fast_path(vmm, (args[2] & HYPERCALL_PROFILE_PLAIN) == 0);
+        }
     }
     return result;
 }

@@ -8,6 +8,7 @@
 #include "console_input.h"
 #include "devices.h"
 #include "firmware.h"
+#include "hw.h"
 #include "memory.h"
 #include "patch.h"
 #include "report.h"
@@ -18,6 +19,7 @@
 #include <runtime/log.h>
 #include <runtime/start.h>
 #include <runtime/tsc.h>
+#include <vmdecl/vmdecl.h>
 
 static vmm_t the_vmm;
 
@@ -48,6 +50,34 @@ static const vmm_boot_t *boot_page(const service_info_t *info)
     return boot;
 }
 
+static bool hardware_mode(const vmm_t *vmm)
+{
+    return vmm->boot->mode == VMDECL_MODE_VTX || vmm->boot->mode == VMDECL_MODE_SVM;
+}
+
+static const char *protocol_name(guest_protocol_t protocol)
+{
+    return protocol == GUEST_BOOT_PVH         ? "PVH"
+           : protocol == GUEST_BOOT_MULTIBOOT1 ? "multiboot1"
+                                               : "Linux";
+}
+
+/* A VT-x or AMD-V VM: the VCPU, guest-physical memory and the loop (hw.h). */
+static void __attribute__((noreturn)) hardware_start(vmm_t *vmm, const pv_cpu_config_t *config)
+{
+    char text[VMM_TEXT_BYTES];
+
+    hw_setup(vmm, config);
+    devices_env(vmm, &vmm->env);
+    hw_boot(vmm);
+    fmt_snprintf(text, sizeof(text), "%s, %s entry at %#lx",
+                 vmm->hw.svm ? "AMD-V" : "VT-x", protocol_name(vmm->load.kernel.protocol),
+                 (unsigned long)vmm->hw.rip);
+    report_running(text);
+    clock_arm(vmm);
+    hw_run(vmm);
+}
+
 static void guest_load_all(vmm_t *vmm)
 {
     uint64_t rsdp = 0;
@@ -65,6 +95,7 @@ static void guest_load_all(vmm_t *vmm)
             .cmdline = vmm->boot->cmdline,
             .rsdp = rsdp,
             .initrd_first = vmm->boot->initrd.pages > 0,
+            .hardware_mode = hardware_mode(vmm),
     };
     if (guest_load(&input, &vmm->load) != LOAD_OK) {
         vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "%s", vmm->load.message);
@@ -93,10 +124,13 @@ int service_main(const service_info_t *info)
     memory_modules_setup(vmm);
     guest_load_all(vmm);
     if (vmm->boot->vcpus > 1) {
-        log_printf(LOG_WARN, "vmm: %lu vCPUs declared: one runs (PV mode has one vCPU today)\n",
+        log_printf(LOG_WARN, "vmm: %lu vCPUs declared: one runs (one vCPU per VM today)\n",
                    (unsigned long)vmm->boot->vcpus);
     }
     pv_cpu_config_t config = devices_setup(vmm);
+    if (hardware_mode(vmm)) {
+        hardware_start(vmm, &config);
+    }
     if (!shadow_host_setup(vmm)) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the software TLB could not be set up");
     }
@@ -106,7 +140,7 @@ int service_main(const service_info_t *info)
     vcpu_boot(vmm, &config);
     char text[VMM_TEXT_BYTES];
     fmt_snprintf(text, sizeof(text), "%s entry at %#x, %zu patch sites",
-                 vmm->load.kernel.protocol == GUEST_BOOT_PVH ? "PVH" : "multiboot1",
+                 protocol_name(vmm->load.kernel.protocol),
                  (unsigned)vmm->load.kernel.entry, vmm->site_count);
     report_running(text);
     clock_arm(vmm);

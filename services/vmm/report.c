@@ -4,6 +4,7 @@
  * again.
  */
 #include "report.h"
+#include "hw.h"
 #include <fmt/fmt.h>
 #include <runtime/log.h>
 
@@ -39,6 +40,10 @@ static void report_statistics(vmm_t *vmm)
 {
     pv_shadow_stats_t shadow;
 
+    if (vmm->hw.active) {
+        hw_report_statistics(vmm);
+        return;
+    }
     if (vmm->vcpu.tcb == 0) {
         return;
     }

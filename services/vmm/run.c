@@ -79,8 +79,7 @@ static void __attribute__((noreturn)) outcome_end(vmm_t *vmm, const pv_outcome_t
             r->what != NULL ? r->what : "", (unsigned long)r->rip, (unsigned long)r->address);
 }
 
-/* A device asked to end the VM (ACPI power-off, the debug-exit port, the reset register). */
-static void exit_check(vmm_t *vmm)
+void run_exit_check(vmm_t *vmm)
 {
     const vdev_exit_t *exit = &vmm->platform.power.exit;
 
@@ -130,7 +129,7 @@ static void outcome_act(vmm_t *vmm, const pv_outcome_t *out, bool held, bool unc
 {
     vmm_vcpu_t *vcpu = &vmm->vcpu;
 
-    exit_check(vmm);
+    run_exit_check(vmm);
     clock_arm(vmm);
     if (out->kind == PV_OUTCOME_END) {
         outcome_end(vmm, out);
@@ -289,7 +288,7 @@ static void handle_signals(vmm_t *vmm, seL4_Word bits)
 {
     if (bits & EVENT_BIT_TIMER) {
         clock_fired(vmm);
-        exit_check(vmm);
+        run_exit_check(vmm);
         clock_arm(vmm);
     }
     if (bits & VMM_BIT_CONSOLE_INPUT) {

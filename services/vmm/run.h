@@ -8,6 +8,10 @@
 #include "vmm.h"
 
 /* Serves the VM until it ends (vmm_end never returns). */
+/* A device asked to end the VM (ACPI power-off, the debug-exit port, the reset register): ends
+ * it (no return then). Both modes call it after every device access. */
+void run_exit_check(vmm_t *vmm);
+
 void run_vm(vmm_t *vmm) __attribute__((noreturn));
 
 #endif

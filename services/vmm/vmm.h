@@ -8,6 +8,7 @@
 #define VMM_VMM_H
 
 #include "console.h"
+#include "hw_vcpu.h"
 #include "load.h"
 #include <ipc/vmm.h>
 #include <pv/cpu.h>
@@ -79,6 +80,7 @@ typedef struct vmm {
     size_t site_count;
     seL4_Word pending_signals;         /* notification bits seen while not waiting for them */
     vmm_console_ring_t *console_input; /* COM1's input from the shell, in the boot page */
+    hw_vcpu_t hw;                      /* the hardware modes' vCPU (hw.active) */
 } vmm_t;
 
 /* Ends the VM: reports how to init (after the console's last line), which stops this VMM.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The test guest's programs bare under QEMU TCG (the reference) and as a PV VM under beaml4,
-# compared program by program.
+# The test guest's programs bare under QEMU TCG (the reference) and as a VM under beaml4 (PV
+# mode, or AMD-V: QEMU's -cpu max has SVM), compared program by program.
 #
-# usage: tests/system/vmm/run-differential.sh [--jobs N] [--variants LIST] [--real-time] KERNEL INIT IMAGE_DIR OUT_DIR
+# usage: tests/system/vmm/run-differential.sh [--jobs N] [--variants LIST] [--real-time] [--mode M] KERNEL INIT IMAGE_DIR OUT_DIR
 #   --jobs N          QEMU runs at a time (default 2)
 #   --variants LIST   comma-separated, from mb1-low, mb1-high, pvh-low, pvh-high (default all four)
 #   --real-time       beaml4's runs in real time, not counting instructions (the outputs must not
 #                     depend on how fast the host is; the default is the deterministic run)
+#   --mode M          the VM's mode= (default pv; svm runs it under AMD-V)
 # IMAGE_DIR holds testguest-{low,high}{,-pvh}.elf (make testguest). For each variant, test=all runs
 # bare and under beaml4 (the image declared as VM "tg", mode pv, 128 MiB, the kernel word
 # exit_after_vms, QEMU counting instructions), and every program's lines are compared (figure:
@@ -30,11 +31,13 @@ cli_help "$@"
 jobs=2
 icount=--icount
 variants=mb1-low,mb1-high,pvh-low,pvh-high
+mode=pv
 while [ $# -gt 0 ]; do
     case "$1" in
     --jobs) jobs=$2; shift 2 ;;
     --variants) variants=$2; shift 2 ;;
     --real-time) icount=; shift ;;
+    --mode) mode=$2; shift 2 ;;
     -*) cli_refuse "$1" ;;
     *) break ;;
     esac
@@ -81,7 +84,7 @@ beaml4() {
     local dir=$out/$1
     # shellcheck disable=SC2086
     "$run_qemu" $icount --timeout "$4" --memory 512 --append "exit_after_vms" "$kernel" "$init" \
-        "$images/${image[$1]} vm=tg mode=pv mem=${memory}M cmdline=\"test=$3\"" \
+        "$images/${image[$1]} vm=tg mode=$mode mem=${memory}M cmdline=\"test=$3\"" \
         2>"$dir/$2.beaml4.err" | tr -d '\r' | sed 's/^.*\x1b\[K//' >"$dir/$2.beaml4.log"
     echo "${PIPESTATUS[0]}" >"$dir/$2.beaml4.status"
 }

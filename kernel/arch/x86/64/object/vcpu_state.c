@@ -45,6 +45,9 @@ static const vcpu_msr_t vcpu_msrs[] = {
                0xffffffffull),
         RECORD(seL4_VCPU_MSR_KERNEL_GS_BASE, VCPU_MSR_KERNEL_GS_BASE, seL4_VMCB_Save_KernelGSBase,
                RULE_CANONICAL, 0),
+        /* RDTSCP and RDPID read it; the kernel loads the guest's around each run, on both
+         * kinds (VMCB offset 0: no field). */
+        RECORD(seL4_VCPU_MSR_TSC_AUX, VCPU_MSR_TSC_AUX, 0, RULE_BITS, 0xffffffffull),
         FIELD(seL4_VCPU_MSR_FS_BASE, seL4_VMCS_Guest_FS_Base,
               seL4_VMCB_Save_FS + seL4_VMCB_Seg_Base),
         FIELD(seL4_VCPU_MSR_GS_BASE, seL4_VMCS_Guest_GS_Base,
@@ -75,7 +78,7 @@ static bool msr_target(word_t msr, vcpu_target_t *target)
         if (m->msr != msr) {
             continue;
         }
-        if (virt_is_vmx() && m->record >= 0) {
+        if (m->record >= 0 && (virt_is_vmx() || m->vmcb == 0)) {
             target->field = &m->rule;
             target->record = m->record;
         } else {

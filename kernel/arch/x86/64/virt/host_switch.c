@@ -4,6 +4,7 @@
  * bases, SYSENTER, PAT and EFER from the host-state area; AMD APM Vol. 2 15.6: what VMRUN saved,
  * and VMLOAD of the host image for FS/GS/TR/LDTR and the SYSCALL MSRs) is not repeated here.
  */
+#include <arch/cpu.h>
 #include <arch/kernel/arch_init.h>
 #include <arch/kernel/fpu.h>
 #include <arch/kernel/pv_control.h>
@@ -11,7 +12,11 @@
 #include <arch/virt/host_switch.h>
 #include <kernel/cpu.h>
 
+#define MSR_TSC_AUX  0xc0000103u
 #define DR6_CLEAR    0xffff0ff0ull
+
+/* Whether the guest's TSC_AUX is in the CPU (the host's is 0: only a nonzero one is loaded). */
+static bool guest_tsc_aux;
 #define DR7_DISABLED 0x400ull
 
 void host_before_guest(vcpu_t *vcpu)
@@ -27,12 +32,20 @@ void host_before_guest(vcpu_t *vcpu)
         pv_control_write(arch, 0);
     }
     fpu_load(&vcpu->fpu);
+    guest_tsc_aux = vcpu->msr[VCPU_MSR_TSC_AUX] != 0;
+    if (guest_tsc_aux) {
+        msr_write(MSR_TSC_AUX, vcpu->msr[VCPU_MSR_TSC_AUX]);
+    }
 }
 
 void host_after_guest(bool vmx)
 {
     arch_cpu_t *arch = &cpu_self()->arch;
 
+    if (guest_tsc_aux) {
+        msr_write(MSR_TSC_AUX, 0);
+        guest_tsc_aux = false;
+    }
     if (vmx) {
         arch_descriptor_tables_reload();
         arch_syscall_msrs_restore();

@@ -72,6 +72,17 @@ static void svm_exit_fill(const vcpu_t *vcpu, const void *vmcb, vcpu_exit_t *exi
     exit->mr[SEL4_VMENTER_FAULT_CR3_MR] = vmcb_get64(vmcb, seL4_VMCB_Save_CR3);
 }
 
+/* An exit in the middle of an event's delivery (EXITINTINFO valid, APM 15.7.2): the event
+ * becomes the next entry's, for the kernel's resume after a host interrupt and for the VMM. */
+static void svm_event_carry(void *vmcb)
+{
+    uint64_t info = vmcb_get64(vmcb, seL4_VMCB_ExitIntInfo);
+
+    if ((info & seL4_SVM_Event_Valid) != 0) {
+        vmcb_set64(vmcb, seL4_VMCB_EventInject, info);
+    }
+}
+
 vcpu_run_result_t svm_vcpu_run(vcpu_t *vcpu, paddr_t root, vcpu_exit_t *exit)
 {
     void *vmcb = vcpu_control(vcpu);
@@ -91,6 +102,7 @@ vcpu_run_result_t svm_vcpu_run(vcpu_t *vcpu, paddr_t root, vcpu_exit_t *exit)
     vcpu->gpr[VCPU_RAX] = vmcb_get64(vmcb, seL4_VMCB_Save_RAX);
     vcpu->rip = vmcb_get64(vmcb, seL4_VMCB_Save_RIP);
     vcpu->controls = vmcb_get(vmcb, seL4_VMCB_InterceptMisc1, sizeof(uint32_t));
+    svm_event_carry(vmcb);
     vcpu->event = vmcb_get64(vmcb, seL4_VMCB_EventInject);
     code = vmcb_get64(vmcb, seL4_VMCB_ExitCode);
     if ((uint32_t)code == (uint32_t)seL4_SVM_Exit_Invalid) {

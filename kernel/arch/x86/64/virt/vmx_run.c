@@ -22,6 +22,7 @@
 #define INTR_INFO_TYPE(i)  (((i) >> 8) & 0x7u)
 #define INTR_TYPE_NMI      2u
 #define INTR_TYPE_HARDWARE 3u
+#define INTR_INFO_NMI_UNBLOCKING (1u << 12)
 #define VECTOR_MACHINE     18u
 #define ENTRY_FAILED_VALID 2 /* vmx_enter's VMfailValid */
 /* The preemption timer's start value for every run: it counts down once every 2^N TSC cycles
@@ -76,8 +77,27 @@ static void vmx_guest_msrs_load(const vcpu_t *vcpu)
     }
 }
 
+/*
+ * An exit in the middle of an event's delivery (IDT-vectoring information valid, SDM 27.2.4):
+ * the event becomes the next entry's, so that neither the kernel resuming after a host
+ * interrupt nor a VMM handling the exit loses it. Bit 12 (NMI unblocking) is undefined in the
+ * vectoring field and reserved in the entry field.
+ */
+static void vmx_event_carry(void)
+{
+    word_t info = vmcs_read(seL4_VMCS_IDTVectoringInfo);
+
+    if ((info & seL4_VMX_Intr_Valid) == 0) {
+        return;
+    }
+    vmcs_write(seL4_VMCS_EntryIntrInfo, info & ~INTR_INFO_NMI_UNBLOCKING);
+    vmcs_write(seL4_VMCS_EntryExceptionCode, vmcs_read(seL4_VMCS_IDTVectoringError));
+    vmcs_write(seL4_VMCS_EntryInstrLength, vmcs_read(seL4_VMCS_ExitInstrLength));
+}
+
 static void vmx_cache_entry_fields(vcpu_t *vcpu)
 {
+    vmx_event_carry();
     vcpu->rip = vmcs_read(seL4_VMCS_Guest_RIP);
     vcpu->controls = vmcs_read(seL4_VMCS_ProcControls);
     vcpu->event = vmcs_read(seL4_VMCS_EntryIntrInfo);
