@@ -17,12 +17,12 @@
 #define IO_PORT_SHIFT    16
 
 /* VMX control-register qualification (SDM Table 28-3). */
-#define VMX_CR_NUMBER_MASK 0xfull
+#define VMX_CR_NUMBER_MASK  0xfull
 #define VMX_CR_ACCESS_SHIFT 4
-#define VMX_CR_ACCESS_MASK 0x3ull
-#define VMX_CR_GPR_SHIFT   8
-#define VMX_CR_GPR_MASK    0xfull
-#define VMX_CR_LMSW_SHIFT  16
+#define VMX_CR_ACCESS_MASK  0x3ull
+#define VMX_CR_GPR_SHIFT    8
+#define VMX_CR_GPR_MASK     0xfull
+#define VMX_CR_LMSW_SHIFT   16
 
 /* SVM IOIO EXITINFO1 (APM 15.10.2). */
 #define SVM_IO_IN     (1ull << 0)
@@ -50,8 +50,8 @@ static unsigned checked_length(uint64_t length)
 
 static bool kernel_reason(uint64_t reason)
 {
-    return reason == seL4_VMEnter_Reason_NoGuestRoot ||
-           reason == seL4_VMEnter_Reason_EntryFailed || reason == seL4_VMEnter_Reason_BadArgument;
+    return reason == seL4_VMEnter_Reason_NoGuestRoot || reason == seL4_VMEnter_Reason_EntryFailed ||
+           reason == seL4_VMEnter_Reason_BadArgument;
 }
 
 static void vmx_io(uint64_t q, hw_io_t *io)

@@ -334,8 +334,8 @@ static void test_event_carried_over_an_exit(test_env_t *env)
             GUEST_IDT + GUEST_VECTOR * 16);
     TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_EIP_MR], next);
     TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR] & (EVENT_VALID | 0x7ff), event);
-    TEST_OK(env, seL4_X86_Page_MapEPT(vm.guest_frames[idt_page], vm.root, GUEST_IDT,
-                                      seL4_ReadWrite, seL4_X86_Default_VMAttributes));
+    TEST_OK(env, seL4_X86_Page_MapEPT(vm.guest_frames[idt_page], vm.root, GUEST_IDT, seL4_ReadWrite,
+                                      seL4_X86_Default_VMAttributes));
     test_vm_enter(&vm, exit.mr[SEL4_VMENTER_CALL_EIP_MR],
                   exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR], &exit);
     TEST_CHECK(env,
@@ -359,8 +359,7 @@ static void test_tsc_aux_per_vcpu(test_env_t *env)
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
     TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX).value, 0);
     TEST_OK(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX, 0x12345678).error);
-    TEST_EXPECT_ERR(env,
-                    seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX, 1ull << 32).error,
+    TEST_EXPECT_ERR(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX, 1ull << 32).error,
                     seL4_InvalidArgument);
     TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX).value, 0x12345678);
     test_vm_enter(&vm, test_vm_guest(guest_cpuid), 0, &exit);
