@@ -116,8 +116,8 @@ def check_vtx_refused(m):
 
 
 def check_mode_reboot(m):
-    """vm mode on a running VM reboots it in the new mode (pv, which every machine runs); a mode
-    the machine cannot run leaves it running as it was."""
+    """vm mode on a running VM reboots it in the new mode: pv (which every machine runs), auto
+    (AMD-V here) and pv again; a mode the machine cannot run leaves it running as it was."""
     mark = len(m.terminal.lines)
     shell(m, "vm start spin")
     m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
@@ -130,6 +130,19 @@ def check_mode_reboot(m):
     m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
     expect_shell(m, "vm mode spin vtx", [f"vm mode: spin: {dbg.VTX_REFUSED}"])
     expect(vm_rows(m).get("spin") == "running", "a refused mode stopped spin")
+    # auto on this machine is AMD-V: the same guest, rebooted in hardware mode, and back.
+    for mode, shown, runs in [("auto", "auto (svm)", "AMD-V"), ("pv", "pv", "PVH entry")]:
+        mark = len(m.terminal.lines)
+        got = shell(m, f"vm mode spin {mode}")
+        expect(len(got) == 1 and re.fullmatch(re.escape(f"vm mode: spin now {shown}: rebooted, ") +
+                                              "(starting|running)", got[0]),
+               f"vm mode spin {mode}: {got}")
+        m.wait_line(f"^init: VM spin stopped: rebooted from the shell in mode {mode}, status 0$",
+                    mark)
+        m.wait_line(f"^init: VM spin running: {runs}", mark, VM_SECONDS)
+        info = shell(m, "vm info spin")
+        expect(info[:1] and info[0].startswith(f"vm spin: running, mode {shown},"),
+               f"vm info spin: {info}")
     expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
 
 
