@@ -57,6 +57,17 @@ static void assert_exit_in_range(const hw_exit_t *exit)
     }
 }
 
+/* An I/O exit with its operands; flags: bit 0 IN, bit 1 string, bit 2 REP. */
+static void assert_io(const hw_exit_t *exit, unsigned size, uint16_t port, unsigned flags)
+{
+    assert_int_equal(exit->kind, HW_EXIT_IO);
+    assert_int_equal(exit->io.size, size);
+    assert_int_equal(exit->io.port, port);
+    assert_int_equal(exit->io.in, (flags & 1) != 0);
+    assert_int_equal(exit->io.string, (flags & 2) != 0);
+    assert_int_equal(exit->io.rep, (flags & 4) != 0);
+}
+
 /* ---- VT-x ---- */
 
 static void test_vmx_kinds(void **state)
@@ -181,12 +192,7 @@ static void test_vmx_io(void **state)
                                     (noise == 2 ? 0xffffffff00000000ull : 0);
                     hw_exit_t exit = decode(
                             VMX, (exit_words_t){.reason = 30, .qualification = word, .length = 1});
-                    assert_int_equal(exit.kind, HW_EXIT_IO);
-                    assert_int_equal(exit.io.size, size);
-                    assert_int_equal(exit.io.port, ports[p]);
-                    assert_int_equal(exit.io.in, (flags & 1) != 0);
-                    assert_int_equal(exit.io.string, (flags & 2) != 0);
-                    assert_int_equal(exit.io.rep, (flags & 4) != 0);
+                    assert_io(&exit, size, ports[p], flags);
                     assert_int_equal(exit.qualification, word);
                     assert_int_equal(exit.length, 1);
                 }
@@ -239,24 +245,31 @@ static void test_vmx_cr(void **state)
     assert_int_equal(HW_CR_LMSW, 3);
 }
 
+/* Guest-physical addresses at the edges: page 0, the APICs, the PCI hole, MAXPHYADDR, 2^64-1. */
+static const uint64_t gpas[] = {0, 0xfff, 0xfee00000, 0xd0000000, 0xfffffffffffffull, ~0ull};
+
+/* One EPT violation or nested page fault: the address as it came, no length (the field is
+ * undefined for them), the write and fetch bits as given. */
+static void assert_guest_physical(bool svm, uint64_t reason, uint64_t q, bool write, bool fetch)
+{
+    for (size_t g = 0; g < sizeof(gpas) / sizeof(gpas[0]); g++) {
+        hw_exit_t exit = decode(
+                svm, (exit_words_t){
+                             .reason = reason, .qualification = q, .length = 7, .info2 = gpas[g]});
+        assert_int_equal(exit.kind, HW_EXIT_GUEST_PHYSICAL);
+        assert_int_equal(exit.gpa, gpas[g]);
+        assert_int_equal(exit.gpa_write, write);
+        assert_int_equal(exit.gpa_fetch, fetch);
+        assert_int_equal(exit.length, 0);
+    }
+}
+
 /* SDM Table 28-7: read 0, write 1, fetch 2, then the entry's rights; the GPA in its own field. */
 static void test_vmx_ept(void **state)
 {
-    static const uint64_t gpas[] = {0, 0xfff, 0xfee00000, 0xd0000000, 0xfffffffffffffull, ~0ull};
-
     (void)state;
     for (unsigned bits = 0; bits < 64; bits++) {
-        for (size_t g = 0; g < sizeof(gpas) / sizeof(gpas[0]); g++) {
-            hw_exit_t exit = decode(VMX, (exit_words_t){.reason = 48,
-                                                        .qualification = bits,
-                                                        .length = 7,
-                                                        .info2 = gpas[g]});
-            assert_int_equal(exit.kind, HW_EXIT_GUEST_PHYSICAL);
-            assert_int_equal(exit.gpa, gpas[g]);
-            assert_int_equal(exit.gpa_write, (bits & 2) != 0);
-            assert_int_equal(exit.gpa_fetch, (bits & 4) != 0);
-            assert_int_equal(exit.length, 0); /* undefined for an EPT violation */
-        }
+        assert_guest_physical(VMX, 48, bits, (bits & 2) != 0, (bits & 4) != 0);
     }
 }
 
@@ -343,12 +356,7 @@ static void test_svm_io(void **state)
                                                             .qualification = info1,
                                                             .info2 = rip + 2,
                                                             .rip = rip});
-                assert_int_equal(exit.kind, HW_EXIT_IO);
-                assert_int_equal(exit.io.size, size);
-                assert_int_equal(exit.io.port, ports[p]);
-                assert_int_equal(exit.io.in, (flags & 1) != 0);
-                assert_int_equal(exit.io.string, (flags & 2) != 0);
-                assert_int_equal(exit.io.rep, (flags & 4) != 0);
+                assert_io(&exit, size, ports[p], flags);
                 assert_int_equal(exit.length, 2);
             }
         }
@@ -385,23 +393,11 @@ static void test_svm_io_length(void **state)
  * and table walk bits 32, 33), the guest-physical address in EXITINFO2. */
 static void test_svm_npf(void **state)
 {
-    static const uint64_t gpas[] = {0, 0xfff, 0xfee00000, 0xd0000000, 0xfffffffffffffull, ~0ull};
-
     (void)state;
     for (unsigned bits = 0; bits < 32; bits++) {
-        for (unsigned walk = 0; walk < 4; walk++) {
-            for (size_t g = 0; g < sizeof(gpas) / sizeof(gpas[0]); g++) {
-                uint64_t info1 = bits | ((uint64_t)walk << 32);
-                hw_exit_t exit = decode(SVM, (exit_words_t){.reason = 0x400,
-                                                            .qualification = info1,
-                                                            .length = 5,
-                                                            .info2 = gpas[g]});
-                assert_int_equal(exit.kind, HW_EXIT_GUEST_PHYSICAL);
-                assert_int_equal(exit.gpa, gpas[g]);
-                assert_int_equal(exit.gpa_write, (bits & 2) != 0);
-                assert_int_equal(exit.gpa_fetch, (bits & 16) != 0);
-                assert_int_equal(exit.length, 0);
-            }
+        for (uint64_t walk = 0; walk < 4; walk++) {
+            assert_guest_physical(SVM, 0x400, bits | (walk << 32), (bits & 2) != 0,
+                                  (bits & 16) != 0);
         }
     }
 }
