@@ -6,6 +6,7 @@
 #                          checked (tests/system/linux/run-bare.sh), the boot time as a figure
 #   make test-linux-loader the same kernel booted from the VMM's Linux loader's output
 #   make test-linux-pv-refusal  the bzImage as a PV VM under beaml4: refused by its VMM
+#   make test-linux-svm    the same kernel under beaml4 in AMD-V mode, checked against bare
 #   make test-linux-fuzz   the Linux loader fuzzed (LINUX_FUZZ_TEST_SECONDS)
 #
 # The VMM's host tests load the same bzImage when it is there (VMM_TEST_BZIMAGE below).
@@ -63,6 +64,17 @@ test-linux-pv-refusal: kernel $(INIT_ELF) $(LINUX_BZIMAGE)
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(LINUX_BZIMAGE) $(BUILD)/tests/linux/pv-refusal.log
 
 TEST_TARGETS += test-linux-pv-refusal
+
+# The same kernel as a VM under beaml4 in AMD-V mode (QEMU TCG -cpu max), its console checked
+# against the bare run's (tests/system/linux/run-hw.sh), the boot time beside the bare one.
+.PHONY: test-linux-svm
+##dev Debian's Linux under beaml4 in AMD-V mode (QEMU TCG): console checked against bare, boot time
+test-linux-svm: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) test-linux-bare
+	$(call quiet,TEST,tests/system/linux/run-hw.sh)tests/system/linux/run-hw.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) \
+		$(dir $(LINUX_BARE_LOG)) $(BUILD)/tests/linux/svm
+
+TEST_TARGETS += test-linux-svm
 
 # The Linux loader fuzzed (tests/fuzz/vmm/fuzz_bzimage.c): hostile headers, command lines and
 # initrds, every acceptance checked against the image, every refusal leaving RAM untouched.

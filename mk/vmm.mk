@@ -76,6 +76,15 @@ test-vmm-svm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 
 TEST_TARGETS += test-vmm-svm
 
+.PHONY: test-vmm-exit-status
+##dev a guest ending through port 0xf4 (exit=port): the same status under beaml4 (PV, AMD-V) as bare
+test-vmm-exit-status: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-exit-status.sh)tests/system/vmm/run-exit-status.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT)/testguest-low-pvh.elf \
+		$(BUILD)/tests/vmm/exit-status
+
+TEST_TARGETS += test-vmm-exit-status
+
 .PHONY: test-vmm-lifecycle
 ##dev three PV VMs and the shell: one trapping for ever, vm start/kill/reboot, a VMM that faults
 test-vmm-lifecycle: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)

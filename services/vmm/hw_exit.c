@@ -44,6 +44,8 @@
 #define SVM_EXIT_IRET      0x074u
 #define SVM_EXIT_CR8_READ  0x008u
 #define SVM_EXIT_CR8_WRITE 0x018u
+#define SVM_EXIT_DR_FIRST  0x020u
+#define SVM_EXIT_DR_LAST   0x037u
 #define INSTRUCTION_MAX    15u
 
 static unsigned checked_length(uint64_t length)
@@ -102,6 +104,8 @@ static hw_exit_kind_t vmx_kind(uint64_t reason)
         return HW_EXIT_HYPERCALL;
     case seL4_VMX_Exit_CRAccess:
         return HW_EXIT_CR;
+    case seL4_VMX_Exit_MovDR:
+        return HW_EXIT_DR;
     case seL4_VMX_Exit_InterruptWindow:
         return HW_EXIT_INTERRUPT_WINDOW;
     case seL4_VMX_Exit_NMIWindow:
@@ -149,6 +153,9 @@ static void svm_io(uint64_t info1, hw_io_t *io)
 
 static hw_exit_kind_t svm_kind(uint64_t code, uint64_t info1)
 {
+    if (code >= SVM_EXIT_DR_FIRST && code <= SVM_EXIT_DR_LAST) {
+        return HW_EXIT_DR; /* reads 0x20-0x27, writes 0x30-0x37 */
+    }
     switch (code) {
     case seL4_SVM_Exit_CPUID:
         return HW_EXIT_CPUID;
@@ -230,6 +237,7 @@ const char *hw_exit_name(hw_exit_kind_t kind)
             [HW_EXIT_HYPERCALL] = "hypercall",
             [HW_EXIT_CR] = "cr",
             [HW_EXIT_CR8] = "cr8",
+            [HW_EXIT_DR] = "dr",
             [HW_EXIT_INTERRUPT_WINDOW] = "irq-window",
             [HW_EXIT_NMI_WINDOW] = "nmi-window",
             [HW_EXIT_TRIPLE_FAULT] = "triple-fault",

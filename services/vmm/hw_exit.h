@@ -12,21 +12,22 @@
 #include <stdint.h>
 
 typedef enum {
-    HW_EXIT_UNKNOWN = 0,     /* an exit the VMM never asked for: the VM ends with its numbers */
+    HW_EXIT_UNKNOWN = 0, /* an exit the VMM never asked for: the VM ends with its numbers */
     HW_EXIT_CPUID,
     HW_EXIT_HLT,
-    HW_EXIT_IO,              /* port I/O (io below) */
+    HW_EXIT_IO, /* port I/O (io below) */
     HW_EXIT_MSR_READ,
     HW_EXIT_MSR_WRITE,
-    HW_EXIT_GUEST_PHYSICAL,  /* EPT violation or nested page fault at gpa */
-    HW_EXIT_HYPERCALL,       /* VMCALL or VMMCALL */
-    HW_EXIT_CR,              /* VMX: a control-register access (cr below) */
-    HW_EXIT_CR8,             /* SVM: a read or write of CR8 (the instruction says which) */
+    HW_EXIT_GUEST_PHYSICAL, /* EPT violation or nested page fault at gpa */
+    HW_EXIT_HYPERCALL,      /* VMCALL or VMMCALL */
+    HW_EXIT_CR,             /* VMX: a control-register access (cr below) */
+    HW_EXIT_CR8,            /* SVM: a read or write of CR8 (the instruction says which) */
+    HW_EXIT_DR,             /* a debug-register access (the instruction says which) */
     HW_EXIT_INTERRUPT_WINDOW,
     HW_EXIT_NMI_WINDOW,
-    HW_EXIT_TRIPLE_FAULT,    /* VMX triple fault, SVM shutdown */
-    HW_EXIT_INVALID_STATE,   /* the CPU refused the guest state at entry */
-    HW_EXIT_ENTRY_FAILED,    /* the kernel's reasons: no root, entry failed, bad argument */
+    HW_EXIT_TRIPLE_FAULT,  /* VMX triple fault, SVM shutdown */
+    HW_EXIT_INVALID_STATE, /* the CPU refused the guest state at entry */
+    HW_EXIT_ENTRY_FAILED,  /* the kernel's reasons: no root, entry failed, bad argument */
     HW_EXIT_XSETBV,
     HW_EXIT_PAUSE,
     HW_EXIT_KINDS
@@ -50,7 +51,7 @@ typedef enum {
 } hw_cr_access_t;
 
 typedef struct hw_cr {
-    uint8_t cr;  /* 0, 3, 4 or 8 */
+    uint8_t cr; /* 0, 3, 4 or 8 */
     hw_cr_access_t access;
     uint8_t gpr; /* the general register, in encoding order (RAX RCX RDX RBX RSP ...) */
     uint16_t lmsw_source;

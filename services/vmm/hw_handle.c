@@ -17,11 +17,11 @@
 #include <sel4/vmx.h>
 #include <x86dec/x86dec.h>
 
-#define LOW32        0xffffffffull
-#define EFER_SVME    (1ull << 12)
-#define CR0_LOW_MASK 0xfull /* LMSW's PE, MP, EM, TS */
+#define LOW32             0xffffffffull
+#define EFER_SVME         (1ull << 12)
+#define CR0_LOW_MASK      0xfull /* LMSW's PE, MP, EM, TS */
 #define CR0_RESERVED_HIGH 0xffffffff00000000ull
-#define LAPIC_TPR    0x80u
+#define LAPIC_TPR         0x80u
 
 /* VMX interruptibility (SDM Table 25-3): blocking by STI and by MOV SS; SVM's shadow bit. */
 #define VMX_BLOCKING_STI_MOVSS 0x3ull
@@ -101,6 +101,7 @@ typedef enum {
     EMULATE_MMIO = 0, /* a move to or from device memory (lib/pv checks the kind) */
     EMULATE_STRING_IO,
     EMULATE_CR8,
+    EMULATE_DR, /* MOV to or from a debug register: kept by the VMM, never armed */
 } emulate_kind_t;
 
 static bool insn_is_cr8(const x86dec_insn_t *insn)
@@ -126,8 +127,11 @@ static pv_fault_t emulate_decoded(pv_emu_t *emu, vmm_t *vmm, const hw_exit_t *ex
     if (!pv_fault_is_none(&fault)) {
         return fault;
     }
+    bool dr = emu->insn.mnemonic == X86DEC_MN_MOV_TO_DR ||
+              emu->insn.mnemonic == X86DEC_MN_MOV_FROM_DR;
+
     if (status != X86DEC_OK || (kind == EMULATE_STRING_IO && !string) ||
-        (kind == EMULATE_CR8 && !insn_is_cr8(&emu->insn))) {
+        (kind == EMULATE_CR8 && !insn_is_cr8(&emu->insn)) || (kind == EMULATE_DR && !dr)) {
         hw_end_guest(vmm, exit, "the instruction at RIP is not what the exit says");
     }
     fault = kind == EMULATE_STRING_IO ? pv_emulate_io(emu) : pv_emulate_cr(emu);
@@ -287,10 +291,9 @@ static void handle_msr_write(vmm_t *vmm, const hw_exit_t *exit)
 static unsigned guest_cpl(const vmm_t *vmm)
 {
     bool ok = true;
-    uint64_t value =
-            vmm->hw.svm ? hw_field_read(vmm, 0, seL4_VMCB_Save_CPL, &ok)
-                        : pv_seg_attr_dpl((uint32_t)hw_field_read(vmm, seL4_VMCS_Guest_SS_Access,
-                                                                  0, &ok));
+    uint64_t value = vmm->hw.svm ? hw_field_read(vmm, 0, seL4_VMCB_Save_CPL, &ok)
+                                 : pv_seg_attr_dpl((uint32_t)hw_field_read(
+                                           vmm, seL4_VMCS_Guest_SS_Access, 0, &ok));
 
     return ok ? (unsigned)value & 3u : 3u;
 }
@@ -381,7 +384,8 @@ static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
     } else if (cr->access == HW_CR_LMSW) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
         /* LMSW sets PE but never clears it (SDM Vol. 2 LMSW). */
-        uint64_t value = (cr0 & ~CR0_LOW_MASK) | (cr->lmsw_source & CR0_LOW_MASK) | (cr0 & PV_CR0_PE);
+        uint64_t value =
+                (cr0 & ~CR0_LOW_MASK) | (cr->lmsw_source & CR0_LOW_MASK) | (cr0 & PV_CR0_PE);
         done = ok && cr0_write(vmm, value);
     } else if (cr->access == HW_CR_CLTS) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
@@ -441,6 +445,9 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
     case HW_EXIT_CR8:
         emulate(vmm, exit, EMULATE_CR8); /* SVM: V_TPR is not the device's TPR */
         clock_arm(vmm);
+        break;
+    case HW_EXIT_DR:
+        emulate(vmm, exit, EMULATE_DR);
         break;
     case HW_EXIT_INTERRUPT_WINDOW:
         handle_interrupt_window(vmm);

@@ -24,6 +24,9 @@
 /* SVM: CR8 reads and writes (bits 8 and 24 of the CR intercepts): the local APIC's TPR is the
  * device model's, as VMX's forced CR8 exits make it there. */
 #define SVM_INTERCEPT_CR8 ((1u << 8) | (1u << 24))
+/* SVM: every debug-register read and write (VMRUN does not switch DR0-DR3: the VMM keeps the
+ * guest's, as VMX's forced MOV-DR exits make it do there). */
+#define SVM_INTERCEPT_DR 0x00ff00ffu
 
 static seL4_Error controls_set(vmm_t *vmm)
 {
@@ -31,9 +34,15 @@ static seL4_Error controls_set(vmm_t *vmm)
 
     if (hw->svm) {
         hw->controls = SVM_CONTROLS;
-        int error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
+        int error =
+                seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
         if (error == seL4_NoError) {
-            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR, SVM_INTERCEPT_CR8).error;
+            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR, SVM_INTERCEPT_CR8)
+                            .error;
+        }
+        if (error == seL4_NoError) {
+            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptDR, SVM_INTERCEPT_DR)
+                            .error;
         }
         return (seL4_Error)error;
     }
@@ -99,8 +108,7 @@ static void linux_state(const linux_start_t *start, pv_cpu_t *cpu)
     cpu->seg[PV_SEG_CS] = pv_segment_from_descriptor(start->code_selector, start->code_descriptor);
     for (unsigned i = 0; i < PV_SEG_COUNT; i++) {
         if (i != PV_SEG_CS) {
-            cpu->seg[i] =
-                    pv_segment_from_descriptor(start->data_selector, start->data_descriptor);
+            cpu->seg[i] = pv_segment_from_descriptor(start->data_selector, start->data_descriptor);
         }
     }
 }

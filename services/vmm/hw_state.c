@@ -10,9 +10,9 @@
 #include <x86dec/x86dec.h>
 
 /* The eight segment-like registers in VMX field order: ES CS SS DS FS GS LDTR TR. */
-#define HW_SEGMENTS 8u
-#define SEG_LDTR    6u
-#define SEG_TR      7u
+#define HW_SEGMENTS   8u
+#define SEG_LDTR      6u
+#define SEG_TR        7u
 #define VMX_SEL(i)    (seL4_VMCS_Guest_ES_Sel + 2u * (i))
 #define VMX_LIMIT(i)  (seL4_VMCS_Guest_ES_Limit + 2u * (i))
 #define VMX_ACCESS(i) (seL4_VMCS_Guest_ES_Access + 2u * (i))
@@ -25,7 +25,7 @@
 #define SEG_TYPE_ACCESSED 0x1u
 
 /* VT-x: the CR0 and CR4 bits the host owns (VMX operation needs NE and VMXE set). */
-#define HW_CR0_NE   (1ull << 5)
+#define HW_CR0_NE (1ull << 5)
 
 static seL4_Word svm_segment(unsigned i)
 {
@@ -193,6 +193,7 @@ bool hw_state_write_all(vmm_t *vmm, const pv_cpu_t *cpu)
     }
     hw->rip = cpu->rip;
     hw->mr[SEL4_VMENTER_FAULT_RFLAGS_MR] = cpu->rflags;
+    __builtin_memcpy(hw->dr, cpu->dr, sizeof(hw->dr));
     return ok;
 }
 
@@ -245,6 +246,7 @@ bool hw_state_load(vmm_t *vmm, pv_cpu_t *cpu)
     for (unsigned i = 0; ok && i < PV_SEG_COUNT; i++) {
         ok = segment_read(vmm, i, &cpu->seg[i]);
     }
+    __builtin_memcpy(cpu->dr, hw->dr, sizeof(cpu->dr));
     cpu->mode = mode_of(cpu);
     if (hw->svm) {
         cpu->cpl = (unsigned)hw_field_read(vmm, 0, seL4_VMCB_Save_CPL, &ok) & 3u;
@@ -268,10 +270,11 @@ bool hw_state_store(vmm_t *vmm, const pv_cpu_t *before, const pv_cpu_t *after)
                             after->gpr[X86DEC_GPR_RSP]);
     }
     if (after->rflags != before->rflags) {
-        ok = ok && hw_field_write(vmm, seL4_VMCS_Guest_RFLAGS, seL4_VMCB_Save_RFLAGS,
-                                  after->rflags);
+        ok = ok &&
+             hw_field_write(vmm, seL4_VMCS_Guest_RFLAGS, seL4_VMCB_Save_RFLAGS, after->rflags);
         vmm->hw.mr[SEL4_VMENTER_FAULT_RFLAGS_MR] = after->rflags;
     }
+    __builtin_memcpy(vmm->hw.dr, after->dr, sizeof(vmm->hw.dr));
     vmm->hw.rip = after->rip;
     return ok;
 }

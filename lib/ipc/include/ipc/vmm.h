@@ -107,8 +107,8 @@ const char *vmm_end_name(seL4_Word end);
 #define VMM_RAM_UNTYPEDS_MAX 24 /* caps 0..23 */
 #define VMM_CAP_VSPACE_FIRST 24 /* address spaces for the guest (PML4s with an ASID) */
 #define VMM_VSPACES_MAX      4  /* caps 24..27 */
-#define VMM_CAP_GUEST_ROOT   28 /* hardware modes: the guest-physical root (an EPTPML4 object with
-                                   an ASID); empty in PV mode */
+/* Hardware modes: the guest-physical root (an EPTPML4 object with an ASID); empty in PV mode. */
+#define VMM_CAP_GUEST_ROOT 28
 
 /* Start-info words. */
 #define VMM_WORD_BOOT_PAGE 0 /* the address of its vmm_boot_t, mapped read-write */

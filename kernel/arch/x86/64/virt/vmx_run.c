@@ -15,16 +15,16 @@
 #include <kernel/printf.h>
 #include <sel4/vmx.h>
 
-#define MSR_STAR           0xc0000081u
-#define MSR_KERNEL_GS_BASE 0xc0000102u
-#define EXIT_REASON_BASIC  0xffffu
-#define INTR_INFO_VECTOR   0xffu
-#define INTR_INFO_TYPE(i)  (((i) >> 8) & 0x7u)
-#define INTR_TYPE_NMI      2u
-#define INTR_TYPE_HARDWARE 3u
+#define MSR_STAR                 0xc0000081u
+#define MSR_KERNEL_GS_BASE       0xc0000102u
+#define EXIT_REASON_BASIC        0xffffu
+#define INTR_INFO_VECTOR         0xffu
+#define INTR_INFO_TYPE(i)        (((i) >> 8) & 0x7u)
+#define INTR_TYPE_NMI            2u
+#define INTR_TYPE_HARDWARE       3u
 #define INTR_INFO_NMI_UNBLOCKING (1u << 12)
-#define VECTOR_MACHINE     18u
-#define ENTRY_FAILED_VALID 2 /* vmx_enter's VMfailValid */
+#define VECTOR_MACHINE           18u
+#define ENTRY_FAILED_VALID       2 /* vmx_enter's VMfailValid */
 /* The preemption timer's start value for every run: it counts down once every 2^N TSC cycles
  * (N from IA32_VMX_MISC, 5 or so), so a run lasts at most about 2^21 TSC cycles before the kernel
  * takes the CPU back, however the guest holds its interrupts. */
