@@ -27,7 +27,7 @@ $(SERVICE_vmm_ELF): USER_RUNTIME = --start-group $(PV_LIB) $(VDEV_LIB) \
 
 # ---- host tests: the pure parts, compiled for the host with every library they use ----------
 VMM_PURE_SRCS  := $(addprefix $(VMM_DIR)/,layout.c boot_area.c kernel_multiboot.c kernel_elf.c \
-	console.c hypercall.c \
+	console.c hypercall.c hw_exit.c \
 	load.c boot_pvh.c boot_multiboot.c firmware.c kernel_bzimage.c boot_linux.c)
 VMM_HOST_LIBS   = lib/pv/memory.c lib/fmt/fmt.c lib/ipc/vmm.c lib/ipc/msg.c lib/sel4/src/ipc_buffer.c \
 	$(sort $(wildcard lib/elf/*.c lib/vdev/*.c lib/acpi/*.c))
@@ -102,6 +102,15 @@ test-vmm-vtx-all: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-vtx-all
 
 TEST_SLOW_TARGETS += test-vmm-vtx-all
+
+.PHONY: test-vmm-exit-status
+##dev a guest ending through port 0xf4 (exit=port): the same status under beaml4 (PV, AMD-V) as bare
+test-vmm-exit-status: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-exit-status.sh)tests/system/vmm/run-exit-status.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT)/testguest-low-pvh.elf \
+		$(BUILD)/tests/vmm/exit-status
+
+TEST_TARGETS += test-vmm-exit-status
 
 .PHONY: test-vmm-lifecycle
 ##dev three PV VMs and the shell: one trapping for ever, vm start/kill/reboot, a VMM that faults

@@ -101,7 +101,8 @@ static bool select_names(const char *value, size_t length, bool *list_only)
     return true;
 }
 
-/* Every word "test=..." of the command line; other words (a loader's file name) are ignored. */
+/* Every word "test=..." of the command line, and "exit=port"; other words (a loader's file
+ * name) are ignored. */
 static bool parse_cmdline(const char *cmdline, bool *list_only)
 {
     bool ok = true;
@@ -115,6 +116,9 @@ static bool parse_cmdline(const char *cmdline, bool *list_only)
         }
         if (i - start > 5 && strncmp(cmdline + start, "test=", 5) == 0) {
             ok = select_names(cmdline + start + 5, i - start - 5, list_only) && ok;
+        }
+        if (i - start == 9 && strncmp(cmdline + start, "exit=port", 9) == 0) {
+            machine_exit_by_port();
         }
     }
     return ok;

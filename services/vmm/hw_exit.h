@@ -23,7 +23,6 @@ typedef enum {
     HW_EXIT_CR,             /* VMX: a control-register access (cr below) */
     HW_EXIT_CR8,            /* SVM: a read or write of CR8 (the instruction says which) */
     HW_EXIT_DR,             /* a debug-register access (the instruction says which) */
-    HW_EXIT_DEBUG,          /* VMX: a #DB the guest took (the qualification has its DR6 bits) */
     HW_EXIT_INTERRUPT_WINDOW,
     HW_EXIT_NMI_WINDOW,
     HW_EXIT_TRIPLE_FAULT,  /* VMX triple fault, SVM shutdown */

@@ -141,6 +141,15 @@ static pv_fault_t emulate_decoded(pv_emu_t *emu, vmm_t *vmm, const hw_exit_t *ex
     return fault;
 }
 
+/* DR6 as the CPU has it (a #DB in the guest sets its bits; VT-x exits on every DR access). */
+static bool dr6_load(const vmm_t *vmm, pv_cpu_t *cpu)
+{
+    seL4_X86_VCPU_ReadVMCS_t r = seL4_X86_VCPU_ReadMSR(vmm->hw.vcpu, seL4_VCPU_REG_DR6);
+
+    cpu->dr[6] = r.value;
+    return r.error == seL4_NoError;
+}
+
 /* The instruction at RIP run by lib/pv against the VM's devices. */
 static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
 {
@@ -148,8 +157,11 @@ static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
     pv_cpu_t cpu;
     pv_fault_t fault;
 
-    if (!hw_state_load(vmm, &before)) {
+    if (!hw_state_load(vmm, &before, kind == EMULATE_STRING_IO)) {
         hw_end_guest(vmm, exit, "an instruction to emulate outside protected mode");
+    }
+    if (kind == EMULATE_DR && !dr6_load(vmm, &before)) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU's DR6 cannot be read");
     }
     cpu = before;
     if (kind == EMULATE_MMIO) {
@@ -161,6 +173,10 @@ static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
     if (!pv_fault_is_none(&fault)) {
         emulation_fault(vmm, exit, &fault);
         return;
+    }
+    if (kind == EMULATE_DR && cpu.dr[6] != before.dr[6] &&
+        seL4_X86_VCPU_WriteMSR(vmm->hw.vcpu, seL4_VCPU_REG_DR6, cpu.dr[6]).error != seL4_NoError) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU's DR6 cannot be written");
     }
     if (!hw_state_store(vmm, &before, &cpu)) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU refused the emulated instruction's state");
@@ -401,36 +417,6 @@ static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
     clock_arm(vmm);
 }
 
-/* ---- VT-x #DB ---- */
-
-/* The exit's interruption type (SDM Table 24-15) and the DR6 bits its qualification carries
- * (SDM Table 27-1: B0-B3, BD, BS). */
-#define VMX_INTR_VECTOR     0xffull
-#define VMX_INTR_TYPE_SHIFT 8
-#define VMX_INTR_TYPE_MASK  0x7ull
-#define VMX_INTR_HARDWARE   3ull
-#define VMX_INTR_PRIVILEGED 5ull /* ICEBP (INT1) */
-#define DR6_EXIT_BITS       0x600full
-
-/* A #DB the guest took: its DR6 bits into the VMM's copy, then the #DB to the guest. ICEBP's
- * exit stops before the instruction: past it, the #DB pushes the next RIP, as INT1 does. */
-static void handle_debug(vmm_t *vmm, const hw_exit_t *exit)
-{
-    bool ok = true;
-    uint64_t info = hw_field_read(vmm, seL4_VMCS_ExitIntrInfo, 0, &ok);
-    uint64_t type = (info >> VMX_INTR_TYPE_SHIFT) & VMX_INTR_TYPE_MASK;
-
-    if (!ok || (info & VMX_INTR_VECTOR) != PV_VEC_DB ||
-        (type != VMX_INTR_HARDWARE && type != VMX_INTR_PRIVILEGED)) {
-        hw_end_guest(vmm, exit, "an exception exit the VMM never asked for");
-    }
-    vmm->hw.dr[6] |= exit->qualification & DR6_EXIT_BITS;
-    if (type == VMX_INTR_PRIVILEGED) {
-        vmm->hw.rip += exit->length != 0 ? exit->length : 1;
-    }
-    hw_inject_exception(vmm, PV_VEC_DB, false, 0);
-}
-
 /* ---- windows ---- */
 
 static void handle_interrupt_window(vmm_t *vmm)
@@ -478,9 +464,6 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
         break;
     case HW_EXIT_DR:
         emulate(vmm, exit, EMULATE_DR);
-        break;
-    case HW_EXIT_DEBUG:
-        handle_debug(vmm, exit);
         break;
     case HW_EXIT_INTERRUPT_WINDOW:
         handle_interrupt_window(vmm);

@@ -17,12 +17,12 @@
 #include <sel4/svm.h>
 #include <sel4/vmx.h>
 
-#define EVENT_VALID         (1ull << 31)
-#define EVENT_ERROR_VALID   (1ull << 11)
-#define EVENT_TYPE_EXTERNAL (0ull << 8)
-#define EVENT_TYPE_NMI      (2ull << 8)
+#define EVENT_VALID          (1ull << 31)
+#define EVENT_ERROR_VALID    (1ull << 11)
+#define EVENT_TYPE_EXTERNAL  (0ull << 8)
+#define EVENT_TYPE_NMI       (2ull << 8)
 #define EVENT_TYPE_EXCEPTION (3ull << 8)
-#define EVENT_ERROR_SHIFT   32
+#define EVENT_ERROR_SHIFT    32
 
 /* VMX interruptibility state (SDM Table 25-3) and SVM's interrupt shadow. */
 #define VMX_BLOCKING_STI_MOVSS 0x3ull
@@ -30,7 +30,7 @@
 #define SVM_SHADOW             0x1ull
 
 /* SVM V_INTR control: V_IRQ with V_IGN_TPR and the highest priority (APM 15.21.4). */
-#define SVM_VINTR_REQUEST (seL4_SVM_Int_VIRQ | (1u << 20) | (0xfu << 16))
+#define SVM_VINTR_REQUEST  (seL4_SVM_Int_VIRQ | (1u << 20) | (0xfu << 16))
 #define SVM_INTERCEPT_IRET (1u << 20)
 
 void hw_inject_exception(vmm_t *vmm, unsigned vector, bool has_error, uint32_t error_code)
@@ -110,8 +110,7 @@ static void interruptibility(const hw_vcpu_t *hw, vdev_cpu_interruptibility_t *s
     uint64_t blocking = hw->mr[SEL4_VMENTER_FAULT_GUEST_INT_MR];
 
     state->interrupts_enabled = (hw->mr[SEL4_VMENTER_FAULT_RFLAGS_MR] & PV_RFLAGS_IF) != 0;
-    state->interrupt_shadow =
-            (blocking & (hw->svm ? SVM_SHADOW : VMX_BLOCKING_STI_MOVSS)) != 0;
+    state->interrupt_shadow = (blocking & (hw->svm ? SVM_SHADOW : VMX_BLOCKING_STI_MOVSS)) != 0;
     state->nmi_blocked = hw->svm ? hw->nmi_blocked : (blocking & VMX_BLOCKING_NMI) != 0;
 }
 

@@ -24,13 +24,9 @@
 /* SVM: CR8 reads and writes (bits 8 and 24 of the CR intercepts): the local APIC's TPR is the
  * device model's, as VMX's forced CR8 exits make it there. */
 #define SVM_INTERCEPT_CR8 ((1u << 8) | (1u << 24))
-/* SVM: every debug-register read and write (VMRUN does not switch DR0-DR3: the VMM keeps the
- * guest's, as VMX's forced MOV-DR exits make it do there). */
-#define SVM_INTERCEPT_DR 0x00ff00ffu
-/* VMX: #DB exits (exception bitmap bit 1). The guest's DR6 is the VMM's (its MOV-DR exits are
- * forced), so the bits a #DB sets (single step, ICEBP) come through the VMM on their way to
- * the guest: otherwise its handler would read a DR6 that never saw the exception. */
-#define VMX_EXCEPTIONS (1u << 1)
+/* SVM: DR0-DR3 reads (writes the kernel intercepts itself): VMRUN does not switch them, so the
+ * VMM keeps the guest's; DR6 and DR7 are the VMCB's and run without exits. */
+#define SVM_INTERCEPT_DR 0x0000000fu
 
 static seL4_Error controls_set(vmm_t *vmm)
 {
@@ -51,10 +47,6 @@ static seL4_Error controls_set(vmm_t *vmm)
         return (seL4_Error)error;
     }
     hw->controls = VMX_CONTROLS;
-    if (seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCS_ExceptionBitmap, VMX_EXCEPTIONS).error !=
-        seL4_NoError) {
-        return seL4_IllegalOperation;
-    }
     seL4_Error error =
             seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCS_ProcControls2, VMX_CONTROLS2).error;
     hw->unrestricted = error == seL4_NoError;

@@ -23,14 +23,14 @@ typedef struct hw_vcpu {
     seL4_Word event;
     /* The last exit's message registers (RFLAGS, interruptibility, CR3, GPRs). */
     seL4_Word mr[SEL4_VMENTER_NUM_FAULT_MSGS];
-    bool gprs_dirty; /* mr's GPRs changed: written back before the next entry */
-    bool stale;      /* a signal ended the last run: mr's RFLAGS and blocking are old */
-    bool halted;     /* HLT: no entry until an interrupt is due */
-    bool vintr;      /* SVM: V_IRQ is set in the VMCB for an interrupt window */
+    bool gprs_dirty;  /* mr's GPRs changed: written back before the next entry */
+    bool stale;       /* a signal ended the last run: mr's RFLAGS and blocking are old */
+    bool halted;      /* HLT: no entry until an interrupt is due */
+    bool vintr;       /* SVM: V_IRQ is set in the VMCB for an interrupt window */
     bool nmi_blocked; /* SVM: an injected NMI's handler has not yet returned (IRET) */
     uint64_t cr0_shadow, cr4_shadow; /* VT-x: CR0 and CR4 as the guest sees them */
-    uint64_t dr[8];   /* DR0-DR7 as the guest set them: kept, never armed on the CPU */
-    uint64_t cr2;     /* a #PF's address for the guest's CR2 at the next entry */
+    uint64_t dr[8]; /* DR0-DR7 as the guest set them: kept, never armed on the CPU */
+    uint64_t cr2;   /* a #PF's address for the guest's CR2 at the next entry */
     bool cr2_pending;
     uint64_t exits[HW_EXIT_KINDS];
     uint64_t injected;

@@ -57,7 +57,7 @@ static bool hardware_mode(const vmm_t *vmm)
 
 static const char *protocol_name(guest_protocol_t protocol)
 {
-    return protocol == GUEST_BOOT_PVH         ? "PVH"
+    return protocol == GUEST_BOOT_PVH          ? "PVH"
            : protocol == GUEST_BOOT_MULTIBOOT1 ? "multiboot1"
                                                : "Linux";
 }
@@ -70,9 +70,8 @@ static void __attribute__((noreturn)) hardware_start(vmm_t *vmm, const pv_cpu_co
     hw_setup(vmm, config);
     devices_env(vmm, &vmm->env);
     hw_boot(vmm);
-    fmt_snprintf(text, sizeof(text), "%s, %s entry at %#lx",
-                 vmm->hw.svm ? "AMD-V" : "VT-x", protocol_name(vmm->load.kernel.protocol),
-                 (unsigned long)vmm->hw.rip);
+    fmt_snprintf(text, sizeof(text), "%s, %s entry at %#lx", vmm->hw.svm ? "AMD-V" : "VT-x",
+                 protocol_name(vmm->load.kernel.protocol), (unsigned long)vmm->hw.rip);
     report_running(text);
     clock_arm(vmm);
     hw_run(vmm);
@@ -140,8 +139,8 @@ int service_main(const service_info_t *info)
     vcpu_boot(vmm, &config);
     char text[VMM_TEXT_BYTES];
     fmt_snprintf(text, sizeof(text), "%s entry at %#x, %zu patch sites",
-                 protocol_name(vmm->load.kernel.protocol),
-                 (unsigned)vmm->load.kernel.entry, vmm->site_count);
+                 protocol_name(vmm->load.kernel.protocol), (unsigned)vmm->load.kernel.entry,
+                 vmm->site_count);
     report_running(text);
     clock_arm(vmm);
     run_vm(vmm);

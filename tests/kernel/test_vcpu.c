@@ -308,6 +308,86 @@ static void test_event_injection(test_env_t *env)
     TEST_EQ(env, frame[1], GUEST_SEL_CODE);
 }
 
+/* An injected interrupt whose IDT gate lies in an unmapped guest-physical page: the exit during
+ * its delivery leaves the event in MR2 for the next entry; once the page is back, entering with
+ * MR2 as it came delivers it, with the same frame as if nothing had happened. */
+static void test_event_carried_over_an_exit(test_env_t *env)
+{
+    const seL4_Word idt_page = GUEST_IDT / 0x1000;
+    const seL4_Word event = EVENT_VALID | GUEST_VECTOR;
+    test_vm_t vm;
+    test_vm_exit_t exit;
+    seL4_Word next;
+    seL4_Word frame[2];
+
+    VCPU_OR_REFUSED(env);
+    TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
+    test_vm_enter(&vm, test_vm_guest(guest_sti), 0, &exit);
+    TEST_CHECK(env,
+               test_vm_expect(env, &vm, &exit, VM_EXIT_HYPERCALL, GUEST_HYPERCALL_LENGTH, &next),
+               "hypercall after STI");
+    TEST_OK(env, seL4_X86_Page_Unmap(vm.guest_frames[idt_page]));
+    test_vm_enter(&vm, next, event, &exit);
+    TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_GUEST_PHYSICAL, 0, NULL),
+               "the gate's read exits");
+    TEST_EQ(env, exit.mr[SEL4_VMENTER_FAULT_GUEST_PHYSICAL_MR] & ~0xfull,
+            GUEST_IDT + GUEST_VECTOR * 16);
+    TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_EIP_MR], next);
+    TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR] & (EVENT_VALID | 0x7ff), event);
+    TEST_OK(env, seL4_X86_Page_MapEPT(vm.guest_frames[idt_page], vm.root, GUEST_IDT, seL4_ReadWrite,
+                                      seL4_X86_Default_VMAttributes));
+    test_vm_enter(&vm, exit.mr[SEL4_VMENTER_CALL_EIP_MR],
+                  exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR], &exit);
+    TEST_CHECK(env,
+               test_vm_expect(env, &vm, &exit, VM_EXIT_HYPERCALL, GUEST_HYPERCALL_LENGTH, NULL),
+               "no hypercall from the handler");
+    TEST_EQ(env, test_vm_gpr(&exit, VCPU_GPR_RAX), GUEST_MARK_IRQ);
+    TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR] & EVENT_VALID, 0);
+    memcpy(frame, vm.memory + STACK_FRAME_RIP, sizeof(frame));
+    TEST_EQ(env, frame[0], next);
+    TEST_EQ(env, frame[1], GUEST_SEL_CODE);
+}
+
+/* TSC_AUX is a per-VCPU MSR (RDTSCP's ECX): kept, its reserved half refused, and the host's
+ * (0) back after every run. */
+static void test_tsc_aux_per_vcpu(test_env_t *env)
+{
+    test_vm_t vm;
+    test_vm_exit_t exit;
+
+    VCPU_OR_REFUSED(env);
+    TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX).value, 0);
+    TEST_OK(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX, 0x12345678).error);
+    TEST_EXPECT_ERR(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX, 1ull << 32).error,
+                    seL4_InvalidArgument);
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX).value, 0x12345678);
+    test_vm_enter(&vm, test_vm_guest(guest_cpuid), 0, &exit);
+    TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_CPUID, 2, NULL), "cpuid");
+    TEST_EQ(env, seL4_DebugHostStateCheck(), 0);
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX).value, 0x12345678);
+}
+
+/* DR6 through the MSR calls (beaml4's seL4_VCPU_REG_DR6): its reset value, kept across a run
+ * that does not touch it, its reserved half refused, and the host's DR6 as booted after it. */
+static void test_dr6_per_vcpu(test_env_t *env)
+{
+    test_vm_t vm;
+    test_vm_exit_t exit;
+
+    VCPU_OR_REFUSED(env);
+    TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_REG_DR6).value & 0xffffffffull,
+            0xffff0ff0ull);
+    TEST_OK(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_REG_DR6, 0xffff4ff1ull).error);
+    TEST_EXPECT_ERR(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_REG_DR6, 1ull << 32).error,
+                    seL4_InvalidArgument);
+    test_vm_enter(&vm, test_vm_guest(guest_cpuid), 0, &exit);
+    TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_CPUID, 2, NULL), "cpuid");
+    TEST_EQ(env, seL4_DebugHostStateCheck(), 0);
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_REG_DR6).value & 0x400full, 0x4001ull);
+}
+
 /* Signals the root's bound notification once it gets the CPU: only a timer interrupt taking the
  * CPU from the root's spinning guest lets it run. */
 static volatile seL4_Word signaller_ran;
@@ -634,6 +714,9 @@ static const test_case_t vcpu_cases[] = {
         {"vcpu_exit_hlt_and_hypercall", test_exit_hlt_and_hypercall},
         {"vcpu_exit_guest_physical", test_exit_guest_physical},
         {"vcpu_event_injection", test_event_injection},
+        {"vcpu_event_carried_over_an_exit", test_event_carried_over_an_exit},
+        {"vcpu_tsc_aux_per_vcpu", test_tsc_aux_per_vcpu},
+        {"vcpu_dr6_per_vcpu", test_dr6_per_vcpu},
         {"vcpu_host_interrupt_preempts_guest", test_host_interrupt_preempts_guest},
         {"vcpu_host_interrupt_preempts_guest_if_clear",
          test_host_interrupt_preempts_guest_if_clear},

@@ -22,6 +22,10 @@
  */
 __attribute__((noreturn)) void machine_exit(unsigned status);
 
+/* From now on machine_exit ends through the debug-exit port only, as a guest written for QEMU
+ * does (the command line's exit=port), never through the EXIT hypercall. */
+void machine_exit_by_port(void);
+
 /* Records control registers and MSRs as boot set them, for machine_quiesce. */
 void machine_save_boot_state(void);
 

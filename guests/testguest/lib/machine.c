@@ -65,10 +65,17 @@ void machine_quiesce(void)
     lapic_init();
 }
 
+static bool exit_by_port;
+
+void machine_exit_by_port(void)
+{
+    exit_by_port = true;
+}
+
 void machine_exit(unsigned status)
 {
     irq_disable();
-    if (hypercall_available()) {
+    if (!exit_by_port && hypercall_available()) {
         (void)hypercall(HC_EXIT, status, 0, 0, 0);
     }
     outl(ISA_DEBUG_EXIT_PORT, status);

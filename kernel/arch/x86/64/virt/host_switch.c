@@ -12,8 +12,8 @@
 #include <arch/virt/host_switch.h>
 #include <kernel/cpu.h>
 
-#define MSR_TSC_AUX  0xc0000103u
-#define DR6_CLEAR    0xffff0ff0ull
+#define MSR_TSC_AUX 0xc0000103u
+#define DR6_CLEAR   0xffff0ff0ull
 
 /* Whether the guest's TSC_AUX is in the CPU (the host's is 0: only a nonzero one is loaded). */
 static bool guest_tsc_aux;

@@ -15,16 +15,16 @@
 #include <kernel/printf.h>
 #include <sel4/vmx.h>
 
-#define MSR_STAR           0xc0000081u
-#define MSR_KERNEL_GS_BASE 0xc0000102u
-#define EXIT_REASON_BASIC  0xffffu
-#define INTR_INFO_VECTOR   0xffu
-#define INTR_INFO_TYPE(i)  (((i) >> 8) & 0x7u)
-#define INTR_TYPE_NMI      2u
-#define INTR_TYPE_HARDWARE 3u
+#define MSR_STAR                 0xc0000081u
+#define MSR_KERNEL_GS_BASE       0xc0000102u
+#define EXIT_REASON_BASIC        0xffffu
+#define INTR_INFO_VECTOR         0xffu
+#define INTR_INFO_TYPE(i)        (((i) >> 8) & 0x7u)
+#define INTR_TYPE_NMI            2u
+#define INTR_TYPE_HARDWARE       3u
 #define INTR_INFO_NMI_UNBLOCKING (1u << 12)
-#define VECTOR_MACHINE     18u
-#define ENTRY_FAILED_VALID 2 /* vmx_enter's VMfailValid */
+#define VECTOR_MACHINE           18u
+#define ENTRY_FAILED_VALID       2 /* vmx_enter's VMfailValid */
 /* The preemption timer's start value for every run: it counts down once every 2^N TSC cycles
  * (N from IA32_VMX_MISC, 5 or so), so a run lasts at most about 2^21 TSC cycles before the kernel
  * takes the CPU back, however the guest holds its interrupts. */
@@ -75,6 +75,9 @@ static void vmx_guest_msrs_load(const vcpu_t *vcpu)
     if (cr2_read() != vcpu->cr2) {
         cr2_write(vcpu->cr2);
     }
+    /* The guest's DR6: no VMCS field holds it, and the host's is cleared after every exit. A
+     * #DB in the guest sets its bits in the CPU's DR6, which the VMM then reads. */
+    __asm__ volatile("mov %0, %%dr6" : : "r"(vcpu->msr[VCPU_MSR_DR6]));
 }
 
 /*
@@ -149,6 +152,7 @@ vcpu_run_result_t vmx_vcpu_run(vcpu_t *vcpu, paddr_t root, vcpu_exit_t *exit)
     failed = vmx_enter(vcpu->gpr, vcpu->launched);
     vcpu->cr2 = cr2_read();
     vcpu->msr[VCPU_MSR_KERNEL_GS_BASE] = msr_read(MSR_KERNEL_GS_BASE);
+    __asm__ volatile("mov %%dr6, %0" : "=r"(vcpu->msr[VCPU_MSR_DR6]));
     host_after_guest(true);
     vmx_cache_entry_fields(vcpu);
     if (failed != 0) {
