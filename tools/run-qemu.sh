@@ -19,7 +19,8 @@
 # ISO's. A MODULE is a file path, optionally followed (in the same argument) by words that become
 # part of the module's command line: "guest.elf vm=web mode=pv".
 # Each --disk gives the machine a virtio-blk PCI function (modern only: disable-legacy=on) backed
-# by FILE as a raw image, written in place (",ro": read-only). --net gives it a virtio-net PCI
+# by FILE as a raw image, written in place (",ro": read-only), its serial (virtio-blk's identity)
+# "beaml4-diskN" for the Nth --disk from 0. --net gives it a virtio-net PCI
 # function (modern only) on QEMU's user network restricted to the machine itself (restrict=on:
 # no way out); each --forward HOSTPORT:GUESTPORT forwards TCP from 127.0.0.1:HOSTPORT on the host
 # to GUESTPORT of the machine (and implies --net). The functions sit on bus 0 from slot 8 on.
@@ -67,14 +68,16 @@ while [ $# -gt 0 ]; do
     esac
 done
 slot=8
+index=0
 for disk in "${disks[@]}"; do
     file=${disk%,ro}
     readonly=off
     [ "$file" = "$disk" ] || readonly=on
     [ -f "$file" ] || fail "--disk: no file '$file'"
     devices+=(-drive "if=none,id=disk$slot,format=raw,file=${file//,/,,},readonly=$readonly"
-        -device "virtio-blk-pci,drive=disk$slot,disable-legacy=on,addr=$(printf '%#x' $slot)")
+        -device "virtio-blk-pci,drive=disk$slot,disable-legacy=on,serial=beaml4-disk$index,addr=$(printf '%#x' $slot)")
     slot=$((slot + 1))
+    index=$((index + 1))
 done
 if [ $net = 1 ]; then
     devices+=(-netdev "user,id=net0,restrict=on$forwards"

@@ -44,6 +44,18 @@ void virtio_encode_id(ipc_msg_t *msg, seL4_Word disk)
     ipc_msg_push(msg, disk);
 }
 
+void virtio_encode_grant(ipc_msg_t *msg, seL4_Word client, seL4_Word disk,
+                         const virtio_window_t *window, seL4_Word buffer_bytes)
+{
+    ipc_msg_init(msg, VIRTIO_GRANT);
+    ipc_msg_push(msg, client);
+    ipc_msg_push(msg, disk);
+    ipc_msg_push(msg, window->first);
+    ipc_msg_push(msg, window->sectors);
+    ipc_msg_push(msg, window->read_only ? 1 : 0);
+    ipc_msg_push(msg, buffer_bytes);
+}
+
 /* The number of words each request has (exactly); -1 for an unknown label. */
 static int virtio_request_words(seL4_Word label)
 {
@@ -55,6 +67,8 @@ static int virtio_request_words(seL4_Word label)
     case VIRTIO_BLK_READ:
     case VIRTIO_BLK_WRITE:
         return 4;
+    case VIRTIO_GRANT:
+        return 6;
     default:
         return -1;
     }
@@ -88,6 +102,44 @@ static ipc_error_t virtio_decode_transfer(const ipc_msg_t *msg, const virtio_cli
     return IPC_OK;
 }
 
+/* init's grant: the fields only (the disk's size is the service's to check). */
+static ipc_error_t virtio_decode_grant(const ipc_msg_t *msg, virtio_request_t *request,
+                                       seL4_Word *field)
+{
+    static const seL4_Word page = 4096;
+    const seL4_Word *w = msg->words;
+
+    if (w[0] == 0 || w[0] >= VIRTIO_CLIENTS_MAX) {
+        *field = 0;
+        return IPC_ERR_FIELD;
+    }
+    if (w[1] >= VIRTIO_DISKS_MAX) {
+        *field = 1;
+        return IPC_ERR_FIELD;
+    }
+    if (w[3] == 0 || (w[3] != VIRTIO_SECTORS_TO_END && w[2] + w[3] < w[2])) {
+        *field = 3;
+        return IPC_ERR_FIELD;
+    }
+    if (w[4] > 1) {
+        *field = 4;
+        return IPC_ERR_FIELD;
+    }
+    if (w[5] == 0 || w[5] > VIRTIO_CLIENT_BUFFER_MAX || w[5] % page != 0) {
+        *field = 5;
+        return IPC_ERR_FIELD;
+    }
+    request->label = VIRTIO_GRANT;
+    request->client = w[0];
+    request->disk = (unsigned)w[1];
+    request->grant = (virtio_window_t){.first = w[2], .sectors = w[3], .read_only = w[4] == 1};
+    request->buffer_bytes = w[5];
+    request->sector = 0;
+    request->count = 0;
+    request->offset = 0;
+    return IPC_OK;
+}
+
 ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
                           virtio_request_t *request, seL4_Word *field)
 {
@@ -102,6 +154,9 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
     if (msg->length != (seL4_Word)words) {
         return IPC_ERR_LENGTH;
     }
+    if (msg->label == VIRTIO_GRANT) {
+        return virtio_decode_grant(msg, request, field);
+    }
     if (msg->words[0] >= VIRTIO_DISKS_MAX || client->disks[msg->words[0]].sectors == 0) {
         return IPC_ERR_NOT_FOUND;
     }
@@ -114,6 +169,9 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
     }
     request->label = (enum virtio_label)msg->label;
     request->disk = (unsigned)msg->words[0];
+    request->client = 0;
+    request->grant = (virtio_window_t){0};
+    request->buffer_bytes = 0;
     request->sector = words == 4 ? window->first + msg->words[1] : 0;
     request->count = words == 4 ? msg->words[2] : 0;
     request->offset = words == 4 ? msg->words[3] : 0;

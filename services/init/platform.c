@@ -109,10 +109,25 @@ static void config_write32(void *ctx, uint8_t bus, uint8_t device, uint8_t funct
     seL4_X86_IOPort_Out32(ports, PCI_CONFIG_DATA, value);
 }
 
+/* The configuration ports, once issued (init keeps them: devices are set up through them). */
+static seL4_CPtr ports;
+
+uint32_t platform_config_read32(uint8_t bus, uint8_t device, uint8_t function, uint16_t offset)
+{
+    return ports == seL4_CapNull ? 0xffffffffu
+                                 : config_read32(&ports, bus, device, function, offset);
+}
+
+void platform_config_write32(uint8_t bus, uint8_t device, uint8_t function, uint16_t offset,
+                             uint32_t value)
+{
+    if (ports != seL4_CapNull) {
+        config_write32(&ports, bus, device, function, offset, value);
+    }
+}
+
 static void pci_survey(platform_t *out)
 {
-    static seL4_CPtr ports;
-
     if (ports == seL4_CapNull) {
         seL4_CPtr slot = memory_slot();
         if (slot == seL4_CapNull ||

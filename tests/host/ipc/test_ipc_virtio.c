@@ -127,7 +127,7 @@ static void test_labels_and_lengths(void **state)
     }
     ipc_msg_init(&msg, IPC_VIRTIO_BASE);
     assert_int_equal(decode(&msg, &field, &request), IPC_ERR_LABEL);
-    ipc_msg_init(&msg, VIRTIO_BLK_ID + 1);
+    ipc_msg_init(&msg, VIRTIO_GRANT + 1);
     assert_int_equal(decode(&msg, &field, &request), IPC_ERR_LABEL);
 }
 
@@ -146,6 +146,38 @@ static void test_oversized_buffer(void **state)
     assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_FIELD);
 }
 
+/* init's grant: each field at and past its limit. */
+static void test_grant(void **state)
+{
+    virtio_window_t window = {.first = 8, .sectors = 100};
+    ipc_msg_t msg;
+    seL4_Word field;
+    virtio_request_t request;
+
+    (void)state;
+    virtio_encode_grant(&msg, VIRTIO_CLIENTS_MAX - 1, VIRTIO_DISKS_MAX - 1, &window, 4096);
+    assert_int_equal(decode(&msg, &field, &request), IPC_OK);
+    assert_int_equal(request.client, VIRTIO_CLIENTS_MAX - 1);
+    assert_int_equal(request.grant.first, 8);
+    assert_int_equal(request.grant.sectors, 100);
+    assert_false(request.grant.read_only);
+    static const struct {
+        seL4_Word word;
+        seL4_Word value;
+    } bad[] = {{0, 0},          {0, VIRTIO_CLIENTS_MAX}, {1, VIRTIO_DISKS_MAX}, {3, 0},
+               {3, ~0ull - 7},  {4, 2},                  {5, 0},                {5, 4095},
+               {5, VIRTIO_CLIENT_BUFFER_MAX + 4096}};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        virtio_encode_grant(&msg, 5, 0, &window, 4096);
+        msg.words[bad[i].word] = bad[i].value;
+        assert_int_equal(decode(&msg, &field, &request), IPC_ERR_FIELD);
+        assert_int_equal(field, bad[i].word == 2 ? 3 : bad[i].word);
+    }
+    virtio_encode_grant(&msg, 5, 0, &window, 4096);
+    msg.length = 5;
+    assert_int_equal(decode(&msg, &field, &request), IPC_ERR_LENGTH);
+}
+
 static void test_random_messages(void **state)
 {
     virtio_client_t client = test_client();
@@ -157,7 +189,7 @@ static void test_random_messages(void **state)
         seL4_Word field;
         virtio_request_t request;
         ipc_msg_init(&msg, IPC_VIRTIO_BASE + (seL4_Word)(rand() % 8));
-        msg.length = (seL4_Word)(rand() % 6);
+        msg.length = (seL4_Word)(rand() % 8);
         for (seL4_Word i = 0; i < msg.length; i++) {
             seL4_Word word = (seL4_Word)rand();
             msg.words[i] = (rand() % 4 == 0) ? word << 32 | (seL4_Word)rand() : word % 1200;
@@ -165,9 +197,15 @@ static void test_random_messages(void **state)
         if (virtio_decode(&msg, &client, &request, &field) != IPC_OK) {
             continue;
         }
+        assert_true(request.disk < VIRTIO_DISKS_MAX);
         const virtio_window_t *window = &client.disks[request.disk];
-        assert_true(request.disk < VIRTIO_DISKS_MAX && window->sectors != 0);
+        if (request.label == VIRTIO_GRANT) {
+            assert_true(request.client > 0 && request.client < VIRTIO_CLIENTS_MAX);
+            assert_true(request.grant.first + request.grant.sectors > request.grant.first);
+            continue;
+        }
         if (request.label == VIRTIO_BLK_READ || request.label == VIRTIO_BLK_WRITE) {
+            assert_true(window->sectors != 0);
             assert_true(request.count >= 1 && request.count <= VIRTIO_REQUEST_SECTORS);
             assert_true(request.sector >= window->first);
             assert_true(request.sector + request.count <= window->first + window->sectors);
@@ -182,7 +220,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_transfer_limits),    cmocka_unit_test(test_windows_and_disks),
-            cmocka_unit_test(test_labels_and_lengths), cmocka_unit_test(test_oversized_buffer),
+            cmocka_unit_test(test_labels_and_lengths), cmocka_unit_test(test_oversized_buffer), cmocka_unit_test(test_grant),
             cmocka_unit_test(test_random_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
