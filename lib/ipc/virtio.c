@@ -145,7 +145,6 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
 {
     int words = virtio_request_words(msg->label);
     const virtio_window_t *window;
-    ipc_error_t error;
 
     *field = 0;
     if (words < 0) {
@@ -162,7 +161,7 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
     }
     window = &client->disks[msg->words[0]];
     if (words == 4) {
-        error = virtio_decode_transfer(msg, client, window, field);
+        ipc_error_t error = virtio_decode_transfer(msg, client, window, field);
         if (error != IPC_OK) {
             return error;
         }

@@ -16,7 +16,7 @@
 enum blktest_cap {
     BLKTEST_CAP_QEMU_EXIT = 0,
     BLKTEST_CAP_BOCHS_EXIT = 1,
-    BLKTEST_CAP_VIRTIO = 2,         /* the virtio service, its own badge: disk 0 whole */
+    BLKTEST_CAP_VIRTIO = 2,          /* the virtio service, its own badge: disk 0 whole */
     BLKTEST_CAP_VIRTIO_STRANGER = 3, /* the same, badged as a client granted nothing */
 };
 

@@ -79,7 +79,10 @@ void case_refusals(blktest_t *test)
             {VIRTIO_BLK_ID, 1, {VIRTIO_DISKS_MAX}, IPC_ERR_NOT_FOUND, "identity of disk 4"},
             {IPC_VIRTIO_BASE, 0, {0}, IPC_ERR_LABEL, "label 0x700"},
             {VIRTIO_GRANT + 1, 1, {0}, IPC_ERR_LABEL, "label past the last"},
-            {VIRTIO_GRANT, 6, {SERVICE_ID_BLKTEST, 0, 0, 1, 0, 4096}, IPC_ERR_DENIED,
+            {VIRTIO_GRANT,
+             6,
+             {SERVICE_ID_BLKTEST, 0, 0, 1, 0, 4096},
+             IPC_ERR_DENIED,
              "a grant from a client"},
     };
 
@@ -98,7 +101,10 @@ void case_strangers(blktest_t *test)
             {VIRTIO_BLK_READ, 4, {0, 0, 1, 0}, IPC_ERR_NOT_FOUND, "stranger's read"},
             {VIRTIO_BLK_WRITE, 4, {0, 0, 1, 0}, IPC_ERR_NOT_FOUND, "stranger's write"},
             {VIRTIO_BLK_FLUSH, 1, {0}, IPC_ERR_NOT_FOUND, "stranger's flush"},
-            {VIRTIO_GRANT, 6, {SERVICE_ID_MAX - 1, 0, 0, 1, 0, 4096}, IPC_ERR_DENIED,
+            {VIRTIO_GRANT,
+             6,
+             {SERVICE_ID_MAX - 1, 0, 0, 1, 0, 4096},
+             IPC_ERR_DENIED,
              "stranger's grant to itself"},
     };
 

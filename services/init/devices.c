@@ -56,8 +56,8 @@ bool devices_give_msi(service_t *service, unsigned index, const uint8_t pci[3], 
     seL4_CPtr handler;
 
     if (alloc_slot(memory_pool(), &handler) != seL4_NoError ||
-        seL4_IRQControl_GetMSI(seL4_CapIRQControl, seL4_CapInitThreadCNode, handler,
-                               seL4_WordBits, pci[0], pci[1], pci[2], 0, irq) != seL4_NoError) {
+        seL4_IRQControl_GetMSI(seL4_CapIRQControl, seL4_CapInitThreadCNode, handler, seL4_WordBits,
+                               pci[0], pci[1], pci[2], 0, irq) != seL4_NoError) {
         printf("init: %s: cannot issue an MSI as IRQ %lu\n", service->spec->name,
                (unsigned long)irq);
         return false;

@@ -172,11 +172,10 @@ static bool blktest_wire(service_t *blktest)
 
     return devices_give_ports(blktest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
            devices_give_ports(blktest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
-           (virtio == NULL ||
-            (virtio_wire_client(blktest, virtio, 2, SERVICE_SHARED_VADDR, VIRTIO_CLIENT_BUFFER_MAX,
-                                0, &whole) &&
-             service_give_device(blktest, 3, virtio->endpoint, seL4_AllRights,
-                                 ipc_badge(SERVICE_ID_MAX - 1))));
+           (virtio == NULL || (virtio_wire_client(blktest, virtio, 2, SERVICE_SHARED_VADDR,
+                                                  VIRTIO_CLIENT_BUFFER_MAX, 0, &whole) &&
+                               service_give_device(blktest, 3, virtio->endpoint, seL4_AllRights,
+                                                   ipc_badge(SERVICE_ID_MAX - 1))));
 }
 
 /* The services, in start order. */

@@ -90,7 +90,8 @@ static const char *layout_add(layout_t *layout, const pci_function_t *f, unsigne
 /* Check: the description of f, or why it cannot be used. No side effects. */
 static const char *describe(const pci_function_t *f, layout_t *layout, virtio_start_device_t *out)
 {
-    static const uint8_t types[] = {1, 2, 3, 4}; /* common, notify, ISR, device: the regions' order */
+    static const uint8_t types[] = {1, 2, 3,
+                                    4}; /* common, notify, ISR, device: the regions' order */
     const char *why;
 
     memset(out, 0, sizeof(*out));
@@ -204,8 +205,8 @@ static void enable(const pci_function_t *f)
 }
 
 /* Act: the frames of the window and the MSI, as caps[first_cap..]. */
-static bool give(service_t *virtio, const pci_function_t *f, const layout_t *layout,
-                 unsigned index, virtio_start_device_t *device)
+static bool give(service_t *virtio, const pci_function_t *f, const layout_t *layout, unsigned index,
+                 virtio_start_device_t *device)
 {
     uint8_t pci[3] = {f->bus, f->device, f->function};
     unsigned cap = index * VIRTIO_DEVICE_CAPS;
@@ -245,12 +246,12 @@ bool virtio_wire(service_t *virtio)
         }
         if (count == VIRTIO_DEVICES_MAX) {
             printf("init: virtio: %02x:%02x.%x left out: %u devices at most\n", f->bus, f->device,
-                   f->function, VIRTIO_DEVICES_MAX);
+                   f->function, (unsigned)VIRTIO_DEVICES_MAX);
             continue;
         }
         if (!bars_assign(&copy)) {
-            printf("init: virtio: %02x:%02x.%x left out: no room for its BARs\n", f->bus,
-                   f->device, f->function);
+            printf("init: virtio: %02x:%02x.%x left out: no room for its BARs\n", f->bus, f->device,
+                   f->function);
             continue;
         }
         if ((why = describe(f, &layout, &device)) != NULL) {
@@ -286,8 +287,8 @@ bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index
                              ipc_badge(client->spec->id))) {
         return false;
     }
-    grants[grant_count++] = (grant_t){
-            .client = client->spec->id, .disk = disk, .window = *window, .bytes = bytes};
+    grants[grant_count++] =
+            (grant_t){.client = client->spec->id, .disk = disk, .window = *window, .bytes = bytes};
     return true;
 }
 

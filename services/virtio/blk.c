@@ -105,8 +105,8 @@ bool blk_start(blk_disk_t *disk, const virtio_start_device_t *device, uintptr_t 
 }
 
 /* Posts slot s: a request of type at sector, with bytes of data in its page (0: none). */
-static void slot_post(blk_disk_t *disk, unsigned s, uint32_t type, uint64_t sector,
-                      uint32_t bytes, bool device_writes_data)
+static void slot_post(blk_disk_t *disk, unsigned s, uint32_t type, uint64_t sector, uint32_t bytes,
+                      bool device_writes_data)
 {
     uintptr_t header = disk->headers + s * BLK_HEADER_STRIDE;
     uint64_t header_paddr = disk->headers_paddr + s * BLK_HEADER_STRIDE;

@@ -13,12 +13,12 @@
 #include <ipc/virtio.h>
 #include <sel4/functions.h>
 
-#define BLK_SLOTS           4 /* requests in flight: 3 descriptors each */
-#define BLK_SLOT_SECTORS    8 /* a page of data */
-#define BLK_TIMEOUT_NS      2000000000ull
-#define BLK_TIMER_TOKEN     2 /* TIME_TOKEN_FIRST: the service's own */
+#define BLK_SLOTS        4 /* requests in flight: 3 descriptors each */
+#define BLK_SLOT_SECTORS 8 /* a page of data */
+#define BLK_TIMEOUT_NS   2000000000ull
+#define BLK_TIMER_TOKEN  2 /* TIME_TOKEN_FIRST: the service's own */
 
-_Static_assert(BLK_SLOTS * BLK_SLOT_SECTORS >= VIRTIO_REQUEST_SECTORS, "a request in one go");
+_Static_assert(BLK_SLOTS *BLK_SLOT_SECTORS >= VIRTIO_REQUEST_SECTORS, "a request in one go");
 _Static_assert(BLK_SLOTS * 3 <= VIRTQ_SIZE_MAX, "the slots' descriptors fit the queue");
 
 typedef struct blk_slot {

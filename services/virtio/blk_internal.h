@@ -31,6 +31,15 @@ static inline uint8_t blk_status_byte(const blk_disk_t *disk, unsigned slot)
                                        BLK_STATUS_OFFSET);
 }
 
+/*
+ * Check: for the pending used entries, the slot each completes (slots[n]); false and *why when
+ * the device lied: the index moved past the slots in flight, an id that is not the head of a
+ * slot in flight or names one twice, a length of 0 or beyond what the slot let the device
+ * write, a status byte the specification does not define. No side effects.
+ */
+bool blk_used_check(const blk_disk_t *disk, uint16_t pending, unsigned slots[VIRTQ_SIZE_MAX],
+                    const char **why);
+
 /* Waits until every request in flight completed (true) or the device was stopped (false). */
 bool blk_wait(blk_disk_t *disk);
 

@@ -58,16 +58,15 @@ static void disks_start(const service_info_t *info)
         uintptr_t window;
         disk->stopped = true;
         if (!window_map(info, device, &window)) {
-            printf("virtio: %02x:%02x.%x: its frames cannot be mapped\n", device->bus,
-                   device->slot, device->function);
+            printf("virtio: %02x:%02x.%x: its frames cannot be mapped\n", device->bus, device->slot,
+                   device->function);
             continue;
         }
-        if (blk_start(disk, device, window,
-                      info->caps[device->first_cap + VIRTIO_DEVICE_PAGES_MAX],
+        if (blk_start(disk, device, window, info->caps[device->first_cap + VIRTIO_DEVICE_PAGES_MAX],
                       VIRTIO_BIT_IRQ(i))) {
             printf("virtio: disk %u (%02x:%02x.%x): %llu sectors (%llu KiB), %s%s, MSI %u\n", i,
-                   device->bus, device->slot, device->function,
-                   (unsigned long long)disk->capacity, (unsigned long long)disk->capacity / 2,
+                   device->bus, device->slot, device->function, (unsigned long long)disk->capacity,
+                   (unsigned long long)disk->capacity / 2,
                    disk->read_only ? "read-only" : "read-write", disk->flush ? ", flush" : "",
                    device->irq);
         }

@@ -62,7 +62,6 @@ static void act(server_t *server, seL4_Word id, const virtio_request_t *request,
     blk_disk_t *disk = &server->disks[request->disk];
     const virtio_window_t *window = &server->clients[id].disks[request->disk];
     uint8_t *buffer = (uint8_t *)virtio_client_buffer(id) + request->offset;
-    uint8_t text[VIRTIO_ID_BYTES];
 
     switch (request->label) {
     case VIRTIO_BLK_INFO:
@@ -80,6 +79,7 @@ static void act(server_t *server, seL4_Word id, const virtio_request_t *request,
         reply_status(msg, blk_flush(disk));
         break;
     case VIRTIO_BLK_ID: {
+        uint8_t text[VIRTIO_ID_BYTES];
         enum virtio_status status = blk_identify(disk, text);
         reply_status(msg, status);
         for (unsigned w = 0; status == VIRTIO_STATUS_OK && w < 3; w++) {

@@ -131,7 +131,8 @@ bool transport_queue_setup(transport_t *t, virtq_t *queue, uintptr_t page, uint6
     if (entries < 4) {
         return false;
     }
-    notify_offset = (uint64_t)mmio_read16(common(t, COMMON_QUEUE_NOTIFY_OFF)) * t->notify_multiplier;
+    notify_offset =
+            (uint64_t)mmio_read16(common(t, COMMON_QUEUE_NOTIFY_OFF)) * t->notify_multiplier;
     if (notify_offset + 2 > t->length[VIRTIO_REGION_NOTIFY]) {
         return false;
     }

@@ -11,7 +11,7 @@
 #define DESC_LEN         8
 #define DESC_FLAGS       12
 #define DESC_NEXT        14
-#define RING_IDX         2  /* after the flags word */
+#define RING_IDX         2 /* after the flags word */
 #define RING_ENTRIES     4
 #define USED_ENTRY_BYTES 8u
 
@@ -60,9 +60,9 @@ uint16_t virtq_used_pending(const virtq_t *queue, uint16_t *used_index)
 
 void virtq_used_entry(const virtq_t *queue, uint16_t n, uint32_t *id, uint32_t *length)
 {
-    uintptr_t entry = queue->page + VIRTQ_DEVICE_OFFSET + RING_ENTRIES +
-                      (uintptr_t)((uint16_t)(queue->last_used + n) & (queue->size - 1)) *
-                              USED_ENTRY_BYTES;
+    uintptr_t entry =
+            queue->page + VIRTQ_DEVICE_OFFSET + RING_ENTRIES +
+            (uintptr_t)((uint16_t)(queue->last_used + n) & (queue->size - 1)) * USED_ENTRY_BYTES;
 
     *id = *(volatile const uint32_t *)entry;
     *length = *(volatile const uint32_t *)(entry + 4);

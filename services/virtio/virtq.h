@@ -18,11 +18,11 @@
 #define VIRTQ_DESC_F_WRITE  2u /* the device writes this buffer */
 
 typedef struct virtq {
-    uintptr_t page;       /* the driver's mapping */
-    uint64_t page_paddr;  /* the device's view */
-    uint16_t size;        /* a power of two, at most VIRTQ_SIZE_MAX */
-    uint16_t next_avail;  /* the driver ring's index, as published */
-    uint16_t last_used;   /* used entries consumed so far */
+    uintptr_t page;      /* the driver's mapping */
+    uint64_t page_paddr; /* the device's view */
+    uint16_t size;       /* a power of two, at most VIRTQ_SIZE_MAX */
+    uint16_t next_avail; /* the driver ring's index, as published */
+    uint16_t last_used;  /* used entries consumed so far */
 } virtq_t;
 
 typedef struct virtq_buffer {
