@@ -164,8 +164,14 @@ static void test_grant(void **state)
     static const struct {
         seL4_Word word;
         seL4_Word value;
-    } bad[] = {{0, 0},          {0, VIRTIO_CLIENTS_MAX}, {1, VIRTIO_DISKS_MAX}, {3, 0},
-               {3, ~0ull - 7},  {4, 2},                  {5, 0},                {5, 4095},
+    } bad[] = {{0, 0},
+               {0, VIRTIO_CLIENTS_MAX},
+               {1, VIRTIO_DISKS_MAX},
+               {3, 0},
+               {3, ~0ull - 7},
+               {4, 2},
+               {5, 0},
+               {5, 4095},
                {5, VIRTIO_CLIENT_BUFFER_MAX + 4096}};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         virtio_encode_grant(&msg, 5, 0, &window, 4096);
@@ -219,8 +225,11 @@ static void test_random_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_transfer_limits),    cmocka_unit_test(test_windows_and_disks),
-            cmocka_unit_test(test_labels_and_lengths), cmocka_unit_test(test_oversized_buffer), cmocka_unit_test(test_grant),
+            cmocka_unit_test(test_transfer_limits),
+            cmocka_unit_test(test_windows_and_disks),
+            cmocka_unit_test(test_labels_and_lengths),
+            cmocka_unit_test(test_oversized_buffer),
+            cmocka_unit_test(test_grant),
             cmocka_unit_test(test_random_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,10 +13,10 @@
 #define IPC_VIRTIO_BASE 0x700
 
 #define VIRTIO_SECTOR_BYTES      512u
-#define VIRTIO_DISKS_MAX         4    /* disk indices a client may name: 0..3 */
-#define VIRTIO_REQUEST_SECTORS   32u  /* the most sectors one read or write moves (16 KiB) */
+#define VIRTIO_DISKS_MAX         4       /* disk indices a client may name: 0..3 */
+#define VIRTIO_REQUEST_SECTORS   32u     /* the most sectors one read or write moves (16 KiB) */
 #define VIRTIO_CLIENT_BUFFER_MAX 0x4000u /* a client's shared buffer: at most 16 KiB */
-#define VIRTIO_ID_BYTES          20u  /* a disk's identity string (virtio-blk GET_ID) */
+#define VIRTIO_ID_BYTES          20u     /* a disk's identity string (virtio-blk GET_ID) */
 #define VIRTIO_SECTORS_TO_END    (~0ull) /* a grant's sectors: from its first to the disk's end */
 
 enum virtio_label {
@@ -75,12 +75,12 @@ typedef struct virtio_client {
 typedef struct virtio_request {
     enum virtio_label label;
     unsigned disk;
-    seL4_Word client;      /* VIRTIO_GRANT: the client's id */
-    virtio_window_t grant; /* VIRTIO_GRANT: its window on the disk */
+    seL4_Word client;       /* VIRTIO_GRANT: the client's id */
+    virtio_window_t grant;  /* VIRTIO_GRANT: its window on the disk */
     seL4_Word buffer_bytes; /* VIRTIO_GRANT */
-    seL4_Uint64 sector; /* on the disk (the window's first sector added) */
-    seL4_Word count;    /* sectors */
-    seL4_Word offset;   /* in the client's buffer, bytes */
+    seL4_Uint64 sector;     /* on the disk (the window's first sector added) */
+    seL4_Word count;        /* sectors */
+    seL4_Word offset;       /* in the client's buffer, bytes */
 } virtio_request_t;
 
 void virtio_encode_info(ipc_msg_t *msg, seL4_Word disk);
@@ -121,12 +121,12 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
 #define VIRTIO_WORD_DEVICES     0
 
 enum virtio_region { /* the structures a modern virtio-pci function has */
-    VIRTIO_REGION_COMMON = 0,
-    VIRTIO_REGION_NOTIFY = 1,
-    VIRTIO_REGION_ISR = 2,
-    VIRTIO_REGION_DEVICE = 3,
-    VIRTIO_REGION_MSIX = 4, /* its MSI-X table */
-    VIRTIO_REGIONS = 5,
+                     VIRTIO_REGION_COMMON = 0,
+                     VIRTIO_REGION_NOTIFY = 1,
+                     VIRTIO_REGION_ISR = 2,
+                     VIRTIO_REGION_DEVICE = 3,
+                     VIRTIO_REGION_MSIX = 4, /* its MSI-X table */
+                     VIRTIO_REGIONS = 5,
 };
 
 typedef struct virtio_start_device {
@@ -143,6 +143,6 @@ typedef struct virtio_start_device {
 } virtio_start_device_t;
 
 _Static_assert(VIRTIO_DEVICES_MAX * sizeof(virtio_start_device_t) <= 512, "fits args");
-_Static_assert(VIRTIO_DEVICES_MAX * VIRTIO_DEVICE_CAPS <= 32, "fits caps");
+_Static_assert(VIRTIO_DEVICES_MAX *VIRTIO_DEVICE_CAPS <= 32, "fits caps");
 
 #endif
