@@ -7,7 +7,7 @@ instead of the count, every other sector is as written here.
 usage: tests/system/virtio/disk.py make IMAGE SECTORS
        tests/system/virtio/disk.py check IMAGE SECTORS
 """
-import argparse
+import os
 import struct
 import sys
 
@@ -22,18 +22,30 @@ def sector(n, second):
     return body + struct.pack("<Q", total)
 
 
+def usage_exit(status, message=None):
+    if message is None:
+        print(__doc__.strip())
+    else:
+        print(f"{os.path.basename(sys.argv[0])}: {message} (see {sys.argv[0]} --help)",
+              file=sys.stderr)
+    sys.exit(status)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["make", "check"])
-    parser.add_argument("image")
-    parser.add_argument("sectors", type=int)
-    args = parser.parse_args()
-    count = args.sectors
-    if args.action == "make":
-        with open(args.image, "wb") as out:
+    args = sys.argv[1:]
+    if "-h" in args or "--help" in args:
+        usage_exit(0)
+    for arg in args:
+        if arg.startswith("-"):
+            usage_exit(2, f"unknown option '{arg}'")
+    if len(args) != 3 or args[0] not in ("make", "check") or not args[2].isdigit():
+        usage_exit(2, "takes make|check, an image and a sector count")
+    action, path, count = args[0], args[1], int(args[2])
+    if action == "make":
+        with open(path, "wb") as out:
             out.write(b"".join(sector(n, count) for n in range(count)))
         return 0
-    with open(args.image, "rb") as image:
+    with open(path, "rb") as image:
         data = image.read()
     if len(data) != count * SECTOR:
         print("disk.py: the image has %d bytes, not %d" % (len(data), count * SECTOR))
