@@ -166,7 +166,7 @@ enum virtio_status blk_transfer(blk_disk_t *disk, bool is_write, uint64_t sector
     for (unsigned s = 0; s < slots; s++) {
         unsigned first = s * BLK_SLOT_SECTORS;
         unsigned sectors = count - first < BLK_SLOT_SECTORS ? count - first : BLK_SLOT_SECTORS;
-        uint32_t bytes = sectors * VIRTIO_SECTOR_BYTES;
+        uint32_t bytes = (uint32_t)(sectors * VIRTIO_SECTOR_BYTES);
         if (is_write) {
             memcpy((void *)disk->data[s], buffer + first * VIRTIO_SECTOR_BYTES, bytes);
         }

@@ -20,8 +20,8 @@
 #define VIRTIO_BLK_F_RO    5
 #define VIRTIO_BLK_F_FLUSH 9
 
-#define BLK_DESCRIPTORS   3u  /* header, data, status: slot s's chain starts at 3 * s */
-#define BLK_HEADER_STRIDE 32u /* in the headers page: the 16-byte header, then the status */
+#define BLK_DESCRIPTORS   3u   /* header, data, status: slot s's chain starts at 3 * s */
+#define BLK_HEADER_STRIDE 32ul /* in the headers page: the 16-byte header, then the status */
 #define BLK_STATUS_OFFSET 16u
 #define BLK_ID_OFFSET     0x800u /* the identity string's buffer */
 

@@ -10,7 +10,7 @@
 #include <runtime/start.h>
 #include <runtime/vspace.h>
 
-#define PAGE_BYTES 4096u
+#define PAGE_BYTES 4096ul
 
 static blk_disk_t disks[VIRTIO_DEVICES_MAX];
 static server_t server;

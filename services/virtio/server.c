@@ -84,7 +84,7 @@ static void act(server_t *server, seL4_Word id, const virtio_request_t *request,
         reply_status(msg, status);
         for (unsigned w = 0; status == VIRTIO_STATUS_OK && w < 3; w++) {
             seL4_Word word = 0;
-            memcpy(&word, text + w * 8, w < 2 ? 8 : VIRTIO_ID_BYTES - 16);
+            memcpy(&word, text + (size_t)w * 8, w < 2 ? 8 : VIRTIO_ID_BYTES - 16);
             ipc_msg_push(msg, word);
         }
         break;

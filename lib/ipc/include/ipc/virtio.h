@@ -12,7 +12,7 @@
 
 #define IPC_VIRTIO_BASE 0x700
 
-#define VIRTIO_SECTOR_BYTES      512u
+#define VIRTIO_SECTOR_BYTES      512ull
 #define VIRTIO_DISKS_MAX         4       /* disk indices a client may name: 0..3 */
 #define VIRTIO_REQUEST_SECTORS   32u     /* the most sectors one read or write moves (16 KiB) */
 #define VIRTIO_CLIENT_BUFFER_MAX 0x4000u /* a client's shared buffer: at most 16 KiB */
