@@ -1,7 +1,7 @@
 # bench/pv: PV mode's trap round trips and workloads, bare against beaml4 PV, under QEMU TCG
 # (cycles), TCG counting instructions and KVM where usable (bench/pv/run.sh --help); bench-hw
-# adds the same guest in AMD-V mode (TCG) and VT-x mode (Bochs) beside them. init and the test guest are named by their
-# paths: their fragments are read after this one.
+# adds the same guest in AMD-V mode (TCG) and VT-x mode (Bochs) beside them. init and the test
+# guest are named by their paths: their fragments are read after this one.
 
 BENCH_PV_OUT   := $(BUILD)/bench/pv
 BENCH_PV_INIT  := $(BUILD)/services/init/init.elf
