@@ -157,7 +157,7 @@ static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
     pv_cpu_t cpu;
     pv_fault_t fault;
 
-    if (!hw_state_load(vmm, &before)) {
+    if (!hw_state_load(vmm, &before, kind == EMULATE_STRING_IO)) {
         hw_end_guest(vmm, exit, "an instruction to emulate outside protected mode");
     }
     if (kind == EMULATE_DR && !dr6_load(vmm, &before)) {
