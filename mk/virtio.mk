@@ -36,3 +36,11 @@ test-virtio: kernel $(INIT_ELF)
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(BUILD)/tests/virtio
 
 TEST_TARGETS += test-virtio
+
+.PHONY: test-virtio-net
+##dev boot beaml4 with a virtio-net device: nettest echoes TCP from the host through 127.0.0.1
+test-virtio-net: kernel $(INIT_ELF)
+	$(call quiet,TEST,tests/system/virtio/run-nettest.py)tests/system/virtio/run-nettest.py \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(BUILD)/tests/virtio-net
+
+TEST_TARGETS += test-virtio-net
