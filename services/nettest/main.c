@@ -15,7 +15,7 @@
 #include <runtime/time.h>
 #include <runtime/tsc.h>
 
-#define NETTEST_ECHOES  3
+#define NETTEST_ECHOES  3u
 #define NETTEST_WAIT_NS 40000000000ull /* for the host's connections */
 #define RECEIVE_OFFSET  0
 #define SEND_OFFSET     2048
