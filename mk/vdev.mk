@@ -10,7 +10,9 @@
 # every test and the fuzzer. The freestanding archive is $(VDEV_LIB), with $(VDEV_INCLUDE).
 
 VDEV_DIR        := lib/vdev
-VDEV_INCLUDE    := -I$(VDEV_DIR)/include
+VDEV_INCLUDE    := -I$(VDEV_DIR)/include -Ilib/pv/include
+# The virtio devices reach guest RAM only through lib/pv's checked accessors (pv/memory.h).
+VDEV_PV_MEMORY  := lib/pv/memory.c
 VDEV_SRCS       := $(sort $(wildcard $(VDEV_DIR)/*.c))
 VDEV_HDRS       := $(wildcard $(VDEV_DIR)/*.h $(VDEV_DIR)/include/vdev/*.h)
 VDEV_OUT        := $(BUILD)/vdev
@@ -35,7 +37,8 @@ VDEV_FUZZ_ARGS   = -max_len=4096 -len_control=0 -timeout=10 -print_final_stats=1
 VDEV_FUZZ_TEST_SECONDS ?= 20
 FUZZ_SECONDS    ?= 600
 # Only these symbols may stay undefined in the freestanding archive.
-VDEV_ALLOWED_UNDEFINED := memcpy memset memmove memcmp
+VDEV_ALLOWED_UNDEFINED := memcpy memset memmove memcmp pv_memory_read pv_memory_write \
+	pv_memory_span pv_memory_span_mut
 VDEV_LINT_FILES  = $(VDEV_SRCS) $(VDEV_HDRS) $(VDEV_TEST_SRCS) $(VDEV_TEST_HELP) \
 	$(VDEV_TEST_HDRS) $(wildcard $(VDEV_FUZZ_DIR)/*.c)
 
@@ -66,17 +69,18 @@ vdev-freestanding: $(VDEV_LIB)
 	echo "vdev: $(words $(VDEV_FS_OBJS)) files build freestanding, no writable data"
 
 $(VDEV_OUT)/tests/%: $(VDEV_TEST_DIR)/%.c $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(VDEV_SRCS) \
-		$(VDEV_HDRS) $(VDEV_ACPI_SRCS)
+		$(VDEV_HDRS) $(VDEV_ACPI_SRCS) $(VDEV_PV_MEMORY)
 	@mkdir -p $(@D)
 	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) $(VDEV_INCLUDE) \
-		-I$(VDEV_DIR) -I$(VDEV_TEST_DIR) $< $(VDEV_TEST_HELP) $(VDEV_SRCS) \
+		-I$(VDEV_DIR) -I$(VDEV_TEST_DIR) $< $(VDEV_TEST_HELP) $(VDEV_SRCS) $(VDEV_PV_MEMORY) \
 		$(VDEV_TEST_EXTRA_$*) -lcmocka -o $@
 
 $(VDEV_FUZZ_BIN): $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_TEST_HDRS) $(VDEV_SRCS) $(VDEV_HDRS) \
-		$(VDEV_ACPI_SRCS)
+		$(VDEV_ACPI_SRCS) $(VDEV_PV_MEMORY)
 	@mkdir -p $(@D)
 	$(call quiet,FUZZCC,$@)$(FUZZ_CC) $(VDEV_FUZZ_FLAGS) $(VDEV_INCLUDE) -I$(VDEV_TEST_DIR) \
-		-Ilib/acpi/include $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_SRCS) $(VDEV_ACPI_SRCS) -o $@
+		-Ilib/acpi/include $(VDEV_FUZZ_SRC) $(VDEV_TEST_HELP) $(VDEV_SRCS) $(VDEV_ACPI_SRCS) \
+		$(VDEV_PV_MEMORY) -o $@
 
 vdev-host-tests: $(VDEV_TEST_BINS)
 	@set -e; for t in $(VDEV_TEST_BINS); do \
