@@ -33,6 +33,14 @@ VDEV_FUZZ_FLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 VDEV_FUZZ_ARGS   = -max_len=4096 -len_control=0 -timeout=10 -print_final_stats=1 -artifact_prefix=$(VDEV_OUT)/ \
 	$(VDEV_OUT)/corpus $(wildcard $(VDEV_FUZZ_DIR)/seeds)
+# The virtio devices have a fuzzer of their own (tests/fuzz/virtio): rings and registers.
+VIRTIO_FUZZ_DIR  := tests/fuzz/virtio
+VIRTIO_FUZZ_SRC  := $(VIRTIO_FUZZ_DIR)/fuzz_virtio.c
+VIRTIO_FUZZ_BIN  := $(VDEV_OUT)/fuzz_virtio
+VIRTIO_FUZZ_ARGS  = -max_len=4096 -timeout=10 -print_final_stats=1 -artifact_prefix=$(VDEV_OUT)/virtio- \
+	$(VDEV_OUT)/virtio-corpus $(wildcard $(VIRTIO_FUZZ_DIR)/seeds)
+##dev 10: seconds of fuzzing the virtio devices in make test (test-virtio-fuzz)
+VIRTIO_FUZZ_TEST_SECONDS ?= 10
 ##dev 20: seconds of fuzzing lib/vdev in make test (test-vdev-fuzz)
 VDEV_FUZZ_TEST_SECONDS ?= 20
 FUZZ_SECONDS    ?= 600
@@ -40,12 +48,14 @@ FUZZ_SECONDS    ?= 600
 VDEV_ALLOWED_UNDEFINED := memcpy memset memmove memcmp pv_memory_read pv_memory_write \
 	pv_memory_span pv_memory_span_mut
 VDEV_LINT_FILES  = $(VDEV_SRCS) $(VDEV_HDRS) $(VDEV_TEST_SRCS) $(VDEV_TEST_HELP) \
-	$(VDEV_TEST_HDRS) $(wildcard $(VDEV_FUZZ_DIR)/*.c)
+	$(VDEV_TEST_HDRS) $(wildcard $(VDEV_FUZZ_DIR)/*.c) $(VIRTIO_FUZZ_SRC)
 
-LINT_SOURCES += $(VDEV_SRCS) $(VDEV_TEST_SRCS) $(VDEV_TEST_HELP) $(wildcard $(VDEV_FUZZ_DIR)/*.c)
-TEST_TARGETS += test-vdev test-vdev-fuzz
+LINT_SOURCES += $(VDEV_SRCS) $(VDEV_TEST_SRCS) $(VDEV_TEST_HELP) $(wildcard $(VDEV_FUZZ_DIR)/*.c) \
+	$(VIRTIO_FUZZ_SRC)
+TEST_TARGETS += test-vdev test-vdev-fuzz test-virtio-fuzz
 
-.PHONY: test-vdev test-vdev-fuzz fuzz-vdev vdev-freestanding vdev-host-tests lint-vdev
+.PHONY: test-vdev test-vdev-fuzz fuzz-vdev vdev-freestanding vdev-host-tests lint-vdev \
+	test-virtio-fuzz fuzz-virtio
 
 $(VDEV_OUT)/freestanding/%.o: $(VDEV_DIR)/%.c $(VDEV_HDRS)
 	@mkdir -p $(@D)
@@ -104,6 +114,28 @@ test-vdev-fuzz: $(VDEV_FUZZ_BIN)
 		echo "test-vdev-fuzz: FAILED (status $$status)"; exit 1; fi; \
 	grep -E '^(Done|stat::new_units_added)|DONE +cov' $(VDEV_OUT)/fuzz.log; \
 	echo "test-vdev-fuzz: passed ($(VDEV_FUZZ_TEST_SECONDS) s, nothing found)"
+
+$(VIRTIO_FUZZ_BIN): $(VIRTIO_FUZZ_SRC) $(VDEV_SRCS) $(VDEV_HDRS) $(VDEV_PV_MEMORY)
+	@mkdir -p $(@D)
+	$(call quiet,FUZZCC,$@)$(FUZZ_CC) $(VDEV_FUZZ_FLAGS) $(VDEV_INCLUDE) $(VIRTIO_FUZZ_SRC) \
+		$(VDEV_SRCS) $(VDEV_PV_MEMORY) -o $@
+
+##dev lib/vdev: VIRTIO_FUZZ_TEST_SECONDS of fuzzing the virtio transport, rings and devices
+test-virtio-fuzz: $(VIRTIO_FUZZ_BIN)
+	@mkdir -p $(VDEV_OUT)/virtio-corpus
+	$(call quiet,FUZZ,$< ($(VIRTIO_FUZZ_TEST_SECONDS) s))status=0; \
+	timeout $$(($(VIRTIO_FUZZ_TEST_SECONDS) + 120)) $< \
+		-max_total_time=$(VIRTIO_FUZZ_TEST_SECONDS) $(VIRTIO_FUZZ_ARGS) \
+		>$(VDEV_OUT)/virtio-fuzz.log 2>&1 || status=$$?; \
+	if [ $$status -ne 0 ]; then cat $(VDEV_OUT)/virtio-fuzz.log; \
+		echo "test-virtio-fuzz: FAILED (status $$status)"; exit 1; fi; \
+	grep -E '^(Done|stat::new_units_added)|DONE +cov' $(VDEV_OUT)/virtio-fuzz.log; \
+	echo "test-virtio-fuzz: passed ($(VIRTIO_FUZZ_TEST_SECONDS) s, nothing found)"
+
+##dev fuzz the virtio devices for FUZZ_SECONDS
+fuzz-virtio: $(VIRTIO_FUZZ_BIN)
+	@mkdir -p $(VDEV_OUT)/virtio-corpus
+	$(call quiet,FUZZ,$< ($(FUZZ_SECONDS) s))$< -max_total_time=$(FUZZ_SECONDS) $(VIRTIO_FUZZ_ARGS)
 
 ##dev fuzz lib/vdev's platform for FUZZ_SECONDS
 fuzz-vdev: $(VDEV_FUZZ_BIN)

@@ -18,13 +18,13 @@
 
 #include <vdev/virtio_mmio.h>
 
-#define VDEV_VIRTIO_ID_BLOCK      2u
-#define VDEV_BLK_SECTOR_BYTES     512u
-#define VDEV_BLK_IN_FLIGHT        16u
-#define VDEV_BLK_SEGMENTS_MAX     VDEV_VIRTQ_CHAIN_MAX
-#define VDEV_BLK_SEG_MAX_OFFERED  (VDEV_VIRTQ_CHAIN_MAX - 2u) /* the chain less header, status */
-#define VDEV_BLK_QUEUE_SIZE       128u
-#define VDEV_BLK_ID_BYTES         20u
+#define VDEV_VIRTIO_ID_BLOCK     2u
+#define VDEV_BLK_SECTOR_BYTES    512u
+#define VDEV_BLK_IN_FLIGHT       16u
+#define VDEV_BLK_SEGMENTS_MAX    VDEV_VIRTQ_CHAIN_MAX
+#define VDEV_BLK_SEG_MAX_OFFERED (VDEV_VIRTQ_CHAIN_MAX - 2u) /* the chain less header, status */
+#define VDEV_BLK_QUEUE_SIZE      128u
+#define VDEV_BLK_ID_BYTES        20u
 
 /* Feature bits (5.2.3). */
 #define VDEV_VIRTIO_BLK_F_SEG_MAX (1ull << 2)
@@ -79,7 +79,7 @@ typedef struct vdev_virtio_blk {
     vdev_virtio_blk_config_t config;
     vdev_blk_request_t request[VDEV_BLK_IN_FLIGHT];
     vdev_virtq_chain_t chain; /* the chain being decoded */
-    uint64_t generation; /* bumped at each reset: older completions are dropped */
+    uint64_t generation;      /* bumped at each reset: older completions are dropped */
     bool processing;
     uint64_t completed;
     uint64_t io_errors;
@@ -93,8 +93,7 @@ void vdev_virtio_blk_init(vdev_virtio_blk_t *dev, const vdev_virtio_blk_config_t
  * A request of an earlier generation (the driver reset the device meanwhile) is only freed;
  * a pointer that is not one of this device's requests in flight is ignored.
  */
-void vdev_virtio_blk_complete(vdev_virtio_blk_t *dev, vdev_blk_request_t *request,
-                              uint8_t status);
+void vdev_virtio_blk_complete(vdev_virtio_blk_t *dev, vdev_blk_request_t *request, uint8_t status);
 
 /* Requests handed to the backend and not yet completed. */
 unsigned vdev_virtio_blk_in_flight(const vdev_virtio_blk_t *dev);

@@ -11,10 +11,10 @@
 #include <vdev/uart.h>
 #include <vdev/virtio_mmio.h>
 
-#define VDEV_VIRTIO_ID_CONSOLE    3u
-#define VDEV_CONSOLE_QUEUE_SIZE   64u
-#define VDEV_CONSOLE_RECEIVEQ     0u
-#define VDEV_CONSOLE_TRANSMITQ    1u
+#define VDEV_VIRTIO_ID_CONSOLE  3u
+#define VDEV_CONSOLE_QUEUE_SIZE 64u
+#define VDEV_CONSOLE_RECEIVEQ   0u
+#define VDEV_CONSOLE_TRANSMITQ  1u
 
 typedef struct vdev_virtio_console_config {
     const pv_memory_t *memory;

@@ -17,12 +17,12 @@
 #include <vdev/bus.h>
 #include <vdev/virtq.h>
 
-#define VDEV_VIRTIO_MMIO_SIZE     0x200u /* one device's window */
-#define VDEV_VIRTIO_QUEUES_MAX    2u
-#define VDEV_VIRTIO_CONFIG_MAX    64u
-#define VDEV_VIRTIO_MMIO_MAGIC    0x74726976u /* "virt" */
-#define VDEV_VIRTIO_MMIO_VERSION  2u
-#define VDEV_VIRTIO_VENDOR_ID     0x4c4d4142u /* "BAML" */
+#define VDEV_VIRTIO_MMIO_SIZE    0x200u /* one device's window */
+#define VDEV_VIRTIO_QUEUES_MAX   2u
+#define VDEV_VIRTIO_CONFIG_MAX   64u
+#define VDEV_VIRTIO_MMIO_MAGIC   0x74726976u /* "virt" */
+#define VDEV_VIRTIO_MMIO_VERSION 2u
+#define VDEV_VIRTIO_VENDOR_ID    0x4c4d4142u /* "BAML" */
 
 /* Device status bits (2.1). */
 #define VDEV_VIRTIO_STATUS_ACKNOWLEDGE 0x01u
@@ -107,8 +107,7 @@ vdev_virtq_error_t vdev_virtio_mmio_pop(vdev_virtio_mmio_t *t, unsigned queue,
 
 /* Returns a chain with `written` bytes and raises the used-buffer interrupt unless the driver
  * suppressed it. Nothing happens on a device that is not live (a reset came in between). */
-void vdev_virtio_mmio_push(vdev_virtio_mmio_t *t, unsigned queue, uint16_t head,
-                           uint32_t written);
+void vdev_virtio_mmio_push(vdev_virtio_mmio_t *t, unsigned queue, uint16_t head, uint32_t written);
 
 /* Marks the device broken: NEEDS_RESET, a configuration-change interrupt, no more queue work. */
 void vdev_virtio_mmio_break(vdev_virtio_mmio_t *t, vdev_virtq_error_t why);

@@ -17,9 +17,9 @@
 #define VDEV_VIRTQ_CHAIN_MAX 64u
 
 /* Descriptor flags (2.7.5) and the available ring's flag (2.7.6). */
-#define VDEV_VIRTQ_DESC_F_NEXT         1u
-#define VDEV_VIRTQ_DESC_F_WRITE        2u
-#define VDEV_VIRTQ_DESC_F_INDIRECT     4u
+#define VDEV_VIRTQ_DESC_F_NEXT          1u
+#define VDEV_VIRTQ_DESC_F_WRITE         2u
+#define VDEV_VIRTQ_DESC_F_INDIRECT      4u
 #define VDEV_VIRTQ_AVAIL_F_NO_INTERRUPT 1u
 
 typedef enum {
@@ -64,9 +64,9 @@ typedef struct vdev_virtq_chain {
 typedef struct vdev_virtq {
     uint16_t size; /* QueueNum */
     bool ready;
-    gpa_t desc;  /* QueueDesc */
-    gpa_t avail; /* QueueDriver */
-    gpa_t used;  /* QueueDevice */
+    gpa_t desc;          /* QueueDesc */
+    gpa_t avail;         /* QueueDriver */
+    gpa_t used;          /* QueueDevice */
     uint16_t next_avail; /* the next available ring entry the device takes */
     uint16_t used_index; /* the used ring's idx as the device last wrote it */
 } vdev_virtq_t;
