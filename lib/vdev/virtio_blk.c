@@ -119,7 +119,7 @@ static decision_t request_decide(const vdev_virtio_blk_t *dev, const vdev_virtq_
                                  vdev_blk_request_t *request)
 {
     run_t in = readable_run(chain), out = writable_run(chain);
-    uint8_t header[HEADER_BYTES];
+    uint8_t header[HEADER_BYTES] = {0};
     uint64_t data, sectors;
 
     if (chain->writable_bytes == 0) {

@@ -7,6 +7,17 @@
 #define CONFIG_BYTES 12u /* cols, rows, max_nr_ports, emerg_wr: meaningless without features */
 #define COPY_CHUNK   64u
 
+static void transmit_bytes(vdev_virtio_console_t *dev, const uint8_t *bytes, uint32_t count)
+{
+    if (dev->config.transmit == NULL) {
+        return;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        dev->config.transmit(dev->config.transmit_context, bytes[i]);
+    }
+    dev->transmitted += count;
+}
+
 static void transmit_chain(vdev_virtio_console_t *dev, const vdev_virtq_chain_t *chain)
 {
     uint8_t bytes[COPY_CHUNK];
@@ -15,16 +26,11 @@ static void transmit_chain(vdev_virtio_console_t *dev, const vdev_virtq_chain_t 
         const vdev_virtq_segment_t *segment = &chain->segment[i];
 
         for (uint32_t done = 0; done < segment->length;) {
-            uint32_t piece =
-                    segment->length - done < COPY_CHUNK ? segment->length - done : COPY_CHUNK;
+            uint32_t left = segment->length - done;
+            uint32_t piece = left < COPY_CHUNK ? left : COPY_CHUNK;
 
             pv_memory_read(dev->config.memory, gpa(segment->address.value + done), bytes, piece);
-            for (uint32_t k = 0; k < piece; k++) {
-                if (dev->config.transmit != NULL) {
-                    dev->config.transmit(dev->config.transmit_context, bytes[k]);
-                }
-            }
-            dev->transmitted += piece;
+            transmit_bytes(dev, bytes, piece);
             done += piece;
         }
     }
