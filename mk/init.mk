@@ -50,10 +50,22 @@ $(INIT_HOST_TEST): tests/host/init/test_summary.c $(INIT_DIR)/summary.c $(INIT_D
 		-Ilib/runtime/include tests/host/init/test_summary.c $(INIT_DIR)/summary.c \
 		lib/runtime/bootinfo.c -lcmocka -o $@
 
+# Host unit test of the VM mode resolution (requested mode against the machine's VT-x/AMD-V).
+INIT_MODE_TEST := $(BUILD)/host/init/test_vm_mode
+
+$(INIT_MODE_TEST): tests/host/init/test_vm_mode.c $(INIT_DIR)/vm_mode.c $(INIT_DIR)/vm_mode.h \
+		lib/fmt/fmt.c $(wildcard lib/vmdecl/*.c lib/vmdecl/*.h lib/vmdecl/include/vmdecl/*.h \
+		include/sel4/*.h)
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SANITIZE) -I$(INIT_DIR) -Iinclude \
+		-Ilib/sel4/include -Ilib/fmt/include -Ilib/vmdecl/include tests/host/init/test_vm_mode.c \
+		$(INIT_DIR)/vm_mode.c lib/fmt/fmt.c $(sort $(wildcard lib/vmdecl/*.c)) -lcmocka -o $@
+
 .PHONY: test-init-host
-##dev host unit test of init's boot summary arithmetic
-test-init-host: $(INIT_HOST_TEST)
+##dev host unit tests of init: boot summary arithmetic, VM mode resolution
+test-init-host: $(INIT_HOST_TEST) $(INIT_MODE_TEST)
 	$(call quiet,TEST,$(INIT_HOST_TEST))timeout 300 $(INIT_HOST_TEST)
+	$(call quiet,TEST,$(INIT_MODE_TEST))timeout 300 $(INIT_MODE_TEST)
 
 TEST_TARGETS += test-init-host
-LINT_SOURCES += tests/host/init/test_summary.c
+LINT_SOURCES += tests/host/init/test_summary.c tests/host/init/test_vm_mode.c

@@ -9,15 +9,26 @@
 # fault and reply IPC); the fast path against the plain path
 # and a null system call (the target: a patched CLI/STI/PUSHF/POPF within 2x a null system call,
 # in instructions); the workloads bare against PV with their ratios.
+# With --svm the same programs run a third time, as a VM in AMD-V mode (QEMU TCG -cpu max has
+# SVM; not under KVM), and one more table per engine puts every event and workload bare, PV and
+# AMD-V side by side with the ratios; then once more in VT-x mode under Bochs (a GRUB ISO, Bochs
+# cycles: one per instruction, VM entries and exits one each), beside AMD-V's instruction
+# counts (make bench-hw).
 #
-# usage: bench/pv/run.sh KERNEL INIT GUEST_ELF BENCH_IPC_ELF OUT_DIR
-# Run from the top of the tree (make bench-pv does). Logs go to OUT_DIR.
+# usage: bench/pv/run.sh [--svm] KERNEL INIT GUEST_ELF BENCH_IPC_ELF OUT_DIR
+# Run from the top of the tree (make bench-pv and make bench-hw do). Logs go to OUT_DIR.
 # example: bench/pv/run.sh build/kernel/beaml4.elf build/services/init/init.elf \
 #              build/guests/testguest/testguest-high-pvh.elf build/bench/ipc/bench-ipc.elf \
 #              build/bench/pv
 set -uo pipefail
 here=$(dirname "$0")
 source "$here/../../tools/lib/cli.sh"
+cli_help "$@"
+svm=false
+if [ "${1:-}" = --svm ]; then
+    svm=true
+    shift
+fi
 cli_args 5 "$@"
 kernel=$1
 init=$2
@@ -61,6 +72,12 @@ for mode in "${modes[@]}"; do
         "$guest vm=tg mode=pv mem=128M cmdline=\"test=$programs\""
     # shellcheck disable=SC2086
     run "ipc-$mode" tools/run-qemu.sh ${flags[$mode]} --timeout 300 "$kernel" "$ipc"
+    if $svm && [ "$mode" != kvm ]; then
+        # shellcheck disable=SC2086
+        run "svm-$mode" tools/run-qemu.sh ${flags[$mode]} --timeout 300 --memory 512 \
+            --append exit_after_vms "$kernel" "$init" \
+            "$guest vm=tg mode=svm mem=128M cmdline=\"test=$programs\""
+    fi
 done
 
 # The guest's lines, "tg: " dropped from beaml4's console.
@@ -110,7 +127,8 @@ for mode in "${modes[@]}"; do
     echo "bench-pv [$mode]: trap round trips ($unit; medians of $samples after a warm-up; the VMM's share from its profile, per sample)"
     printf 'bench-pv [%s]: %-16s %8s %8s %7s %6s %7s %7s %6s %7s %6s %6s %6s %9s\n' "$mode" trap bare pv pv/bare \
         traps vmm lib/pv tlb devices views regs clock kernel+ipc
-    for name in cpuid hypercall page-fill self-ipi timer syscall cli-sti-plain pushf-popf-plain \
+    for name in cpuid hypercall port-in mmio-read page-fill self-ipi timer syscall cli-sti-plain \
+        pushf-popf-plain \
         cr3-reload cli-sti pushf-popf; do
         b=$(figure "$bare" "$name")
         p=$(figure "$pv" "$name")
@@ -151,5 +169,42 @@ for mode in "${modes[@]}"; do
         printf 'bench-pv [%s]: %-16s bare %8s pv %8s pv/bare %7s\n' "$mode" "$name" "${b:--}" "${p:--}" \
             "$(ratio "$p" "$b")"
     done
+done
+
+# ---- bare, PV and AMD-V side by side (--svm), and VT-x under Bochs ----
+$svm || exit $status
+iso=$out/vtx.iso
+echo "bench-hw [bochs-vtx]: tools/mkiso.sh --append exit_after_vms $iso $kernel $init '$guest vm=tg mode=vtx mem=64M cmdline=test=$programs'"
+if tools/mkiso.sh --append exit_after_vms "$iso" "$kernel" "$init" \
+    "$guest vm=tg mode=vtx mem=64M cmdline=test=$programs" >"$out/vtx-iso.log" 2>&1; then
+    run bochs-vtx tools/run-bochs.sh "$iso" 600
+else
+    echo "bench-hw [bochs-vtx]: the ISO could not be made"
+    tail -5 "$out/vtx-iso.log"
+    status=1
+fi
+for mode in tcg icount; do
+    unit="TSC cycles"
+    [ "$mode" = icount ] && unit="instructions"
+    echo
+    echo "bench-hw [$mode]: round trips and workloads ($unit; medians of $samples, workloads per unit), bare, PV and AMD-V"
+    printf 'bench-hw [%s]: %-16s %9s %9s %9s %8s %8s %7s\n' "$mode" event bare pv svm pv/bare svm/bare pv/svm
+    for name in cpuid hypercall port-in mmio-read page-fill self-ipi timer syscall cli-sti \
+        pushf-popf cr3-reload work-cpu work-syscall work-pagefault; do
+        b=$(figure "$out/bare-$mode.log" "$name")
+        p=$(figure "$out/pv-$mode.log" "$name")
+        h=$(figure "$out/svm-$mode.log" "$name")
+        printf 'bench-hw [%s]: %-16s %9s %9s %9s %8s %8s %7s\n' "$mode" "$name" "${b:--}" "${p:--}" \
+            "${h:--}" "$(ratio "$p" "$b")" "$(ratio "$h" "$b")" "$(ratio "$p" "$h")"
+    done
+done
+echo
+echo "bench-hw [bochs-vtx]: VT-x under Bochs (Bochs cycles) beside AMD-V under TCG -icount (instructions)"
+printf 'bench-hw [bochs-vtx]: %-16s %9s %9s %8s\n' event vtx svm vtx/svm
+for name in cpuid hypercall port-in mmio-read page-fill self-ipi timer syscall cli-sti \
+    pushf-popf cr3-reload work-cpu work-syscall work-pagefault; do
+    x=$(figure "$out/bochs-vtx.log" "$name")
+    h=$(figure "$out/svm-icount.log" "$name")
+    printf 'bench-hw [bochs-vtx]: %-16s %9s %9s %8s\n' "$name" "${x:--}" "${h:--}" "$(ratio "$x" "$h")"
 done
 exit $status

@@ -152,5 +152,8 @@ typedef struct seL4_VCPUContext {
 #define seL4_VCPU_MSR_EFER           0xc0000080u
 #define seL4_VCPU_MSR_DEBUGCTL       0x000001d9u
 #define seL4_VCPU_MSR_TSC_AUX        0xc0000103u /* RDTSCP's ECX, RDPID: the upper half reserved */
+/* beaml4: the guest's DR6 through the same calls (a number outside every MSR range): on VMX the
+ * kernel keeps it around each run (a #DB in the guest sets its bits), on SVM it is the VMCB's. */
+#define seL4_VCPU_REG_DR6 0x4e000006u
 
 #endif

@@ -53,9 +53,15 @@ void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *b
     }
 }
 
+void vmm_encode_vm_mode(ipc_msg_t *msg, const char *name, seL4_Word mode)
+{
+    encode_name(msg, VMM_VM_MODE, name);
+    ipc_msg_push(msg, mode);
+}
+
 bool vmm_label_is_ours(seL4_Word label)
 {
-    return label >= VMM_REPORT && label <= VMM_VM_CONSOLE;
+    return label >= VMM_REPORT && label <= VMM_VM_MODE;
 }
 
 static bool text_printable(const char *text)
@@ -121,14 +127,22 @@ static ipc_error_t decode_report(const ipc_msg_t *msg, vmm_request_t *request, s
     return error;
 }
 
-static ipc_error_t decode_name(const ipc_msg_t *msg, vmm_request_t *request)
+/* The VM name every shell request starts with; *at is the word after it. */
+static ipc_error_t name_read(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *at)
 {
-    seL4_Word at = 0;
-    ipc_error_t error = ipc_msg_get_string(msg, &at, request->name, sizeof(request->name));
+    ipc_error_t error = ipc_msg_get_string(msg, at, request->name, sizeof(request->name));
 
     if (error == IPC_OK && !name_valid(request->name)) {
         error = IPC_ERR_FIELD;
     }
+    return error;
+}
+
+static ipc_error_t decode_name(const ipc_msg_t *msg, vmm_request_t *request)
+{
+    seL4_Word at = 0;
+    ipc_error_t error = name_read(msg, request, &at);
+
     if (error == IPC_OK && at != msg->length) {
         error = IPC_ERR_LENGTH;
     }
@@ -140,11 +154,8 @@ static ipc_error_t decode_name(const ipc_msg_t *msg, vmm_request_t *request)
 static ipc_error_t decode_console(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
 {
     seL4_Word at = 0;
-    ipc_error_t error = ipc_msg_get_string(msg, &at, request->name, sizeof(request->name));
+    ipc_error_t error = name_read(msg, request, &at);
 
-    if (error == IPC_OK && !name_valid(request->name)) {
-        error = IPC_ERR_FIELD;
-    }
     if (error != IPC_OK) {
         return error;
     }
@@ -176,6 +187,26 @@ static ipc_error_t decode_console(const ipc_msg_t *msg, vmm_request_t *request, 
     return IPC_OK;
 }
 
+/* The name, then the mode: exactly one word, below VMM_MODES. */
+static ipc_error_t decode_mode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
+{
+    seL4_Word at = 0;
+    ipc_error_t error = name_read(msg, request, &at);
+
+    if (error != IPC_OK) {
+        return error;
+    }
+    *field = at;
+    if (msg->length != at + 1) {
+        return IPC_ERR_LENGTH;
+    }
+    if (msg->words[at] >= VMM_MODES) {
+        return IPC_ERR_FIELD;
+    }
+    request->mode = msg->words[at];
+    return IPC_OK;
+}
+
 ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
 {
     *field = 0;
@@ -186,6 +217,7 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
     request->text[0] = '\0';
     request->name[0] = '\0';
     request->console_length = 0;
+    request->mode = 0;
     if (msg->length > IPC_MAX_WORDS) {
         return IPC_ERR_LENGTH;
     }
@@ -198,6 +230,8 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
         return decode_name(msg, request);
     case VMM_VM_CONSOLE:
         return decode_console(msg, request, field);
+    case VMM_VM_MODE:
+        return decode_mode(msg, request, field);
     default:
         return IPC_ERR_LABEL;
     }

@@ -101,18 +101,13 @@ vmdecl_status_t vmdecl_value_name(const vmdecl_word_t *word, vmdecl_t *out, vmde
 
 vmdecl_status_t vmdecl_value_mode(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err)
 {
-    static const vmdecl_mode_t modes[] = {VMDECL_MODE_AUTO, VMDECL_MODE_PV, VMDECL_MODE_VTX,
-                                          VMDECL_MODE_SVM};
     vmdecl_status_t status = check_present(word, err);
 
     if (status != VMDECL_OK) {
         return status;
     }
-    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-        if (vmdecl_names_equal(word->value, vmdecl_mode_name(modes[i]))) {
-            out->mode = modes[i];
-            return VMDECL_OK;
-        }
+    if (vmdecl_mode_from_name(word->value, &out->mode)) {
+        return VMDECL_OK;
     }
     return fail_value(word, err, VMDECL_ERR_VALUE, "unknown mode '", "'");
 }

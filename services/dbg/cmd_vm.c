@@ -6,7 +6,6 @@
 #include "vm_query.h"
 #include <ipc/init.h>
 #include <runtime/service.h>
-#include <vmdecl/vmdecl.h>
 
 void cmd_vm_list(output_t *out, unsigned argc, char *const *argv)
 {
@@ -17,12 +16,14 @@ void cmd_vm_list(output_t *out, unsigned argc, char *const *argv)
     (void)argc;
     (void)argv;
     for (; (error = vm_row(index, &row)) == IPC_OK; index++) {
+        char mode[VM_MODE_TEXT_BYTES];
         if (index == 0) {
-            output_text(out, "NAME             STATE      MODE    MEMORY  VCPUS  KERNEL\n");
+            output_text(out, "NAME             STATE      MODE        MEMORY  VCPUS  KERNEL\n");
         }
-        output_printf(out, "%-16s %-10s %-5s %5lu MiB  %5lu  %s\n", row.name,
-                      init_vm_state_name(row.state), vmdecl_mode_name((vmdecl_mode_t)row.mode),
-                      (unsigned long)(row.memory >> 20), (unsigned long)row.vcpus, row.file);
+        vm_row_mode(&row, mode, sizeof(mode));
+        output_printf(out, "%-16s %-10s %-10s %5lu MiB  %5lu  %s\n", row.name,
+                      init_vm_state_name(row.state), mode, (unsigned long)(row.memory >> 20),
+                      (unsigned long)row.vcpus, row.file);
     }
     if (error != IPC_ERR_NOT_FOUND) {
         output_printf(out, "vm list: init answered %s after %lu VMs\n", ipc_error_name(error),

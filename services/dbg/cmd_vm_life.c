@@ -8,21 +8,21 @@
 #include <ipc/vmm.h>
 #include <runtime/service.h>
 #include <runtime/string.h>
-#include <vmdecl/vmdecl.h>
 
 void cmd_vm_info(output_t *out, unsigned argc, char *const *argv)
 {
     vm_row_t row;
+    char mode[VM_MODE_TEXT_BYTES];
 
     (void)argc;
     if (strlen(argv[0]) >= INIT_NAME_BYTES || !vm_find(argv[0], &row)) {
         output_printf(out, "vm info: no VM '%s' (see vm list)\n", argv[0]);
         return;
     }
+    vm_row_mode(&row, mode, sizeof(mode));
     output_printf(out, "vm %s: %s, mode %s, %lu MiB, %lu vCPU%s, kernel %s\n", row.name,
-                  init_vm_state_name(row.state), vmdecl_mode_name((vmdecl_mode_t)row.mode),
-                  (unsigned long)(row.memory >> 20), (unsigned long)row.vcpus,
-                  row.vcpus == 1 ? "" : "s", row.file);
+                  init_vm_state_name(row.state), mode, (unsigned long)(row.memory >> 20),
+                  (unsigned long)row.vcpus, row.vcpus == 1 ? "" : "s", row.file);
     if (row.reason[0] != '\0') {
         output_printf(out, "vm %s: ended: %s (status %lu)\n", row.name, row.reason,
                       (unsigned long)row.status);

@@ -5,6 +5,7 @@
 #include "server.h"
 #include "init.h"
 #include "memory.h"
+#include "vm_hardware.h"
 #include "vm_start.h"
 #include "vms.h"
 #include <ipc/init.h>
@@ -65,15 +66,21 @@ static void reply_vm(ipc_msg_t *msg, seL4_Word index)
 {
     const vm_t *vm = vms_get(index);
     char file[INIT_NAME_BYTES * 2];
+    char why[VM_REASON_BYTES];
+    vmdecl_mode_t resolved;
 
     if (vm == NULL) {
         ipc_msg_error(msg, IPC_ERR_NOT_FOUND, 0);
         return;
     }
     module_file(vm->kernel->cmdline, file, sizeof(file));
+    if (!vm_hardware_resolve(vm->decl.decl.mode, &resolved, why, sizeof(why))) {
+        resolved = VMDECL_MODE_AUTO;
+    }
     ipc_msg_init(msg, IPC_LABEL_OK);
     ipc_msg_push(msg, vm->state);
     ipc_msg_push(msg, vm->decl.decl.mode);
+    ipc_msg_push(msg, resolved);
     ipc_msg_push(msg, vm->decl.decl.memory);
     ipc_msg_push(msg, vm->decl.decl.vcpus);
     ipc_msg_push(msg, vm->status);

@@ -1,10 +1,12 @@
 /*
  * The VMM protocol's requests to init (ipc/vmm.h): a VMM's reports on its own VM (and on no
- * other: the badge names the VMM), the shell's start, kill and reboot, and what a VMM's fault
- * does to its VM. Each request is decoded and checked by lib/ipc before anything changes.
+ * other: the badge names the VMM), the shell's start, kill, reboot and mode switch, and what a
+ * VMM's fault does to its VM. Each request is decoded and checked by lib/ipc before anything
+ * changes.
  */
 #include "init.h"
 #include "vm_console.h"
+#include "vm_hardware.h"
 #include "vm_run.h"
 #include "vm_start.h"
 #include <fmt/fmt.h>
@@ -168,12 +170,69 @@ static ipc_error_t vm_console(seL4_Word client, const vmm_request_t *request, se
     return IPC_OK;
 }
 
+/*
+ * The shell's mode switch: checked first (the client, the VM, a mode this machine can run: else
+ * the VM is left as it was), then the mode is set and a running VM rebooted in it. *resolved is
+ * the mode it runs in; reason says why not when the answer is IPC_ERR_FIELD.
+ */
+static ipc_error_t vm_mode_set(seL4_Word client, const vmm_request_t *request,
+                               vmdecl_mode_t *resolved, char *reason, size_t capacity)
+{
+    long index = vm_by_name(request->name);
+    vm_t *vm = index >= 0 ? vms_get((seL4_Word)index) : NULL;
+    vmdecl_mode_t mode = (vmdecl_mode_t)request->mode;
+
+    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST) {
+        return IPC_ERR_DENIED;
+    }
+    if (vm == NULL) {
+        return IPC_ERR_NOT_FOUND;
+    }
+    if (!vm_hardware_resolve(mode, resolved, reason, capacity)) {
+        return IPC_ERR_FIELD;
+    }
+    vm->decl.decl.mode = mode;
+    if (vm->state != VM_STARTING && vm->state != VM_RUNNING) {
+        log_printf(LOG_INFO, "init: VM %s: mode %s from its next start\n", vm->decl.decl.name,
+                   vmdecl_mode_name(mode));
+        return IPC_OK;
+    }
+    fmt_snprintf(reason, capacity, "rebooted from the shell in mode %s", vmdecl_mode_name(mode));
+    vm_run_stop((seL4_Word)index, VM_STOPPED, 0, reason);
+    ipc_error_t error = vm_run_start((seL4_Word)index);
+    if (error == IPC_ERR_FIELD) {
+        fmt_snprintf(reason, capacity, "%s", vm->reason); /* why it could not start again */
+    }
+    return error;
+}
+
+static event_result_t vm_mode_reply(seL4_Word client, const vmm_request_t *request, ipc_msg_t *msg)
+{
+    char reason[VM_REASON_BYTES] = "";
+    vmdecl_mode_t resolved = VMDECL_MODE_PV;
+    ipc_error_t error = vm_mode_set(client, request, &resolved, reason, sizeof(reason));
+
+    if (error == IPC_OK) {
+        ipc_msg_init(msg, IPC_LABEL_OK);
+        ipc_msg_push(msg, resolved);
+    } else {
+        ipc_msg_error(msg, error, 0);
+        if (error == IPC_ERR_FIELD) {
+            ipc_msg_push_string(msg, reason, sizeof(reason) - 1);
+        }
+    }
+    return EVENT_REPLY;
+}
+
 event_result_t vm_start_request(seL4_Word badge, ipc_msg_t *msg)
 {
     vmm_request_t request;
     seL4_Word field;
     ipc_error_t error = vmm_decode(msg, &request, &field);
 
+    if (error == IPC_OK && request.label == VMM_VM_MODE) {
+        return vm_mode_reply(ipc_badge_id(badge), &request, msg);
+    }
     if (error == IPC_OK && request.label == VMM_VM_CONSOLE) {
         seL4_Word taken = 0;
         error = vm_console(ipc_badge_id(badge), &request, &taken);

@@ -22,6 +22,12 @@ typedef struct vm_run {
     seL4_Uint64 started_tsc;
     unsigned fast_resets;     /* guest resets in a row, each soon after its start */
     seL4_CPtr console_signal; /* its notification, VMM_BIT_CONSOLE_INPUT */
+    vmdecl_mode_t mode;       /* as resolved at its last start: PV, VTX or SVM */
+    /* Hardware modes: its guest-physical root (init's slot, kept once taken), made from a page
+     * of its own at every start and freed at every stop (vm_hardware.h). */
+    seL4_CPtr guest_root;
+    unialloc_untyped_t root_memory;
+    bool root_made;
 } vm_run_t;
 
 /* The record of VM index, or NULL. */

@@ -9,6 +9,8 @@
 #include "init.h"
 #include "memory.h"
 #include "vm_console.h"
+#include "vm_hardware.h"
+#include "vm_mode.h"
 #include "vm_modules.h"
 #include "vm_run.h"
 #include "vms.h"
@@ -30,12 +32,18 @@
 #define VMM_MEMORY_PER_MB (8ull << 10)
 /* Capability slots for the shadow address spaces' frame copies and tables. */
 #define VMM_SHADOW_SLOTS 9216
-#define VM_RAM_MIN_BITS  20
+/* Hardware modes: the guest-physical tables, one per 2 MiB of RAM (the PTs) and this many more
+ * (PDs, PDPTs, tables of MMIO holes), each a slot and a page of the VMM's memory; the VCPU. */
+#define VMM_GUEST_TABLES_EXTRA 64
+#define VMM_VCPU_BYTES         (1ull << seL4_VCPUBits)
+#define VM_RAM_MIN_BITS        20
 
 _Static_assert(VMM_NAME_BYTES == VMDECL_NAME_MAX + 1, "the VM name limits agree");
 _Static_assert(VMM_MODULE_NAME_BYTES == VMDECL_MODULE_NAME_MAX + 1, "module names agree");
 _Static_assert(VMM_CMDLINE_BYTES == VMDECL_CMDLINE_MAX + 1, "command lines agree");
 _Static_assert(VMM_MODULES_MAX == VMDECL_MODULES_MAX, "modules= limits agree");
+_Static_assert(VMM_MODES == VMDECL_MODE_SVM + 1, "VMM_VM_MODE carries every vmdecl_mode_t");
+_Static_assert(VM_MODE_MESSAGE_BYTES == VM_REASON_BYTES, "a mode refusal is a VM's reason");
 _Static_assert(SERVICE_ID_DYNAMIC + VMDECL_VMS_MAX <= SERVICE_ID_MAX, "every VMM has an id");
 
 static vm_run_t runs[VMDECL_VMS_MAX];
@@ -113,11 +121,36 @@ static void copy_string(char *out, size_t capacity, const char *text)
     out[i] = '\0';
 }
 
+/*
+ * The VMM's CNode, sized once for either kind of mode, since a VM may switch modes without a new
+ * VMM. PV: a frame capability per RAM page and the shadow tables'. Hardware: per RAM page the
+ * VMM's own mapping and the copy mapped into the guest-physical space, and the tables of that.
+ */
+static seL4_Word vmm_slots(const vm_t *vm)
+{
+    seL4_Word ram_pages = vm->decl.decl.memory >> seL4_PageBits;
+    seL4_Word pv = ram_pages + VMM_SHADOW_SLOTS;
+    seL4_Word hardware = 2 * ram_pages + ram_pages / 512 + VMM_GUEST_TABLES_EXTRA;
+
+    return VMM_SLOT_MODULES + vm_module_pages(vm) + (pv > hardware ? pv : hardware);
+}
+
+/* The VMM's memory: PV's budget, and a hardware mode's guest-physical tables and VCPU on top
+ * (a hardware mode needs the rest of PV's budget too: heap, scanner, its window on guest RAM),
+ * so that either mode fits. */
+static seL4_Word vmm_memory(const vm_t *vm)
+{
+    seL4_Word ram_pages = vm->decl.decl.memory >> seL4_PageBits;
+    seL4_Word pv = VMM_MEMORY_BASE + (vm->decl.decl.memory >> 20) * VMM_MEMORY_PER_MB +
+                   2 * (vm_modules_pages(vm->decl.module) << seL4_PageBits);
+    seL4_Word tables = (ram_pages / 512 + VMM_GUEST_TABLES_EXTRA) << seL4_PageBits;
+
+    return pv + tables + VMM_VCPU_BYTES;
+}
+
 /* The VMM's service, its boot page and the guest's address spaces: made once per VM. */
 static bool vmm_create(seL4_Word index, vm_run_t *run, const vm_t *vm)
 {
-    seL4_Word ram_pages = vm->decl.decl.memory >> seL4_PageBits;
-    seL4_Word slots = VMM_SLOT_MODULES + vm_module_pages(vm) + ram_pages + VMM_SHADOW_SLOTS;
     void *page;
 
     copy_string(run->name, sizeof(run->name), vm->decl.decl.name);
@@ -125,12 +158,10 @@ static bool vmm_create(seL4_Word index, vm_run_t *run, const vm_t *vm)
             .name = run->name,
             .id = SERVICE_ID_DYNAMIC + index,
             .priority = VMM_PRIORITY,
-            .memory_bits =
-                    log2_ceil(VMM_MEMORY_BASE + (vm->decl.decl.memory >> 20) * VMM_MEMORY_PER_MB +
-                              2 * (vm_modules_pages(vm->decl.module) << seL4_PageBits)),
+            .memory_bits = log2_ceil(vmm_memory(vm)),
             .log_ring = true,
             .image = "vmm",
-            .cnode_bits = log2_ceil(slots),
+            .cnode_bits = log2_ceil(vmm_slots(vm)),
             .fault = vm_run_faulted,
     };
     run->service = init_service_add(&run->spec);
@@ -214,13 +245,18 @@ static bool vmm_wire(vm_run_t *run, const vm_t *vm)
             return false;
         }
     }
+    /* In PV mode the cap stays empty: the VMM finds no guest-physical space to misuse. */
+    if (run->root_made &&
+        !service_give_device(service, VMM_CAP_GUEST_ROOT, run->guest_root, seL4_AllRights, 0)) {
+        return false;
+    }
     if (!vmm_give_modules(run, vm)) {
         return false;
     }
     boot->magic = VMM_BOOT_MAGIC;
     copy_string(boot->name, sizeof(boot->name), decl->name);
     boot->index = (seL4_Word)(run - runs);
-    boot->mode = decl->mode;
+    boot->mode = run->mode; /* resolved: never auto */
     boot->memory = decl->memory;
     boot->vcpus = decl->vcpus;
     boot->boots = run->boots;
@@ -239,25 +275,35 @@ static void vm_set_state(vm_t *vm, enum vm_state state, seL4_Word status, const 
     copy_string(vm->reason, sizeof(vm->reason), reason);
 }
 
-/* Why a VM cannot start (NULL: it can). */
-static const char *vm_refusal(const vm_run_t *run, const vm_t *vm)
+/* Whether a VM can start, and in which mode (*mode); why not in refusal. */
+static bool vm_startable(const vm_run_t *run, const vm_t *vm, vmdecl_mode_t *mode, char *refusal,
+                         size_t capacity)
 {
     const service_t *namesake = init_service_by_name(vm->decl.decl.name);
 
-    if (vm->decl.decl.mode == VMDECL_MODE_VTX || vm->decl.decl.mode == VMDECL_MODE_SVM) {
-        return "hardware modes are not available yet (mode=pv or auto runs it in PV mode)";
+    if (!vm_hardware_resolve(vm->decl.decl.mode, mode, refusal, capacity)) {
+        return false;
     }
     if (namesake != NULL && namesake != run->service) {
-        return "its name is a service's";
+        copy_string(refusal, capacity, "its name is a service's");
+        return false;
     }
-    return NULL;
+    return true;
+}
+
+/* What a start took beside the VMM: at a stop, or when the start cannot go on. */
+static void vm_give_back(vm_run_t *run)
+{
+    vm_hardware_root_free(run);
+    ram_give_back(run);
 }
 
 ipc_error_t vm_run_start(seL4_Word index)
 {
     vm_t *vm = vms_get(index);
     vm_run_t *run = vm_run_get(index);
-    const char *refusal;
+    char refusal[VM_REASON_BYTES];
+    vmdecl_mode_t mode;
 
     if (vm == NULL || run == NULL) {
         return IPC_ERR_NOT_FOUND;
@@ -265,8 +311,7 @@ ipc_error_t vm_run_start(seL4_Word index)
     if (vm->state == VM_STARTING || vm->state == VM_RUNNING) {
         return IPC_ERR_BUSY;
     }
-    refusal = vm_refusal(run, vm);
-    if (refusal != NULL) {
+    if (!vm_startable(run, vm, &mode, refusal, sizeof(refusal))) {
         log_printf(LOG_ERROR, "init: VM %s not started: %s\n", vm->decl.decl.name, refusal);
         vm_set_state(vm, VM_FAILED, 0, refusal);
         return IPC_ERR_FIELD;
@@ -276,10 +321,11 @@ ipc_error_t vm_run_start(seL4_Word index)
                    vm->decl.decl.name, (unsigned long)(vm->decl.decl.memory >> 20));
         return IPC_ERR_NO_MEMORY;
     }
+    run->mode = mode;
     bool made = run->service != NULL ? service_reset(run->service) : vmm_create(index, run, vm);
-    if (!made || !vmm_wire(run, vm) || !init_client_attach(run->service) ||
-        !service_start(run->service)) {
-        ram_give_back(run);
+    if (!made || (mode != VMDECL_MODE_PV && !vm_hardware_root_make(run)) || !vmm_wire(run, vm) ||
+        !init_client_attach(run->service) || !service_start(run->service)) {
+        vm_give_back(run);
         log_printf(LOG_ERROR, "init: VM %s not started: its VMM could not be set up\n",
                    vm->decl.decl.name);
         vm_set_state(vm, VM_FAILED, 0, "its VMM could not be set up");
@@ -288,8 +334,10 @@ ipc_error_t vm_run_start(seL4_Word index)
     run->boots++;
     run->started_tsc = tsc_read();
     vm_set_state(vm, VM_STARTING, 0, "");
-    log_printf(LOG_INFO, "init: VM %s starting: VMM id %lu, %lu MiB of RAM, kernel module %zu\n",
-               vm->decl.decl.name, (unsigned long)run->spec.id,
+    vmdecl_mode_describe(vm->decl.decl.mode, mode, refusal, sizeof(refusal));
+    log_printf(LOG_INFO,
+               "init: VM %s starting: mode %s, VMM id %lu, %lu MiB of RAM, kernel module %zu\n",
+               vm->decl.decl.name, refusal, (unsigned long)run->spec.id,
                (unsigned long)(vm->decl.decl.memory >> 20), vm->decl.module);
     return IPC_OK;
 }
@@ -335,7 +383,7 @@ void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const c
     seL4_TCB_Suspend(service->tcb);
     /* Its threads, tables and mappings, then the guest's memory: nothing of the VM stays. */
     seL4_CNode_Revoke(seL4_CapInitThreadCNode, service->memory.cap, seL4_WordBits);
-    ram_give_back(run);
+    vm_give_back(run);
     service->state = state == VM_CRASHED ? INIT_SERVICE_FAILED : INIT_SERVICE_CREATED;
     vm_set_state(vm, state, status, reason);
     log_printf(state == VM_EXITED || state == VM_STOPPED ? LOG_INFO : LOG_ERROR,

@@ -25,8 +25,10 @@ void hw_report_statistics(const vmm_t *vmm);
 /* ---- inside the back end (hw_*.c) ---- */
 
 /* Guest state for the emulation (lib/pv's instruction emulator) read from the VCPU: registers,
- * RIP, RFLAGS, control registers, EFER, segments, CPL. False: the VCPU could not be read. */
-bool hw_state_load(vmm_t *vmm, pv_cpu_t *cpu);
+ * RIP, RFLAGS, control registers, EFER, segments, CPL; `whole`: every segment register with TR
+ * and LDTR (in 64-bit code the others are left flat). False: the VCPU could not be read, or
+ * the guest is not in protected mode. */
+bool hw_state_load(vmm_t *vmm, pv_cpu_t *cpu, bool whole);
 
 /* The registers, RIP and RFLAGS an emulated instruction changed, back into the VCPU. */
 bool hw_state_store(vmm_t *vmm, const pv_cpu_t *before, const pv_cpu_t *after);

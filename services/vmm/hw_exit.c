@@ -8,6 +8,11 @@
 #include <sel4/vmx.h>
 
 #define VMX_BASIC_MASK 0xffffull
+/* Exit-reason bits besides the basic reason: only a pending MTF exit (28) and the entry failure
+ * (31) can come with an exit the VMM handles. Bits 16..26 and 30 are zero on every CPU, 27
+ * (enclave) and 29 (VMX root, dual-monitor SMM) never occur for our guests, and the kernel's
+ * own reasons fill 16..30: a word with any of them is no exit to act on. */
+#define VMX_REASON_FOREIGN 0x6fff0000ull
 
 /* VMX I/O qualification (SDM Table 28-5). */
 #define VMX_IO_SIZE_MASK 0x7ull
@@ -75,6 +80,9 @@ static void vmx_cr(uint64_t q, hw_cr_t *cr)
 
 static hw_exit_kind_t vmx_kind(uint64_t reason)
 {
+    if (reason & VMX_REASON_FOREIGN) {
+        return HW_EXIT_UNKNOWN;
+    }
     if (reason & seL4_VMX_ExitReason_EntryFailed) {
         return (reason & VMX_BASIC_MASK) == seL4_VMX_Exit_InvalidGuestState ? HW_EXIT_INVALID_STATE
                                                                             : HW_EXIT_UNKNOWN;
@@ -133,8 +141,11 @@ static void vmx_decode(const uint64_t *mr, hw_exit_t *exit)
 
 static void svm_io(uint64_t info1, hw_io_t *io)
 {
+    uint64_t sizes = info1 & (SVM_IO_SZ8 | SVM_IO_SZ16 | SVM_IO_SZ32);
+
     io->port = (uint16_t)(info1 >> IO_PORT_SHIFT);
-    io->size = (info1 & SVM_IO_SZ32) ? 4 : (info1 & SVM_IO_SZ16) ? 2 : (info1 & SVM_IO_SZ8) ? 1 : 0;
+    /* Exactly one size bit: none or several is no size, which the handler refuses. */
+    io->size = sizes == SVM_IO_SZ32 ? 4 : sizes == SVM_IO_SZ16 ? 2 : sizes == SVM_IO_SZ8 ? 1 : 0;
     io->in = (info1 & SVM_IO_IN) != 0;
     io->string = (info1 & SVM_IO_STRING) != 0;
     io->rep = (info1 & SVM_IO_REP) != 0;

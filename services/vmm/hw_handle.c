@@ -141,6 +141,15 @@ static pv_fault_t emulate_decoded(pv_emu_t *emu, vmm_t *vmm, const hw_exit_t *ex
     return fault;
 }
 
+/* DR6 as the CPU has it (a #DB in the guest sets its bits; VT-x exits on every DR access). */
+static bool dr6_load(const vmm_t *vmm, pv_cpu_t *cpu)
+{
+    seL4_X86_VCPU_ReadVMCS_t r = seL4_X86_VCPU_ReadMSR(vmm->hw.vcpu, seL4_VCPU_REG_DR6);
+
+    cpu->dr[6] = r.value;
+    return r.error == seL4_NoError;
+}
+
 /* The instruction at RIP run by lib/pv against the VM's devices. */
 static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
 {
@@ -148,8 +157,11 @@ static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
     pv_cpu_t cpu;
     pv_fault_t fault;
 
-    if (!hw_state_load(vmm, &before)) {
+    if (!hw_state_load(vmm, &before, kind == EMULATE_STRING_IO)) {
         hw_end_guest(vmm, exit, "an instruction to emulate outside protected mode");
+    }
+    if (kind == EMULATE_DR && !dr6_load(vmm, &before)) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU's DR6 cannot be read");
     }
     cpu = before;
     if (kind == EMULATE_MMIO) {
@@ -161,6 +173,10 @@ static void emulate(vmm_t *vmm, const hw_exit_t *exit, emulate_kind_t kind)
     if (!pv_fault_is_none(&fault)) {
         emulation_fault(vmm, exit, &fault);
         return;
+    }
+    if (kind == EMULATE_DR && cpu.dr[6] != before.dr[6] &&
+        seL4_X86_VCPU_WriteMSR(vmm->hw.vcpu, seL4_VCPU_REG_DR6, cpu.dr[6]).error != seL4_NoError) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU's DR6 cannot be written");
     }
     if (!hw_state_store(vmm, &before, &cpu)) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the VCPU refused the emulated instruction's state");

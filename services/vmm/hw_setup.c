@@ -24,9 +24,9 @@
 /* SVM: CR8 reads and writes (bits 8 and 24 of the CR intercepts): the local APIC's TPR is the
  * device model's, as VMX's forced CR8 exits make it there. */
 #define SVM_INTERCEPT_CR8 ((1u << 8) | (1u << 24))
-/* SVM: every debug-register read and write (VMRUN does not switch DR0-DR3: the VMM keeps the
- * guest's, as VMX's forced MOV-DR exits make it do there). */
-#define SVM_INTERCEPT_DR 0x00ff00ffu
+/* SVM: DR0-DR3 reads (writes the kernel intercepts itself): VMRUN does not switch them, so the
+ * VMM keeps the guest's; DR6 and DR7 are the VMCB's and run without exits. */
+#define SVM_INTERCEPT_DR 0x0000000fu
 
 static seL4_Error controls_set(vmm_t *vmm)
 {

@@ -368,6 +368,26 @@ static void test_tsc_aux_per_vcpu(test_env_t *env)
     TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_MSR_TSC_AUX).value, 0x12345678);
 }
 
+/* DR6 through the MSR calls (beaml4's seL4_VCPU_REG_DR6): its reset value, kept across a run
+ * that does not touch it, its reserved half refused, and the host's DR6 as booted after it. */
+static void test_dr6_per_vcpu(test_env_t *env)
+{
+    test_vm_t vm;
+    test_vm_exit_t exit;
+
+    VCPU_OR_REFUSED(env);
+    TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_REG_DR6).value & 0xffffffffull,
+            0xffff0ff0ull);
+    TEST_OK(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_REG_DR6, 0xffff4ff1ull).error);
+    TEST_EXPECT_ERR(env, seL4_X86_VCPU_WriteMSR(vm.vcpu, seL4_VCPU_REG_DR6, 1ull << 32).error,
+                    seL4_InvalidArgument);
+    test_vm_enter(&vm, test_vm_guest(guest_cpuid), 0, &exit);
+    TEST_CHECK(env, test_vm_expect(env, &vm, &exit, VM_EXIT_CPUID, 2, NULL), "cpuid");
+    TEST_EQ(env, seL4_DebugHostStateCheck(), 0);
+    TEST_EQ(env, seL4_X86_VCPU_ReadMSR(vm.vcpu, seL4_VCPU_REG_DR6).value & 0x400full, 0x4001ull);
+}
+
 /* Signals the root's bound notification once it gets the CPU: only a timer interrupt taking the
  * CPU from the root's spinning guest lets it run. */
 static volatile seL4_Word signaller_ran;
@@ -696,6 +716,7 @@ static const test_case_t vcpu_cases[] = {
         {"vcpu_event_injection", test_event_injection},
         {"vcpu_event_carried_over_an_exit", test_event_carried_over_an_exit},
         {"vcpu_tsc_aux_per_vcpu", test_tsc_aux_per_vcpu},
+        {"vcpu_dr6_per_vcpu", test_dr6_per_vcpu},
         {"vcpu_host_interrupt_preempts_guest", test_host_interrupt_preempts_guest},
         {"vcpu_host_interrupt_preempts_guest_if_clear",
          test_host_interrupt_preempts_guest_if_clear},

@@ -56,6 +56,9 @@ void program_hostile_bad_cr3(void);
 void program_hostile_bad_idt(void);
 void program_hostile_no_stack(void);
 void program_hostile_fault_loop(void);
+void program_hostile_bad_cr(void);
+void program_hostile_mmio_unmapped(void);
+void program_hostile_halt_forever(void);
 void program_echo(void);
 
 #endif

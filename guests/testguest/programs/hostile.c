@@ -11,7 +11,8 @@
  *   bad-cr3           loads CR3 with an address outside RAM (triple fault);
  *   bad-idt           loads an empty IDT and faults (triple fault);
  *   no-stack          faults with RSP unmapped and no IST for #DF (triple fault);
- *   fault-loop        a #PF handler that fixes nothing: the same fault forever.
+ *   fault-loop        a #PF handler that fixes nothing: the same fault forever;
+ *   halt-forever      CLI; HLT with nothing that could wake it: stopped, never ended.
  */
 #include "check.h"
 #include "cpu.h"
@@ -232,4 +233,12 @@ void program_hostile_fault_loop(void)
     trap_set_handler(VECTOR_PF, ignore_page_fault);
     (void)*(volatile uint64_t *)(uintptr_t)PAGING_TEST_BASE;
     say("FAIL: still running");
+}
+
+void program_hostile_halt_forever(void)
+{
+    say("CLI; HLT with every interrupt source masked");
+    for (;;) {
+        __asm__ volatile("cli; hlt");
+    }
 }

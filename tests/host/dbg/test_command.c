@@ -57,6 +57,7 @@ RECORDER(cmd_vm_info)
 RECORDER(cmd_vm_start)
 RECORDER(cmd_vm_kill)
 RECORDER(cmd_vm_reboot)
+RECORDER(cmd_vm_mode)
 RECORDER(cmd_vm_console)
 
 static int setup(void **state)
@@ -106,6 +107,9 @@ static void test_each_command_reaches_its_handler(void **state)
     expect_call("vm start web", "cmd_vm_start", 1);
     expect_call("vm kill web", "cmd_vm_kill", 1);
     expect_call("vm reboot web", "cmd_vm_reboot", 1);
+    expect_call("vm mode web svm", "cmd_vm_mode", 2);
+    assert_string_equal(called_argv[0], "web");
+    assert_string_equal(called_argv[1], "svm");
     expect_call("vm console web", "cmd_vm_console", 1);
     expect_call("vm info web", "cmd_vm_info", 1);
     expect_call("log level", "cmd_log_level", 0);
@@ -146,7 +150,7 @@ static void test_group_word_alone(void **state)
     expect_message("log", COMMAND_BAD_USAGE, "'log' needs one more word: log level log stats\n");
     expect_message("vm", COMMAND_BAD_USAGE,
                    "'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
-                   "vm console\n");
+                   "vm mode vm console\n");
     expect_message("svc", COMMAND_BAD_USAGE, "'svc' needs one more word: svc crash\n");
 }
 
@@ -162,6 +166,12 @@ static void test_argument_counts(void **state)
                    "svc crash: too many arguments (usage: svc crash NAME)\n");
     expect_message("log level a b c", COMMAND_BAD_USAGE,
                    "log level: too many arguments (usage: log level [NAME|all] [LEVEL])\n");
+    expect_message("vm mode", COMMAND_BAD_USAGE,
+                   "vm mode: missing argument (usage: vm mode NAME MODE)\n");
+    expect_message("vm mode web", COMMAND_BAD_USAGE,
+                   "vm mode: missing argument (usage: vm mode NAME MODE)\n");
+    expect_message("vm mode web svm now", COMMAND_BAD_USAGE,
+                   "vm mode: too many arguments (usage: vm mode NAME MODE)\n");
     expect_message("help a b", COMMAND_BAD_USAGE,
                    "help: too many arguments (usage: help [COMMAND])\n");
 }

@@ -34,8 +34,9 @@ static void test_report_round_trip(void **state)
     vmm_encode_report(&msg, VMM_REPORT_RUNNING, VMM_END_NONE, 0, "");
     assert_int_equal(decode(&msg, &request, &field), IPC_OK);
     assert_string_equal(request.text, "");
-    assert_true(vmm_label_is_ours(VMM_REPORT) && vmm_label_is_ours(VMM_VM_CONSOLE));
-    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_CONSOLE + 1));
+    assert_true(vmm_label_is_ours(VMM_REPORT) && vmm_label_is_ours(VMM_VM_CONSOLE) &&
+                vmm_label_is_ours(VMM_VM_MODE));
+    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_MODE + 1));
     assert_string_equal(vmm_end_name(VMM_END_POWER_OFF), "power-off");
     assert_string_equal(vmm_end_name(VMM_END_COUNT), "?");
 }
@@ -185,6 +186,54 @@ static void test_console_checked(void **state)
     assert_int_equal(request.console_length, 0);
 }
 
+/* The shell's mode switch: the four modes, every value past them, each length but the one. */
+static void test_mode_checked(void **state)
+{
+    ipc_msg_t msg;
+    vmm_request_t request;
+    seL4_Word field;
+    const seL4_Word bad[] = {VMM_MODES, VMM_MODES + 1, 0x100, 1ull << 32, ~0ull};
+
+    (void)state;
+    for (seL4_Word mode = 0; mode < VMM_MODES; mode++) {
+        vmm_encode_vm_mode(&msg, "db", mode);
+        assert_int_equal(decode(&msg, &request, &field), IPC_OK);
+        assert_int_equal(request.label, VMM_VM_MODE);
+        assert_string_equal(request.name, "db");
+        assert_int_equal(request.mode, mode);
+        assert_int_equal(request.console_length, 0);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        vmm_encode_vm_mode(&msg, "db", bad[i]);
+        assert_int_equal(decode(&msg, &request, &field), IPC_ERR_FIELD);
+        assert_int_equal(field, 2); /* the name's length and one word of bytes, then the mode */
+        assert_int_equal(request.mode, 0);
+    }
+    /* No mode word, two of them, nothing at all, a name whose length runs past the end. */
+    ipc_msg_init(&msg, VMM_VM_MODE);
+    ipc_msg_push_string(&msg, "db", 15);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    vmm_encode_vm_mode(&msg, "db", 1);
+    ipc_msg_push(&msg, 1);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    ipc_msg_init(&msg, VMM_VM_MODE);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    vmm_encode_vm_mode(&msg, "db", 1);
+    msg.words[0] = 9;
+    assert_int_not_equal(decode(&msg, &request, &field), IPC_OK);
+    /* A name the VM table could not hold, and one of 15 characters (the longest). */
+    const char *bad_names[] = {"", "Db", "9db", "d b", "abcdefghijklmnop"};
+    for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+        ipc_msg_init(&msg, VMM_VM_MODE);
+        ipc_msg_push_string(&msg, bad_names[i], 64);
+        ipc_msg_push(&msg, 1);
+        assert_int_not_equal(decode(&msg, &request, &field), IPC_OK);
+    }
+    vmm_encode_vm_mode(&msg, "abcdefghijklmno", 3);
+    assert_int_equal(decode(&msg, &request, &field), IPC_OK);
+    assert_int_equal(request.mode, 3);
+}
+
 /* Random messages: whatever is accepted has every field in range. */
 static void test_random_messages(void **state)
 {
@@ -192,11 +241,12 @@ static void test_random_messages(void **state)
     vmm_request_t request;
     seL4_Word field;
     unsigned accepted = 0;
+    unsigned modes_accepted = 0;
 
     (void)state;
     srand(4242);
     for (int round = 0; round < 200000; round++) {
-        msg.label = IPC_VMM_BASE + (seL4_Word)(rand() % 6);
+        msg.label = IPC_VMM_BASE + (seL4_Word)(rand() % 8);
         msg.length = (seL4_Word)(rand() % (IPC_MAX_WORDS + 2));
         for (unsigned i = 0; i < IPC_MAX_WORDS; i++) {
             int pick = rand() % 4;
@@ -225,7 +275,14 @@ static void test_random_messages(void **state)
         } else {
             assert_int_equal(request.console_length, 0);
         }
+        if (request.label == VMM_VM_MODE) {
+            assert_true(request.mode < VMM_MODES);
+            modes_accepted++;
+        } else {
+            assert_int_equal(request.mode, 0);
+        }
     }
+    assert_true(modes_accepted > 0);
     assert_true(accepted > 0);
 }
 
@@ -234,7 +291,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_report_round_trip), cmocka_unit_test(test_report_fields_checked),
             cmocka_unit_test(test_names_checked),     cmocka_unit_test(test_console_checked),
-            cmocka_unit_test(test_random_messages),
+            cmocka_unit_test(test_mode_checked),      cmocka_unit_test(test_random_messages),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

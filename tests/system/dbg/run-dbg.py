@@ -3,13 +3,15 @@
 serial port on a socket this script holds and QEMU's monitor on another, and drives the shell as
 an operator would.
 
-  1. Over the serial line, with two VMs declared by boot modules: types every command byte by
+  1. Over the serial line, with three VMs declared by boot modules: types every command byte by
      byte as a terminal sends it (some with backspaces, Ctrl-U, Ctrl-C, cursor keys whose escape
      sequences arrive in pieces, history recall) and checks each command's output against what
      init and the log service report elsewhere: help lists every command, ps the services
      running, mem's figures add up and match init's boot summary, uptime grows, vm list shows
-     the declared VMs, log level and log stats, the messages for unknown commands and bad
-     arguments, an overlong line; `svc crash log` and `svc crash dbg` make init report and
+     the declared VMs and their modes, vm mode (a stopped VM's mode set and shown, vtx refused
+     with the reason on this AMD-V machine, bad words), a VM declared mode=vtx refused at start,
+     log level and log stats, the messages for unknown commands and bad arguments, an overlong
+     line; `svc crash log` and `svc crash dbg` make init report and
      restart the service, and the shell keeps working.
   2. On the PS/2 keyboard, with no VM declared: keys sent through the monitor's sendkey type
      help, vm list, a shifted word and a backspace; once booted as make run boots (qboot, the
@@ -44,7 +46,9 @@ COMMAND_SECONDS = 15
 KEY_DELAY = 0.002  # between the bytes of a typed line, as a fast typist would
 
 COMMANDS = ["help", "ps", "mem", "uptime", "log level", "log stats", "vm list", "vm info",
-            "vm start", "vm kill", "vm reboot", "vm console", "svc crash"]
+            "vm start", "vm kill", "vm reboot", "vm mode", "vm console", "svc crash"]
+# What init says of mode=vtx on this machine (QEMU TCG -cpu max: AMD-V, no VT-x).
+VTX_REFUSED = "mode=vtx: this machine has AMD-V (SVM), not VT-x: use mode=svm or mode=auto"
 
 
 class Failure(Exception):
@@ -258,6 +262,12 @@ def expect_output(machine, line, want):
     expect(got == want, f"{line!r} printed {got!r}, expected {want!r}")
 
 
+def expect_quiet_of_init(m, line, want):
+    """expect_output with init's log lines left out: they may arrive amid the command's."""
+    got = [l for l in m.command(line) if not l.startswith("init: ")]
+    expect(got == want, f"{line!r} printed {got!r}, expected {want!r}")
+
+
 def table(lines, header):
     """Rows under a header line, split into words."""
     expect(lines and lines[0].split() == header.split(), f"header {header!r} missing: {lines!r}")
@@ -278,7 +288,7 @@ def check_boot(m):
     expect(any(re.match(r"dbg: shell ready on the serial console and the PS/2 keyboard "
                         r"\(scancode set [12]\); type help$", l) for l in lines),
            "dbg's start line is missing")
-    expect(any(l == "init: 2 VMs declared" for l in lines), "init did not declare the two VMs")
+    expect(any(l == "init: 3 VMs declared" for l in lines), "init did not declare the three VMs")
 
 
 def check_help(m):
@@ -345,8 +355,57 @@ def check_uptime(m):
 def check_vm_list(m):
     rows = table(m.command("vm list"), "NAME STATE MODE MEMORY VCPUS KERNEL")
     want = [["web", "declared", "pv", "96", "MiB", "2", "guest.elf"],
-            ["db", "declared", "svm", "1024", "MiB", "1", "guest.elf"]]
+            ["db", "declared", "svm", "1024", "MiB", "1", "guest.elf"],
+            ["hw", "failed", "vtx", "(unavailable)", "16", "MiB", "1", "guest.elf"]]
     expect(rows == want, f"rows {rows}, expected {want}")
+
+
+def check_vtx_refused_at_start(m):
+    """hw (mode=vtx, autostart) cannot run here: refused at boot with init's reason, which vm
+    info and vm start repeat; the other VMs are untouched."""
+    m.wait_line("^init: VM hw not started: " + re.escape(VTX_REFUSED) + "$")
+    expect_output(m, "vm info hw",
+                  ["vm hw: failed, mode vtx (unavailable), 16 MiB, 1 vCPU, kernel guest.elf",
+                   f"vm hw: ended: {VTX_REFUSED} (status 0)"])
+    mark = len(m.terminal.lines)
+    expect_quiet_of_init(m, "vm start hw", [f"vm start: hw cannot start: {VTX_REFUSED}"])
+    m.wait_line("^init: VM hw not started: " + re.escape(VTX_REFUSED) + "$", mark)
+    expect(m.command("vm info web")[0].startswith("vm web: declared, mode pv,"), "web changed")
+
+
+def check_vm_mode(m):
+    """vm mode on a stopped VM: set for its next start and shown by vm info and vm list; vtx
+    refused with the reason (the mode stays as it was); bad words refused."""
+    info = "vm db: declared, mode {}, 1024 MiB, 1 vCPU, kernel guest.elf"
+    mark = len(m.terminal.lines)
+    for mode, shown in [("auto", "auto (svm)"), ("pv", "pv"), ("svm", "svm")]:
+        expect_quiet_of_init(m, f"vm mode db {mode}",
+                             [f"vm mode: db now {shown} from its next start"])
+        m.wait_line(f"^init: VM db: mode {mode} from its next start$", mark)
+        expect_output(m, "vm info db", [info.format(shown)])
+        if mode == "auto":
+            rows = table(m.command("vm list"), "NAME STATE MODE MEMORY VCPUS KERNEL")
+            expect(rows[1][:4] == ["db", "declared", "auto", "(svm)"], f"vm list: {rows}")
+        if mode == "pv":
+            expect_output(m, "vm mode db vtx", [f"vm mode: db: {VTX_REFUSED}"])
+            expect_output(m, "vm info db", [info.format("pv")])
+    # hw, refused at boot in vtx, takes a mode this machine runs (and stays stopped).
+    expect_quiet_of_init(m, "vm mode hw auto", ["vm mode: hw now auto (svm) from its next start"])
+    m.wait_line("^init: VM hw: mode auto from its next start$", mark)
+    expect_output(m, "vm mode hw vtx", [f"vm mode: hw: {VTX_REFUSED}"])
+    expect(m.command("vm info hw")[0].startswith("vm hw: failed, mode auto (svm),"),
+           "hw's mode after the refused switch")
+    expect_output(m, "vm mode db fast", ["vm mode: unknown mode 'fast' (pv, vtx, svm or auto)"])
+    expect_output(m, "vm mode db SVM", ["vm mode: unknown mode 'SVM' (pv, vtx, svm or auto)"])
+    expect_output(m, "vm mode nosuch pv", ["vm mode: no VM 'nosuch' (see vm list)"])
+    expect_output(m, "vm mode Db pv", ["vm mode: no VM 'Db' (see vm list)"])
+    expect_output(m, "vm mode averyveryverylongname pv",
+                  ["vm mode: no VM 'averyveryverylongname' (see vm list)"])
+    expect_output(m, "vm mode", ["vm mode: missing argument (usage: vm mode NAME MODE)"])
+    expect_output(m, "vm mode db", ["vm mode: missing argument (usage: vm mode NAME MODE)"])
+    expect_output(m, "vm mode db pv now",
+                  ["vm mode: too many arguments (usage: vm mode NAME MODE)"])
+    expect_output(m, "vm info db", [info.format("svm")])
 
 
 def check_log_level(m):
@@ -380,7 +439,7 @@ def check_errors(m):
     expect_output(m, "vm frob", ["unknown command 'vm frob': try help vm"])
     expect_output(m, "vm",
                   ["'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
-                   "vm console"])
+                   "vm mode vm console"])
     expect_output(m, "log", ["'log' needs one more word: log level log stats"])
     expect_output(m, "ps now", ["ps: too many arguments (usage: ps)"])
     expect_output(m, "svc crash", ["svc crash: missing argument (usage: svc crash NAME)"])
@@ -540,9 +599,11 @@ def main():
     guest = os.path.join(logdir, "guest.elf")
     with open(guest, "wb") as f:
         f.write(bytes(4096))
-    # Not started (their kernels are zeros): they stay "declared" whatever the VMM can do.
+    # Not started (their kernels are zeros): they stay "declared" whatever the VMM can do; hw
+    # asks for VT-x, which QEMU TCG never has: init refuses it before its VMM is made.
     modules = [f"{guest} vm=web mode=pv mem=96M vcpus=2 autostart=no",
-               f"{guest} vm=db mode=svm mem=1G autostart=no"]
+               f"{guest} vm=db mode=svm mem=1G autostart=no",
+               f"{guest} vm=hw mode=vtx mem=16M"]
     checks = Checks()
     start = time.time()
 
@@ -556,6 +617,9 @@ def main():
                                ("mem: figures add up, match the boot summary", check_mem),
                                ("uptime grows", check_uptime),
                                ("vm list: the declared VMs", check_vm_list),
+                               ("mode=vtx on AMD-V: refused at start, with the reason",
+                                check_vtx_refused_at_start),
+                               ("vm mode: set, shown, refused", check_vm_mode),
                                ("log level: show and set", check_log_level),
                                ("log stats", check_log_stats),
                                ("unknown commands and bad arguments", check_errors),

@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """System test of the VM life cycle and of VMs that misbehave: boots beaml4 under QEMU TCG with
-four VMs declared (the test guest in PV mode) and drives the shell (dbg) over the serial line.
+five VMs declared (the test guest in PV mode, one of them asking for VT-x) and drives the shell
+(dbg) over the serial line.
 
   spin   test=fault-loop: the same page fault for ever, a trap to its VMM per fault, as fast as
          the guest can; it must never slow the shell or the other VMs to a stop
   work   test=console,cpuid,work-cpu: must run to its end beside spin (exit status 0)
   later  autostart=no, test=console, with an initrd and a module: started from the shell
   tty    test=echo: reads COM1 and writes each line back in upper case, until "end"
+  hw     mode=vtx, which QEMU TCG never offers: refused at start, the others run
 
 Checked: while spin traps, the shell answers every command within 10 s and work ends by
 itself; vm list and vm info show each VM's state and how it ended; vm start runs later to its
 end; vm reboot starts spin again, vm kill stops it (a second kill is refused); the VMM of a
 running VM made to fault (svc crash) is reported and its VM alone marked crashed, while another
-VM runs on; the crashed VM starts again; unknown names are refused. The console attach (vm
+VM runs on; the crashed VM starts again; vm mode reboots a running VM in the new mode and
+refuses vtx with the reason; unknown names are refused. The console attach (vm
 console): lines typed reach tty's COM1 byte for byte and come back as its log lines, the shell
 takes no command meanwhile, Ctrl-] detaches (the bytes after it are the shell's again), bytes a
 VM that never reads (spin) cannot take are counted as dropped; a VM that ends while attached
@@ -101,6 +104,46 @@ def check_responsive(m):
     rows = vm_rows(m)
     expect(rows.get("spin") == "running", f"spin: {rows}")
     expect(rows.get("later") == "declared", f"later: {rows}")
+
+
+def check_vtx_refused(m):
+    """hw asks for VT-x, which QEMU TCG never offers: refused at start with the reason, while
+    the VMs beside it were started all the same."""
+    line = m.wait_line(r"^init: VM hw not started: ")
+    expect(line == "init: VM hw not started: " + dbg.VTX_REFUSED, line)
+    rows = vm_rows(m)
+    expect(rows.get("hw") == "failed" and rows.get("spin") == "running", f"{rows}")
+
+
+def check_mode_reboot(m):
+    """vm mode on a running VM reboots it in the new mode: pv (which every machine runs), auto
+    (AMD-V here) and pv again; a mode the machine cannot run leaves it running as it was."""
+    mark = len(m.terminal.lines)
+    shell(m, "vm start spin")
+    m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
+    mark = len(m.terminal.lines)
+    got = shell(m, "vm mode spin pv")
+    expect(len(got) == 1 and re.fullmatch(r"vm mode: spin now pv: rebooted, (starting|running)",
+                                          got[0]), f"vm mode spin pv: {got}")
+    m.wait_line(r"^init: VM spin stopped: rebooted from the shell in mode pv, status 0$", mark)
+    m.wait_line(r"^init: VM spin starting: mode pv, ", mark)
+    m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
+    expect_shell(m, "vm mode spin vtx", [f"vm mode: spin: {dbg.VTX_REFUSED}"])
+    expect(vm_rows(m).get("spin") == "running", "a refused mode stopped spin")
+    # auto on this machine is AMD-V: the same guest, rebooted in hardware mode, and back.
+    for mode, shown, runs in [("auto", "auto (svm)", "AMD-V"), ("pv", "pv", "PVH entry")]:
+        mark = len(m.terminal.lines)
+        got = shell(m, f"vm mode spin {mode}")
+        expect(len(got) == 1 and re.fullmatch(re.escape(f"vm mode: spin now {shown}: rebooted, ") +
+                                              "(starting|running)", got[0]),
+               f"vm mode spin {mode}: {got}")
+        m.wait_line(f"^init: VM spin stopped: rebooted from the shell in mode {mode}, status 0$",
+                    mark)
+        m.wait_line(f"^init: VM spin running: {runs}", mark, VM_SECONDS)
+        info = shell(m, "vm info spin")
+        expect(info[:1] and info[0].startswith(f"vm spin: running, mode {shown},"),
+               f"vm info spin: {info}")
+    expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
 
 
 def check_neighbour_ends(m):
@@ -291,7 +334,8 @@ def main():
                f"{image} vm=work mode=pv mem=64M cmdline=\"test=console,cpuid,work-cpu\"",
                f"{image} vm=later mode=pv mem=48M autostart=no initrd=initrd.bin "
                f"modules=disk.bin cmdline=\"test=console\"",
-               f"{image} vm=tty mode=pv mem=32M cmdline=\"test=echo\""] + data
+               f"{image} vm=tty mode=pv mem=32M cmdline=\"test=echo\"",
+               f"{image} vm=hw mode=vtx mem=16M cmdline=\"test=console\""] + data
     boot = ["-m", "512"] + dbg.direct_boot(kernel, init, modules)
     checks = dbg.Checks()
     start = time.time()
@@ -300,6 +344,8 @@ def main():
         machine = dbg.Machine(boot, os.path.join(logdir, "serial-lifecycle.log"))
         checks.check("the shell answers while a VM traps as fast as it can", check_responsive,
                      machine)
+        checks.check("mode=vtx on AMD-V: refused at start, the other VMs started",
+                     check_vtx_refused, machine)
         checks.check("vm console: lines typed reach a VM's COM1 and come back; Ctrl-] "
                      "detaches", check_console_echo, machine)
         checks.check("vm console: bytes a VM does not read are counted as dropped",
@@ -312,6 +358,8 @@ def main():
                      machine)
         checks.check("a VMM made to fault: its VM alone is crashed, and starts again",
                      check_vmm_crash, machine)
+        checks.check("vm mode reboots a running VM in the new mode", check_mode_reboot,
+                     machine)
         checks.check("vm console: a VM that ends while attached detaches the shell",
                      check_console_ends, machine)
         checks.check("unknown names and wrong states are refused", check_refusals, machine)

@@ -14,10 +14,12 @@ enum init_label {
     INIT_SERVICE_INFO = IPC_INIT_BASE + 1, /* index -> id, state, restarts, faults, name */
     INIT_MEMORY = IPC_INIT_BASE + 2,       /* -> ram total, ram free, device total, device free,
                                               slots used, slots total */
-    INIT_VM_INFO = IPC_INIT_BASE + 3,      /* index -> state, mode, memory (bytes), vcpus,
-                                              status, name, kernel module file (up to 31 bytes),
-                                              how it ended (up to 95 bytes, "" until then);
-                                              state: services/init/vms.h, mode: vmdecl_mode_t */
+    INIT_VM_INFO = IPC_INIT_BASE + 3,      /* index -> state, mode, resolved mode, memory
+                                              (bytes), vcpus, status, name, kernel module file
+                                              (up to 31 bytes), how it ended (up to 95 bytes, ""
+                                              until then); state: services/init/vms.h, modes:
+                                              vmdecl_mode_t, the one asked for and the one it
+                                              runs in here (auto: this machine cannot run it) */
     INIT_CRASH = IPC_INIT_BASE + 4,        /* dbg: name -> ok (the service faults) | not found */
 };
 

@@ -1,7 +1,8 @@
 /*
  * The VMM's contract with init: what a VM's VMM finds when init starts it (its capabilities and
  * the boot page describing the VM), the reports it sends init about its VM (running, ended and
- * why), and the VM life-cycle requests the shell makes to init (start, kill, reboot).
+ * why), and the VM life-cycle requests the shell makes to init (start, kill, reboot, console,
+ * mode).
  * docs/vmm.md tells the whole story. A VMM may be subverted by its guest: init checks every
  * report like any other request, and only a VM's own VMM may report on it.
  */
@@ -26,7 +27,19 @@ enum vmm_label {
     VMM_VM_REBOOT = IPC_VMM_BASE + 4,  /* dbg: name -> ok | not found | busy (not running) */
     VMM_VM_CONSOLE = IPC_VMM_BASE + 5, /* dbg: name, bytes -> ok, bytes taken | not found |
                                           busy (not running) */
+    VMM_VM_MODE = IPC_VMM_BASE + 6,    /* dbg: name, mode -> ok, the mode it runs in | not found |
+                                          field (see below) | no memory */
 };
+
+/*
+ * VMM_VM_MODE sets the mode a VM asks for (a vmdecl_mode_t: auto, pv, vtx or svm, below
+ * VMM_MODES) and reboots it in that mode when it runs; a stopped VM takes it at its next
+ * start. The answer's word is the mode it runs (or will run) in: pv, vtx or svm, never auto.
+ * When this machine cannot run the mode, the error reply (field) carries the reason as a string
+ * after its two words and the VM is left as it was; when the reboot in the new mode is refused
+ * (the answers of VMM_VM_START, field with its reason too), the mode stays set.
+ */
+#define VMM_MODES 4
 
 /* A VMM_VM_CONSOLE carries 1 to this many bytes (a count word, then the bytes packed
  * little-endian into words); the answer's one word says how many the VM's input ring took. */
@@ -64,6 +77,7 @@ typedef struct vmm_request {
     char name[VMM_NAME_BYTES]; /* VMM_VM_START, _KILL, _REBOOT, _CONSOLE */
     seL4_Word console_length;  /* VMM_VM_CONSOLE */
     seL4_Uint8 console[VMM_CONSOLE_BYTES_MAX];
+    seL4_Word mode; /* VMM_VM_MODE: below VMM_MODES */
 } vmm_request_t;
 
 void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word status,
@@ -74,6 +88,7 @@ void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name);
 /* At most VMM_CONSOLE_BYTES_MAX of the bytes go (the caller sends the rest in later messages). */
 void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *bytes,
                            seL4_Word length);
+void vmm_encode_vm_mode(ipc_msg_t *msg, const char *name, seL4_Word mode);
 
 /* Whether a label is one of this protocol's (a server dispatches on it before decoding). */
 bool vmm_label_is_ours(seL4_Word label);
@@ -82,7 +97,7 @@ bool vmm_label_is_ours(seL4_Word label);
  * Checks label, length and every field: a report's kind and end in range (RUNNING with no end
  * and status 0), its text printable ASCII; a VM name of 1-15 characters of [a-z0-9-]; console
  * bytes 1 to VMM_CONSOLE_BYTES_MAX of them, exactly the words they need, the last word's unused
- * bytes zero. On error *field is the offending word.
+ * bytes zero; a mode below VMM_MODES, its word the last. On error *field is the offending word.
  */
 ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field);
 

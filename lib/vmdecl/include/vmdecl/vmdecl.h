@@ -157,4 +157,15 @@ vmdecl_status_t vmdecl_table_build(const char *const *cmdlines, size_t count, vm
 /* "auto", "pv", "vtx", "svm" (or "?"). */
 const char *vmdecl_mode_name(vmdecl_mode_t mode);
 
+/* The mode named "auto", "pv", "vtx" or "svm" (exactly, lowercase); false for anything else. */
+bool vmdecl_mode_from_name(const char *name, vmdecl_mode_t *mode);
+
+/*
+ * A VM's mode as the shell and the log show it, into out (capacity bytes, always terminated):
+ * "svm" when it runs in the mode it asks for, "auto (svm)" when auto resolved to svm, and
+ * "vtx (unavailable)" when resolved is VMDECL_MODE_AUTO: the machine cannot run that mode.
+ */
+void vmdecl_mode_describe(vmdecl_mode_t requested, vmdecl_mode_t resolved, char *out,
+                          size_t capacity);
+
 #endif

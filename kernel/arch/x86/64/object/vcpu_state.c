@@ -48,6 +48,9 @@ static const vcpu_msr_t vcpu_msrs[] = {
         /* RDTSCP and RDPID read it; the kernel loads the guest's around each run, on both
          * kinds (VMCB offset 0: no field). */
         RECORD(seL4_VCPU_MSR_TSC_AUX, VCPU_MSR_TSC_AUX, 0, RULE_BITS, 0xffffffffull),
+        /* DR6 (a beaml4 number, not an MSR): the VCPU record on VMX, the VMCB's on SVM; its
+         * upper half is reserved. */
+        RECORD(seL4_VCPU_REG_DR6, VCPU_MSR_DR6, seL4_VMCB_Save_DR6, RULE_BITS, 0xffffffffull),
         FIELD(seL4_VCPU_MSR_FS_BASE, seL4_VMCS_Guest_FS_Base,
               seL4_VMCB_Save_FS + seL4_VMCB_Seg_Base),
         FIELD(seL4_VCPU_MSR_GS_BASE, seL4_VMCS_Guest_GS_Base,

@@ -26,12 +26,13 @@
 
 /* V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR; V_INTR_MASKING always (the guest's IF never masks the
  * host's interrupts, and CR8 writes reach V_TPR, not the physical TPR: APM 15.21.1). */
-#define INT_CONTROL_VMM  0x001f01ffull
-#define INTERRUPT_SHADOW 0x1ull /* bit 1, the guest's IF, is read only */
-#define DEBUGCTL_LBR_BTF 0x3ull
-#define SFMASK_BITS      0xffffffffull /* the upper half is reserved */
-#define SYSENTER_CS_BITS 0xffffull
-#define EFER_SVME        (1ull << 12) /* the guest's EFER.SVME must be set (APM 15.5.1) */
+#define INT_CONTROL_VMM     0x001f01ffull
+#define INTERRUPT_SHADOW    0x1ull /* bit 1, the guest's IF, is read only */
+#define DEBUGCTL_LBR_BTF    0x3ull
+#define SFMASK_BITS         0xffffffffull /* the upper half is reserved */
+#define DEBUG_REGISTER_BITS 0xffffffffull
+#define SYSENTER_CS_BITS    0xffffull
+#define EFER_SVME           (1ull << 12) /* the guest's EFER.SVME must be set (APM 15.5.1) */
 
 static const vcpu_field_t svm_fields[] = {
         RW(seL4_VMCB_InterceptCR, 4),
@@ -69,8 +70,9 @@ static const vcpu_field_t svm_fields[] = {
         RW(seL4_VMCB_Save_CR4, 8),
         RW(seL4_VMCB_Save_CR3, 8),
         RW(seL4_VMCB_Save_CR0, 8),
-        RW(seL4_VMCB_Save_DR7, 8),
-        RW(seL4_VMCB_Save_DR6, 8),
+        /* Bits 63:32 of DR6 and DR7 must be zero (VMRUN's checks, APM 15.5.1). */
+        BITS(seL4_VMCB_Save_DR7, 8, DEBUG_REGISTER_BITS, 0),
+        BITS(seL4_VMCB_Save_DR6, 8, DEBUG_REGISTER_BITS, 0),
         RW(seL4_VMCB_Save_RFLAGS, 8),
         RW(seL4_VMCB_Save_RIP, 8),
         RW(seL4_VMCB_Save_RSP, 8),

@@ -75,6 +75,9 @@ static void vmx_guest_msrs_load(const vcpu_t *vcpu)
     if (cr2_read() != vcpu->cr2) {
         cr2_write(vcpu->cr2);
     }
+    /* The guest's DR6: no VMCS field holds it, and the host's is cleared after every exit. A
+     * #DB in the guest sets its bits in the CPU's DR6, which the VMM then reads. */
+    __asm__ volatile("mov %0, %%dr6" : : "r"(vcpu->msr[VCPU_MSR_DR6]));
 }
 
 /*
@@ -149,6 +152,7 @@ vcpu_run_result_t vmx_vcpu_run(vcpu_t *vcpu, paddr_t root, vcpu_exit_t *exit)
     failed = vmx_enter(vcpu->gpr, vcpu->launched);
     vcpu->cr2 = cr2_read();
     vcpu->msr[VCPU_MSR_KERNEL_GS_BASE] = msr_read(MSR_KERNEL_GS_BASE);
+    __asm__ volatile("mov %%dr6, %0" : "=r"(vcpu->msr[VCPU_MSR_DR6]));
     host_after_guest(true);
     vmx_cache_entry_fields(vcpu);
     if (failed != 0) {

@@ -16,6 +16,7 @@
 #define MSR_PAT           0x00000277u
 #define GUEST_PAT_DEFAULT 0x0007040600070406ull /* the PAT's power-on value */
 #define GUEST_DR7_DEFAULT 0x400ull
+#define GUEST_DR6_DEFAULT 0xffff0ff0ull /* DR6 at reset (SDM Vol. 3B 18.2.3) */
 #define RFLAGS_RESERVED   0x2ull
 #define TR_BUSY_TSS_64    0x8bull
 #define SEGMENT_UNUSABLE  0x10000ull
@@ -131,6 +132,7 @@ void vmx_vcpu_init(vcpu_t *vcpu)
     vmx_host_state_init();
     vmx_controls_init(vcpu);
     vmx_guest_state_init();
+    vcpu->msr[VCPU_MSR_DR6] = GUEST_DR6_DEFAULT;
 }
 
 bool vmx_vcpu_read(vcpu_t *vcpu, word_t field, word_t *value)

@@ -50,6 +50,7 @@ enum {
     VCPU_MSR_SFMASK,
     VCPU_MSR_KERNEL_GS_BASE,
     VCPU_MSR_TSC_AUX, /* both kinds: no VMCS or VMCB field holds it */
+    VCPU_MSR_DR6,     /* VMX: no VMCS field holds it (SVM: the VMCB's) */
     VCPU_MSR_COUNT,
 };
 
