@@ -16,6 +16,9 @@
 #define DEVICE_ID_BLOCK   0x1042
 #define DEVICE_ID_NETWORK 0x1041
 
+_Static_assert(VIRTIO_BUFFERS_VADDR == SERVICE_SHARED_VADDR,
+               "clients' buffers where init maps shared memory, clear of the service's own");
+
 static blk_disk_t disks[VIRTIO_DEVICES_MAX];
 static net_device_t nets[VIRTIO_DEVICES_MAX];
 static server_t server;

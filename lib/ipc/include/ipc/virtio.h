@@ -42,8 +42,8 @@ enum virtio_label {
 
 /* Where init maps each client's shared buffer in the service: one slot of
  * VIRTIO_CLIENT_BUFFER_MAX bytes per client id, so that a grant needs no address. */
-#define VIRTIO_BUFFERS_VADDR 0x60000000ull
-#define VIRTIO_CLIENTS_MAX   64 /* client ids 1..63 (the services' ids) */
+#define VIRTIO_BUFFERS_VADDR 0x70100000ull /* the services' shared memory (runtime/service.h) */
+#define VIRTIO_CLIENTS_MAX   64            /* client ids 1..63 (the services' ids) */
 
 static inline seL4_Word virtio_client_buffer(seL4_Word id)
 {
