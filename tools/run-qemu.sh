@@ -5,7 +5,8 @@
 # some other way (triple fault, power-off).
 #
 # usage: tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--device SPEC]...
-#                          [--timeout S] [--memory MiB] [--append CMDLINE] KERNEL [MODULE...]
+#                          [--timeout S] [--memory MiB] [--append CMDLINE] [--disk FILE[,ro]]...
+#                          [--net] [--forward [udp:]HOSTPORT:GUESTPORT]... KERNEL [MODULE...]
 #        tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
 #                          --cdrom ISO
 # With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --icount makes TCG
@@ -17,11 +18,21 @@
 # boots a GRUB ISO (tools/mkiso.sh) through QEMU's default BIOS instead; its command line is the
 # ISO's. A MODULE is a file path, optionally followed (in the same argument) by words that become
 # part of the module's command line: "guest.elf vm=web mode=pv".
+# Each --disk gives the machine a virtio-blk PCI function (modern only: disable-legacy=on) backed
+# by FILE as a raw image, written in place (",ro": read-only), its serial (virtio-blk's identity)
+# "beaml4-diskN" for the Nth --disk from 0. --net gives it a virtio-net PCI
+# function (modern only) on QEMU's user network restricted to the machine itself (restrict=on:
+# no way out); each --forward [tcp:|udp:]HOSTPORT:GUESTPORT forwards TCP (or UDP) from
+# 127.0.0.1:HOSTPORT on the host to GUESTPORT of the machine (and implies --net). The functions sit on bus 0 from slot 8 on.
 # example: tools/run-qemu.sh --append exit_after_boot build/kernel/beaml4.elf \
 #              build/services/init/init.elf
 set -uo pipefail
 source "$(dirname "$0")/lib/cli.sh"
 cli_help "$@"
+fail() {
+    echo "run-qemu: $*" >&2
+    exit 2
+}
 accel=tcg
 icount=()
 cpu=""
@@ -31,6 +42,9 @@ limit=60
 memory=256
 append=""
 cdrom=""
+disks=()
+net=0
+forwards=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --kvm) accel=kvm; shift ;;
@@ -42,10 +56,37 @@ while [ $# -gt 0 ]; do
     --memory) memory=$2; shift 2 ;;
     --append) append=$2; shift 2 ;;
     --cdrom) cdrom=$2; shift 2 ;;
+    --disk) disks+=("$2"); shift 2 ;;
+    --net) net=1; shift ;;
+    --forward)
+        [[ "$2" =~ ^((tcp|udp):)?[0-9]+:[0-9]+$ ]] ||
+            fail "--forward wants [tcp:|udp:]HOSTPORT:GUESTPORT, not '$2'"
+        net=1
+        protocol=tcp
+        [[ "$2" != udp:* ]] || protocol=udp
+        ports=${2#*p:}
+        forwards+=",hostfwd=$protocol:127.0.0.1:${ports%%:*}-:${ports##*:}"
+        shift 2 ;;
     -*) cli_refuse "$1" ;;
     *) break ;;
     esac
 done
+slot=8
+index=0
+for disk in "${disks[@]}"; do
+    file=${disk%,ro}
+    readonly=off
+    [ "$file" = "$disk" ] || readonly=on
+    [ -f "$file" ] || fail "--disk: no file '$file'"
+    devices+=(-drive "if=none,id=disk$slot,format=raw,file=${file//,/,,},readonly=$readonly"
+        -device "virtio-blk-pci,drive=disk$slot,disable-legacy=on,serial=beaml4-disk$index,addr=$(printf '%#x' $slot)")
+    slot=$((slot + 1))
+    index=$((index + 1))
+done
+if [ $net = 1 ]; then
+    devices+=(-netdev "user,id=net0,restrict=on$forwards"
+        -device "virtio-net-pci,netdev=net0,disable-legacy=on,addr=$(printf '%#x' $slot)")
+fi
 if [ -z "$cpu" ]; then
     cpu=max
     [ "$accel" = kvm ] && cpu=host

@@ -11,7 +11,9 @@
 # in instructions); the workloads bare against PV with their ratios.
 # With --svm the same programs run a third time, as a VM in AMD-V mode (QEMU TCG -cpu max has
 # SVM; not under KVM), and one more table per engine puts every event and workload bare, PV and
-# AMD-V side by side with the ratios (make bench-hw).
+# AMD-V side by side with the ratios; then once more in VT-x mode under Bochs (a GRUB ISO, Bochs
+# cycles: one per instruction, VM entries and exits one each), beside AMD-V's instruction
+# counts (make bench-hw).
 #
 # usage: bench/pv/run.sh [--svm] KERNEL INIT GUEST_ELF BENCH_IPC_ELF OUT_DIR
 # Run from the top of the tree (make bench-pv and make bench-hw do). Logs go to OUT_DIR.
@@ -169,8 +171,18 @@ for mode in "${modes[@]}"; do
     done
 done
 
-# ---- bare, PV and AMD-V side by side (--svm) ----
+# ---- bare, PV and AMD-V side by side (--svm), and VT-x under Bochs ----
 $svm || exit $status
+iso=$out/vtx.iso
+echo "bench-hw [bochs-vtx]: tools/mkiso.sh --append exit_after_vms $iso $kernel $init '$guest vm=tg mode=vtx mem=64M cmdline=test=$programs'"
+if tools/mkiso.sh --append exit_after_vms "$iso" "$kernel" "$init" \
+    "$guest vm=tg mode=vtx mem=64M cmdline=test=$programs" >"$out/vtx-iso.log" 2>&1; then
+    run bochs-vtx tools/run-bochs.sh "$iso" 600
+else
+    echo "bench-hw [bochs-vtx]: the ISO could not be made"
+    tail -5 "$out/vtx-iso.log"
+    status=1
+fi
 for mode in tcg icount; do
     unit="TSC cycles"
     [ "$mode" = icount ] && unit="instructions"
@@ -185,5 +197,14 @@ for mode in tcg icount; do
         printf 'bench-hw [%s]: %-16s %9s %9s %9s %8s %8s %7s\n' "$mode" "$name" "${b:--}" "${p:--}" \
             "${h:--}" "$(ratio "$p" "$b")" "$(ratio "$h" "$b")" "$(ratio "$p" "$h")"
     done
+done
+echo
+echo "bench-hw [bochs-vtx]: VT-x under Bochs (Bochs cycles) beside AMD-V under TCG -icount (instructions)"
+printf 'bench-hw [bochs-vtx]: %-16s %9s %9s %8s\n' event vtx svm vtx/svm
+for name in cpuid hypercall port-in mmio-read page-fill self-ipi timer syscall cli-sti \
+    pushf-popf cr3-reload work-cpu work-syscall work-pagefault; do
+    x=$(figure "$out/bochs-vtx.log" "$name")
+    h=$(figure "$out/svm-icount.log" "$name")
+    printf 'bench-hw [bochs-vtx]: %-16s %9s %9s %8s\n' "$name" "${x:--}" "${h:--}" "$(ratio "$x" "$h")"
 done
 exit $status

@@ -10,6 +10,9 @@
 
 bool devices_give_ports(service_t *service, unsigned index, seL4_Word first, seL4_Word last);
 bool devices_give_irq(service_t *service, unsigned index, seL4_Word irq, seL4_Word bit);
+/* An MSI of the PCI function bus:device.function, delivered as IRQ irq (vector 0x30 + irq). */
+bool devices_give_msi(service_t *service, unsigned index, const uint8_t pci[3], seL4_Word irq,
+                      seL4_Word bit);
 bool devices_give_frame(service_t *service, unsigned index, seL4_Word paddr);
 
 #endif

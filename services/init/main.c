@@ -13,6 +13,7 @@
 #include "summary.h"
 #include "timers.h"
 #include "vm_start.h"
+#include "virtio.h"
 #include "vms.h"
 #include <algorithms/ringbuf.h>
 #include <ipc/dbg.h>
@@ -160,6 +161,35 @@ static bool svctest_wire(service_t *svctest)
                                                  ipc_badge(IPC_BADGE_ID_MASK))));
 }
 
+/*
+ * The virtio disk test: the exit ports, the virtio service's endpoint and a buffer shared with
+ * it, and the whole of disk 0; also the endpoint badged as a client nothing was granted to.
+ */
+static bool blktest_wire(service_t *blktest)
+{
+    service_t *virtio = init_service_by_id(SERVICE_ID_VIRTIO);
+    virtio_window_t whole = {.first = 0, .sectors = VIRTIO_SECTORS_TO_END};
+
+    return devices_give_ports(blktest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
+           devices_give_ports(blktest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
+           (virtio == NULL || (virtio_wire_client(blktest, virtio, 2, SERVICE_SHARED_VADDR,
+                                                  VIRTIO_CLIENT_BUFFER_MAX, 0, &whole) &&
+                               service_give_device(blktest, 3, virtio->endpoint, seL4_AllRights,
+                                                   ipc_badge(SERVICE_ID_MAX - 1))));
+}
+
+/* The virtio network test: the exit ports, the virtio service's endpoint, a buffer, network
+ * device 0. */
+static bool nettest_wire(service_t *nettest)
+{
+    service_t *virtio = init_service_by_id(SERVICE_ID_VIRTIO);
+
+    return devices_give_ports(nettest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
+           devices_give_ports(nettest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
+           (virtio == NULL ||
+            virtio_wire_client(nettest, virtio, 2, SERVICE_SHARED_VADDR, 4096, 0, NULL));
+}
+
 /* The services, in start order. */
 static const service_spec_t specs[] = {
         {.name = "log",
@@ -184,6 +214,28 @@ static const service_spec_t specs[] = {
          .memory_bits = 20,
          .log_ring = true,
          .wire = dbg_wire},
+        /* The machine's virtio devices: below the shell, above the VMMs it serves. */
+        {.name = "virtio",
+         .id = SERVICE_ID_VIRTIO,
+         .priority = 140,
+         .memory_bits = 21,
+         .log_ring = true,
+         .wanted = virtio_wanted,
+         .wire = virtio_wire},
+        {.name = "blktest",
+         .id = SERVICE_ID_BLKTEST,
+         .priority = 100,
+         .memory_bits = 20,
+         .log_ring = true,
+         .only_with = "blktest",
+         .wire = blktest_wire},
+        {.name = "nettest",
+         .id = SERVICE_ID_NETTEST,
+         .priority = 100,
+         .memory_bits = 20,
+         .log_ring = true,
+         .only_with = "nettest",
+         .wire = nettest_wire},
         {.name = "svctest",
          .id = SERVICE_ID_SVCTEST,
          .priority = 100,
@@ -326,6 +378,9 @@ void init_service_restarted(service_t *service)
         log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames);
     }
     timers_restarted(service);
+    if (service->spec->id == SERVICE_ID_VIRTIO) {
+        virtio_grants_send(service);
+    }
 }
 
 static bool services_create(void)
@@ -333,6 +388,9 @@ static bool services_create(void)
     for (unsigned i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         if (specs[i].only_with != NULL &&
             !bootinfo_has_option(runtime_bootinfo, specs[i].only_with)) {
+            continue;
+        }
+        if (specs[i].wanted != NULL && !specs[i].wanted()) {
             continue;
         }
         if (!service_create(&services[service_count], &specs[i])) {
@@ -385,6 +443,10 @@ static bool services_start(void)
         if (service->spec->id == SERVICE_ID_TIME && !timers_start(service)) {
             printf("init: the time service does not attach its clients\n");
             return false;
+        }
+        /* Its clients' windows, before any of them starts. */
+        if (service->spec->id == SERVICE_ID_VIRTIO) {
+            virtio_grants_send(service);
         }
     }
     return true;

@@ -109,11 +109,27 @@ static void config_write32(void *ctx, uint8_t bus, uint8_t device, uint8_t funct
     seL4_X86_IOPort_Out32(ports, PCI_CONFIG_DATA, value);
 }
 
+/* The configuration ports, once issued (init keeps them: devices are set up through them). */
+static seL4_CPtr config_ports;
+
+uint32_t platform_config_read32(uint8_t bus, uint8_t device, uint8_t function, uint16_t offset)
+{
+    return config_ports == seL4_CapNull
+                   ? 0xffffffffu
+                   : config_read32(&config_ports, bus, device, function, offset);
+}
+
+void platform_config_write32(uint8_t bus, uint8_t device, uint8_t function, uint16_t offset,
+                             uint32_t value)
+{
+    if (config_ports != seL4_CapNull) {
+        config_write32(&config_ports, bus, device, function, offset, value);
+    }
+}
+
 static void pci_survey(platform_t *out)
 {
-    static seL4_CPtr ports;
-
-    if (ports == seL4_CapNull) {
+    if (config_ports == seL4_CapNull) {
         seL4_CPtr slot = memory_slot();
         if (slot == seL4_CapNull ||
             seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, PCI_CONFIG_ADDRESS,
@@ -121,9 +137,10 @@ static void pci_survey(platform_t *out)
                                          seL4_WordBits) != seL4_NoError) {
             return;
         }
-        ports = slot;
+        config_ports = slot;
     }
-    pci_access_t access = {.read32 = config_read32, .write32 = config_write32, .ctx = &ports};
+    pci_access_t access = {
+            .read32 = config_read32, .write32 = config_write32, .ctx = &config_ports};
     out->pci = pci_scan(&access, 0, out->pci_functions, PLATFORM_PCI_MAX, &out->pci_scan) == PCI_OK;
 }
 

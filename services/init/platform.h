@@ -43,6 +43,12 @@ void platform_survey(const seL4_BootInfo *bootinfo, platform_t *out);
 /* One line per fact, each starting "init: ACPI" or "init: PCI". */
 void platform_print(const platform_t *platform);
 
+/* A dword of a function's configuration space (offset a multiple of 4 below 256), through the
+ * ports the survey used; all ones (reads) or nothing (writes) when they could not be had. */
+uint32_t platform_config_read32(uint8_t bus, uint8_t device, uint8_t function, uint16_t offset);
+void platform_config_write32(uint8_t bus, uint8_t device, uint8_t function, uint16_t offset,
+                             uint32_t value);
+
 /* The survey init made at boot (platform_survey into a static). */
 const platform_t *platform_get(void);
 void platform_init(const seL4_BootInfo *bootinfo);

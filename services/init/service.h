@@ -29,6 +29,7 @@ typedef struct service_spec {
     unsigned memory_bits;  /* its untyped */
     bool log_ring;         /* it logs through a ring (everyone but the log service) */
     const char *only_with; /* started only when the kernel command line has this word */
+    bool (*wanted)(void);  /* started only when this says so (NULL: always) */
     const char *image;     /* the embedded image it runs (NULL: the one named as it is) */
     unsigned cnode_bits;   /* its CNode's size (0: SERVICE_CNODE_BITS); larger ones get an
                             * untyped of their own */

@@ -35,7 +35,7 @@
 /* Hardware modes: the guest-physical tables, one per 2 MiB of RAM (the PTs) and this many more
  * (PDs, PDPTs, tables of MMIO holes), each a slot and a page of the VMM's memory; the VCPU. */
 #define VMM_GUEST_TABLES_EXTRA 64
-#define VMM_VCPU_BYTES         (16ull << 10)
+#define VMM_VCPU_BYTES         (1ull << seL4_VCPUBits)
 #define VM_RAM_MIN_BITS        20
 
 _Static_assert(VMM_NAME_BYTES == VMDECL_NAME_MAX + 1, "the VM name limits agree");
@@ -135,8 +135,9 @@ static seL4_Word vmm_slots(const vm_t *vm)
     return VMM_SLOT_MODULES + vm_module_pages(vm) + (pv > hardware ? pv : hardware);
 }
 
-/* The VMM's memory: PV's budget, and in hardware modes the guest-physical tables and the VCPU
- * beside it (the larger of the two, so that either mode fits). */
+/* The VMM's memory: PV's budget, and a hardware mode's guest-physical tables and VCPU on top
+ * (a hardware mode needs the rest of PV's budget too: heap, scanner, its window on guest RAM),
+ * so that either mode fits. */
 static seL4_Word vmm_memory(const vm_t *vm)
 {
     seL4_Word ram_pages = vm->decl.decl.memory >> seL4_PageBits;

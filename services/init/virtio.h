@@ -1,0 +1,33 @@
+/*
+ * The virtio service's hardware and clients: init finds the machine's modern virtio-pci block
+ * functions in its PCI survey, turns on their memory decoding, bus mastering and MSI-X, gives the
+ * service their BAR frames and an MSI each, and maps a buffer per client in both. It never
+ * touches the devices' registers itself.
+ */
+#ifndef INIT_VIRTIO_H
+#define INIT_VIRTIO_H
+
+#include "service.h"
+#include <ipc/virtio.h>
+
+/* Whether the survey found a virtio-blk or virtio-net function (the service is started only
+ * then). */
+bool virtio_wanted(void);
+
+/* The service's devices: frames, MSIs, the start info's description (spec.wire). */
+bool virtio_wire(service_t *virtio);
+
+/*
+ * A client: a buffer of `bytes` (pages, at most VIRTIO_CLIENT_BUFFER_MAX) mapped at vaddr in the
+ * client and at virtio_client_buffer(id) in the service, the service's endpoint minted with the
+ * client's badge as its device capability `cap_index`, and the window of `disk` it may use
+ * (kept, and granted whenever the service starts); with window NULL, the use of network device
+ * `disk` instead.
+ */
+bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word vaddr,
+                        seL4_Word bytes, seL4_Word disk, const virtio_window_t *window);
+
+/* Sends the service every grant kept (after it started, and after each restart). */
+bool virtio_grants_send(service_t *virtio);
+
+#endif
