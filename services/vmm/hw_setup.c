@@ -84,6 +84,12 @@ void hw_setup(vmm_t *vmm, const pv_cpu_config_t *config)
     if (error == seL4_NoError) {
         error = controls_set(vmm);
     }
+    if (error == seL4_NoError) {
+        /* The guest runs on this thread: at the PV vCPUs' priority, below every VMM that
+         * serves one, so that a spinning guest shares the CPU by round robin with the other
+         * VMs' guests and never holds off their VMMs or the shell. */
+        error = seL4_TCB_SetPriority(SERVICE_SLOT_TCB, SERVICE_SLOT_TCB, VMM_VCPU_PRIORITY);
+    }
     if (error != seL4_NoError) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the %s VCPU could not be made (error %d)",
                 hw->svm ? "AMD-V" : "VT-x", (int)error);
