@@ -378,9 +378,6 @@ void init_service_restarted(service_t *service)
         log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames);
     }
     timers_restarted(service);
-    if (service->spec->id == SERVICE_ID_VIRTIO) {
-        virtio_grants_send(service);
-    }
 }
 
 static bool services_create(void)
@@ -443,10 +440,6 @@ static bool services_start(void)
         if (service->spec->id == SERVICE_ID_TIME && !timers_start(service)) {
             printf("init: the time service does not attach its clients\n");
             return false;
-        }
-        /* Its clients' windows, before any of them starts. */
-        if (service->spec->id == SERVICE_ID_VIRTIO) {
-            virtio_grants_send(service);
         }
     }
     return true;
