@@ -69,14 +69,23 @@ test-vmm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 
 TEST_TARGETS += test-vmm
 
-.PHONY: test-vmm-svm
-##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM)
+# AMD-V: make test compares two variants (each boot protocol, each link address once) with the
+# hostile programs, about a minute; all four variants are in make test-slow.
+.PHONY: test-vmm-svm test-vmm-svm-all
+##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM): two variants
 test-vmm-svm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
-		tests/system/vmm/run-differential.sh --mode svm \
+		tests/system/vmm/run-differential.sh --mode svm --variants mb1-low,pvh-high \
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm
 
+##dev the AMD-V comparison in all four variants (make test-slow)
+test-vmm-svm-all: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
+		tests/system/vmm/run-differential.sh --mode svm \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm-all
+
 TEST_TARGETS += test-vmm-svm
+TEST_SLOW_TARGETS += test-vmm-svm-all
 
 # VT-x is Bochs' (its corei7_skylake_x has VMX with EPT and unrestricted guest): beaml4 boots
 # from a GRUB ISO there, the reference stays bare QEMU. A Bochs run costs 20 s of BIOS and GRUB

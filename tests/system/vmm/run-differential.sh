@@ -29,8 +29,7 @@
 # halt-forever (CLI; HLT) too, run in real time, with QEMU's CPU time under half the wall time;
 # mmio-unmapped must exit 0 with the bare output, its reads all ones where bare QEMU 7.2 reads
 # zeros (hardware and Bochs read all ones); bad-cr must pass its checks (bare QEMU skips them:
-# Bochs is its reference), except under AMD-V where QEMU's nested SVM takes the guest's invalid
-# CR0 value and its next VMRUN refuses it: there the EFER cases must pass and the VM end reported.
+# Bochs is its reference) in every mode (under AMD-V the VMM checks CR0 and CR4 writes itself).
 # Differences listed in tests/system/vmm/known-differences.txt (variant, program, reason) are
 # reported as known, not failures; a listed difference that no longer occurs fails the run, so
 # that the list is kept true. Logs: OUT_DIR/<variant>/. Exit status 0 when every check held.
@@ -302,13 +301,9 @@ for p in "${hostile[@]}"; do
         ;;
     bad-cr)
         checks=$(grep -c '^ok bad-cr: ' "$dir/$p.beaml4.out")
-        efer=$(grep -c '^ok bad-cr: EFER ' "$dir/$p.beaml4.out")
         if grep -q '^skip bad-cr: every case: ' "$dir/$p.bare.out" &&
             [ "$ending" = "$exited0" ] && grep -q "^== bad-cr: $checks checks passed" "$dir/$p.beaml4.out" && [ "$checks" -ge 20 ]; then
             pass "$p: $checks checks: every invalid CR0, CR4 and EFER value #GP(0), nothing changed"
-        elif [ "$mode" = svm ] && [ "$efer" = 6 ] && [[ "$ending" =~ ^init:\ VM\ tg\ (exited|failed) ]]; then
-            echo "known $p: the EFER cases pass; QEMU's nested SVM takes an invalid CR0 value, which its next VMRUN refuses (${ending#init: VM tg })"
-            known=$((known + 1))
         else
             fail "$p: $checks checks passed, \"$ending\""
             grep '^FAIL' "$dir/$p.beaml4.out" | head -6
