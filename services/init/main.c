@@ -170,6 +170,7 @@ static bool blktest_wire(service_t *blktest)
     service_t *virtio = init_service_by_id(SERVICE_ID_VIRTIO);
     virtio_window_t whole = {.first = 0, .sectors = VIRTIO_SECTORS_TO_END};
 
+    blktest->info->words[0] = bootinfo_has_option(runtime_bootinfo, "blktest_ro") ? 1 : 0;
     return devices_give_ports(blktest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
            devices_give_ports(blktest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
            (virtio == NULL || (virtio_wire_client(blktest, virtio, 2, SERVICE_SHARED_VADDR,
