@@ -4,6 +4,7 @@
  */
 #include "blktest.h"
 #include <fmt/fmt.h>
+#include <ipc/init.h>
 #include <runtime/log.h>
 #include <runtime/power.h>
 #include <runtime/service.h>
@@ -174,11 +175,27 @@ static void case_read_only(blktest_t *test)
                   "the read-only disk changed");
 }
 
+/* The virtio service crashed (init's INIT_CRASH) and restarted: the new instance sets the disk
+ * up again and applies the start info's grants, and reads work as before. */
+static void case_restart(blktest_t *test)
+{
+    ipc_msg_t msg;
+
+    init_encode_crash(&msg, "virtio");
+    BLKTEST_CHECK(test, ipc_call(SERVICE_SLOT_INIT, &msg) == IPC_OK, "init would not crash it");
+    BLKTEST_CHECK(test, read_check(test, 0, VIRTIO_REQUEST_SECTORS, 0, test->sectors),
+                  "sectors 0-31 after the restart");
+    BLKTEST_CHECK(test,
+                  read_check(test, WRITE_FIRST, 1, 0,
+                             test->read_only ? test->sectors : BLKTEST_WRITTEN_MARK),
+                  "sector 100 after the restart");
+}
+
 static void (*const cases[])(blktest_t *test) = {case_info,      case_read,         case_write,
                                                  case_read_only, case_flush_and_id, case_refusals,
-                                                 case_strangers};
+                                                 case_strangers, case_restart};
 static const char *const names[] = {"info",           "read",     "write_read_back", "read_only",
-                                    "flush_identity", "refusals", "strangers"};
+                                    "flush_identity", "refusals", "strangers",       "restart"};
 
 int service_main(const service_info_t *info)
 {

@@ -33,7 +33,12 @@ run() {
     code=$?
     sed -i 's/\r$//; s/^.*\x1b\[K//' "$log"
     expect "$log" "virtio: disk 0 (00:08.0): $sectors sectors ($((sectors / 2)) KiB), $access, flush"
-    expect "$log" "blktest: 6 passed, 0 failed" # 7 cases, of which write_read_back or read_only
+    expect "$log" "blktest: 7 passed, 0 failed" # 8 cases, of which write_read_back or read_only
+    expect "$log" "init: service virtio restarted (1 of 3)"
+    if [ "$(grep -ac "^virtio: disk 0 (00:08.0)" "$log")" -ne 2 ]; then
+        echo "test-virtio ($mode): FAILED, the disk was not set up again after the restart"
+        status=1
+    fi
     if grep -aq "blktest: FAIL" "$log"; then
         grep -a "blktest: FAIL" "$log" | sed "s/^/test-virtio ($mode): /"
         status=1
