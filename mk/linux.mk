@@ -7,6 +7,7 @@
 #   make test-linux-loader the same kernel booted from the VMM's Linux loader's output
 #   make test-linux-pv-refusal  the bzImage as a PV VM under beaml4: refused by its VMM
 #   make test-linux-svm    the same kernel under beaml4 in AMD-V mode, checked against bare
+#   make test-linux-vtx    the same in VT-x mode with beaml4 in Bochs (make test-slow)
 #   make test-linux-fuzz   the Linux loader fuzzed (LINUX_FUZZ_TEST_SECONDS)
 #
 # The VMM's host tests load the same bzImage when it is there (VMM_TEST_BZIMAGE below).
@@ -75,6 +76,17 @@ test-linux-svm: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) test-linu
 		$(dir $(LINUX_BARE_LOG)) $(BUILD)/tests/linux/svm
 
 TEST_TARGETS += test-linux-svm
+
+# VT-x is Bochs': beaml4 from a GRUB ISO, every instruction of Linux's boot emulated twice over
+# (Bochs' VMX, then the VMM's exits); an hour at most, in make test-slow.
+.PHONY: test-linux-vtx
+##dev Debian's Linux under beaml4 in VT-x mode (Bochs): console checked against bare
+test-linux-vtx: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) test-linux-bare
+	$(call quiet,TEST,tests/system/linux/run-hw.sh --mode vtx --bochs)tests/system/linux/run-hw.sh \
+		--mode vtx --bochs --timeout 3600 $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
+		$(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(dir $(LINUX_BARE_LOG)) $(BUILD)/tests/linux/vtx
+
+TEST_SLOW_TARGETS += test-linux-vtx
 
 # The Linux loader fuzzed (tests/fuzz/vmm/fuzz_bzimage.c): hostile headers, command lines and
 # initrds, every acceptance checked against the image, every refusal leaving RAM untouched.

@@ -1,10 +1,14 @@
 # make run: boots beaml4 with init in QEMU, interactively (serial on this terminal, Ctrl-A X to
-# quit), with KVM when it is usable, and the test guest declared as a PV VM (its console lines
-# appear as "demo: ..."; the shell's vm commands act on it).
+# quit), with KVM when it is usable, and the test guest declared twice: as a PV VM (its console
+# lines appear as "demo: ...") and as a VM in the machine's hardware mode (mode=auto: AMD-V under
+# QEMU TCG, PV where the machine has neither; "hwdemo: ..."). Each runs every test program and
+# then echoes COM1 input: `vm console demo` or `vm console hwdemo` in the shell types to it.
 
 ##dev FILE WORDS: the boot module make run declares a VM with ("" for none; commas in it doubled)
-RUN_VM ?= $(BUILD)/guests/testguest/testguest-low-pvh.elf vm=demo mode=pv mem=96M cmdline="test=all"
-RUN_VM_FILE := $(firstword $(RUN_VM))
+RUN_VM ?= $(BUILD)/guests/testguest/testguest-low-pvh.elf vm=demo mode=pv mem=96M cmdline="test=all$(comma)$(comma)echo"
+##dev FILE WORDS: the second VM of make run ("" for none; commas in it doubled)
+RUN_VM2 ?= $(BUILD)/guests/testguest/testguest-low-pvh.elf vm=hwdemo mode=auto mem=96M cmdline="test=all$(comma)$(comma)echo"
+RUN_VM_FILE := $(firstword $(RUN_VM)) $(firstword $(RUN_VM2))
 comma := ,
 
 .PHONY: run-qemu
@@ -13,9 +17,9 @@ run-qemu: kernel $(BUILD)/services/init/init.elf $(RUN_VM_FILE)
 	@accel="-accel tcg -cpu max"; \
 		if tools/kvm-usable.sh; then accel="-accel kvm -cpu host"; fi; \
 		echo "run: QEMU $$accel; Ctrl-A X quits"; \
-		qemu-system-x86_64 -M q35 $$accel -m 256 -bios /usr/share/qemu/qboot.rom \
+		qemu-system-x86_64 -M q35 $$accel -m 512 -bios /usr/share/qemu/qboot.rom \
 			-kernel $(BUILD)/kernel/beaml4.elf \
-			-initrd '$(BUILD)/services/init/init.elf$(if $(RUN_VM),$(comma)$(RUN_VM))' \
+			-initrd '$(BUILD)/services/init/init.elf$(if $(RUN_VM),$(comma)$(RUN_VM))$(if $(RUN_VM2),$(comma)$(RUN_VM2))' \
 			-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04; \
 		true
 

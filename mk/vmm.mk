@@ -7,6 +7,8 @@
 #   make test-vmm        the test guest's programs bare under QEMU and as a PV VM under beaml4,
 #                        compared; hostile guests (tests/system/vmm/run-differential.sh)
 #   make test-vmm-svm    the same with the VM in AMD-V mode
+#   make test-vmm-vtx    the same in VT-x mode with beaml4 in Bochs: one variant, six programs
+#   make test-vmm-vtx-all  (make test-slow) four variants, every program, the hostile programs
 #   make test-vmm-lifecycle  VMs started, killed, rebooted and crashed from the shell while one
 #                        traps for ever (tests/system/vmm/run-lifecycle.py)
 #
@@ -67,14 +69,48 @@ test-vmm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 
 TEST_TARGETS += test-vmm
 
-.PHONY: test-vmm-svm
-##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM)
+# AMD-V: make test compares two variants (each boot protocol, each link address once) with the
+# hostile programs, about a minute; all four variants are in make test-slow.
+.PHONY: test-vmm-svm test-vmm-svm-all
+##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM): two variants
 test-vmm-svm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
-		tests/system/vmm/run-differential.sh --mode svm \
+		tests/system/vmm/run-differential.sh --mode svm --variants mb1-low,pvh-high \
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm
 
+##dev the AMD-V comparison in all four variants (make test-slow)
+test-vmm-svm-all: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
+		tests/system/vmm/run-differential.sh --mode svm \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm-all
+
 TEST_TARGETS += test-vmm-svm
+TEST_SLOW_TARGETS += test-vmm-svm-all
+
+# VT-x is Bochs' (its corei7_skylake_x has VMX with EPT and unrestricted guest): beaml4 boots
+# from a GRUB ISO there, the reference stays bare QEMU. A Bochs run costs 20 s of BIOS and GRUB
+# before the kernel: make test runs one boot with the programs that reach the VT-x paths most
+# (#DB and #DF, guest paging over EPT, rings, the interrupt window, timer interrupts, VMCALL),
+# about 40 s; the whole comparison (about 15 minutes) is in make test-slow.
+VMM_VTX_PROGRAMS := exceptions,paging,user,irqflag,lapic,hypercall
+VMM_VTX_DIFF     := tests/system/vmm/run-differential.sh --bochs --mode vtx --jobs 1
+
+.PHONY: test-vmm-vtx
+##dev the comparison with the test guest under VT-x in Bochs: one variant, six programs
+test-vmm-vtx: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh --bochs --mode vtx)$(VMM_VTX_DIFF) \
+		--variants pvh-low --programs $(VMM_VTX_PROGRAMS) --hostile none \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-vtx
+
+TEST_TARGETS += test-vmm-vtx
+
+.PHONY: test-vmm-vtx-all
+##dev the whole comparison under VT-x in Bochs: four variants, every program, hostile programs
+test-vmm-vtx-all: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh --bochs --mode vtx)$(VMM_VTX_DIFF) \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-vtx-all
+
+TEST_SLOW_TARGETS += test-vmm-vtx-all
 
 .PHONY: test-vmm-exit-status
 ##dev a guest ending through port 0xf4 (exit=port): the same status under beaml4 (PV, AMD-V) as bare

@@ -5,11 +5,27 @@
 # run by the serial output; this script exits 124 when the timeout ended the simulation instead
 # of the guest, else 0.
 #
-# usage: tools/run-bochs.sh ISO [TIMEOUT_SECONDS] [CPU_MODEL]
+# usage: tools/run-bochs.sh [--ips N] [--memory MiB] ISO [TIMEOUT_SECONDS] [CPU_MODEL]
 #   TIMEOUT_SECONDS defaults to 120, CPU_MODEL (a Bochs cpu model) to corei7_skylake_x
+#   --ips N        emulated instructions per emulated second (default 50000000). Bochs' clocks
+#                  (TSC, PIT, APIC timer) advance with the instruction count, so a larger N gives
+#                  the guest more instructions per millisecond of its time: 1000000000 is the
+#                  1 ns per instruction of QEMU's -icount shift=0
+#   --memory MiB   the machine's RAM (default 256)
 # example: tools/run-bochs.sh build/beaml4-exit-after-boot.iso 120
 set -euo pipefail
 source "$(dirname "$0")/lib/cli.sh"
+cli_help "$@"
+ips=50000000
+megs=256
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --ips) ips=$2; shift 2 ;;
+    --memory) megs=$2; shift 2 ;;
+    -*) cli_refuse "$1" ;;
+    *) break ;;
+    esac
+done
 cli_args 1-3 "$@"
 iso=$(realpath "$1")
 limit=${2:-120}
@@ -18,8 +34,8 @@ model=${3:-corei7_skylake_x}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/bochsrc" <<EOC
-megs: 256
-cpu: model=$model, count=1, ips=50000000, reset_on_triple_fault=0
+megs: $megs
+cpu: model=$model, count=1, ips=$ips, reset_on_triple_fault=0
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path=$iso, status=inserted

@@ -6,7 +6,7 @@
 #
 # usage: tools/run-qemu.sh [--kvm] [--icount] [--cpu MODEL] [--machine SPEC] [--device SPEC]...
 #                          [--timeout S] [--memory MiB] [--append CMDLINE] [--disk FILE[,ro]]...
-#                          [--net] [--forward HOSTPORT:GUESTPORT]... KERNEL [MODULE...]
+#                          [--net] [--forward [udp:]HOSTPORT:GUESTPORT]... KERNEL [MODULE...]
 #        tools/run-qemu.sh [--kvm] [--cpu MODEL] [--machine SPEC] [--timeout S] [--memory MiB]
 #                          --cdrom ISO
 # With --kvm, QEMU runs with -accel kvm -cpu host; without, TCG with -cpu max. --icount makes TCG
@@ -22,8 +22,8 @@
 # by FILE as a raw image, written in place (",ro": read-only), its serial (virtio-blk's identity)
 # "beaml4-diskN" for the Nth --disk from 0. --net gives it a virtio-net PCI
 # function (modern only) on QEMU's user network restricted to the machine itself (restrict=on:
-# no way out); each --forward HOSTPORT:GUESTPORT forwards TCP from 127.0.0.1:HOSTPORT on the host
-# to GUESTPORT of the machine (and implies --net). The functions sit on bus 0 from slot 8 on.
+# no way out); each --forward [tcp:|udp:]HOSTPORT:GUESTPORT forwards TCP (or UDP) from
+# 127.0.0.1:HOSTPORT on the host to GUESTPORT of the machine (and implies --net). The functions sit on bus 0 from slot 8 on.
 # example: tools/run-qemu.sh --append exit_after_boot build/kernel/beaml4.elf \
 #              build/services/init/init.elf
 set -uo pipefail
@@ -59,9 +59,13 @@ while [ $# -gt 0 ]; do
     --disk) disks+=("$2"); shift 2 ;;
     --net) net=1; shift ;;
     --forward)
-        [[ "$2" =~ ^[0-9]+:[0-9]+$ ]] || fail "--forward wants HOSTPORT:GUESTPORT, not '$2'"
+        [[ "$2" =~ ^((tcp|udp):)?[0-9]+:[0-9]+$ ]] ||
+            fail "--forward wants [tcp:|udp:]HOSTPORT:GUESTPORT, not '$2'"
         net=1
-        forwards+=",hostfwd=tcp:127.0.0.1:${2%%:*}-:${2##*:}"
+        protocol=tcp
+        [[ "$2" != udp:* ]] || protocol=udp
+        ports=${2#*p:}
+        forwards+=",hostfwd=$protocol:127.0.0.1:${ports%%:*}-:${ports##*:}"
         shift 2 ;;
     -*) cli_refuse "$1" ;;
     *) break ;;

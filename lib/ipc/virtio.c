@@ -56,6 +56,36 @@ void virtio_encode_grant(ipc_msg_t *msg, seL4_Word client, seL4_Word disk,
     ipc_msg_push(msg, buffer_bytes);
 }
 
+void virtio_encode_net_info(ipc_msg_t *msg, seL4_Word net)
+{
+    ipc_msg_init(msg, VIRTIO_NET_INFO);
+    ipc_msg_push(msg, net);
+}
+
+void virtio_encode_net_send(ipc_msg_t *msg, seL4_Word net, seL4_Word offset, seL4_Word length)
+{
+    ipc_msg_init(msg, VIRTIO_NET_SEND);
+    ipc_msg_push(msg, net);
+    ipc_msg_push(msg, offset);
+    ipc_msg_push(msg, length);
+}
+
+void virtio_encode_net_receive(ipc_msg_t *msg, seL4_Word net, seL4_Word offset)
+{
+    ipc_msg_init(msg, VIRTIO_NET_RECEIVE);
+    ipc_msg_push(msg, net);
+    ipc_msg_push(msg, offset);
+}
+
+void virtio_encode_grant_net(ipc_msg_t *msg, seL4_Word client, seL4_Word net,
+                             seL4_Word buffer_bytes)
+{
+    ipc_msg_init(msg, VIRTIO_GRANT_NET);
+    ipc_msg_push(msg, client);
+    ipc_msg_push(msg, net);
+    ipc_msg_push(msg, buffer_bytes);
+}
+
 /* The number of words each request has (exactly); -1 for an unknown label. */
 static int virtio_request_words(seL4_Word label)
 {
@@ -69,6 +99,13 @@ static int virtio_request_words(seL4_Word label)
         return 4;
     case VIRTIO_GRANT:
         return 6;
+    case VIRTIO_NET_INFO:
+        return 1;
+    case VIRTIO_NET_RECEIVE:
+        return 2;
+    case VIRTIO_NET_SEND:
+    case VIRTIO_GRANT_NET:
+        return 3;
     default:
         return -1;
     }
@@ -102,11 +139,16 @@ static ipc_error_t virtio_decode_transfer(const ipc_msg_t *msg, const virtio_cli
     return IPC_OK;
 }
 
+/* A client's buffer: whole pages, at most VIRTIO_CLIENT_BUFFER_MAX. */
+static bool buffer_bytes_valid(seL4_Word bytes)
+{
+    return bytes != 0 && bytes <= VIRTIO_CLIENT_BUFFER_MAX && bytes % 4096 == 0;
+}
+
 /* init's grant: the fields only (the disk's size is the service's to check). */
 static ipc_error_t virtio_decode_grant(const ipc_msg_t *msg, virtio_request_t *request,
                                        seL4_Word *field)
 {
-    static const seL4_Word page = 4096;
     const seL4_Word *w = msg->words;
 
     if (w[0] == 0 || w[0] >= VIRTIO_CLIENTS_MAX) {
@@ -125,7 +167,7 @@ static ipc_error_t virtio_decode_grant(const ipc_msg_t *msg, virtio_request_t *r
         *field = 4;
         return IPC_ERR_FIELD;
     }
-    if (w[5] == 0 || w[5] > VIRTIO_CLIENT_BUFFER_MAX || w[5] % page != 0) {
+    if (!buffer_bytes_valid(w[5])) {
         *field = 5;
         return IPC_ERR_FIELD;
     }
@@ -137,6 +179,49 @@ static ipc_error_t virtio_decode_grant(const ipc_msg_t *msg, virtio_request_t *r
     request->sector = 0;
     request->count = 0;
     request->offset = 0;
+    return IPC_OK;
+}
+
+/* A network request or init's network grant. */
+static ipc_error_t virtio_decode_net(const ipc_msg_t *msg, const virtio_client_t *client,
+                                     virtio_request_t *request, seL4_Word *field)
+{
+    const seL4_Word *w = msg->words;
+    seL4_Word length = msg->label == VIRTIO_NET_SEND ? w[2] : VIRTIO_NET_FRAME_MAX;
+
+    *request = (virtio_request_t){.label = (enum virtio_label)msg->label};
+    if (msg->label == VIRTIO_GRANT_NET) {
+        if (w[0] == 0 || w[0] >= VIRTIO_CLIENTS_MAX) {
+            *field = 0;
+            return IPC_ERR_FIELD;
+        }
+        if (w[1] >= VIRTIO_NETS_MAX || !buffer_bytes_valid(w[2])) {
+            *field = w[1] >= VIRTIO_NETS_MAX ? 1 : 2;
+            return IPC_ERR_FIELD;
+        }
+        request->client = w[0];
+        request->disk = (unsigned)w[1];
+        request->buffer_bytes = w[2];
+        return IPC_OK;
+    }
+    if (w[0] >= VIRTIO_NETS_MAX || !client->nets[w[0]]) {
+        return IPC_ERR_NOT_FOUND;
+    }
+    request->disk = (unsigned)w[0];
+    if (msg->label == VIRTIO_NET_INFO) {
+        return IPC_OK;
+    }
+    if (length < VIRTIO_NET_FRAME_MIN || length > VIRTIO_NET_FRAME_MAX) {
+        *field = 2;
+        return IPC_ERR_FIELD;
+    }
+    if (client->buffer_bytes > VIRTIO_CLIENT_BUFFER_MAX || w[1] > client->buffer_bytes ||
+        length > client->buffer_bytes - w[1]) {
+        *field = 1;
+        return IPC_ERR_FIELD;
+    }
+    request->offset = w[1];
+    request->count = length;
     return IPC_OK;
 }
 
@@ -155,6 +240,9 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
     }
     if (msg->label == VIRTIO_GRANT) {
         return virtio_decode_grant(msg, request, field);
+    }
+    if (msg->label >= VIRTIO_NET_INFO) {
+        return virtio_decode_net(msg, client, request, field);
     }
     if (msg->words[0] >= VIRTIO_DISKS_MAX || client->disks[msg->words[0]].sectors == 0) {
         return IPC_ERR_NOT_FOUND;

@@ -78,7 +78,7 @@ void case_refusals(blktest_t *test)
             {VIRTIO_BLK_INFO, 0, {0}, IPC_ERR_LENGTH, "info of no words"},
             {VIRTIO_BLK_ID, 1, {VIRTIO_DISKS_MAX}, IPC_ERR_NOT_FOUND, "identity of disk 4"},
             {IPC_VIRTIO_BASE, 0, {0}, IPC_ERR_LABEL, "label 0x700"},
-            {VIRTIO_GRANT + 1, 1, {0}, IPC_ERR_LABEL, "label past the last"},
+            {VIRTIO_GRANT_NET + 1, 1, {0}, IPC_ERR_LABEL, "label past the last"},
             {VIRTIO_GRANT,
              6,
              {SERVICE_ID_BLKTEST, 0, 0, 1, 0, 4096},

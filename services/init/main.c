@@ -178,6 +178,18 @@ static bool blktest_wire(service_t *blktest)
                                                    ipc_badge(SERVICE_ID_MAX - 1))));
 }
 
+/* The virtio network test: the exit ports, the virtio service's endpoint, a buffer, network
+ * device 0. */
+static bool nettest_wire(service_t *nettest)
+{
+    service_t *virtio = init_service_by_id(SERVICE_ID_VIRTIO);
+
+    return devices_give_ports(nettest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
+           devices_give_ports(nettest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
+           (virtio == NULL ||
+            virtio_wire_client(nettest, virtio, 2, SERVICE_SHARED_VADDR, 4096, 0, NULL));
+}
+
 /* The services, in start order. */
 static const service_spec_t specs[] = {
         {.name = "log",
@@ -217,6 +229,13 @@ static const service_spec_t specs[] = {
          .log_ring = true,
          .only_with = "blktest",
          .wire = blktest_wire},
+        {.name = "nettest",
+         .id = SERVICE_ID_NETTEST,
+         .priority = 100,
+         .memory_bits = 20,
+         .log_ring = true,
+         .only_with = "nettest",
+         .wire = nettest_wire},
         {.name = "svctest",
          .id = SERVICE_ID_SVCTEST,
          .priority = 100,

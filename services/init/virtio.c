@@ -12,6 +12,7 @@
 
 #define PAGE_BYTES          4096ull
 #define VIRTIO_DEVICE_BLOCK 0x1042u
+#define VIRTIO_DEVICE_NET   0x1041u
 #define VIRTIO_IRQ_BASE     120 /* the service's MSIs: IRQ 120 + device index */
 #define GRANTS_MAX          8
 
@@ -30,6 +31,7 @@
 #define PCI_HOLE_END   0xfec00000ull
 
 typedef struct grant {
+    bool net; /* a network device's use, not a disk's window */
     seL4_Word client;
     seL4_Word disk;
     virtio_window_t window;
@@ -40,9 +42,11 @@ static grant_t grants[GRANTS_MAX];
 static unsigned grant_count;
 static seL4_CPtr virtio_call; /* the service's endpoint with init's badge */
 
-static bool is_block(const pci_function_t *f)
+/* The functions the service drives: block and network devices, modern IDs only. */
+static bool is_driven(const pci_function_t *f)
 {
-    return f->vendor_id == PCI_VENDOR_VIRTIO && f->device_id == VIRTIO_DEVICE_BLOCK &&
+    return f->vendor_id == PCI_VENDOR_VIRTIO &&
+           (f->device_id == VIRTIO_DEVICE_BLOCK || f->device_id == VIRTIO_DEVICE_NET) &&
            f->problem == PCI_PROBLEM_NONE;
 }
 
@@ -51,7 +55,7 @@ bool virtio_wanted(void)
     const platform_t *platform = platform_get();
 
     for (size_t i = 0; i < platform->pci_scan.count; i++) {
-        if (is_block(&platform->pci_functions[i])) {
+        if (is_driven(&platform->pci_functions[i])) {
             return true;
         }
     }
@@ -241,7 +245,7 @@ bool virtio_wire(service_t *virtio)
         layout_t layout;
         virtio_start_device_t device;
         const char *why;
-        if (!is_block(f)) {
+        if (!is_driven(f)) {
             continue;
         }
         if (count == VIRTIO_DEVICES_MAX) {
@@ -287,8 +291,12 @@ bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index
                              ipc_badge(client->spec->id))) {
         return false;
     }
-    grants[grant_count++] =
-            (grant_t){.client = client->spec->id, .disk = disk, .window = *window, .bytes = bytes};
+    grants[grant_count] = (grant_t){
+            .net = window == NULL, .client = client->spec->id, .disk = disk, .bytes = bytes};
+    if (window != NULL) {
+        grants[grant_count].window = *window;
+    }
+    grant_count++;
     return true;
 }
 
@@ -308,13 +316,17 @@ bool virtio_grants_send(service_t *virtio)
     }
     for (unsigned i = 0; i < grant_count; i++) {
         ipc_msg_t msg;
-        virtio_encode_grant(&msg, grants[i].client, grants[i].disk, &grants[i].window,
-                            grants[i].bytes);
+        if (grants[i].net) {
+            virtio_encode_grant_net(&msg, grants[i].client, grants[i].disk, grants[i].bytes);
+        } else {
+            virtio_encode_grant(&msg, grants[i].client, grants[i].disk, &grants[i].window,
+                                grants[i].bytes);
+        }
         ipc_error_t error = ipc_call(virtio_call, &msg);
         if (error != IPC_OK) {
-            printf("init: virtio: the grant of disk %lu to client %lu was refused: %s\n",
-                   (unsigned long)grants[i].disk, (unsigned long)grants[i].client,
-                   ipc_error_name(error));
+            printf("init: virtio: the grant of %s %lu to client %lu was refused: %s\n",
+                   grants[i].net ? "network device" : "disk", (unsigned long)grants[i].disk,
+                   (unsigned long)grants[i].client, ipc_error_name(error));
             sent = false;
         }
     }

@@ -10,7 +10,8 @@
 #include "service.h"
 #include <ipc/virtio.h>
 
-/* Whether the survey found a virtio-blk function (the service is started only then). */
+/* Whether the survey found a virtio-blk or virtio-net function (the service is started only
+ * then). */
 bool virtio_wanted(void);
 
 /* The service's devices: frames, MSIs, the start info's description (spec.wire). */
@@ -20,7 +21,8 @@ bool virtio_wire(service_t *virtio);
  * A client: a buffer of `bytes` (pages, at most VIRTIO_CLIENT_BUFFER_MAX) mapped at vaddr in the
  * client and at virtio_client_buffer(id) in the service, the service's endpoint minted with the
  * client's badge as its device capability `cap_index`, and the window of `disk` it may use
- * (kept, and granted whenever the service starts).
+ * (kept, and granted whenever the service starts); with window NULL, the use of network device
+ * `disk` instead.
  */
 bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word vaddr,
                         seL4_Word bytes, seL4_Word disk, const virtio_window_t *window);

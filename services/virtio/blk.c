@@ -84,7 +84,7 @@ bool blk_start(blk_disk_t *disk, const virtio_start_device_t *device, uintptr_t 
                                     1ull << VIRTIO_BLK_F_RO | 1ull << VIRTIO_BLK_F_FLUSH,
                                     &features)) {
         why = "the features were not agreed (VERSION_1 is required)";
-    } else if (!transport_queue_setup(&disk->transport, &disk->queue, queue_page, queue_paddr)) {
+    } else if (!transport_queue_setup(&disk->transport, 0, &disk->queue, queue_page, queue_paddr)) {
         why = "its request queue cannot be set up (no queue, or no MSI-X vector)";
     } else if (!blk_capacity(disk, &disk->capacity)) {
         why = "its capacity keeps changing";
@@ -136,7 +136,7 @@ static enum virtio_status slots_finish(blk_disk_t *disk)
 {
     enum virtio_status result = VIRTIO_STATUS_OK;
 
-    transport_notify(&disk->transport);
+    transport_notify(&disk->transport, 0);
     if (!blk_wait(disk)) {
         result = strcmp(disk->why_stopped, "no answer in time") == 0 ? VIRTIO_STATUS_TIMEOUT
                                                                      : VIRTIO_STATUS_STOPPED;

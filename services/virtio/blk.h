@@ -15,8 +15,6 @@
 
 #define BLK_SLOTS        4 /* requests in flight: 3 descriptors each */
 #define BLK_SLOT_SECTORS 8 /* a page of data */
-#define BLK_TIMEOUT_NS   2000000000ull
-#define BLK_TIMER_TOKEN  2 /* TIME_TOKEN_FIRST: the service's own */
 
 _Static_assert(BLK_SLOTS *BLK_SLOT_SECTORS >= VIRTIO_REQUEST_SECTORS, "a request in one go");
 _Static_assert(BLK_SLOTS * 3 <= VIRTQ_SIZE_MAX, "the slots' descriptors fit the queue");
@@ -63,8 +61,5 @@ enum virtio_status blk_identify(blk_disk_t *disk, uint8_t id[VIRTIO_ID_BYTES]);
 
 /* Acknowledges the interrupt when its bit is in bits (a stray one while nothing waited). */
 void blk_irq_ack(blk_disk_t *disk, seL4_Word bits);
-
-/* Acknowledges every disk whose bit is in bits (main.c: waits see every device's bits). */
-void disks_irq_ack(seL4_Word bits);
 
 #endif

@@ -6,12 +6,8 @@
  * upon. The first lie stops the device.
  */
 #include "blk_internal.h"
-#include <ipc/time.h>
-#include <runtime/event.h>
+#include "wait.h"
 #include <runtime/print.h>
-#include <runtime/service.h>
-#include <runtime/time.h>
-#include <runtime/tsc.h>
 
 void blk_stop(blk_disk_t *disk, const char *why)
 {
@@ -56,53 +52,24 @@ static bool all_done(const blk_disk_t *disk)
     return true;
 }
 
-static void timer_set(seL4_Word token, seL4_Uint64 deadline)
+static wait_poll_t blk_poll(void *context)
 {
-    ipc_msg_t msg;
+    blk_disk_t *disk = context;
 
-    time_encode_set(&msg, token, deadline);
-    (void)ipc_call(SERVICE_SLOT_TIME, &msg);
-}
-
-static void timer_cancel(seL4_Word token)
-{
-    ipc_msg_t msg;
-
-    time_encode_cancel(&msg, token);
-    (void)ipc_call(SERVICE_SLOT_TIME, &msg);
+    if (!used_collect(disk)) {
+        return WAIT_LIE;
+    }
+    return all_done(disk) ? WAIT_DONE : WAIT_NOT_YET;
 }
 
 bool blk_wait(blk_disk_t *disk)
 {
-    seL4_Uint64 deadline = runtime_deadline_ns(BLK_TIMEOUT_NS);
-    bool armed = false;
+    wait_poll_t result = wait_for(blk_poll, disk);
 
-    for (;;) {
-        if (!used_collect(disk)) {
-            break;
-        }
-        if (all_done(disk)) {
-            if (armed) {
-                timer_cancel(BLK_TIMER_TOKEN);
-            }
-            return true;
-        }
-        if (tsc_read() >= deadline) {
-            blk_stop(disk, "no answer in time");
-            return false;
-        }
-        if (!armed) {
-            timer_set(BLK_TIMER_TOKEN, deadline);
-            armed = true;
-        }
-        seL4_Word bits = 0;
-        seL4_Wait(SERVICE_SLOT_NOTIFICATION, &bits);
-        disks_irq_ack(bits);
+    if (result == WAIT_NOT_YET) {
+        blk_stop(disk, "no answer in time");
     }
-    if (armed) {
-        timer_cancel(BLK_TIMER_TOKEN);
-    }
-    return false;
+    return result == WAIT_DONE;
 }
 
 void blk_irq_ack(blk_disk_t *disk, seL4_Word bits)

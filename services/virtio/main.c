@@ -5,6 +5,7 @@
  * for their completion (its MSI, with a deadline) before it answers and takes the next one.
  */
 #include "server.h"
+#include "wait.h"
 #include <runtime/print.h>
 #include <runtime/service.h>
 #include <runtime/start.h>
@@ -12,13 +13,23 @@
 
 #define PAGE_BYTES 4096ul
 
+#define DEVICE_ID_BLOCK   0x1042
+#define DEVICE_ID_NETWORK 0x1041
+
+_Static_assert(VIRTIO_BUFFERS_VADDR == SERVICE_SHARED_VADDR,
+               "clients' buffers where init maps shared memory, clear of the service's own");
+
 static blk_disk_t disks[VIRTIO_DEVICES_MAX];
+static net_device_t nets[VIRTIO_DEVICES_MAX];
 static server_t server;
 
-void disks_irq_ack(seL4_Word bits)
+void devices_irq_ack(seL4_Word bits)
 {
     for (unsigned i = 0; i < server.disk_count; i++) {
         blk_irq_ack(&disks[i], bits);
+    }
+    for (unsigned i = 0; i < server.net_count; i++) {
+        net_irq_ack(&nets[i], bits);
     }
 }
 
@@ -45,30 +56,67 @@ static bool window_map(const service_info_t *info, const virtio_start_device_t *
     return true;
 }
 
-static void disks_start(const service_info_t *info)
+static void disk_start(const service_info_t *info, const virtio_start_device_t *device, unsigned d,
+                       uintptr_t window)
+{
+    blk_disk_t *disk = &disks[server.disk_count];
+    unsigned index = server.disk_count++;
+
+    if (blk_start(disk, device, window, info->caps[device->first_cap + VIRTIO_DEVICE_PAGES_MAX],
+                  VIRTIO_BIT_IRQ(d))) {
+        printf("virtio: disk %u (%02x:%02x.%x): %llu sectors (%llu KiB), %s%s, MSI %u\n", index,
+               device->bus, device->slot, device->function, (unsigned long long)disk->capacity,
+               (unsigned long long)disk->capacity / 2, disk->read_only ? "read-only" : "read-write",
+               disk->flush ? ", flush" : "", device->irq);
+    }
+}
+
+static void net_start_one(const service_info_t *info, const virtio_start_device_t *device,
+                          unsigned d, uintptr_t window)
+{
+    net_device_t *net = &nets[server.net_count];
+    unsigned index = server.net_count++;
+
+    if (net_start(net, device, window, info->caps[device->first_cap + VIRTIO_DEVICE_PAGES_MAX],
+                  VIRTIO_BIT_IRQ(d))) {
+        printf("virtio: network %u (%02x:%02x.%x): MAC %02x:%02x:%02x:%02x:%02x:%02x, MSI %u\n",
+               index, device->bus, device->slot, device->function, (unsigned)(net->mac & 0xff),
+               (unsigned)(net->mac >> 8 & 0xff), (unsigned)(net->mac >> 16 & 0xff),
+               (unsigned)(net->mac >> 24 & 0xff), (unsigned)(net->mac >> 32 & 0xff),
+               (unsigned)(net->mac >> 40 & 0xff), device->irq);
+    }
+}
+
+/* Every device init described: disks and network devices numbered apart, in order. */
+static void devices_start(const service_info_t *info)
 {
     const virtio_start_device_t *devices = (const virtio_start_device_t *)info->args;
     seL4_Word count = info->words[VIRTIO_WORD_DEVICES];
 
     server.disks = disks;
-    server.disk_count = count <= VIRTIO_DEVICES_MAX ? (unsigned)count : 0;
-    for (unsigned i = 0; i < server.disk_count; i++) {
-        const virtio_start_device_t *device = &devices[i];
-        blk_disk_t *disk = &disks[i];
-        uintptr_t window;
-        disk->stopped = true;
-        if (!window_map(info, device, &window)) {
+    server.nets = nets;
+    for (unsigned d = 0; d < count && d < VIRTIO_DEVICES_MAX; d++) {
+        const virtio_start_device_t *device = &devices[d];
+        uintptr_t window = 0;
+        bool mapped = window_map(info, device, &window);
+        if (!mapped) {
             printf("virtio: %02x:%02x.%x: its frames cannot be mapped\n", device->bus, device->slot,
                    device->function);
-            continue;
         }
-        if (blk_start(disk, device, window, info->caps[device->first_cap + VIRTIO_DEVICE_PAGES_MAX],
-                      VIRTIO_BIT_IRQ(i))) {
-            printf("virtio: disk %u (%02x:%02x.%x): %llu sectors (%llu KiB), %s%s, MSI %u\n", i,
-                   device->bus, device->slot, device->function, (unsigned long long)disk->capacity,
-                   (unsigned long long)disk->capacity / 2,
-                   disk->read_only ? "read-only" : "read-write", disk->flush ? ", flush" : "",
-                   device->irq);
+        if (device->device_id == DEVICE_ID_BLOCK) {
+            disks[server.disk_count].stopped = true;
+            if (mapped) {
+                disk_start(info, device, d, window);
+            } else {
+                server.disk_count++;
+            }
+        } else if (device->device_id == DEVICE_ID_NETWORK) {
+            nets[server.net_count].stopped = true;
+            if (mapped) {
+                net_start_one(info, device, d, window);
+            } else {
+                server.net_count++;
+            }
         }
     }
 }
@@ -78,12 +126,12 @@ int service_main(const service_info_t *info)
     seL4_Word badge = 0;
     ipc_msg_t msg;
 
-    disks_start(info);
+    devices_start(info);
     seL4_MessageInfo_t received = seL4_Recv(SERVICE_SLOT_ENDPOINT, &badge);
     for (;;) {
         if (!ipc_badge_is_message(badge)) {
             /* Its notification woke it: an interrupt while no request waited (stray). */
-            disks_irq_ack(badge);
+            devices_irq_ack(badge);
             received = seL4_Recv(SERVICE_SLOT_ENDPOINT, &badge);
             continue;
         }

@@ -29,6 +29,56 @@ static ipc_error_t grant_check(const server_t *server, const virtio_request_t *r
     return IPC_OK;
 }
 
+static void reply_status(ipc_msg_t *msg, enum virtio_status status)
+{
+    ipc_msg_init(msg, IPC_LABEL_OK);
+    ipc_msg_push(msg, status);
+}
+
+/* init's network grant: the device must be there. */
+static void grant_net(server_t *server, seL4_Word badge, ipc_msg_t *msg)
+{
+    static const virtio_client_t nobody;
+    virtio_request_t request;
+    seL4_Word field = 0;
+    ipc_error_t error = ipc_badge_id(badge) != SERVICE_ID_INIT
+                                ? IPC_ERR_DENIED
+                                : virtio_decode(msg, &nobody, &request, &field);
+
+    if (error == IPC_OK && request.disk >= server->net_count) {
+        error = IPC_ERR_NOT_FOUND;
+    }
+    if (error != IPC_OK) {
+        ipc_msg_error(msg, error, field);
+        return;
+    }
+    server->clients[request.client].nets[request.disk] = true;
+    server->clients[request.client].buffer_bytes = request.buffer_bytes;
+    ipc_msg_init(msg, IPC_LABEL_OK);
+}
+
+/* A network request, decoded and checked. */
+static void act_net(server_t *server, seL4_Word id, const virtio_request_t *request, ipc_msg_t *msg)
+{
+    net_device_t *net = &server->nets[request->disk];
+    uint8_t *buffer = (uint8_t *)virtio_client_buffer(id) + request->offset;
+    uint32_t length = 0;
+
+    switch (request->label) {
+    case VIRTIO_NET_INFO:
+        reply_status(msg, net->stopped ? VIRTIO_STATUS_STOPPED : VIRTIO_STATUS_OK);
+        ipc_msg_push(msg, net->mac);
+        break;
+    case VIRTIO_NET_SEND:
+        reply_status(msg, net_send(net, buffer, (uint32_t)request->count));
+        break;
+    default: /* VIRTIO_NET_RECEIVE */
+        reply_status(msg, net_receive(net, buffer, &length));
+        ipc_msg_push(msg, length);
+        break;
+    }
+}
+
 static void grant(server_t *server, seL4_Word badge, ipc_msg_t *msg)
 {
     static const virtio_client_t nobody;
@@ -49,12 +99,6 @@ static void grant(server_t *server, seL4_Word badge, ipc_msg_t *msg)
     server->clients[request.client].disks[request.disk] = window;
     server->clients[request.client].buffer_bytes = request.buffer_bytes;
     ipc_msg_init(msg, IPC_LABEL_OK);
-}
-
-static void reply_status(ipc_msg_t *msg, enum virtio_status status)
-{
-    ipc_msg_init(msg, IPC_LABEL_OK);
-    ipc_msg_push(msg, status);
 }
 
 static void act(server_t *server, seL4_Word id, const virtio_request_t *request, ipc_msg_t *msg)
@@ -106,11 +150,23 @@ void server_handle(server_t *server, seL4_Word badge, ipc_msg_t *msg)
         grant(server, badge, msg);
         return;
     }
+    if (msg->label == VIRTIO_GRANT_NET) {
+        grant_net(server, badge, msg);
+        return;
+    }
     if (id >= VIRTIO_CLIENTS_MAX) {
         ipc_msg_error(msg, IPC_ERR_DENIED, id);
         return;
     }
     error = virtio_decode(msg, &server->clients[id], &request, &field);
+    if (error == IPC_OK && request.label >= VIRTIO_NET_INFO) {
+        if (request.disk >= server->net_count) {
+            ipc_msg_error(msg, IPC_ERR_NOT_FOUND, 0);
+        } else {
+            act_net(server, id, &request, msg);
+        }
+        return;
+    }
     if (error == IPC_OK && request.disk >= server->disk_count) {
         error = IPC_ERR_NOT_FOUND; /* a grant outlived its disk (the device went away) */
     }

@@ -7,11 +7,14 @@
 #define VIRTIO_SERVER_H
 
 #include "blk.h"
+#include "net.h"
 #include <ipc/msg.h>
 
 typedef struct server {
     blk_disk_t *disks; /* the service's disks: index = the protocol's disk index */
     unsigned disk_count;
+    net_device_t *nets; /* its network devices: index = the protocol's net index */
+    unsigned net_count;
     virtio_client_t clients[VIRTIO_CLIENTS_MAX]; /* by id: nothing granted is all zero */
 } server_t;
 

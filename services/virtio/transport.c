@@ -60,7 +60,9 @@ bool transport_init(transport_t *t, const virtio_start_device_t *device, uintptr
         t->length[r] = device->length[r];
     }
     t->notify_multiplier = device->notify_multiplier;
-    t->queue_notify = 0;
+    for (unsigned q = 0; q < TRANSPORT_QUEUES_MAX; q++) {
+        t->queue_notify[q] = 0;
+    }
     t->irq = device->irq;
     return true;
 }
@@ -109,16 +111,17 @@ bool transport_negotiate(const transport_t *t, uint64_t wanted, uint64_t *featur
     return (mmio_read8(common(t, COMMON_DEVICE_STATUS)) & STATUS_FEATURES_OK) != 0;
 }
 
-bool transport_queue_setup(transport_t *t, virtq_t *queue, uintptr_t page, uint64_t page_paddr)
+bool transport_queue_setup(transport_t *t, uint16_t index, virtq_t *queue, uintptr_t page,
+                           uint64_t page_paddr)
 {
     uint16_t size;
     uint64_t notify_offset;
 
-    if (mmio_read16(common(t, COMMON_NUM_QUEUES)) == 0) {
+    if (index >= TRANSPORT_QUEUES_MAX || mmio_read16(common(t, COMMON_NUM_QUEUES)) <= index) {
         return false;
     }
     mmio_write16(common(t, COMMON_CONFIG_MSIX_VECTOR), MSIX_NO_VECTOR);
-    mmio_write16(common(t, COMMON_QUEUE_SELECT), 0);
+    mmio_write16(common(t, COMMON_QUEUE_SELECT), index);
     size = mmio_read16(common(t, COMMON_QUEUE_SIZE));
     if (size == 0 || mmio_read16(common(t, COMMON_QUEUE_ENABLE)) != 0) {
         return false;
@@ -146,7 +149,7 @@ bool transport_queue_setup(transport_t *t, virtq_t *queue, uintptr_t page, uint6
         return false; /* the device could not take the vector */
     }
     mmio_write16(common(t, COMMON_QUEUE_ENABLE), 1);
-    t->queue_notify = t->region[VIRTIO_REGION_NOTIFY] + (uintptr_t)notify_offset;
+    t->queue_notify[index] = t->region[VIRTIO_REGION_NOTIFY] + (uintptr_t)notify_offset;
     return true;
 }
 
@@ -166,10 +169,10 @@ void transport_driver_ok(const transport_t *t)
     status_add(t, STATUS_DRIVER_OK);
 }
 
-void transport_notify(const transport_t *t)
+void transport_notify(const transport_t *t, uint16_t index)
 {
     mmio_barrier(); /* the ring's index before the doorbell */
-    mmio_write16(t->queue_notify, 0);
+    mmio_write16(t->queue_notify[index], index);
 }
 
 uint32_t transport_config_read32(const transport_t *t, uint32_t offset)

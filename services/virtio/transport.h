@@ -12,13 +12,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VIRTIO_F_VERSION_1 32 /* feature bit numbers */
+#define VIRTIO_F_VERSION_1   32 /* feature bit numbers */
+#define TRANSPORT_QUEUES_MAX 2  /* block: one request queue; network: receive, transmit */
 
 typedef struct transport {
     uintptr_t region[VIRTIO_REGIONS]; /* each structure's address in the window */
     uint32_t length[VIRTIO_REGIONS];
     uint32_t notify_multiplier;
-    uintptr_t queue_notify; /* the queue's notify address (after transport_queue_setup) */
+    uintptr_t queue_notify[TRANSPORT_QUEUES_MAX]; /* after transport_queue_setup */
     uint8_t irq;
 } transport_t;
 
@@ -34,14 +35,16 @@ bool transport_reset(const transport_t *t);
  * read back. *features gets what was agreed. */
 bool transport_negotiate(const transport_t *t, uint64_t wanted, uint64_t *features);
 
-/* Queue 0 with queue's page, at most VIRTQ_SIZE_MAX entries, on MSI-X entry 0 (read back). */
-bool transport_queue_setup(transport_t *t, virtq_t *queue, uintptr_t page, uint64_t page_paddr);
+/* Queue `index` with queue's page, at most VIRTQ_SIZE_MAX entries, on MSI-X entry 0 (read
+ * back). */
+bool transport_queue_setup(transport_t *t, uint16_t index, virtq_t *queue, uintptr_t page,
+                           uint64_t page_paddr);
 
 /* MSI-X entry 0: to CPU 0, vector VIRTIO_MSI_VECTOR_BASE + irq, unmasked. */
 void transport_msix_program(const transport_t *t);
 
 void transport_driver_ok(const transport_t *t);
-void transport_notify(const transport_t *t);
+void transport_notify(const transport_t *t, uint16_t index);
 
 /* The device configuration's dwords (offset within its length, checked by the caller). */
 uint32_t transport_config_read32(const transport_t *t, uint32_t offset);

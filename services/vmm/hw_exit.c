@@ -41,12 +41,28 @@
 #define SVM_NPF_WRITE (1ull << 1)
 #define SVM_NPF_FETCH (1ull << 4)
 
-#define SVM_EXIT_IRET      0x074u
-#define SVM_EXIT_CR8_READ  0x008u
-#define SVM_EXIT_CR8_WRITE 0x018u
-#define SVM_EXIT_DR_FIRST  0x020u
-#define SVM_EXIT_DR_LAST   0x037u
-#define INSTRUCTION_MAX    15u
+#define VMX_EXIT_GETSEC  11u
+#define VMX_EXIT_INVD    13u
+#define VMX_EXIT_VMCLEAR 19u
+#define VMX_EXIT_VMXON   27u
+#define VMX_EXIT_INVEPT  50u
+#define VMX_EXIT_INVVPID 53u
+#define VMX_EXIT_VMFUNC  59u
+
+#define SVM_EXIT_CR0_WRITE   0x010u
+#define SVM_EXIT_CR4_WRITE   0x014u
+#define SVM_EXIT_INVD        0x076u
+#define SVM_EXIT_INVLPGA     0x07au
+#define SVM_EXIT_SKINIT      0x086u
+#define SVM_EXIT_MONITOR     0x08au
+#define SVM_EXIT_MWAIT_ARMED 0x08cu
+#define SVM_EXIT_RDPRU       0x08eu
+#define SVM_EXIT_IRET        0x074u
+#define SVM_EXIT_CR8_READ    0x008u
+#define SVM_EXIT_CR8_WRITE   0x018u
+#define SVM_EXIT_DR_FIRST    0x020u
+#define SVM_EXIT_DR_LAST     0x037u
+#define INSTRUCTION_MAX      15u
 
 static unsigned checked_length(uint64_t length)
 {
@@ -76,6 +92,15 @@ static void vmx_cr(uint64_t q, hw_cr_t *cr)
     cr->access = (hw_cr_access_t)((q >> VMX_CR_ACCESS_SHIFT) & VMX_CR_ACCESS_MASK);
     cr->gpr = (uint8_t)((q >> VMX_CR_GPR_SHIFT) & VMX_CR_GPR_MASK);
     cr->lmsw_source = (uint16_t)(q >> VMX_CR_LMSW_SHIFT);
+}
+
+/* Instructions of features the guest is not offered: GETSEC (11), the VMX instructions (19-27,
+ * INVEPT 50, INVVPID 53, VMFUNC 59), MWAIT (36) and MONITOR (39) (SDM Vol. 3C Appendix C). */
+static bool vmx_undefined(uint64_t basic)
+{
+    return basic == VMX_EXIT_GETSEC || (basic >= VMX_EXIT_VMCLEAR && basic <= VMX_EXIT_VMXON) ||
+           basic == seL4_VMX_Exit_MWAIT || basic == seL4_VMX_Exit_MONITOR ||
+           basic == VMX_EXIT_INVEPT || basic == VMX_EXIT_INVVPID || basic == VMX_EXIT_VMFUNC;
 }
 
 static hw_exit_kind_t vmx_kind(uint64_t reason)
@@ -116,8 +141,13 @@ static hw_exit_kind_t vmx_kind(uint64_t reason)
         return HW_EXIT_XSETBV;
     case seL4_VMX_Exit_PAUSE:
         return HW_EXIT_PAUSE;
+    case seL4_VMX_Exit_WBINVD:
+    case VMX_EXIT_INVD:
+        return HW_EXIT_SKIP;
+    case seL4_VMX_Exit_RDPMC:
+        return HW_EXIT_GP;
     default:
-        return HW_EXIT_UNKNOWN;
+        return vmx_undefined(reason & VMX_BASIC_MASK) ? HW_EXIT_UD : HW_EXIT_UNKNOWN;
     }
 }
 
@@ -149,6 +179,16 @@ static void svm_io(uint64_t info1, hw_io_t *io)
     io->in = (info1 & SVM_IO_IN) != 0;
     io->string = (info1 & SVM_IO_STRING) != 0;
     io->rep = (info1 & SVM_IO_REP) != 0;
+}
+
+/* Instructions of features the guest is not offered: VMRUN to SKINIT (0x80-0x86), INVLPGA,
+ * MONITOR and MWAIT (0x8a-0x8c), RDPRU (APM Vol. 2 Appendix C). */
+static bool svm_undefined(uint64_t code)
+{
+    return (code >= seL4_SVM_Exit_VMRUN && code <= SVM_EXIT_SKINIT &&
+            code != seL4_SVM_Exit_VMMCALL) ||
+           code == SVM_EXIT_INVLPGA || (code >= SVM_EXIT_MONITOR && code <= SVM_EXIT_MWAIT_ARMED) ||
+           code == SVM_EXIT_RDPRU;
 }
 
 static hw_exit_kind_t svm_kind(uint64_t code, uint64_t info1)
@@ -184,8 +224,16 @@ static hw_exit_kind_t svm_kind(uint64_t code, uint64_t info1)
         return HW_EXIT_XSETBV;
     case seL4_SVM_Exit_PAUSE:
         return HW_EXIT_PAUSE;
+    case SVM_EXIT_CR0_WRITE:
+    case SVM_EXIT_CR4_WRITE:
+        return HW_EXIT_CR;
+    case seL4_SVM_Exit_WBINVD:
+    case SVM_EXIT_INVD:
+        return HW_EXIT_SKIP;
+    case seL4_SVM_Exit_RDPMC:
+        return HW_EXIT_GP;
     default:
-        return HW_EXIT_UNKNOWN;
+        return svm_undefined(code) ? HW_EXIT_UD : HW_EXIT_UNKNOWN;
     }
 }
 
@@ -206,6 +254,12 @@ static void svm_decode(const uint64_t *mr, hw_exit_t *exit)
         exit->gpa_write = (info1 & SVM_NPF_WRITE) != 0;
         exit->gpa_fetch = (info1 & SVM_NPF_FETCH) != 0;
         exit->length = 0;
+    } else if (exit->kind == HW_EXIT_CR) {
+        /* MOV to CR0/CR4, LMSW or CLTS: the instruction at RIP says which (no decode assists
+         * are relied on). */
+        exit->cr = (hw_cr_t){.cr = (uint8_t)(exit->reason - SVM_EXIT_CR0_WRITE),
+                             .access = HW_CR_TO,
+                             .from_instruction = true};
     }
 }
 
@@ -245,6 +299,9 @@ const char *hw_exit_name(hw_exit_kind_t kind)
             [HW_EXIT_ENTRY_FAILED] = "entry-failed",
             [HW_EXIT_XSETBV] = "xsetbv",
             [HW_EXIT_PAUSE] = "pause",
+            [HW_EXIT_SKIP] = "skip",
+            [HW_EXIT_UD] = "ud",
+            [HW_EXIT_GP] = "gp",
     };
 
     return (unsigned)kind < HW_EXIT_KINDS ? names[kind] : "unknown";

@@ -30,6 +30,9 @@ typedef enum {
     HW_EXIT_ENTRY_FAILED,  /* the kernel's reasons: no root, entry failed, bad argument */
     HW_EXIT_XSETBV,
     HW_EXIT_PAUSE,
+    HW_EXIT_SKIP, /* WBINVD, INVD: nothing to do for the guest's caches */
+    HW_EXIT_UD,   /* VMX/SVM instructions, MONITOR/MWAIT, GETSEC: not offered, #UD */
+    HW_EXIT_GP,   /* RDPMC: no performance counters offered, #GP(0) */
     HW_EXIT_KINDS
 } hw_exit_kind_t;
 
@@ -53,7 +56,8 @@ typedef enum {
 typedef struct hw_cr {
     uint8_t cr; /* 0, 3, 4 or 8 */
     hw_cr_access_t access;
-    uint8_t gpr; /* the general register, in encoding order (RAX RCX RDX RBX RSP ...) */
+    uint8_t gpr;           /* the general register, in encoding order (RAX RCX RDX RBX RSP ...) */
+    bool from_instruction; /* SVM: the exit names only the register; the instruction says how */
     uint16_t lmsw_source;
 } hw_cr_t;
 

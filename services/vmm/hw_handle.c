@@ -362,48 +362,127 @@ static bool cr0_write(vmm_t *vmm, uint64_t value)
     return hw_control_write(vmm, value, cr4, efer);
 }
 
+/* The CR4 bits the guest may set: those of the features its CPUID offers (SDM Vol. 3A 2.5);
+ * any other is reserved (#GP), VMXE among them (VMX is not offered). */
+static uint64_t cr4_allowed(const pv_cpu_config_t *config)
+{
+    uint64_t allowed = PV_CR4_VME | PV_CR4_PVI | PV_CR4_TSD | PV_CR4_DE | PV_CR4_PSE | PV_CR4_PAE |
+                       PV_CR4_MCE | PV_CR4_PGE | PV_CR4_PCE | PV_CR4_OSFXSR | PV_CR4_OSXMMEXCPT;
+
+    allowed |= (config->features & PV_CPU_F_UMIP) ? PV_CR4_UMIP : 0;
+    allowed |= (config->features & PV_CPU_F_FSGSBASE) ? PV_CR4_FSGSBASE : 0;
+    allowed |= (config->features & PV_CPU_F_PCID) ? PV_CR4_PCIDE : 0;
+    allowed |= (config->features & PV_CPU_F_XSAVE) ? PV_CR4_OSXSAVE : 0;
+    allowed |= (config->features & PV_CPU_F_SMEP) ? PV_CR4_SMEP : 0;
+    allowed |= (config->features & PV_CPU_F_SMAP) ? PV_CR4_SMAP : 0;
+    return allowed;
+}
+
 static bool cr4_write(vmm_t *vmm, uint64_t value)
 {
     bool ok = true;
     uint64_t cr0 = hw_guest_cr0(vmm, &ok);
+    uint64_t cr4 = hw_guest_cr4(vmm, &ok);
     uint64_t efer = 0;
 
     ok = ok && context_msr_read(vmm, VDEV_MSR_EFER, &efer);
-    if (!ok || (value & HW_CR4_VMXE) || ((efer & PV_EFER_LMA) && !(value & PV_CR4_PAE))) {
-        return false; /* VMX is not offered to the guest */
+    if (!ok || (value & ~cr4_allowed(&vmm->hw.config)) ||
+        ((efer & PV_EFER_LMA) && !(value & PV_CR4_PAE)) ||
+        ((value & PV_CR4_PCIDE) && !(cr4 & PV_CR4_PCIDE) &&
+         (!(efer & PV_EFER_LMA) || (vmm->hw.mr[SEL4_VMENTER_FAULT_CR3_MR] & 0xfffu)))) {
+        return false;
     }
     return hw_control_write(vmm, cr0, value, efer);
 }
 
+/*
+ * SVM's CR0/CR4 write intercepts name no operand (decode assists are not relied on): the
+ * instruction at RIP is fetched and must be MOV to that CR, LMSW (CR0) or CLTS (CR0); its
+ * source value goes into *cr. False: the fetch faulted (the fault is the guest's now).
+ */
+static bool cr_from_instruction(vmm_t *vmm, const hw_exit_t *exit, hw_cr_t *cr, uint64_t *value,
+                                unsigned *length)
+{
+    pv_cpu_t cpu;
+    pv_emu_t emu = {.cpu = &cpu, .env = &vmm->env};
+    x86dec_status_t status;
+    pv_fault_t fault;
+
+    if (!hw_state_load(vmm, &cpu, false)) {
+        hw_end_guest(vmm, exit, "a control-register write outside protected mode");
+    }
+    fault = pv_emu_fetch_decode(&emu, NULL, 0, &status);
+    if (!pv_fault_is_none(&fault)) {
+        emulation_fault(vmm, exit, &fault);
+        return false;
+    }
+    *cr = exit->cr;
+    *length = (unsigned)(emu.next_rip - cpu.rip);
+    if (status == X86DEC_OK && emu.insn.mnemonic == X86DEC_MN_MOV_TO_CR) {
+        for (unsigned i = 0; i < emu.insn.operand_count && i < X86DEC_MAX_OPERANDS; i++) {
+            x86dec_reg_t reg = emu.insn.operands[i].reg;
+            if (x86dec_reg_is_gpr(reg)) {
+                *value = pv_emu_gpr_read(&cpu, reg, cpu.mode == PV_MODE_LONG ? 8 : 4);
+            } else if ((unsigned)reg != (unsigned)X86DEC_REG_CR0 + exit->cr.cr) {
+                hw_end_guest(vmm, exit, "the instruction at RIP is not what the exit says");
+            }
+        }
+        return true;
+    }
+    if (status == X86DEC_OK && exit->cr.cr == 0 && emu.insn.mnemonic == X86DEC_MN_CLTS) {
+        cr->access = HW_CR_CLTS;
+        return true;
+    }
+    if (status == X86DEC_OK && exit->cr.cr == 0 && emu.insn.mnemonic == X86DEC_MN_LMSW) {
+        uint64_t source = 0;
+        fault = pv_emu_operand_read(&emu, 0, 2, &source);
+        if (!pv_fault_is_none(&fault)) {
+            emulation_fault(vmm, exit, &fault);
+            return false;
+        }
+        cr->access = HW_CR_LMSW;
+        cr->lmsw_source = (uint16_t)source;
+        return true;
+    }
+    hw_end_guest(vmm, exit, "the instruction at RIP is not what the exit says");
+}
+
 static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
 {
-    const hw_cr_t *cr = &exit->cr;
+    hw_cr_t cr = exit->cr;
+    uint64_t value = 0;
+    unsigned length = exit->length;
     bool done = false;
     bool ok = true;
 
-    if (cr->access == HW_CR_TO && cr->cr == 0) {
-        done = cr0_write(vmm, cr_source(vmm, cr->gpr));
-    } else if (cr->access == HW_CR_TO && cr->cr == 4) {
-        done = cr4_write(vmm, cr_source(vmm, cr->gpr));
-    } else if (cr->access == HW_CR_TO && cr->cr == 8) {
-        uint64_t value = cr_source(vmm, cr->gpr);
+    if (cr.from_instruction) {
+        if (!cr_from_instruction(vmm, exit, &cr, &value, &length)) {
+            return;
+        }
+    } else if (cr.access == HW_CR_TO) {
+        value = cr_source(vmm, cr.gpr);
+    }
+    if (cr.access == HW_CR_TO && cr.cr == 0) {
+        done = cr0_write(vmm, value);
+    } else if (cr.access == HW_CR_TO && cr.cr == 4) {
+        done = cr4_write(vmm, value);
+    } else if (cr.access == HW_CR_TO && cr.cr == 8) {
         done = (value >> 4) == 0;
         if (done) {
             vdev_lapic_mmio_write(&vmm->platform.intc.lapic[0], LAPIC_TPR, 4,
                                   (uint32_t)(value & 0xfu) << 4, vmm_now(vmm));
         }
-    } else if (cr->access == HW_CR_FROM && cr->cr == 8 && cr->gpr != X86DEC_GPR_RSP) {
+    } else if (cr.access == HW_CR_FROM && cr.cr == 8 && cr.gpr != X86DEC_GPR_RSP) {
         uint32_t tpr =
                 vdev_lapic_read_register(&vmm->platform.intc.lapic[0], LAPIC_TPR, vmm_now(vmm));
-        hw_gpr_set(vmm, cr->gpr, (tpr >> 4) & 0xfu);
+        hw_gpr_set(vmm, cr.gpr, (tpr >> 4) & 0xfu);
         done = true;
-    } else if (cr->access == HW_CR_LMSW) {
+    } else if (cr.access == HW_CR_LMSW) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
         /* LMSW sets PE but never clears it (SDM Vol. 2 LMSW). */
-        uint64_t value =
-                (cr0 & ~CR0_LOW_MASK) | (cr->lmsw_source & CR0_LOW_MASK) | (cr0 & PV_CR0_PE);
+        value = (cr0 & ~CR0_LOW_MASK) | (cr.lmsw_source & CR0_LOW_MASK) | (cr0 & PV_CR0_PE);
         done = ok && cr0_write(vmm, value);
-    } else if (cr->access == HW_CR_CLTS) {
+    } else if (cr.access == HW_CR_CLTS) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
         done = ok && cr0_write(vmm, cr0 & ~PV_CR0_TS);
     } else {
@@ -413,7 +492,9 @@ static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
         hw_inject_exception(vmm, PV_VEC_GP, true, 0);
         return;
     }
-    rip_advance(vmm, exit, 3);
+    hw_exit_t advanced = *exit;
+    advanced.length = length;
+    rip_advance(vmm, &advanced, 3);
     clock_arm(vmm);
 }
 
@@ -472,7 +553,14 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
         vmm->hw.nmi_blocked = false;
         break;
     case HW_EXIT_PAUSE:
-        rip_advance(vmm, exit, 2);
+    case HW_EXIT_SKIP:
+        rip_advance(vmm, exit, 2); /* PAUSE, WBINVD and INVD are two bytes */
+        break;
+    case HW_EXIT_UD:
+        hw_inject_exception(vmm, PV_VEC_UD, false, 0);
+        break;
+    case HW_EXIT_GP:
+        hw_inject_exception(vmm, PV_VEC_GP, true, 0);
         break;
     case HW_EXIT_XSETBV:
         hw_inject_exception(vmm, PV_VEC_GP, true, 0); /* XSAVE is not offered */

@@ -11,6 +11,7 @@
 #include "console_input.h"
 #include "hw.h"
 #include "run.h"
+#include "stats.h"
 #include <fmt/fmt.h>
 #include <runtime/event.h>
 #include <runtime/log.h>
@@ -63,6 +64,7 @@ void hw_end_guest(vmm_t *vmm, const hw_exit_t *exit, const char *what)
 
 static void handle_signals(vmm_t *vmm, seL4_Word bits)
 {
+    stats_publish(vmm);
     if (bits & EVENT_BIT_TIMER) {
         clock_fired(vmm);
         run_exit_check(vmm);
@@ -224,6 +226,7 @@ void hw_run(vmm_t *vmm)
         hw->stale = false;
         hw_exit_decode(hw->svm, hw->mr, &exit);
         hw->exits[exit.kind]++;
+        stats_tick(vmm);
         hw_handle_exit(vmm, &exit);
     }
 }

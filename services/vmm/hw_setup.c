@@ -24,6 +24,10 @@
 /* SVM: CR8 reads and writes (bits 8 and 24 of the CR intercepts): the local APIC's TPR is the
  * device model's, as VMX's forced CR8 exits make it there. */
 #define SVM_INTERCEPT_CR8 ((1u << 8) | (1u << 24))
+/* SVM: CR0 and CR4 writes (bits 16 and 20), checked by the VMM as the SDM says: the CPU's own
+ * checks of a nested guest's CR0/CR4 (QEMU's, at least) let values through that the next
+ * VMRUN then refuses, which would end the VM instead of giving the guest its #GP. */
+#define SVM_INTERCEPT_CR_WRITES ((1u << 16) | (1u << 20))
 /* SVM: DR0-DR3 reads (writes the kernel intercepts itself): VMRUN does not switch them, so the
  * VMM keeps the guest's; DR6 and DR7 are the VMCB's and run without exits. */
 #define SVM_INTERCEPT_DR 0x0000000fu
@@ -37,7 +41,8 @@ static seL4_Error controls_set(vmm_t *vmm)
         int error =
                 seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptMisc2, SVM_CONTROLS2).error;
         if (error == seL4_NoError) {
-            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR, SVM_INTERCEPT_CR8)
+            error = seL4_X86_VCPU_WriteVMCS(hw->vcpu, seL4_VMCB_InterceptCR,
+                                            SVM_INTERCEPT_CR8 | SVM_INTERCEPT_CR_WRITES)
                             .error;
         }
         if (error == seL4_NoError) {
@@ -83,6 +88,12 @@ void hw_setup(vmm_t *vmm, const pv_cpu_config_t *config)
     }
     if (error == seL4_NoError) {
         error = controls_set(vmm);
+    }
+    if (error == seL4_NoError) {
+        /* The guest runs on this thread: at the PV vCPUs' priority, below every VMM that
+         * serves one, so that a spinning guest shares the CPU by round robin with the other
+         * VMs' guests and never holds off their VMMs or the shell. */
+        error = seL4_TCB_SetPriority(SERVICE_SLOT_TCB, SERVICE_SLOT_TCB, VMM_VCPU_PRIORITY);
     }
     if (error != seL4_NoError) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the %s VCPU could not be made (error %d)",

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "run.h"
 #include "shadow_host.h"
+#include "stats.h"
 #include "vcpu.h"
 #include <fmt/fmt.h>
 #include <runtime/log.h>
@@ -127,6 +128,7 @@ int service_main(const service_info_t *info)
     vmm->boot = boot_page(info);
     vmm->name = vmm->boot->name;
     console_input_attach(vmm, &((vmm_boot_t *)info->words[VMM_WORD_BOOT_PAGE])->console_input);
+    stats_attach(vmm, &((vmm_boot_t *)info->words[VMM_WORD_BOOT_PAGE])->stats);
     /* The runtime's allocator may use the slots below the modules' (its default stops at the
      * size of an ordinary service's CNode). */
     runtime_alloc.slot_end = VMM_SLOT_RUNTIME_END;

@@ -5,6 +5,7 @@
  */
 #include "report.h"
 #include "hw.h"
+#include "stats.h"
 #include <fmt/fmt.h>
 #include <runtime/log.h>
 
@@ -74,6 +75,7 @@ void vmm_end(vmm_t *vmm, enum vmm_end end, seL4_Word status, const char *format,
     text_clean(text);
     console_flush(&vmm->console);
     report_statistics(vmm);
+    stats_publish(vmm);
     log_printf(LOG_INFO, "vmm: the VM ends: %s (%s, status %lu)\n", text, vmm_end_name(end),
                (unsigned long)status);
     log_sync(); /* the guest's last lines reach the console before init's report of the end */

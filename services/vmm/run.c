@@ -12,6 +12,7 @@
 #include "fault.h"
 #include "patch.h"
 #include "profile.h"
+#include "stats.h"
 #include "vcpu.h"
 #include <runtime/event.h>
 #include <runtime/log.h>
@@ -194,6 +195,7 @@ static void handle_fault(vmm_t *vmm, seL4_MessageInfo_t info)
         }
         patch_late_entries(vmm);
     }
+    stats_tick(vmm);
     vmm->vcpu.held = true;
     outcome_act(vmm, &out, true, unchanged);
     vmm->vcpu.held = false;
@@ -286,6 +288,7 @@ static void interrupt_check(vmm_t *vmm)
 
 static void handle_signals(vmm_t *vmm, seL4_Word bits)
 {
+    stats_publish(vmm);
     if (bits & EVENT_BIT_TIMER) {
         clock_fired(vmm);
         run_exit_check(vmm);

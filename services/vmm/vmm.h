@@ -84,6 +84,8 @@ typedef struct vmm {
     seL4_Word pending_signals;         /* notification bits seen while not waiting for them */
     vmm_console_ring_t *console_input; /* COM1's input from the shell, in the boot page */
     hw_vcpu_t hw;                      /* the hardware modes' vCPU (hw.active) */
+    vmm_stats_t *stats;                /* the figures for vm stats, in the boot page */
+    unsigned stats_ticks;              /* exits or faults since they were last written */
 } vmm_t;
 
 /* Ends the VM: reports how to init (after the console's last line), which stops this VMM.

@@ -127,7 +127,7 @@ static void test_labels_and_lengths(void **state)
     }
     ipc_msg_init(&msg, IPC_VIRTIO_BASE);
     assert_int_equal(decode(&msg, &field, &request), IPC_ERR_LABEL);
-    ipc_msg_init(&msg, VIRTIO_GRANT + 1);
+    ipc_msg_init(&msg, VIRTIO_GRANT_NET + 1);
     assert_int_equal(decode(&msg, &field, &request), IPC_ERR_LABEL);
 }
 
@@ -184,6 +184,50 @@ static void test_grant(void **state)
     assert_int_equal(decode(&msg, &field, &request), IPC_ERR_LENGTH);
 }
 
+/* Network requests: the device granted, the frame's length and place at and past the limits. */
+static void test_net(void **state)
+{
+    virtio_client_t client = test_client();
+    ipc_msg_t msg;
+    seL4_Word field;
+    virtio_request_t request;
+    const seL4_Word end = VIRTIO_CLIENT_BUFFER_MAX;
+
+    (void)state;
+    client.nets[0] = true;
+    virtio_encode_net_info(&msg, 0);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_OK);
+    virtio_encode_net_info(&msg, 1);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_NOT_FOUND);
+    virtio_encode_net_info(&msg, VIRTIO_NETS_MAX);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_NOT_FOUND);
+    virtio_encode_net_send(&msg, 0, end - VIRTIO_NET_FRAME_MAX, VIRTIO_NET_FRAME_MAX);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_OK);
+    assert_int_equal(request.count, VIRTIO_NET_FRAME_MAX);
+    static const seL4_Word bad[][2] = {{0, VIRTIO_NET_FRAME_MIN - 1},
+                                       {0, VIRTIO_NET_FRAME_MAX + 1},
+                                       {0, ~0ull},
+                                       {end - VIRTIO_NET_FRAME_MIN + 1, VIRTIO_NET_FRAME_MIN},
+                                       {end, VIRTIO_NET_FRAME_MIN},
+                                       {~0ull, VIRTIO_NET_FRAME_MIN}};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        virtio_encode_net_send(&msg, 0, bad[i][0], bad[i][1]);
+        assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_FIELD);
+    }
+    virtio_encode_net_receive(&msg, 0, end - VIRTIO_NET_FRAME_MAX);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_OK);
+    virtio_encode_net_receive(&msg, 0, end - VIRTIO_NET_FRAME_MAX + 1);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_FIELD);
+    virtio_encode_grant_net(&msg, VIRTIO_CLIENTS_MAX - 1, VIRTIO_NETS_MAX - 1, 4096);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_OK);
+    virtio_encode_grant_net(&msg, VIRTIO_CLIENTS_MAX, 0, 4096);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_FIELD);
+    virtio_encode_grant_net(&msg, 5, VIRTIO_NETS_MAX, 4096);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_FIELD);
+    virtio_encode_grant_net(&msg, 5, 0, 4097);
+    assert_int_equal(virtio_decode(&msg, &client, &request, &field), IPC_ERR_FIELD);
+}
+
 static void test_random_messages(void **state)
 {
     virtio_client_t client = test_client();
@@ -194,7 +238,7 @@ static void test_random_messages(void **state)
         ipc_msg_t msg;
         seL4_Word field;
         virtio_request_t request;
-        ipc_msg_init(&msg, IPC_VIRTIO_BASE + (seL4_Word)(rand() % 8));
+        ipc_msg_init(&msg, IPC_VIRTIO_BASE + (seL4_Word)(rand() % 12));
         msg.length = (seL4_Word)(rand() % 8);
         for (seL4_Word i = 0; i < msg.length; i++) {
             seL4_Word word = (seL4_Word)rand();
@@ -205,6 +249,11 @@ static void test_random_messages(void **state)
         }
         assert_true(request.disk < VIRTIO_DISKS_MAX);
         const virtio_window_t *window = &client.disks[request.disk];
+        if (request.label >= VIRTIO_NET_INFO) {
+            assert_true(request.label == VIRTIO_GRANT_NET || request.disk < VIRTIO_NETS_MAX);
+            assert_true(request.offset + request.count <= client.buffer_bytes);
+            continue;
+        }
         if (request.label == VIRTIO_GRANT) {
             assert_true(request.client > 0 && request.client < VIRTIO_CLIENTS_MAX);
             assert_true(request.grant.first + request.grant.sectors > request.grant.first);
@@ -230,6 +279,7 @@ int main(void)
             cmocka_unit_test(test_labels_and_lengths),
             cmocka_unit_test(test_oversized_buffer),
             cmocka_unit_test(test_grant),
+            cmocka_unit_test(test_net),
             cmocka_unit_test(test_random_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

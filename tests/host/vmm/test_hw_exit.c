@@ -90,6 +90,26 @@ static void test_vmx_kinds(void **state)
             {40, HW_EXIT_PAUSE},
             {48, HW_EXIT_GUEST_PHYSICAL},
             {55, HW_EXIT_XSETBV},
+            /* WBINVD and INVD are done; RDPMC is #GP (no counters); GETSEC, the VMX
+             * instructions, MWAIT and MONITOR #UD (not offered). */
+            {54, HW_EXIT_SKIP},
+            {13, HW_EXIT_SKIP},
+            {15, HW_EXIT_GP},
+            {11, HW_EXIT_UD},
+            {19, HW_EXIT_UD},
+            {20, HW_EXIT_UD},
+            {21, HW_EXIT_UD},
+            {22, HW_EXIT_UD},
+            {23, HW_EXIT_UD},
+            {24, HW_EXIT_UD},
+            {25, HW_EXIT_UD},
+            {26, HW_EXIT_UD},
+            {27, HW_EXIT_UD},
+            {36, HW_EXIT_UD},
+            {39, HW_EXIT_UD},
+            {50, HW_EXIT_UD},
+            {53, HW_EXIT_UD},
+            {59, HW_EXIT_UD},
     };
     bool listed[HW_EXIT_KINDS] = {false};
 
@@ -290,6 +310,22 @@ static void test_svm_kinds(void **state)
     } table[] = {
             {0x008, HW_EXIT_CR8},
             {0x018, HW_EXIT_CR8},
+            {0x010, HW_EXIT_CR},
+            {0x014, HW_EXIT_CR},
+            {0x089, HW_EXIT_SKIP},
+            {0x076, HW_EXIT_SKIP},
+            {0x06f, HW_EXIT_GP},
+            {0x080, HW_EXIT_UD},
+            {0x082, HW_EXIT_UD},
+            {0x083, HW_EXIT_UD},
+            {0x084, HW_EXIT_UD},
+            {0x085, HW_EXIT_UD},
+            {0x086, HW_EXIT_UD},
+            {0x07a, HW_EXIT_UD},
+            {0x08a, HW_EXIT_UD},
+            {0x08b, HW_EXIT_UD},
+            {0x08c, HW_EXIT_UD},
+            {0x08e, HW_EXIT_UD},
             {0x064, HW_EXIT_INTERRUPT_WINDOW},
             {0x072, HW_EXIT_CPUID},
             {0x074, HW_EXIT_NMI_WINDOW},
@@ -308,6 +344,13 @@ static void test_svm_kinds(void **state)
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         assert_int_equal(kind_of(SVM, table[i].code), table[i].kind);
         listed[table[i].kind] = true;
+    }
+    /* CR0 and CR4 writes (0x10, 0x14) name the register only: the instruction says the rest. */
+    for (uint64_t cr = 0; cr <= 4; cr += 4) {
+        hw_exit_t exit = decode(SVM, (exit_words_t){.reason = 0x10 + cr, .qualification = ~0ull});
+        assert_int_equal(exit.cr.cr, cr);
+        assert_int_equal(exit.cr.access, HW_CR_TO);
+        assert_true(exit.cr.from_instruction);
     }
     /* MSR (0x7c): EXITINFO1 0 is RDMSR, 1 WRMSR, anything else nothing. */
     static const uint64_t infos[] = {0, 1, 2, 3, 0x100000000ull, ~0ull};

@@ -29,12 +29,21 @@ enum virtio_label {
      * found (no such disk) | field (the window runs past the disk). The client's buffer is
      * mapped by init in the service at virtio_client_buffer(id) beforehand. */
     VIRTIO_GRANT = IPC_VIRTIO_BASE + 6,
+    VIRTIO_NET_INFO = IPC_VIRTIO_BASE + 7,    /* net -> status, MAC address (low 48 bits) */
+    VIRTIO_NET_SEND = IPC_VIRTIO_BASE + 8,    /* net, offset, length -> status */
+    VIRTIO_NET_RECEIVE = IPC_VIRTIO_BASE + 9, /* net, offset -> status, length (0: none came) */
+    /* init only: client id, net, buffer bytes -> ok | not found (no such network device) */
+    VIRTIO_GRANT_NET = IPC_VIRTIO_BASE + 10,
 };
+
+#define VIRTIO_NETS_MAX      2    /* network device indices a client may name: 0..1 */
+#define VIRTIO_NET_FRAME_MIN 14   /* an Ethernet header */
+#define VIRTIO_NET_FRAME_MAX 1514 /* header and 1500 bytes of payload, no FCS */
 
 /* Where init maps each client's shared buffer in the service: one slot of
  * VIRTIO_CLIENT_BUFFER_MAX bytes per client id, so that a grant needs no address. */
-#define VIRTIO_BUFFERS_VADDR 0x60000000ull
-#define VIRTIO_CLIENTS_MAX   64 /* client ids 1..63 (the services' ids) */
+#define VIRTIO_BUFFERS_VADDR 0x70100000ull /* the services' shared memory (runtime/service.h) */
+#define VIRTIO_CLIENTS_MAX   64            /* client ids 1..63 (the services' ids) */
 
 static inline seL4_Word virtio_client_buffer(seL4_Word id)
 {
@@ -69,7 +78,8 @@ typedef struct virtio_window {
 
 typedef struct virtio_client {
     virtio_window_t disks[VIRTIO_DISKS_MAX];
-    seL4_Word buffer_bytes; /* at most VIRTIO_CLIENT_BUFFER_MAX */
+    bool nets[VIRTIO_NETS_MAX]; /* the network devices it may use */
+    seL4_Word buffer_bytes;     /* at most VIRTIO_CLIENT_BUFFER_MAX */
 } virtio_client_t;
 
 typedef struct virtio_request {
@@ -79,7 +89,7 @@ typedef struct virtio_request {
     virtio_window_t grant;  /* VIRTIO_GRANT: its window on the disk */
     seL4_Word buffer_bytes; /* VIRTIO_GRANT */
     seL4_Uint64 sector;     /* on the disk (the window's first sector added) */
-    seL4_Word count;        /* sectors */
+    seL4_Word count;        /* sectors; VIRTIO_NET_SEND: bytes */
     seL4_Word offset;       /* in the client's buffer, bytes */
 } virtio_request_t;
 
@@ -90,6 +100,11 @@ void virtio_encode_write(ipc_msg_t *msg, seL4_Word disk, seL4_Uint64 sector, seL
                          seL4_Word offset);
 void virtio_encode_flush(ipc_msg_t *msg, seL4_Word disk);
 void virtio_encode_id(ipc_msg_t *msg, seL4_Word disk);
+void virtio_encode_net_info(ipc_msg_t *msg, seL4_Word net);
+void virtio_encode_net_send(ipc_msg_t *msg, seL4_Word net, seL4_Word offset, seL4_Word length);
+void virtio_encode_net_receive(ipc_msg_t *msg, seL4_Word net, seL4_Word offset);
+void virtio_encode_grant_net(ipc_msg_t *msg, seL4_Word client, seL4_Word net,
+                             seL4_Word buffer_bytes);
 void virtio_encode_grant(ipc_msg_t *msg, seL4_Word client, seL4_Word disk,
                          const virtio_window_t *window, seL4_Word buffer_bytes);
 
@@ -101,8 +116,11 @@ void virtio_encode_grant(ipc_msg_t *msg, seL4_Word client, seL4_Word disk,
  * a write to a read-only window (IPC_ERR_DENIED). VIRTIO_GRANT (the caller checks that init
  * sent it): a client id within 1..VIRTIO_CLIENTS_MAX - 1, a disk index below VIRTIO_DISKS_MAX, a
  * window that does not wrap, read-only 0 or 1, buffer bytes a whole number of pages up to
- * VIRTIO_CLIENT_BUFFER_MAX; whether the window lies on the disk is the service's check. No side
- * effects.
+ * VIRTIO_CLIENT_BUFFER_MAX; whether the window lies on the disk is the service's check. Network
+ * requests: the device index below VIRTIO_NETS_MAX and granted (IPC_ERR_NOT_FOUND), a frame of
+ * VIRTIO_NET_FRAME_MIN to _MAX bytes within the buffer (a receive: room for the largest frame).
+ * VIRTIO_GRANT_NET: client id and device index as for disks, buffer bytes as for a grant. No
+ * side effects.
  */
 ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
                           virtio_request_t *request, seL4_Word *field);

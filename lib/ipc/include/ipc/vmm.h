@@ -145,6 +145,22 @@ typedef struct vmm_console_ring {
     seL4_Uint8 bytes[VMM_CONSOLE_RING_BYTES];
 } vmm_console_ring_t;
 
+/*
+ * The VMM's figures for `vm stats`: named counters the VMM rewrites now and then (at each timer
+ * signal, every few thousand exits, and when the VM ends). `sequence` is odd while the VMM writes;
+ * a reader copies the block and takes it if `sequence` was even and unchanged. init trusts none of
+ * it beyond printing (names are cleaned, counts bounded).
+ */
+#define VMM_STATS_MAX        24
+#define VMM_STATS_NAME_BYTES 16
+
+typedef struct vmm_stats {
+    seL4_Word sequence;
+    seL4_Word count; /* counters in use, at most VMM_STATS_MAX */
+    seL4_Word value[VMM_STATS_MAX];
+    char name[VMM_STATS_MAX][VMM_STATS_NAME_BYTES];
+} vmm_stats_t;
+
 #define VMM_BOOT_MAGIC 0x746f6f626d6d76ull /* "vmmboot" */
 
 /* vmm_boot_t.disk_flags */
@@ -183,6 +199,7 @@ typedef struct vmm_boot {
     seL4_Uint64 disk_start; /* with VMM_DISK_RANGE: the first sector and how many */
     seL4_Uint64 disk_count;
     vmm_console_ring_t console_input; /* COM1's input from the shell */
+    vmm_stats_t stats;                /* the VMM's figures (vm stats) */
 } vmm_boot_t;
 
 _Static_assert(sizeof(vmm_boot_t) <= 4096, "the boot page is one page");

@@ -52,6 +52,7 @@ enum service_id {
     SERVICE_ID_TIME = 3,
     SERVICE_ID_DBG = 4,
     SERVICE_ID_VIRTIO = 5,   /* the machine's virtio devices, when it has some */
+    SERVICE_ID_NETTEST = 13, /* the virtio network test, when the command line asks for it */
     SERVICE_ID_BLKTEST = 14, /* the virtio disk test, when the command line asks for it */
     SERVICE_ID_SVCTEST = 15, /* the services' test suite, when the command line asks for it */
     SERVICE_ID_DYNAMIC = 16,

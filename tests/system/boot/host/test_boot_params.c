@@ -259,6 +259,30 @@ static void test_multiboot2_well_formed(void **state)
     assert_int_equal(params.loader_ranges[0].start, MB2_INFO);
 }
 
+/* GRUB puts a backslash before every backslash and quote of the words it passes on: the
+ * parser takes them out again, and leaves any other backslash as it is. */
+static void test_multiboot2_grub_escapes(void **state)
+{
+    static const char escaped[] = "g.elf cmdline=\\\"a b\\\" p=\\\\ q=\\' r=\\x s=\\";
+    mb2_builder_t b;
+    uint64_t at;
+
+    (void)state;
+    mb2_build_without_end(&b);
+    at = mb2_tag(&b, 3, (uint32_t)(16 + sizeof(escaped)));
+    fake_put32(at + 8, 0x100000);
+    fake_put32(at + 12, 0x100100);
+    fake_put_string(at + 16, escaped);
+    at = mb2_tag(&b, 1, 8 + 12);
+    fake_put_string(at + 8, "a=\\\"b c\\\"");
+    mb2_finish(&b);
+    assert_int_equal(parse(BOOT_MAGIC_MULTIBOOT2, MB2_INFO, NULL), PLATFORM_OK);
+    assert_int_equal(params.module_count, 2);
+    assert_string_equal(params.modules[1].cmdline, "g.elf cmdline=\"a b\" p=\\ q=' r=\\x s=\\");
+    assert_string_equal(params.modules[0].cmdline, "m1 x=");
+    assert_string_equal(params.cmdline, "a=\"b c\"");
+}
+
 static void test_multiboot2_malformed(void **state)
 {
     (void)state;
@@ -508,6 +532,7 @@ int test_boot_params_run(void)
             cmocka_unit_test(test_multiboot1_malformed),
             cmocka_unit_test(test_multiboot2_well_formed),
             cmocka_unit_test(test_multiboot2_malformed),
+            cmocka_unit_test(test_multiboot2_grub_escapes),
             cmocka_unit_test(test_pvh_well_formed),
             cmocka_unit_test(test_pvh_malformed),
             cmocka_unit_test(test_corrupted_structures_never_read_outside),

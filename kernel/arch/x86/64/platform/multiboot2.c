@@ -58,6 +58,37 @@ BOOT_CODE static platform_error_t multiboot2_memory_map(boot_parse_t *parse, con
     return PLATFORM_OK;
 }
 
+/* GRUB hands the kernel's and each module's words on with a backslash before every backslash
+ * and quote (grub_create_loader_cmdline): undone here, so that a module's declaration (a quoted
+ * cmdline="..." in docs/vm-declarations.md) arrives as grub.cfg's author wrote it for GRUB's own
+ * parser, its quotes escaped (tools/mkiso.sh). A backslash before anything else stays. */
+BOOT_CODE static void multiboot2_unescape(char *text)
+{
+    size_t out = 0;
+
+    for (size_t in = 0; text[in] != '\0'; in++, out++) {
+        char next = text[in + 1];
+        if (text[in] == '\\' && (next == '\\' || next == '"' || next == '\'')) {
+            in++;
+        }
+        text[out] = text[in];
+    }
+    text[out] = '\0';
+}
+
+/* A command line of the kernel's or a module's, copied and unescaped. */
+BOOT_CODE static platform_error_t multiboot2_words(boot_parse_t *parse, const uint8_t *src,
+                                                   size_t length, char *dst, size_t capacity,
+                                                   const char *field)
+{
+    platform_error_t error = boot_copy_string(parse, src, length, dst, capacity, field);
+
+    if (error == PLATFORM_OK) {
+        multiboot2_unescape(dst);
+    }
+    return error;
+}
+
 BOOT_CODE static platform_error_t multiboot2_module(boot_parse_t *parse, const uint8_t *tag,
                                                     uint32_t size)
 {
@@ -71,7 +102,7 @@ BOOT_CODE static platform_error_t multiboot2_module(boot_parse_t *parse, const u
     if (error != PLATFORM_OK) {
         return error;
     }
-    return boot_copy_string(parse, tag + 16, size - 16, module->cmdline, sizeof(module->cmdline),
+    return multiboot2_words(parse, tag + 16, size - 16, module->cmdline, sizeof(module->cmdline),
                             "multiboot2 module string");
 }
 
@@ -105,7 +136,7 @@ BOOT_CODE static platform_error_t multiboot2_tag(boot_parse_t *parse, multiboot2
 
     switch (type) {
     case MB2_TAG_CMDLINE:
-        return boot_copy_string(parse, tag + 8, size - 8, params->cmdline, sizeof(params->cmdline),
+        return multiboot2_words(parse, tag + 8, size - 8, params->cmdline, sizeof(params->cmdline),
                                 "multiboot2 command line");
     case MB2_TAG_MODULE:
         return multiboot2_module(parse, tag, size);
