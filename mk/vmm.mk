@@ -28,7 +28,7 @@ $(SERVICE_vmm_ELF): USER_RUNTIME = --start-group $(PV_LIB) $(VDEV_LIB) \
 # ---- host tests: the pure parts, compiled for the host with every library they use ----------
 VMM_PURE_SRCS  := $(addprefix $(VMM_DIR)/,layout.c boot_area.c kernel_multiboot.c kernel_elf.c \
 	console.c hypercall.c hw_exit.c \
-	load.c boot_pvh.c boot_multiboot.c firmware.c kernel_bzimage.c boot_linux.c)
+	load.c boot_pvh.c boot_multiboot.c firmware.c kernel_bzimage.c boot_linux.c virtio_layout.c)
 VMM_HOST_LIBS   = lib/pv/memory.c lib/fmt/fmt.c lib/ipc/vmm.c lib/ipc/vmm_stats.c lib/ipc/msg.c lib/sel4/src/ipc_buffer.c \
 	$(sort $(wildcard lib/elf/*.c lib/vdev/*.c lib/acpi/*.c))
 VMM_HOST_DIR   := tests/host/vmm
@@ -69,20 +69,29 @@ test-vmm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 
 TEST_TARGETS += test-vmm
 
-.PHONY: test-vmm-svm
-##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM)
+# AMD-V: make test compares two variants (each boot protocol, each link address once) with the
+# hostile programs, about a minute; all four variants are in make test-slow.
+.PHONY: test-vmm-svm test-vmm-svm-all
+##dev the same comparison with the test guest under AMD-V (QEMU TCG -cpu max has SVM): two variants
 test-vmm-svm: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
-		tests/system/vmm/run-differential.sh --mode svm \
+		tests/system/vmm/run-differential.sh --mode svm --variants mb1-low,pvh-high \
 		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm
 
+##dev the AMD-V comparison in all four variants (make test-slow)
+test-vmm-svm-all: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-differential.sh --mode svm)\
+		tests/system/vmm/run-differential.sh --mode svm \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT) $(VMM_DIFF_OUT)-svm-all
+
 TEST_TARGETS += test-vmm-svm
+TEST_SLOW_TARGETS += test-vmm-svm-all
 
 # VT-x is Bochs' (its corei7_skylake_x has VMX with EPT and unrestricted guest): beaml4 boots
 # from a GRUB ISO there, the reference stays bare QEMU. A Bochs run costs 20 s of BIOS and GRUB
 # before the kernel: make test runs one boot with the programs that reach the VT-x paths most
 # (#DB and #DF, guest paging over EPT, rings, the interrupt window, timer interrupts, VMCALL),
-# about 40 s; the whole comparison (about 15 minutes) is in make test-slow.
+# about 40 s; the whole comparison (about 12 minutes) is in make test-slow.
 VMM_VTX_PROGRAMS := exceptions,paging,user,irqflag,lapic,hypercall
 VMM_VTX_DIFF     := tests/system/vmm/run-differential.sh --bochs --mode vtx --jobs 1
 
