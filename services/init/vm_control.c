@@ -238,13 +238,14 @@ static event_result_t vm_stats_answer(seL4_Word client, const vmm_request_t *req
     } else if (vm == NULL) {
         error = IPC_ERR_NOT_FOUND;
     } else {
-        error = vm_stats_check(vm_run_get((seL4_Word)index));
+        const vm_run_t *run = vm_run_get((seL4_Word)index);
+        error = vm_stats_check(run);
+        if (error == IPC_OK) {
+            vm_stats_reply(vm, run, request->first, msg);
+            return EVENT_REPLY;
+        }
     }
-    if (error != IPC_OK) {
-        ipc_msg_error(msg, error, 0);
-    } else {
-        vm_stats_reply(vm, vm_run_get((seL4_Word)index), request->first, msg);
-    }
+    ipc_msg_error(msg, error, 0);
     return EVENT_REPLY;
 }
 
