@@ -4,20 +4,20 @@
 # and in AMD-V mode (linked high; QEMU TCG -cpu max has SVM): every check of the program must
 # pass in both, with its 13 checks, and each VM must end by its EXIT hypercall with status 0.
 #
-#   tests/system/vmm/run-virtio-blk.sh [--out DIR]
+# usage: tests/system/vmm/run-virtio-blk.sh [--out DIR]   (default: build/tests/virtio-blk)
 set -euo pipefail
-
-usage() {
-    echo "usage: $0 [--out DIR]"
-    echo "  runs the test guest's virtio-blk program under beaml4 in PV and AMD-V mode"
-}
+source "$(dirname "$0")/../../../tools/lib/cli.sh"
+cli_help "$@"
 
 out=build/tests/virtio-blk
 while [ $# -gt 0 ]; do
     case "$1" in
-    --out) out=$2; shift 2 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    --out)
+        [ $# -ge 2 ] || cli_refuse "$1"
+        out=$2
+        shift 2
+        ;;
+    *) cli_refuse "$1" ;;
     esac
 done
 mkdir -p "$out"
