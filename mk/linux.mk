@@ -77,8 +77,8 @@ test-linux-svm: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) test-linu
 
 TEST_TARGETS += test-linux-svm
 
-# VT-x is Bochs': beaml4 from a GRUB ISO, every instruction of Linux's boot emulated twice over
-# (Bochs' VMX, then the VMM's exits); an hour at most, in make test-slow.
+# VT-x is Bochs': beaml4 from a GRUB ISO, every instruction of Linux's boot emulated (about
+# 3.5 minutes here, an hour allowed), in make test-slow.
 .PHONY: test-linux-vtx
 ##dev Debian's Linux under beaml4 in VT-x mode (Bochs): console checked against bare
 test-linux-vtx: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) test-linux-bare
