@@ -26,6 +26,7 @@ VDEV_TEST_BINS  := $(patsubst $(VDEV_TEST_DIR)/%.c,$(VDEV_OUT)/tests/%,$(VDEV_TE
 # test_acpi_tables and the fuzzer read what the builder wrote with lib/acpi.
 VDEV_ACPI_SRCS  := $(sort $(wildcard lib/acpi/*.c))
 VDEV_TEST_EXTRA_test_acpi_tables := $(VDEV_ACPI_SRCS) -Ilib/acpi/include
+VDEV_TEST_EXTRA_test_acpi_virtio := $(VDEV_ACPI_SRCS) -Ilib/acpi/include
 VDEV_FUZZ_DIR   := tests/fuzz/vdev
 VDEV_FUZZ_SRC   := $(VDEV_FUZZ_DIR)/fuzz_vdev.c
 VDEV_FUZZ_BIN   := $(VDEV_OUT)/fuzz_vdev

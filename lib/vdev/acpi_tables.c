@@ -11,7 +11,7 @@
 #include <vdev/rtc.h>
 
 #define HEADER_LENGTH 36u
-#define TABLE_BUFFER  512u
+#define TABLE_BUFFER  1024u
 #define ALIGN         16u
 #define FACS_ALIGN    64u
 #define FOUR_GIB      0x100000000ull
@@ -159,6 +159,11 @@ static void build_dsdt(table_t *t, const vdev_acpi_config_t *config)
     table_start(t, "DSDT", HEADER_LENGTH, 2, config);
     length = vdev_acpi_dsdt_aml(config->s5_sleep_type, t->bytes + HEADER_LENGTH,
                                 sizeof(t->bytes) - HEADER_LENGTH);
+    if (config->virtio_count > 0) {
+        length += vdev_acpi_virtio_aml(config->virtio, config->virtio_count,
+                                       t->bytes + HEADER_LENGTH + length,
+                                       sizeof(t->bytes) - HEADER_LENGTH - length);
+    }
     t->length = HEADER_LENGTH + length;
     put32(t, 4, (uint32_t)t->length);
     table_finish(t);
@@ -321,7 +326,11 @@ static vdev_acpi_error_t plan(const vdev_acpi_config_t *config, vdev_acpi_layout
     layout->facs = at;
     at = align_up(at + VDEV_ACPI_FACS_LENGTH, ALIGN);
     layout->dsdt = at;
-    at = align_up(at + HEADER_LENGTH + 32, ALIGN);
+    at = align_up(at + HEADER_LENGTH + 32 +
+                          (config->virtio_count > 0
+                                   ? vdev_acpi_virtio_aml_bytes(config->virtio_count)
+                                   : 0),
+                  ALIGN);
     layout->fadt = at;
     at = align_up(at + VDEV_ACPI_FADT_LENGTH, ALIGN);
     layout->madt = at;
@@ -372,6 +381,8 @@ vdev_acpi_error_t vdev_acpi_build(const vdev_acpi_config_t *config, vdev_acpi_wr
     uint64_t legacy = config->legacy_rsdp;
 
     if (write == NULL || config->cpus == 0 || config->cpus > VDEV_ACPI_MAX_CPUS ||
+        config->virtio_count > VDEV_ACPI_VIRTIO_MAX ||
+        (config->virtio_count > 0 && config->virtio == NULL) ||
         (legacy != 0 && ((legacy & 15u) != 0 || legacy < VDEV_ACPI_LEGACY_FIRST ||
                          legacy + VDEV_ACPI_RSDP_LENGTH - 1 > VDEV_ACPI_LEGACY_LAST))) {
         return VDEV_ACPI_ERR_ARGUMENT;

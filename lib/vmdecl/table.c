@@ -81,6 +81,11 @@ static vmdecl_status_t resolve_all(const char *const *cmdlines, size_t count, vm
         status = resolve(cmdlines, count, "modules", &vm->decl, vm->decl.modules[i],
                          &vm->modules[i], err);
     }
+    vm->disk = VMDECL_NO_MODULE;
+    if (status == VMDECL_OK && vm->decl.disk_spec.name[0] != '\0') {
+        status = resolve(cmdlines, count, "disk", &vm->decl, vm->decl.disk_spec.name, &vm->disk,
+                         err);
+    }
     return status;
 }
 

@@ -269,11 +269,6 @@ static vmdecl_status_t raw_value(const vmdecl_word_t *word, char *to, size_t siz
     return VMDECL_OK;
 }
 
-vmdecl_status_t vmdecl_value_disk(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err)
-{
-    return raw_value(word, out->disk, sizeof(out->disk), err);
-}
-
 vmdecl_status_t vmdecl_value_net(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err)
 {
     return raw_value(word, out->net, sizeof(out->net), err);

@@ -20,6 +20,10 @@ enum blktest_cap {
     BLKTEST_CAP_VIRTIO_STRANGER = 3, /* the same, badged as a client granted nothing */
 };
 
+enum blktest_word {
+    BLKTEST_WORD_READ_ONLY = 0, /* 1: `blktest_ro`: disk 0 is read-only, writes must be denied */
+};
+
 /*
  * The image's pattern: sector n holds n (le64), the disk's sector count (le64), then bytes
  * (n * 7 + i) & 0xff, and in its last 8 bytes the sum of the words before. A sector blktest
@@ -32,6 +36,7 @@ typedef struct blktest {
     const service_info_t *info;
     uint8_t *buffer; /* shared with the virtio service: VIRTIO_CLIENT_BUFFER_MAX bytes */
     uint64_t sectors;
+    bool read_only; /* the command line says blktest_ro: the disk is read-only */
     bool failed;
     char message[160];
 } blktest_t;

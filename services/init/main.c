@@ -170,6 +170,7 @@ static bool blktest_wire(service_t *blktest)
     service_t *virtio = init_service_by_id(SERVICE_ID_VIRTIO);
     virtio_window_t whole = {.first = 0, .sectors = VIRTIO_SECTORS_TO_END};
 
+    blktest->info->words[0] = bootinfo_has_option(runtime_bootinfo, "blktest_ro") ? 1 : 0;
     return devices_give_ports(blktest, 0, POWER_QEMU_EXIT_PORT, POWER_QEMU_EXIT_PORT + 3) &&
            devices_give_ports(blktest, 1, POWER_BOCHS_SHUTDOWN_PORT, POWER_BOCHS_SHUTDOWN_PORT) &&
            (virtio == NULL || (virtio_wire_client(blktest, virtio, 2, SERVICE_SHARED_VADDR,
@@ -378,9 +379,6 @@ void init_service_restarted(service_t *service)
         log_attach_ring(service->spec->id, service->spec->name, service->log_ring_frames);
     }
     timers_restarted(service);
-    if (service->spec->id == SERVICE_ID_VIRTIO) {
-        virtio_grants_send(service);
-    }
 }
 
 static bool services_create(void)
@@ -443,10 +441,6 @@ static bool services_start(void)
         if (service->spec->id == SERVICE_ID_TIME && !timers_start(service)) {
             printf("init: the time service does not attach its clients\n");
             return false;
-        }
-        /* Its clients' windows, before any of them starts. */
-        if (service->spec->id == SERVICE_ID_VIRTIO) {
-            virtio_grants_send(service);
         }
     }
     return true;

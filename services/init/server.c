@@ -93,7 +93,7 @@ static void reply_crash(ipc_msg_t *msg, seL4_Word client, const char *name)
 {
     service_t *service = init_service_by_name(name);
 
-    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST) {
+    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST && client != SERVICE_ID_BLKTEST) {
         ipc_msg_error(msg, IPC_ERR_DENIED, 0);
     } else if (service == NULL) {
         ipc_msg_error(msg, IPC_ERR_NOT_FOUND, 0);

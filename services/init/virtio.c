@@ -14,7 +14,6 @@
 #define VIRTIO_DEVICE_BLOCK 0x1042u
 #define VIRTIO_DEVICE_NET   0x1041u
 #define VIRTIO_IRQ_BASE     120 /* the service's MSIs: IRQ 120 + device index */
-#define GRANTS_MAX          8
 
 /* Configuration space: the command register and MSI-X's message control (upper half). */
 #define PCI_COMMAND_OFFSET   0x04
@@ -30,19 +29,6 @@
 #define PCI_HOLE_START 0xc0000000ull
 #define PCI_HOLE_END   0xfec00000ull
 
-typedef struct grant {
-    bool net; /* a network device's use, not a disk's window */
-    seL4_Word client;
-    seL4_Word disk;
-    virtio_window_t window;
-    seL4_Word bytes;
-} grant_t;
-
-static grant_t grants[GRANTS_MAX];
-static unsigned grant_count;
-static seL4_CPtr virtio_call; /* the service's endpoint with init's badge */
-
-/* The functions the service drives: block and network devices, modern IDs only. */
 static bool is_driven(const pci_function_t *f)
 {
     return f->vendor_id == PCI_VENDOR_VIRTIO &&
@@ -279,7 +265,11 @@ bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index
     unsigned pages = (unsigned)(bytes / PAGE_BYTES);
     void *mine;
 
-    if (grant_count == GRANTS_MAX || bytes % PAGE_BYTES != 0 || pages == 0 ||
+    seL4_Word count = virtio->info->words[VIRTIO_WORD_GRANTS];
+    virtio_start_grant_t *grants =
+            (virtio_start_grant_t *)(virtio->info->args + VIRTIO_START_GRANTS);
+
+    if (count == VIRTIO_START_GRANTS_MAX || bytes % PAGE_BYTES != 0 || pages == 0 ||
         bytes > VIRTIO_CLIENT_BUFFER_MAX) {
         printf("init: %s: no virtio grant possible\n", client->spec->name);
         return false;
@@ -291,44 +281,13 @@ bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index
                              ipc_badge(client->spec->id))) {
         return false;
     }
-    grants[grant_count] = (grant_t){
-            .net = window == NULL, .client = client->spec->id, .disk = disk, .bytes = bytes};
-    if (window != NULL) {
-        grants[grant_count].window = *window;
-    }
-    grant_count++;
+    grants[count] = (virtio_start_grant_t){.client = (uint8_t)client->spec->id,
+                                           .net = window == NULL,
+                                           .index = (uint8_t)disk,
+                                           .read_only = window != NULL && window->read_only,
+                                           .buffer_bytes = (uint32_t)bytes,
+                                           .first = window != NULL ? window->first : 0,
+                                           .sectors = window != NULL ? window->sectors : 0};
+    virtio->info->words[VIRTIO_WORD_GRANTS] = count + 1;
     return true;
-}
-
-bool virtio_grants_send(service_t *virtio)
-{
-    bool sent = true;
-
-    if (virtio_call == 0) {
-        seL4_CPtr slot;
-        if (alloc_slot(memory_pool(), &slot) != seL4_NoError ||
-            seL4_CNode_Mint(seL4_CapInitThreadCNode, slot, seL4_WordBits, seL4_CapInitThreadCNode,
-                            virtio->endpoint, seL4_WordBits, seL4_AllRights,
-                            ipc_badge(SERVICE_ID_INIT)) != seL4_NoError) {
-            return false;
-        }
-        virtio_call = slot;
-    }
-    for (unsigned i = 0; i < grant_count; i++) {
-        ipc_msg_t msg;
-        if (grants[i].net) {
-            virtio_encode_grant_net(&msg, grants[i].client, grants[i].disk, grants[i].bytes);
-        } else {
-            virtio_encode_grant(&msg, grants[i].client, grants[i].disk, &grants[i].window,
-                                grants[i].bytes);
-        }
-        ipc_error_t error = ipc_call(virtio_call, &msg);
-        if (error != IPC_OK) {
-            printf("init: virtio: the grant of %s %lu to client %lu was refused: %s\n",
-                   grants[i].net ? "network device" : "disk", (unsigned long)grants[i].disk,
-                   (unsigned long)grants[i].client, ipc_error_name(error));
-            sent = false;
-        }
-    }
-    return sent;
 }

@@ -21,13 +21,10 @@ bool virtio_wire(service_t *virtio);
  * A client: a buffer of `bytes` (pages, at most VIRTIO_CLIENT_BUFFER_MAX) mapped at vaddr in the
  * client and at virtio_client_buffer(id) in the service, the service's endpoint minted with the
  * client's badge as its device capability `cap_index`, and the window of `disk` it may use
- * (kept, and granted whenever the service starts); with window NULL, the use of network device
- * `disk` instead.
+ * (in the service's start info, which it applies whenever it starts); with window NULL, the use
+ * of network device `disk` instead.
  */
 bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word vaddr,
                         seL4_Word bytes, seL4_Word disk, const virtio_window_t *window);
-
-/* Sends the service every grant kept (after it started, and after each restart). */
-bool virtio_grants_send(service_t *virtio);
 
 #endif

@@ -108,6 +108,9 @@ static seL4_Word vm_module_pages(const vm_t *vm)
     for (unsigned i = 0; i < d->decl.module_count; i++) {
         pages += vm_modules_pages(d->modules[i]);
     }
+    if (d->disk != VMDECL_NO_MODULE) {
+        pages += vm_modules_pages(d->disk);
+    }
     return pages;
 }
 
@@ -219,6 +222,17 @@ static bool vmm_give_modules(vm_run_t *run, const vm_t *vm)
         slot += boot->modules[i].pages;
     }
     boot->module_count = d->decl.module_count;
+    boot->disk = (vmm_module_t){0};
+    boot->disk_flags = (d->decl.disk_spec.read_only ? VMM_DISK_READ_ONLY : 0u) |
+                       (d->decl.disk_spec.has_range ? VMM_DISK_RANGE : 0u);
+    boot->disk_start = d->decl.disk_spec.start;
+    boot->disk_count = d->decl.disk_spec.count;
+    if (d->disk != VMDECL_NO_MODULE) {
+        if (!vm_modules_give(run->service, d->disk, slot, d->decl.disk_spec.name, &boot->disk)) {
+            return false;
+        }
+        slot += boot->disk.pages;
+    }
     boot->first_free = slot;
     return true;
 }

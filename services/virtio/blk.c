@@ -4,40 +4,22 @@
  * be checked against the slots in flight (blk_used.c).
  */
 #include "blk_internal.h"
+#include "dma.h"
 #include <runtime/print.h>
-#include <runtime/start.h>
 #include <runtime/string.h>
-#include <runtime/vspace.h>
 
 #define PAGE_BYTES      4096u
 #define CONFIG_CAPACITY 0 /* le64, in sectors */
 #define STATUS_UNSET    0xffu
 
-/* A fresh page of the service's memory and the address the device sees it at. */
-static bool page_alloc(uintptr_t *vaddr, uint64_t *paddr)
-{
-    void *page;
-    seL4_CPtr frame;
-
-    if (vspace_alloc_pages(&runtime_vspace, 1, &page, &frame) != seL4_NoError) {
-        return false;
-    }
-    seL4_X86_Page_GetAddress_t address = seL4_X86_Page_GetAddress(frame);
-    if (address.error != seL4_NoError) {
-        return false;
-    }
-    *vaddr = (uintptr_t)page;
-    *paddr = address.paddr;
-    return true;
-}
-
 static bool blk_pages(blk_disk_t *disk, uintptr_t *queue_page, uint64_t *queue_paddr)
 {
-    if (!page_alloc(queue_page, queue_paddr) || !page_alloc(&disk->headers, &disk->headers_paddr)) {
+    if (!dma_page_alloc(queue_page, queue_paddr) ||
+        !dma_page_alloc(&disk->headers, &disk->headers_paddr)) {
         return false;
     }
     for (unsigned s = 0; s < BLK_SLOTS; s++) {
-        if (!page_alloc(&disk->data[s], &disk->data_paddr[s])) {
+        if (!dma_page_alloc(&disk->data[s], &disk->data_paddr[s])) {
             return false;
         }
     }

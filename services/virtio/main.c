@@ -121,12 +121,39 @@ static void devices_start(const service_info_t *info)
     }
 }
 
+/* The grants init wrote in the start info, applied as the messages they stand for would be. */
+static void grants_apply(const service_info_t *info)
+{
+    const virtio_start_grant_t *grants =
+            (const virtio_start_grant_t *)(info->args + VIRTIO_START_GRANTS);
+    seL4_Word count = info->words[VIRTIO_WORD_GRANTS];
+
+    for (seL4_Word i = 0; i < count && i < VIRTIO_START_GRANTS_MAX; i++) {
+        const virtio_start_grant_t *g = &grants[i];
+        virtio_window_t window = {
+                .first = g->first, .sectors = g->sectors, .read_only = g->read_only != 0};
+        ipc_msg_t msg;
+        if (g->net != 0) {
+            virtio_encode_grant_net(&msg, g->client, g->index, g->buffer_bytes);
+        } else {
+            virtio_encode_grant(&msg, g->client, g->index, &window, g->buffer_bytes);
+        }
+        server_handle(&server, ipc_badge(SERVICE_ID_INIT), &msg);
+        if (msg.label != IPC_LABEL_OK) {
+            printf("virtio: the grant of %s %u to client %u refused: %s\n",
+                   g->net != 0 ? "network device" : "disk", g->index, g->client,
+                   ipc_error_name((ipc_error_t)msg.words[0]));
+        }
+    }
+}
+
 int service_main(const service_info_t *info)
 {
     seL4_Word badge = 0;
     ipc_msg_t msg;
 
     devices_start(info);
+    grants_apply(info);
     seL4_MessageInfo_t received = seL4_Recv(SERVICE_SLOT_ENDPOINT, &badge);
     for (;;) {
         if (!ipc_badge_is_message(badge)) {

@@ -3,29 +3,14 @@
  * one descriptor each (head = buffer index); the one transmit frame is one descriptor at head 0
  * holding the zeroed virtio-net header and the frame (VERSION_1 allows any layout).
  */
+#include "dma.h"
 #include "net.h"
 #include "wait.h"
 #include <runtime/print.h>
-#include <runtime/start.h>
 #include <runtime/string.h>
-#include <runtime/vspace.h>
 
 #define VIRTIO_NET_F_MAC 5
 #define CONFIG_MAC       0 /* 6 bytes */
-
-static bool page_alloc(uintptr_t *vaddr, uint64_t *paddr)
-{
-    void *page;
-    seL4_CPtr frame;
-
-    if (vspace_alloc_pages(&runtime_vspace, 1, &page, &frame) != seL4_NoError) {
-        return false;
-    }
-    seL4_X86_Page_GetAddress_t address = seL4_X86_Page_GetAddress(frame);
-    *vaddr = (uintptr_t)page;
-    *paddr = address.paddr;
-    return address.error == seL4_NoError;
-}
 
 static void rx_post(net_device_t *net, unsigned i)
 {
@@ -55,12 +40,12 @@ static const char *net_setup(net_device_t *net, const virtio_start_device_t *dev
         return "its structures do not fit its frames";
     }
     for (unsigned i = 0; i < NET_RX_BUFFERS; i++) {
-        if (!page_alloc(&net->rx_page[i], &net->rx_paddr[i])) {
+        if (!dma_page_alloc(&net->rx_page[i], &net->rx_paddr[i])) {
             return "no memory for its buffers";
         }
     }
-    if (!page_alloc(&net->tx_page, &net->tx_paddr) || !page_alloc(&pages[0], &paddrs[0]) ||
-        !page_alloc(&pages[1], &paddrs[1])) {
+    if (!dma_page_alloc(&net->tx_page, &net->tx_paddr) || !dma_page_alloc(&pages[0], &paddrs[0]) ||
+        !dma_page_alloc(&pages[1], &paddrs[1])) {
         return "no memory for its queues";
     }
     if (!transport_reset(&net->transport)) {

@@ -35,28 +35,6 @@ static void reply_status(ipc_msg_t *msg, enum virtio_status status)
     ipc_msg_push(msg, status);
 }
 
-/* init's network grant: the device must be there. */
-static void grant_net(server_t *server, seL4_Word badge, ipc_msg_t *msg)
-{
-    static const virtio_client_t nobody;
-    virtio_request_t request;
-    seL4_Word field = 0;
-    ipc_error_t error = ipc_badge_id(badge) != SERVICE_ID_INIT
-                                ? IPC_ERR_DENIED
-                                : virtio_decode(msg, &nobody, &request, &field);
-
-    if (error == IPC_OK && request.disk >= server->net_count) {
-        error = IPC_ERR_NOT_FOUND;
-    }
-    if (error != IPC_OK) {
-        ipc_msg_error(msg, error, field);
-        return;
-    }
-    server->clients[request.client].nets[request.disk] = true;
-    server->clients[request.client].buffer_bytes = request.buffer_bytes;
-    ipc_msg_init(msg, IPC_LABEL_OK);
-}
-
 /* A network request, decoded and checked. */
 static void act_net(server_t *server, seL4_Word id, const virtio_request_t *request, ipc_msg_t *msg)
 {
@@ -79,24 +57,31 @@ static void act_net(server_t *server, seL4_Word id, const virtio_request_t *requ
     }
 }
 
+/* init's grants: a disk's window (on the disk) or a network device's use (the device there). */
 static void grant(server_t *server, seL4_Word badge, ipc_msg_t *msg)
 {
     static const virtio_client_t nobody;
     virtio_request_t request;
-    virtio_window_t window;
+    virtio_window_t window = {0};
     seL4_Word field = 0;
     ipc_error_t error = ipc_badge_id(badge) != SERVICE_ID_INIT
                                 ? IPC_ERR_DENIED
                                 : virtio_decode(msg, &nobody, &request, &field);
 
-    if (error == IPC_OK) {
+    if (error == IPC_OK && request.label == VIRTIO_GRANT) {
         error = grant_check(server, &request, &window, &field);
+    } else if (error == IPC_OK && request.disk >= server->net_count) {
+        error = IPC_ERR_NOT_FOUND;
     }
     if (error != IPC_OK) {
         ipc_msg_error(msg, error, field);
         return;
     }
-    server->clients[request.client].disks[request.disk] = window;
+    if (request.label == VIRTIO_GRANT) {
+        server->clients[request.client].disks[request.disk] = window;
+    } else {
+        server->clients[request.client].nets[request.disk] = true;
+    }
     server->clients[request.client].buffer_bytes = request.buffer_bytes;
     ipc_msg_init(msg, IPC_LABEL_OK);
 }
@@ -146,12 +131,8 @@ void server_handle(server_t *server, seL4_Word badge, ipc_msg_t *msg)
     seL4_Word field = 0;
     ipc_error_t error;
 
-    if (msg->label == VIRTIO_GRANT) {
+    if (msg->label == VIRTIO_GRANT || msg->label == VIRTIO_GRANT_NET) {
         grant(server, badge, msg);
-        return;
-    }
-    if (msg->label == VIRTIO_GRANT_NET) {
-        grant_net(server, badge, msg);
         return;
     }
     if (id >= VIRTIO_CLIENTS_MAX) {

@@ -25,6 +25,12 @@ static size_t text_length(const char *text)
     return length;
 }
 
+/* The command line Linux gets: the declaration's, with the VMM's devices when it added them. */
+static const char *linux_cmdline(const load_input_t *input)
+{
+    return input->cmdline_linux != NULL ? input->cmdline_linux : input->cmdline;
+}
+
 /* The initrd's place: highest below initrd_addr_max (and RAM, and 4 GiB), page aligned, above
  * the kernel's working end. False when it does not fit. */
 static bool linux_initrd_place(const load_input_t *input, const load_result_t *result,
@@ -50,7 +56,7 @@ load_error_t boot_linux_check(const load_input_t *input, load_result_t *result)
 {
     const bzimage_header_t *h = &result->kernel.bzimage;
     size_t initrds = input->initrd_first && input->module_count > 0 ? 1 : 0;
-    size_t cmdline = text_length(input->cmdline);
+    size_t cmdline = text_length(linux_cmdline(input));
     const char *problem = NULL;
 
     if (!input->hardware_mode) {
@@ -197,7 +203,7 @@ uint64_t boot_linux_write(const load_input_t *input, load_result_t *result)
     put64(gdt, LINUX_BOOT_CS, start->code_descriptor);
     put64(gdt, LINUX_BOOT_DS, start->data_descriptor);
     start->gdt_base = boot_area_put(&area, gdt, sizeof(gdt), 8);
-    uint64_t cmdline = boot_area_put_string(&area, input->cmdline);
+    uint64_t cmdline = boot_area_put_string(&area, linux_cmdline(input));
     start->rsi = linux_boot_params(&area, input, result, cmdline);
     start->rip = h->load_address.value;
     if (long_mode) {

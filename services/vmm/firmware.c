@@ -12,6 +12,13 @@ static bool firmware_write_bytes(void *context, uint64_t address, const void *by
 
 vdev_acpi_error_t firmware_write(const pv_memory_t *memory, unsigned vcpus, uint64_t *rsdp)
 {
+    return firmware_write_devices(memory, vcpus, NULL, 0, rsdp);
+}
+
+vdev_acpi_error_t firmware_write_devices(const pv_memory_t *memory, unsigned vcpus,
+                                         const vdev_acpi_virtio_t *virtio, unsigned count,
+                                         uint64_t *rsdp)
+{
     vdev_acpi_config_t config;
     vdev_acpi_layout_t layout;
     pv_memory_t ram = *memory; /* the builder's context is not const */
@@ -25,6 +32,8 @@ vdev_acpi_error_t firmware_write(const pv_memory_t *memory, unsigned vcpus, uint
     config.cpus = vcpus;
     config.s5_sleep_type = VDEV_POWER_SLP_TYP_S5;
     config.reset_register = true;
+    config.virtio = virtio;
+    config.virtio_count = count;
     vdev_acpi_error_t error = vdev_acpi_build(&config, firmware_write_bytes, &ram, &layout);
     if (error == VDEV_ACPI_OK) {
         *rsdp = layout.rsdp;

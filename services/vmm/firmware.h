@@ -13,4 +13,9 @@
 /* Writes both; the RSDP's guest-physical address (for PVH's start info) in *rsdp. */
 vdev_acpi_error_t firmware_write(const pv_memory_t *memory, unsigned vcpus, uint64_t *rsdp);
 
+/* The same with virtio-mmio devices described in the DSDT (count 0: none). */
+vdev_acpi_error_t firmware_write_devices(const pv_memory_t *memory, unsigned vcpus,
+                                         const vdev_acpi_virtio_t *virtio, unsigned count,
+                                         uint64_t *rsdp);
+
 #endif

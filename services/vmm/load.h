@@ -44,6 +44,7 @@ typedef struct load_input {
     const guest_blob_t *modules; /* the initrd first, then modules= */
     size_t module_count;         /* at most LOAD_MODULES_MAX */
     const char *cmdline;         /* the guest kernel's command line */
+    const char *cmdline_linux;   /* the Linux protocol's instead, when not NULL (devices added) */
     uint64_t rsdp;               /* the ACPI tables' RSDP in guest RAM (0: none) */
     bool hardware_mode;          /* VT-x or AMD-V: a bzImage may boot (PV runs PVH, multiboot1) */
     bool initrd_first;           /* modules[0] is the initrd= module */

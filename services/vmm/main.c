@@ -78,10 +78,28 @@ static void __attribute__((noreturn)) hardware_start(vmm_t *vmm, const pv_cpu_co
     hw_run(vmm);
 }
 
+/* The declaration's command line and, for Linux, the virtio-mmio devices in its own form. */
+static const char *linux_cmdline(vmm_t *vmm, char *buffer, size_t capacity)
+{
+    size_t at = fmt_snprintf(buffer, capacity, "%s%s", vmm->boot->cmdline,
+                             vmm->boot->cmdline[0] != '\0' ? " " : "");
+
+    if (at >= capacity ||
+        virtio_layout_cmdline(&vmm->virtio.layout, buffer + at, capacity - at) == 0) {
+        return NULL; /* too long: Linux finds the devices in the DSDT all the same */
+    }
+    return buffer;
+}
+
 static void guest_load_all(vmm_t *vmm)
 {
+    static char cmdline_linux[VMM_CMDLINE_BYTES + 128];
     uint64_t rsdp = 0;
-    vdev_acpi_error_t acpi = firmware_write(&vmm->ram, (unsigned)vmm->boot->vcpus, &rsdp);
+    vdev_acpi_error_t acpi;
+
+    virtio_plan(vmm);
+    acpi = firmware_write_devices(&vmm->ram, (unsigned)vmm->boot->vcpus, vmm->virtio.layout.device,
+                                  vmm->virtio.layout.count, &rsdp);
 
     if (acpi != VDEV_ACPI_OK) {
         vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the ACPI tables could not be built (error %d)",
@@ -93,6 +111,7 @@ static void guest_load_all(vmm_t *vmm)
             .modules = vmm->modules,
             .module_count = vmm->module_count,
             .cmdline = vmm->boot->cmdline,
+            .cmdline_linux = linux_cmdline(vmm, cmdline_linux, sizeof(cmdline_linux)),
             .rsdp = rsdp,
             .initrd_first = vmm->boot->initrd.pages > 0,
             .hardware_mode = hardware_mode(vmm),
@@ -129,6 +148,7 @@ int service_main(const service_info_t *info)
                    (unsigned long)vmm->boot->vcpus);
     }
     pv_cpu_config_t config = devices_setup(vmm);
+    virtio_setup(vmm);
     if (hardware_mode(vmm)) {
         hardware_start(vmm, &config);
     }

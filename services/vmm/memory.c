@@ -111,4 +111,7 @@ void memory_modules_setup(vmm_t *vmm)
     for (seL4_Word i = 0; i < boot->module_count && i < VMM_MODULES_MAX; i++) {
         vmm->modules[vmm->module_count++] = module_map(vmm, &boot->modules[i], &window);
     }
+    if (boot->disk.pages > 0) {
+        vmm->disk = module_map(vmm, &boot->disk, &window);
+    }
 }

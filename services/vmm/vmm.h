@@ -10,6 +10,7 @@
 #include "console.h"
 #include "hw_vcpu.h"
 #include "load.h"
+#include "virtio.h"
 #include <ipc/vmm.h>
 #include <pv/cpu.h>
 #include <pv/env.h>
@@ -66,6 +67,8 @@ typedef struct vmm {
     load_result_t load;
     /* Devices. */
     vdev_platform_t platform;
+    vmm_virtio_t virtio; /* the virtio-mmio devices (virtio.h) */
+    guest_blob_t disk;   /* disk='s module (size 0: none) */
     vdev_cpuid_policy_t cpuid;
     console_t console;
     seL4_Uint64 tsc_at_zero; /* the TSC at guest time 0 */

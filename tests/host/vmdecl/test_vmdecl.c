@@ -127,7 +127,7 @@ static void test_vm_every_key(void **state)
     (void)state;
     vmdecl_t decl = parse_ok("/boot/guest.elf\tvm=web-2 mode=svm mem=512M vcpus=4 "
                              "cmdline=\"console=ttyS0 quiet\" initrd=rootfs "
-                             "modules=a,b.img,c_d,E-4 autostart=no disk=virtio:blk0 "
+                             "modules=a,b.img,c_d,E-4 autostart=no disk=blk0.img:2048+4096:ro "
                              "net=\"tap0 mac=52:54:00:12:34:56\"  ");
     assert_true(decl.is_vm);
     assert_string_equal(decl.name, "web-2");
@@ -142,7 +142,12 @@ static void test_vm_every_key(void **state)
     assert_string_equal(decl.modules[1], "b.img");
     assert_string_equal(decl.modules[2], "c_d");
     assert_string_equal(decl.modules[3], "E-4");
-    assert_string_equal(decl.disk, "virtio:blk0");
+    assert_string_equal(decl.disk, "blk0.img:2048+4096:ro");
+    assert_string_equal(decl.disk_spec.name, "blk0.img");
+    assert_true(decl.disk_spec.has_range);
+    assert_int_equal(decl.disk_spec.start, 2048);
+    assert_int_equal(decl.disk_spec.count, 4096);
+    assert_true(decl.disk_spec.read_only);
     assert_string_equal(decl.net, "tap0 mac=52:54:00:12:34:56");
     /* Keys in any order; vm= may come last. */
     decl = parse_ok("g mem=2M vcpus=16 vm=x");
@@ -333,13 +338,62 @@ static void test_autostart_and_reserved(void **state)
                  "autostart: expected yes or no, not 'maybe'");
     expect_error("g vm=a autostart=YES", VMDECL_ERR_VALUE, "autostart", NULL);
     expect_error("g vm=a autostart=", VMDECL_ERR_VALUE, "autostart", NULL);
-    char *text = with_value("g vm=a disk=", 'd', 63, "");
-    assert_int_equal(strlen(parse_ok(text).disk), 63);
+    char *text = with_value("g vm=a disk=", 'd', 31, ":1234567890123456789+9:ro");
+    assert_int_equal(strlen(parse_ok(text).disk), 56);
     free(text);
     text = with_value("g vm=a net=", 'n', 64, "");
     expect_error(text, VMDECL_ERR_TOO_LONG, "net", "net: longer than 63 bytes");
     free(text);
     expect_error("g vm=a disk=", VMDECL_ERR_VALUE, "disk", "disk: empty value");
+}
+
+/* disk=NAME[:START+COUNT][:ro], at and past each limit. */
+static void test_disk(void **state)
+{
+    vmdecl_t decl;
+
+    (void)state;
+    decl = parse_ok("g vm=a disk=rootfs.img");
+    assert_string_equal(decl.disk_spec.name, "rootfs.img");
+    assert_false(decl.disk_spec.read_only);
+    assert_false(decl.disk_spec.has_range);
+    decl = parse_ok("g vm=a disk=r:ro");
+    assert_true(decl.disk_spec.read_only);
+    assert_false(decl.disk_spec.has_range);
+    decl = parse_ok("g vm=a disk=r:0+1");
+    assert_true(decl.disk_spec.has_range);
+    assert_int_equal(decl.disk_spec.start, 0);
+    assert_int_equal(decl.disk_spec.count, 1);
+    decl = parse_ok("g vm=a disk=r:9999999999999999999+9999999999999999999");
+    assert_int_equal(decl.disk_spec.start, 9999999999999999999ull);
+    assert_string_equal(parse_ok("g vm=a").disk_spec.name, "");
+    char *text = with_value("g vm=a disk=", 'n', 31, "");
+    assert_int_equal(strlen(parse_ok(text).disk_spec.name), 31);
+    free(text);
+    text = with_value("g vm=a disk=", 'n', 32, "");
+    expect_error(text, VMDECL_ERR_VALUE, "disk", NULL);
+    free(text);
+    text = with_value("g vm=a disk=r:0+", '1', 61, "");
+    expect_error(text, VMDECL_ERR_TOO_LONG, "disk", "disk: longer than 63 bytes");
+    free(text);
+    expect_error("g vm=a disk=r:0+0", VMDECL_ERR_VALUE, "disk",
+                 "disk: '0+0' is neither START+COUNT (sectors, COUNT at least 1) nor ro");
+    expect_error("g vm=a disk=r:ro:0+1", VMDECL_ERR_VALUE, "disk", "disk: ':ro' must come last");
+    expect_error("g vm=a disk=r:ro:ro", VMDECL_ERR_VALUE, "disk", "disk: ':ro' must come last");
+    expect_error("g vm=a disk=r:0+1:0+1", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:01+1", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:1+01", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:+1", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:1+", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:1", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:-1+2", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:10000000000000000000+1", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:RO", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=r:", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=:ro", VMDECL_ERR_VALUE, "disk",
+                 "disk: '' is not a disk name (A-Z, a-z, 0-9, '.', '_' and '-')");
+    expect_error("g vm=a disk=a/b", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g name=x disk=r", VMDECL_ERR_NOT_A_VM, "disk", NULL);
 }
 
 /* ---- words ---------------------------------------------------------------------------------- */
@@ -445,6 +499,7 @@ int main(void)
             cmocka_unit_test(test_guest_cmdline_quoting),
             cmocka_unit_test(test_references),
             cmocka_unit_test(test_autostart_and_reserved),
+            cmocka_unit_test(test_disk),
             cmocka_unit_test(test_unknown_and_duplicate_keys),
             cmocka_unit_test(test_syntax_errors),
             cmocka_unit_test(test_long_values_shortened_in_messages),

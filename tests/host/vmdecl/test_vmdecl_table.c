@@ -82,6 +82,27 @@ static void test_references_resolved(void **state)
     free(built);
 }
 
+/* disk= names a data module like initrd=; a VM or a missing name refuses the VM. */
+static void test_disk_resolved(void **state)
+{
+    static const char *const modules[] = {
+            "/boot/a.elf vm=a disk=disk.img:ro", "/images/disk.img", "/boot/b.elf vm=b disk=a",
+            "/boot/c.elf vm=c disk=none:0+8",    "/boot/d.elf vm=d",
+    };
+
+    (void)state;
+    built_t *built = build(modules, 5);
+    assert_int_equal(built->status, VMDECL_ERR_REFUSED);
+    assert_int_equal(built->table.vm_count, 2);
+    assert_int_equal(built->table.vms[0].disk, 1);
+    assert_true(built->table.vms[0].decl.disk_spec.read_only);
+    assert_int_equal(built->table.vms[1].disk, VMDECL_NO_MODULE);
+    expect_refused(built, 2, VMDECL_ERR_NOT_DATA, "disk", NULL);
+    expect_refused(built, 3, VMDECL_ERR_UNKNOWN_MODULE, "disk",
+                   "disk: VM 'c' names module 'none', which does not exist");
+    free(built);
+}
+
 static void test_unknown_reference_refuses_only_its_vm(void **state)
 {
     static const char *const modules[] = {
@@ -242,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_references_resolved),
+            cmocka_unit_test(test_disk_resolved),
             cmocka_unit_test(test_unknown_reference_refuses_only_its_vm),
             cmocka_unit_test(test_references_to_vms_and_ambiguous_names),
             cmocka_unit_test(test_refused_and_unnamed_modules_are_not_found),

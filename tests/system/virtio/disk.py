@@ -2,10 +2,12 @@
 """The disk image of the virtio disk test: writes the pattern services/blktest/blktest.h
 describes (sector n: n, the sector count, bytes (n * 7 + i) & 0xff, the sum of the words), and
 checks an image afterwards: the sectors blktest writes (100-131 and the last) hold its mark
-instead of the count, every other sector is as written here.
+instead of the count, every other sector is as written here ("check"), or every sector is as
+written here ("same": a read-only disk).
 
 usage: tests/system/virtio/disk.py make IMAGE SECTORS
        tests/system/virtio/disk.py check IMAGE SECTORS
+       tests/system/virtio/disk.py same IMAGE SECTORS
 """
 import os
 import struct
@@ -38,8 +40,8 @@ def main():
     for arg in args:
         if arg.startswith("-"):
             usage_exit(2, f"unknown option '{arg}'")
-    if len(args) != 3 or args[0] not in ("make", "check") or not args[2].isdigit():
-        usage_exit(2, "takes make|check, an image and a sector count")
+    if len(args) != 3 or args[0] not in ("make", "check", "same") or not args[2].isdigit():
+        usage_exit(2, "takes make|check|same, an image and a sector count")
     action, path, count = args[0], args[1], int(args[2])
     if action == "make":
         with open(path, "wb") as out:
@@ -52,13 +54,16 @@ def main():
         return 1
     wrong = []
     for n in range(count):
-        written = n in WRITTEN or n == count - 1
+        written = action == "check" and (n in WRITTEN or n == count - 1)
         if data[n * SECTOR:(n + 1) * SECTOR] != sector(n, MARK if written else count):
             wrong.append("%d (%s)" % (n, "not written" if written else "changed"))
     if wrong:
         print("disk.py: wrong sectors: " + ", ".join(wrong[:20]))
         return 1
-    print("disk.py: %d sectors written as asked, the other %d unchanged" % (len(WRITTEN) + 1, count - len(WRITTEN) - 1))
+    if action == "same":
+        print("disk.py: all %d sectors unchanged" % count)
+    else:
+        print("disk.py: %d sectors written as asked, the other %d unchanged" % (len(WRITTEN) + 1, count - len(WRITTEN) - 1))
     return 0
 
 

@@ -160,7 +160,28 @@ typedef struct virtio_start_device {
     seL4_Uint32 length[VIRTIO_REGIONS];
 } virtio_start_device_t;
 
-_Static_assert(VIRTIO_DEVICES_MAX * sizeof(virtio_start_device_t) <= 512, "fits args");
+/*
+ * The grants init made when it wired the service's clients, after the devices in args (the
+ * start info outlives restarts, so a new instance finds them without a message from init, and
+ * init never waits for the service): words[VIRTIO_WORD_GRANTS] counts them. The service applies
+ * each as the VIRTIO_GRANT or VIRTIO_GRANT_NET it stands for, with the same checks.
+ */
+#define VIRTIO_START_GRANTS_MAX 8
+#define VIRTIO_WORD_GRANTS      1
+#define VIRTIO_START_GRANTS     (VIRTIO_DEVICES_MAX * sizeof(virtio_start_device_t))
+
+typedef struct virtio_start_grant {
+    seL4_Uint8 client;
+    seL4_Uint8 net; /* 1: a network device's use, 0: a disk's window */
+    seL4_Uint8 index;
+    seL4_Uint8 read_only;
+    seL4_Uint32 buffer_bytes;
+    seL4_Uint64 first;
+    seL4_Uint64 sectors;
+} virtio_start_grant_t;
+
+_Static_assert(VIRTIO_START_GRANTS + VIRTIO_START_GRANTS_MAX * sizeof(virtio_start_grant_t) <= 512,
+               "fits args");
 _Static_assert(VIRTIO_DEVICES_MAX *VIRTIO_DEVICE_CAPS <= 32, "fits caps");
 
 #endif

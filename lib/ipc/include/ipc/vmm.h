@@ -163,6 +163,10 @@ typedef struct vmm_stats {
 
 #define VMM_BOOT_MAGIC 0x746f6f626d6d76ull /* "vmmboot" */
 
+/* vmm_boot_t.disk_flags */
+#define VMM_DISK_READ_ONLY 0x1u
+#define VMM_DISK_RANGE     0x2u
+
 /* A boot module as the VMM sees it: read-only frames, and what init knows of it. */
 typedef struct vmm_module {
     seL4_Word first_slot; /* the frame capability of its first page */
@@ -190,6 +194,10 @@ typedef struct vmm_boot {
     vmm_module_t initrd;                       /* pages 0: none */
     vmm_module_t modules[VMM_MODULES_MAX];     /* modules= */
     seL4_Word module_count;
+    vmm_module_t disk;      /* disk='s data module: pages 0 when none */
+    seL4_Word disk_flags;   /* VMM_DISK_READ_ONLY, VMM_DISK_RANGE */
+    seL4_Uint64 disk_start; /* with VMM_DISK_RANGE: the first sector and how many */
+    seL4_Uint64 disk_count;
     vmm_console_ring_t console_input; /* COM1's input from the shell */
     vmm_stats_t stats;                /* the VMM's figures (vm stats) */
 } vmm_boot_t;

@@ -13,10 +13,12 @@
  * one Processor Local APIC entry per CPU (UIDs 0.., APIC IDs first_apic_id..), the I/O APIC,
  * the interrupt source overrides IRQ 0 -> GSI 2 (conforming) and SCI -> GSI sci_irq (level,
  * active high), and a Local APIC NMI entry for every processor on LINT1; PCAT_COMPAT is set.
+ * The DSDT also describes the virtio-mmio devices the config lists (acpi_virtio.h).
  */
 #ifndef VDEV_ACPI_TABLES_H
 #define VDEV_ACPI_TABLES_H
 
+#include <vdev/acpi_virtio.h>
 #include <vdev/vdev.h>
 
 #define VDEV_ACPI_LEGACY_FIRST 0xe0000ull
@@ -46,6 +48,8 @@ typedef struct vdev_acpi_config {
     uint8_t s5_sleep_type;
     char oem_id[6]; /* padded with spaces when shorter (NUL ends it) */
     char oem_table_id[8];
+    const vdev_acpi_virtio_t *virtio; /* virtio-mmio devices for the DSDT (acpi_virtio.h) */
+    unsigned virtio_count;            /* 0..VDEV_ACPI_VIRTIO_MAX */
 } vdev_acpi_config_t;
 
 /* Where each table went. */

@@ -19,7 +19,10 @@
  *   initrd=MODULE       a data module by name, loaded as the guest's initial RAM disk
  *   modules=M[,M...]    up to 4 further data modules by name
  *   autostart=yes|no    start at boot (default yes)
- *   disk=..., net=...   reserved: kept as raw strings of up to 63 bytes, not interpreted yet
+ *   disk=MODULE[:START+COUNT][:ro]  a data module as the guest's virtio-blk disk: the whole
+ *                       image or COUNT 512-byte sectors from START, read-only with ":ro"
+ *                       (the raw value is kept in `disk`, up to 63 bytes)
+ *   net=...             reserved: kept as a raw string of up to 63 bytes, not interpreted yet
  * Any other module is data (an initrd, a disk image), named by name=MODULE or else by the last
  * component of its path. A module name is 1-31 of [A-Za-z0-9._-]; a path whose last component is
  * not one leaves the module unnamed. docs/vm-declarations.md has examples.
@@ -88,6 +91,16 @@ typedef struct {
     char message[VMDECL_MESSAGE_MAX + 1]; /* e.g. "mem: 3X is not a size" */
 } vmdecl_error_t;
 
+/* disk=NAME[:START+COUNT][:ro]: the disk a VM gets (today NAME is a data module; a machine's
+ * device will be named the same way). */
+typedef struct {
+    char name[VMDECL_MODULE_NAME_MAX + 1];
+    bool read_only;
+    bool has_range; /* START+COUNT given: COUNT sectors (at least 1) from START */
+    uint64_t start;
+    uint64_t count;
+} vmdecl_disk_t;
+
 typedef struct {
     bool is_vm;
     char name[VMDECL_MODULE_NAME_MAX + 1]; /* vm=, else name=, else the path's last part, or "" */
@@ -100,7 +113,8 @@ typedef struct {
     char initrd[VMDECL_MODULE_NAME_MAX + 1]; /* "" when none */
     char modules[VMDECL_MODULES_MAX][VMDECL_MODULE_NAME_MAX + 1];
     unsigned module_count;
-    char disk[VMDECL_RAW_MAX + 1]; /* reserved, "" when not given */
+    char disk[VMDECL_RAW_MAX + 1]; /* the raw value, "" when not given */
+    vmdecl_disk_t disk_spec;       /* disk= read (disk_spec.name "" when not given) */
     char net[VMDECL_RAW_MAX + 1];  /* reserved, "" when not given */
 } vmdecl_t;
 
@@ -124,6 +138,7 @@ typedef struct {
     size_t module;                      /* the module holding the VM's kernel */
     size_t initrd;                      /* VMDECL_NO_MODULE when none */
     size_t modules[VMDECL_MODULES_MAX]; /* decl.module_count of them */
+    size_t disk;                        /* disk='s data module, VMDECL_NO_MODULE when none */
 } vmdecl_vm_t;
 
 typedef struct {

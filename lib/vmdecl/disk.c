@@ -1,0 +1,91 @@
+/*
+ * disk=NAME[:START+COUNT][:ro]: the value read into a vmdecl_disk_t. NAME follows the module
+ * name grammar; START and COUNT are decimal sector numbers without leading zeros (COUNT at least
+ * 1, both below 10^19 so their sum cannot wrap); "ro" comes last. Nothing is stored on an error.
+ */
+#include "internal.h"
+
+#define DIGITS_MAX 19
+
+static vmdecl_status_t disk_fail(const vmdecl_word_t *word, vmdecl_error_t *err,
+                                 vmdecl_status_t code, const char *sentence)
+{
+    return vmdecl_fail(err, code, word->key, word->key_length, word->position, sentence);
+}
+
+/* A decimal number of `length` bytes: no sign, no leading zero, at most 19 digits. */
+static bool disk_number(const char *text, size_t length, uint64_t *value)
+{
+    if (length == 0 || length > DIGITS_MAX || (text[0] == '0' && length > 1)) {
+        return false;
+    }
+    *value = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] < '0' || text[i] > '9') {
+            return false;
+        }
+        *value = *value * 10 + (uint64_t)(text[i] - '0');
+    }
+    return true;
+}
+
+/* START+COUNT */
+static bool disk_range(const char *text, size_t length, vmdecl_disk_t *disk)
+{
+    for (size_t plus = 0; plus < length; plus++) {
+        if (text[plus] == '+') {
+            return disk_number(text, plus, &disk->start) &&
+                   disk_number(text + plus + 1, length - plus - 1, &disk->count) && disk->count > 0;
+        }
+    }
+    return false;
+}
+
+static size_t part_end(const char *text, size_t at, size_t length)
+{
+    while (at < length && text[at] != ':') {
+        at++;
+    }
+    return at;
+}
+
+vmdecl_status_t vmdecl_value_disk(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err)
+{
+    vmdecl_disk_t disk = {0};
+    const char *text = word->value;
+    size_t length = word->value_length, end;
+
+    if (length == 0) {
+        return disk_fail(word, err, VMDECL_ERR_VALUE, "empty value");
+    }
+    if (length > VMDECL_RAW_MAX) {
+        return disk_fail(word, err, VMDECL_ERR_TOO_LONG, "longer than 63 bytes");
+    }
+    end = part_end(text, 0, length);
+    if (end > VMDECL_MODULE_NAME_MAX || !vmdecl_module_name_valid(text, end)) {
+        return vmdecl_fail_value(err, VMDECL_ERR_VALUE, word->key, word->key_length, word->position,
+                                 "'", text, end,
+                                 "' is not a disk name (A-Z, a-z, 0-9, '.', '_' and '-')");
+    }
+    vmdecl_copy(disk.name, sizeof(disk.name), text, end);
+    while (end < length) {
+        size_t start = end + 1;
+
+        end = part_end(text, start, length);
+        if (disk.read_only) {
+            return disk_fail(word, err, VMDECL_ERR_VALUE, "':ro' must come last");
+        }
+        if (end - start == 2 && text[start] == 'r' && text[start + 1] == 'o') {
+            disk.read_only = true;
+        } else if (!disk.has_range && disk_range(text + start, end - start, &disk)) {
+            disk.has_range = true;
+        } else {
+            return vmdecl_fail_value(err, VMDECL_ERR_VALUE, word->key, word->key_length,
+                                     word->position, "'", text + start, end - start,
+                                     "' is neither START+COUNT (sectors, COUNT at least 1) nor ro");
+        }
+    }
+    out->disk_spec = disk;
+    vmdecl_copy(out->disk, sizeof(out->disk), text, length);
+    return VMDECL_OK;
+}
