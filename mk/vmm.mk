@@ -129,3 +129,10 @@ test-vmm-lifecycle: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 		$(TESTGUEST_OUT)/testguest-low-pvh.elf $(BUILD)/tests/vmm/lifecycle
 
 TEST_TARGETS += test-vmm-lifecycle
+
+##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode (QEMU, ~10 s)
+test-vmm-virtio: kernel init testguest
+	$(Q)tests/system/vmm/run-virtio-blk.sh --out $(BUILD)/tests/virtio-blk
+
+TEST_TARGETS += test-vmm-virtio
+.PHONY: test-vmm-virtio

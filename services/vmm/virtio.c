@@ -15,14 +15,18 @@ static void console_transmit(void *context, uint8_t byte)
     console_put(&((vmm_t *)context)->console, byte);
 }
 
-static bool rdrand64(uint64_t *value)
+/* The compiler's RDRAND step (carry set: a value came); called only where CPUID offers it. */
+__attribute__((target("rdrnd"))) static bool rdrand64(uint64_t *value)
 {
-    uint8_t ok = 0;
+    unsigned long long word = 0;
 
-    for (int tries = 0; tries < 10 && !ok; tries++) {
-        __asm__ volatile("rdrand %0; setc %1" : "=r"(*value), "=qm"(ok));
+    for (int tries = 0; tries < 10; tries++) {
+        if (__builtin_ia32_rdrand64_step(&word)) {
+            *value = word;
+            return true;
+        }
     }
-    return ok != 0;
+    return false;
 }
 
 /* RDRAND where the CPU has it; otherwise a splitmix64 stream seeded from the TSC (not
