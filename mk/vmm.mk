@@ -91,7 +91,7 @@ TEST_SLOW_TARGETS += test-vmm-svm-all
 # from a GRUB ISO there, the reference stays bare QEMU. A Bochs run costs 20 s of BIOS and GRUB
 # before the kernel: make test runs one boot with the programs that reach the VT-x paths most
 # (#DB and #DF, guest paging over EPT, rings, the interrupt window, timer interrupts, VMCALL),
-# about 40 s; the whole comparison (about 12 minutes) is in make test-slow.
+# about 40 s; the whole comparison (about 10 minutes) is in make test-slow.
 VMM_VTX_PROGRAMS := exceptions,paging,user,irqflag,lapic,hypercall
 VMM_VTX_DIFF     := tests/system/vmm/run-differential.sh --bochs --mode vtx --jobs 1
 
@@ -149,3 +149,10 @@ test-vmm-many-slow: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 		$(BUILD)/tests/vmm/many-slow
 
 TEST_SLOW_TARGETS += test-vmm-many-slow
+
+##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode (QEMU, ~10 s)
+test-vmm-virtio: kernel init testguest
+	$(Q)tests/system/vmm/run-virtio-blk.sh --out $(BUILD)/tests/virtio-blk
+
+TEST_TARGETS += test-vmm-virtio
+.PHONY: test-vmm-virtio

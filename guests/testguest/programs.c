@@ -65,6 +65,8 @@ const program_t programs[] = {
         {"fault-loop", program_hostile_fault_loop, ENDS_NEVER, HOSTILE, "the same #PF forever"},
         {"echo", program_echo, ENDS_BY_EXIT, PROGRAM_INPUT,
          "COM1 input polled: each line echoed in upper case until 'end'"},
+        {"virtio-blk", program_virtio_blk, ENDS_BY_EXIT, PROGRAM_DIFFERS_BARE,
+         "beaml4's virtio-mmio disk: every sector against the pattern, errors, a broken ring"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);

@@ -42,9 +42,10 @@ static run_t writable_run(const vdev_virtq_chain_t *chain)
     return (run_t){chain->segment + chain->readable, chain->count - chain->readable};
 }
 
-/* Copies [offset, offset + length) of the run to or from `bytes`; the run holds them. */
-static void run_copy(const pv_memory_t *memory, run_t run, uint64_t offset, uint8_t *bytes,
-                     uint64_t length, bool to_guest)
+/* Calls visit(context, address, length) for each non-empty piece of [offset, offset + length)
+ * of the run, in order; the run holds those bytes. */
+static void run_each(run_t run, uint64_t offset, uint64_t length,
+                     void (*visit)(void *context, gpa_t address, uint64_t length), void *context)
 {
     for (unsigned i = 0; i < run.count && length > 0; i++) {
         uint64_t piece;
@@ -55,35 +56,51 @@ static void run_copy(const pv_memory_t *memory, run_t run, uint64_t offset, uint
         }
         piece = run.segment[i].length - offset;
         piece = piece < length ? piece : length;
-        if (to_guest) {
-            pv_memory_write(memory, gpa(run.segment[i].address.value + offset), bytes, piece);
-        } else {
-            pv_memory_read(memory, gpa(run.segment[i].address.value + offset), bytes, piece);
-        }
-        bytes += piece;
+        visit(context, gpa(run.segment[i].address.value + offset), piece);
         length -= piece;
         offset = 0;
     }
 }
 
-/* The non-empty pieces of [offset, offset + length) of the run, as a request's segments. */
+typedef struct copy {
+    const pv_memory_t *memory;
+    uint8_t *bytes;
+    bool to_guest;
+} copy_t;
+
+static void copy_piece(void *context, gpa_t address, uint64_t length)
+{
+    copy_t *c = context;
+
+    if (c->to_guest) {
+        pv_memory_write(c->memory, address, c->bytes, length);
+    } else {
+        pv_memory_read(c->memory, address, c->bytes, length);
+    }
+    c->bytes += length;
+}
+
+/* Copies [offset, offset + length) of the run to or from `bytes`. */
+static void run_copy(const pv_memory_t *memory, run_t run, uint64_t offset, uint8_t *bytes,
+                     uint64_t length, bool to_guest)
+{
+    copy_t copy = {memory, bytes, to_guest};
+
+    run_each(run, offset, length, copy_piece, &copy);
+}
+
+static void cut_piece(void *context, gpa_t address, uint64_t length)
+{
+    vdev_blk_request_t *request = context;
+
+    request->segment[request->segment_count++] = (vdev_blk_segment_t){address, (uint32_t)length};
+}
+
+/* The pieces of [offset, offset + length) of the run, as a request's segments. */
 static void run_cut(run_t run, uint64_t offset, uint64_t length, vdev_blk_request_t *request)
 {
     request->segment_count = 0;
-    for (unsigned i = 0; i < run.count && length > 0; i++) {
-        uint64_t piece;
-
-        if (offset >= run.segment[i].length) {
-            offset -= run.segment[i].length;
-            continue;
-        }
-        piece = run.segment[i].length - offset;
-        piece = piece < length ? piece : length;
-        request->segment[request->segment_count++] =
-                (vdev_blk_segment_t){gpa(run.segment[i].address.value + offset), (uint32_t)piece};
-        length -= piece;
-        offset = 0;
-    }
+    run_each(run, offset, length, cut_piece, request);
 }
 
 /* Guest address of byte `offset` of the run (the run holds it). */

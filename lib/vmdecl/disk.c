@@ -5,28 +5,10 @@
  */
 #include "internal.h"
 
-#define DIGITS_MAX 19
-
 static vmdecl_status_t disk_fail(const vmdecl_word_t *word, vmdecl_error_t *err,
                                  vmdecl_status_t code, const char *sentence)
 {
     return vmdecl_fail(err, code, word->key, word->key_length, word->position, sentence);
-}
-
-/* A decimal number of `length` bytes: no sign, no leading zero, at most 19 digits. */
-static bool disk_number(const char *text, size_t length, uint64_t *value)
-{
-    if (length == 0 || length > DIGITS_MAX || (text[0] == '0' && length > 1)) {
-        return false;
-    }
-    *value = 0;
-    for (size_t i = 0; i < length; i++) {
-        if (text[i] < '0' || text[i] > '9') {
-            return false;
-        }
-        *value = *value * 10 + (uint64_t)(text[i] - '0');
-    }
-    return true;
 }
 
 /* START+COUNT */
@@ -34,8 +16,9 @@ static bool disk_range(const char *text, size_t length, vmdecl_disk_t *disk)
 {
     for (size_t plus = 0; plus < length; plus++) {
         if (text[plus] == '+') {
-            return disk_number(text, plus, &disk->start) &&
-                   disk_number(text + plus + 1, length - plus - 1, &disk->count) && disk->count > 0;
+            return vmdecl_read_decimal(text, plus, &disk->start) &&
+                   vmdecl_read_decimal(text + plus + 1, length - plus - 1, &disk->count) &&
+                   disk->count > 0;
         }
     }
     return false;

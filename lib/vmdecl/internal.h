@@ -56,6 +56,8 @@ vmdecl_status_t vmdecl_value_initrd(const vmdecl_word_t *word, vmdecl_t *out, vm
 vmdecl_status_t vmdecl_value_modules(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err);
 vmdecl_status_t vmdecl_value_autostart(const vmdecl_word_t *word, vmdecl_t *out,
                                        vmdecl_error_t *err);
+/* A decimal number without sign or leading zero, below 10^19; false if it is none. */
+bool vmdecl_read_decimal(const char *text, size_t length, uint64_t *value);
 vmdecl_status_t vmdecl_value_disk(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err);
 vmdecl_status_t vmdecl_value_net(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err);
 

@@ -37,8 +37,7 @@ static bool all_digits(const char *text, size_t length)
     return length > 0 && text[0] != '0';
 }
 
-/* A decimal number without sign or leading zero, below 10^19; false if it is none. */
-static bool read_decimal(const char *text, size_t length, uint64_t *value)
+bool vmdecl_read_decimal(const char *text, size_t length, uint64_t *value)
 {
     if (length == 0 || length > DECIMAL_DIGITS_MAX || (text[0] == '0' && length > 1)) {
         return false;
@@ -145,7 +144,7 @@ vmdecl_status_t vmdecl_value_memory(const vmdecl_word_t *word, vmdecl_t *out, vm
         unit = suffix;
         digits--;
     }
-    if (!read_decimal(word->value, digits, &count)) {
+    if (!vmdecl_read_decimal(word->value, digits, &count)) {
         bool huge = digits > DECIMAL_DIGITS_MAX && all_digits(word->value, digits);
         return fail_value(word, err, huge ? VMDECL_ERR_RANGE : VMDECL_ERR_VALUE, "",
                           huge ? " is above 64G" : " is not a size");
@@ -171,7 +170,7 @@ vmdecl_status_t vmdecl_value_vcpus(const vmdecl_word_t *word, vmdecl_t *out, vmd
     if (status != VMDECL_OK) {
         return status;
     }
-    if (!read_decimal(word->value, word->value_length, &count)) {
+    if (!vmdecl_read_decimal(word->value, word->value_length, &count)) {
         bool huge = word->value_length > DECIMAL_DIGITS_MAX &&
                     all_digits(word->value, word->value_length);
         return fail_value(word, err, huge ? VMDECL_ERR_RANGE : VMDECL_ERR_VALUE, "",

@@ -15,14 +15,18 @@ static void console_transmit(void *context, uint8_t byte)
     console_put(&((vmm_t *)context)->console, byte);
 }
 
-static bool rdrand64(uint64_t *value)
+/* The compiler's RDRAND step (carry set: a value came); called only where CPUID offers it. */
+__attribute__((target("rdrnd"))) static bool rdrand64(uint64_t *value)
 {
-    uint8_t ok = 0;
+    unsigned long long word = 0;
 
-    for (int tries = 0; tries < 10 && !ok; tries++) {
-        __asm__ volatile("rdrand %0; setc %1" : "=r"(*value), "=qm"(ok));
+    for (int tries = 0; tries < 10; tries++) {
+        if (__builtin_ia32_rdrand64_step(&word)) {
+            *value = word;
+            return true;
+        }
     }
-    return ok != 0;
+    return false;
 }
 
 /* RDRAND where the CPU has it; otherwise a splitmix64 stream seeded from the TSC (not
@@ -111,24 +115,23 @@ void virtio_setup(vmm_t *vmm)
 {
     vmm_virtio_t *v = &vmm->virtio;
     uint32_t eax = 1, ebx, ecx = 0, edx;
+    vdev_virtio_console_config_t console = {0};
+    vdev_virtio_rng_config_t rng = {0};
 
     __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
     v->rdrand = (ecx & CPUID1_ECX_RDRAND) != 0;
     v->seed = tsc_read();
-    vdev_virtio_console_init(
-            &v->console,
-            &(vdev_virtio_console_config_t){
-                    .memory = &vmm->ram,
-                    .irq = vdev_intc_isa_line(&vmm->platform.intc, v->layout.device[0].irq),
-                    .transmit = console_transmit,
-                    .transmit_context = vmm});
+    console.memory = &vmm->ram;
+    console.irq = vdev_intc_isa_line(&vmm->platform.intc, v->layout.device[0].irq);
+    console.transmit = console_transmit;
+    console.transmit_context = vmm;
+    vdev_virtio_console_init(&v->console, &console);
     add_window(vmm, 0, &v->console.transport, "virtio-console");
-    vdev_virtio_rng_init(
-            &v->rng, &(vdev_virtio_rng_config_t){.memory = &vmm->ram,
-                                                 .irq = vdev_intc_isa_line(&vmm->platform.intc,
-                                                                           v->layout.device[1].irq),
-                                                 .fill = entropy_fill,
-                                                 .fill_context = v});
+    rng.memory = &vmm->ram;
+    rng.irq = vdev_intc_isa_line(&vmm->platform.intc, v->layout.device[1].irq);
+    rng.fill = entropy_fill;
+    rng.fill_context = v;
+    vdev_virtio_rng_init(&v->rng, &rng);
     add_window(vmm, 1, &v->rng.transport, "virtio-rng");
     if (v->layout.count > 2) {
         blk_setup(vmm, &vmm->disk);

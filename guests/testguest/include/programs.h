@@ -60,5 +60,6 @@ void program_hostile_bad_cr(void);
 void program_hostile_mmio_unmapped(void);
 void program_hostile_halt_forever(void);
 void program_echo(void);
+void program_virtio_blk(void);
 
 #endif

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Writes the virtio fuzzer's seeds: programs in fuzz_virtio.c's encoding that bring each device
-up and make it serve a well-formed request, so that fuzzing starts from live queues."""
+up and make it serve a well-formed request, so that fuzzing starts from live queues.
+
+usage: tests/fuzz/virtio/make-seeds.py [DIR]   (default: the seeds/ folder beside this script)
+"""
 import os
 import struct
 import sys
@@ -41,10 +44,31 @@ SEEDS = {
     "rng": handshake(3, 1, 0x1000) + desc(3, 0, 0, 0x3000, 64, 2, 0) + publish(3, 0, 0),
 }
 
-if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        sys.exit("usage: make-seeds.py (writes tests/fuzz/virtio/seeds/)")
-    os.makedirs(OUT, exist_ok=True)
+def arguments():
+    """--help prints the usage; an option or a second folder costs one line and exit status 2."""
+    args = sys.argv[1:]
+    if "--help" in args or "-h" in args:
+        print(__doc__)
+        sys.exit(0)
+    name = os.path.basename(sys.argv[0])
+    for arg in args:
+        if arg.startswith("-"):
+            print(f"{name}: unknown option '{arg}' (see {sys.argv[0]} --help)", file=sys.stderr)
+            sys.exit(2)
+    if len(args) > 1:
+        print(f"{name}: takes at most one folder (see {sys.argv[0]} --help)", file=sys.stderr)
+        sys.exit(2)
+    return args
+
+
+def main():
+    args = arguments()
+    folder = args[0] if args else OUT
+    os.makedirs(folder, exist_ok=True)
     for name, data in SEEDS.items():
-        with open(os.path.join(OUT, name), "wb") as f:
+        with open(os.path.join(folder, name), "wb") as f:
             f.write(data)
+
+
+if __name__ == "__main__":
+    main()
