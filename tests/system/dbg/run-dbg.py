@@ -440,7 +440,7 @@ def check_errors(m):
     expect_output(m, "vm frob", ["unknown command 'vm frob': try help vm"])
     expect_output(m, "vm",
                   ["'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
-                   "vm mode vm console"])
+                   "vm mode vm console vm stats"])
     expect_output(m, "log", ["'log' needs one more word: log level log stats"])
     expect_output(m, "ps now", ["ps: too many arguments (usage: ps)"])
     expect_output(m, "svc crash", ["svc crash: missing argument (usage: svc crash NAME)"])
