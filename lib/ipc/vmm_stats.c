@@ -19,7 +19,10 @@ static void name_clean(const volatile char *in, char *out)
         if (c == '\0') {
             break;
         }
-        out[i] = c > 0x20 && c < 0x7f ? c : '?';
+        out[i] = '?';
+        if (c > 0x20 && c < 0x7f) {
+            out[i] = c;
+        }
     }
     if (i == 0) {
         out[i++] = '?';
