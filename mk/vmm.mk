@@ -29,7 +29,7 @@ $(SERVICE_vmm_ELF): USER_RUNTIME = --start-group $(PV_LIB) $(VDEV_LIB) \
 VMM_PURE_SRCS  := $(addprefix $(VMM_DIR)/,layout.c boot_area.c kernel_multiboot.c kernel_elf.c \
 	console.c hypercall.c hw_exit.c \
 	load.c boot_pvh.c boot_multiboot.c firmware.c kernel_bzimage.c boot_linux.c virtio_layout.c)
-VMM_HOST_LIBS   = lib/pv/memory.c lib/fmt/fmt.c lib/ipc/vmm.c lib/ipc/msg.c lib/sel4/src/ipc_buffer.c \
+VMM_HOST_LIBS   = lib/pv/memory.c lib/fmt/fmt.c lib/ipc/vmm.c lib/ipc/vmm_stats.c lib/ipc/msg.c lib/sel4/src/ipc_buffer.c \
 	$(sort $(wildcard lib/elf/*.c lib/vdev/*.c lib/acpi/*.c))
 VMM_HOST_DIR   := tests/host/vmm
 VMM_HOST_OUT   := $(BUILD)/host/vmm
@@ -129,6 +129,26 @@ test-vmm-lifecycle: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 		$(TESTGUEST_OUT)/testguest-low-pvh.elf $(BUILD)/tests/vmm/lifecycle
 
 TEST_TARGETS += test-vmm-lifecycle
+
+MANY_VMS_ARGS = $(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT)/testguest-low-pvh.elf
+
+.PHONY: test-vmm-many
+##dev 14 VMs at once (pv and auto), vm stats, a spinning VM; 20 start/kill cycles leak nothing
+# (about 2 minutes: in make test-slow, beside the 1,000-cycle run)
+test-vmm-many: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-many-vms.py)timeout 600 \
+		tests/system/vmm/run-many-vms.py --cycles 20 $(MANY_VMS_ARGS) $(BUILD)/tests/vmm/many
+
+TEST_SLOW_TARGETS += test-vmm-many
+
+.PHONY: test-vmm-many-slow
+##dev test-vmm-many with 1,000 start/kill cycles of a pv and an auto VM (make test-slow)
+test-vmm-many-slow: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
+	$(call quiet,TEST,tests/system/vmm/run-many-vms.py)timeout 3600 \
+		tests/system/vmm/run-many-vms.py --cycles 1000 $(MANY_VMS_ARGS) \
+		$(BUILD)/tests/vmm/many-slow
+
+TEST_SLOW_TARGETS += test-vmm-many-slow
 
 ##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode (QEMU, ~10 s)
 test-vmm-virtio: kernel init testguest

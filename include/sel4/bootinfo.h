@@ -27,8 +27,9 @@ enum seL4_RootCNodeCapSlots {
     seL4_NumInitialCaps = 12
 };
 
-/* The root CNode has 2^12 slots and a guard that makes depth 64 resolve single-level. */
-#define seL4_RootCNodeSizeBits 12
+/* The root CNode has 2^13 slots (init holds every VMM's pages: about 150 a VM) and a guard that
+ * makes depth 64 resolve single-level. */
+#define seL4_RootCNodeSizeBits 13
 
 #define seL4_MaxBootInfoUntypedCaps 230
 

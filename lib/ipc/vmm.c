@@ -59,9 +59,15 @@ void vmm_encode_vm_mode(ipc_msg_t *msg, const char *name, seL4_Word mode)
     ipc_msg_push(msg, mode);
 }
 
+void vmm_encode_vm_stats(ipc_msg_t *msg, const char *name, seL4_Word first)
+{
+    encode_name(msg, VMM_VM_STATS, name);
+    ipc_msg_push(msg, first);
+}
+
 bool vmm_label_is_ours(seL4_Word label)
 {
-    return label >= VMM_REPORT && label <= VMM_VM_MODE;
+    return label >= VMM_REPORT && label <= VMM_VM_STATS;
 }
 
 static bool text_printable(const char *text)
@@ -207,6 +213,26 @@ static ipc_error_t decode_mode(const ipc_msg_t *msg, vmm_request_t *request, seL
     return IPC_OK;
 }
 
+/* The name, then the first counter wanted: exactly one word, below VMM_STATS_MAX. */
+static ipc_error_t decode_stats(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
+{
+    seL4_Word at = 0;
+    ipc_error_t error = name_read(msg, request, &at);
+
+    if (error != IPC_OK) {
+        return error;
+    }
+    *field = at;
+    if (msg->length != at + 1) {
+        return IPC_ERR_LENGTH;
+    }
+    if (msg->words[at] >= VMM_STATS_MAX) {
+        return IPC_ERR_FIELD;
+    }
+    request->first = msg->words[at];
+    return IPC_OK;
+}
+
 ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
 {
     *field = 0;
@@ -218,6 +244,7 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
     request->name[0] = '\0';
     request->console_length = 0;
     request->mode = 0;
+    request->first = 0;
     if (msg->length > IPC_MAX_WORDS) {
         return IPC_ERR_LENGTH;
     }
@@ -232,6 +259,8 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
         return decode_console(msg, request, field);
     case VMM_VM_MODE:
         return decode_mode(msg, request, field);
+    case VMM_VM_STATS:
+        return decode_stats(msg, request, field);
     default:
         return IPC_ERR_LABEL;
     }

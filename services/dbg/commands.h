@@ -1,7 +1,7 @@
 /*
  * The shell's commands: the table (table.c) and the handlers it names, one file per subject
  * (cmd_system.c: services, memory, uptime; cmd_log.c: the log service; cmd_vm.c and
- * cmd_vm_life.c, cmd_vm_mode.c, cmd_vm_console.c: VMs).
+ * cmd_vm_life.c, cmd_vm_mode.c, cmd_vm_console.c, cmd_vm_stats.c: VMs).
  */
 #ifndef DBG_COMMANDS_H
 #define DBG_COMMANDS_H
@@ -28,5 +28,6 @@ void cmd_vm_kill(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_reboot(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_mode(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_console(output_t *out, unsigned argc, char *const *argv);
+void cmd_vm_stats(output_t *out, unsigned argc, char *const *argv);
 
 #endif

@@ -19,6 +19,7 @@ static const command_t commands[] = {
         {"vm reboot", "NAME", "stop a running VM and start it again", 1, 1, cmd_vm_reboot},
         {"vm mode", "NAME MODE", "MODE: pv vtx svm auto; a running VM reboots", 2, 2, cmd_vm_mode},
         {"vm console", "NAME", "attach to a VM's COM1 (Ctrl-] detaches)", 1, 1, cmd_vm_console},
+        {"vm stats", "NAME", "a VM's figures: its VMM's counters, uptime", 1, 1, cmd_vm_stats},
         {"svc crash", "NAME", "make a service fault: init restarts it", 1, 1, cmd_svc_crash},
 };
 

@@ -8,13 +8,13 @@
 #include <runtime/print.h>
 
 #define NODES_MAX 4096
-#define POOL_BITS 22 /* 4 MiB for init's own objects */
-#define SLOTS_MAX 4096
+#define POOL_BITS 24 /* 16 MiB for init's own objects: about 0.5 MiB per VMM image */
+#define SLOTS_MAX 8192
 
 static unialloc_t untypeds;
 static unialloc_node_t nodes[NODES_MAX];
 static idalloc_range_t slots;
-static uint64_t slot_storage[128];
+static uint64_t slot_storage[256];
 static alloc_t pool;
 static vspace_t vspace;
 
@@ -106,7 +106,7 @@ vspace_t *memory_vspace(void)
 }
 
 /* The pool's slots come from the slot allocator too: a range of 512 handed to it at once. */
-#define POOL_SLOTS 1536
+#define POOL_SLOTS 4096
 
 bool memory_init(const seL4_BootInfo *bootinfo)
 {

@@ -9,6 +9,7 @@
 #include "vm_hardware.h"
 #include "vm_run.h"
 #include "vm_start.h"
+#include "vm_stats.h"
 #include <fmt/fmt.h>
 #include <runtime/log.h>
 #include <runtime/string.h>
@@ -224,6 +225,30 @@ static event_result_t vm_mode_reply(seL4_Word client, const vmm_request_t *reque
     return EVENT_REPLY;
 }
 
+/* The shell's vm stats: checked (the client, the VM, started once), then answered. */
+static event_result_t vm_stats_answer(seL4_Word client, const vmm_request_t *request,
+                                      ipc_msg_t *msg)
+{
+    long index = vm_by_name(request->name);
+    const vm_t *vm = index >= 0 ? vms_get((seL4_Word)index) : NULL;
+    ipc_error_t error = IPC_OK;
+
+    if (client != SERVICE_ID_DBG && client != SERVICE_ID_SVCTEST) {
+        error = IPC_ERR_DENIED;
+    } else if (vm == NULL) {
+        error = IPC_ERR_NOT_FOUND;
+    } else {
+        const vm_run_t *run = vm_run_get((seL4_Word)index);
+        error = vm_stats_check(run);
+        if (error == IPC_OK) {
+            vm_stats_reply(vm, run, request->first, msg);
+            return EVENT_REPLY;
+        }
+    }
+    ipc_msg_error(msg, error, 0);
+    return EVENT_REPLY;
+}
+
 event_result_t vm_start_request(seL4_Word badge, ipc_msg_t *msg)
 {
     vmm_request_t request;
@@ -232,6 +257,9 @@ event_result_t vm_start_request(seL4_Word badge, ipc_msg_t *msg)
 
     if (error == IPC_OK && request.label == VMM_VM_MODE) {
         return vm_mode_reply(ipc_badge_id(badge), &request, msg);
+    }
+    if (error == IPC_OK && request.label == VMM_VM_STATS) {
+        return vm_stats_answer(ipc_badge_id(badge), &request, msg);
     }
     if (error == IPC_OK && request.label == VMM_VM_CONSOLE) {
         seL4_Word taken = 0;

@@ -59,6 +59,7 @@ RECORDER(cmd_vm_kill)
 RECORDER(cmd_vm_reboot)
 RECORDER(cmd_vm_mode)
 RECORDER(cmd_vm_console)
+RECORDER(cmd_vm_stats)
 
 static int setup(void **state)
 {
@@ -111,6 +112,7 @@ static void test_each_command_reaches_its_handler(void **state)
     assert_string_equal(called_argv[0], "web");
     assert_string_equal(called_argv[1], "svm");
     expect_call("vm console web", "cmd_vm_console", 1);
+    expect_call("vm stats web", "cmd_vm_stats", 1);
     expect_call("vm info web", "cmd_vm_info", 1);
     expect_call("log level", "cmd_log_level", 0);
     expect_call("svc crash log", "cmd_svc_crash", 1);
@@ -150,7 +152,7 @@ static void test_group_word_alone(void **state)
     expect_message("log", COMMAND_BAD_USAGE, "'log' needs one more word: log level log stats\n");
     expect_message("vm", COMMAND_BAD_USAGE,
                    "'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
-                   "vm mode vm console\n");
+                   "vm mode vm console vm stats\n");
     expect_message("svc", COMMAND_BAD_USAGE, "'svc' needs one more word: svc crash\n");
 }
 

@@ -36,7 +36,7 @@ static void test_report_round_trip(void **state)
     assert_string_equal(request.text, "");
     assert_true(vmm_label_is_ours(VMM_REPORT) && vmm_label_is_ours(VMM_VM_CONSOLE) &&
                 vmm_label_is_ours(VMM_VM_MODE));
-    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_MODE + 1));
+    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_STATS + 1));
     assert_string_equal(vmm_end_name(VMM_END_POWER_OFF), "power-off");
     assert_string_equal(vmm_end_name(VMM_END_COUNT), "?");
 }
@@ -246,7 +246,7 @@ static void test_random_messages(void **state)
     (void)state;
     srand(4242);
     for (int round = 0; round < 200000; round++) {
-        msg.label = IPC_VMM_BASE + (seL4_Word)(rand() % 8);
+        msg.label = IPC_VMM_BASE + (seL4_Word)(rand() % 10);
         msg.length = (seL4_Word)(rand() % (IPC_MAX_WORDS + 2));
         for (unsigned i = 0; i < IPC_MAX_WORDS; i++) {
             int pick = rand() % 4;
@@ -280,6 +280,11 @@ static void test_random_messages(void **state)
             modes_accepted++;
         } else {
             assert_int_equal(request.mode, 0);
+        }
+        if (request.label == VMM_VM_STATS) {
+            assert_true(request.first < VMM_STATS_MAX);
+        } else {
+            assert_int_equal(request.first, 0);
         }
     }
     assert_true(modes_accepted > 0);

@@ -29,6 +29,8 @@ enum vmm_label {
                                           busy (not running) */
     VMM_VM_MODE = IPC_VMM_BASE + 6,    /* dbg: name, mode -> ok, the mode it runs in | not found |
                                           field (see below) | no memory */
+    VMM_VM_STATS = IPC_VMM_BASE + 7,   /* dbg: name, first -> ok, figures (below) | not found |
+                                          busy (never started) | field (first past the count) */
 };
 
 /*
@@ -77,7 +79,8 @@ typedef struct vmm_request {
     char name[VMM_NAME_BYTES]; /* VMM_VM_START, _KILL, _REBOOT, _CONSOLE */
     seL4_Word console_length;  /* VMM_VM_CONSOLE */
     seL4_Uint8 console[VMM_CONSOLE_BYTES_MAX];
-    seL4_Word mode; /* VMM_VM_MODE: below VMM_MODES */
+    seL4_Word mode;  /* VMM_VM_MODE: below VMM_MODES */
+    seL4_Word first; /* VMM_VM_STATS: the first counter wanted, below VMM_STATS_MAX */
 } vmm_request_t;
 
 void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word status,
@@ -89,6 +92,7 @@ void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name);
 void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *bytes,
                            seL4_Word length);
 void vmm_encode_vm_mode(ipc_msg_t *msg, const char *name, seL4_Word mode);
+void vmm_encode_vm_stats(ipc_msg_t *msg, const char *name, seL4_Word first);
 
 /* Whether a label is one of this protocol's (a server dispatches on it before decoding). */
 bool vmm_label_is_ours(seL4_Word label);
@@ -97,7 +101,8 @@ bool vmm_label_is_ours(seL4_Word label);
  * Checks label, length and every field: a report's kind and end in range (RUNNING with no end
  * and status 0), its text printable ASCII; a VM name of 1-15 characters of [a-z0-9-]; console
  * bytes 1 to VMM_CONSOLE_BYTES_MAX of them, exactly the words they need, the last word's unused
- * bytes zero; a mode below VMM_MODES, its word the last. On error *field is the offending word.
+ * bytes zero; a mode below VMM_MODES, its word the last; a stats request's first counter below
+ * VMM_STATS_MAX, its word the last. On error *field is the offending word.
  */
 ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field);
 
@@ -160,6 +165,44 @@ typedef struct vmm_stats {
     seL4_Word value[VMM_STATS_MAX];
     char name[VMM_STATS_MAX][VMM_STATS_NAME_BYTES];
 } vmm_stats_t;
+
+/*
+ * Copies the block a VMM shares into *out and cleans it: true when `sequence` was even and the
+ * same before and after the copy (else *out is empty: count 0). The count is clamped to
+ * VMM_STATS_MAX, each name cut to VMM_STATS_NAME_BYTES - 1 bytes with every byte outside
+ * printable ASCII (and every space) made '?', an empty name made "?".
+ */
+bool vmm_stats_read(const volatile vmm_stats_t *shared, vmm_stats_t *out);
+
+/*
+ * VMM_VM_STATS's answer: init's facts, then at most VMM_STATS_PER_REPLY counters from `first`
+ * (each its value, then its name in two words, NUL-padded); the shell asks again from
+ * first + VMM_STATS_PER_REPLY while counters remain.
+ */
+#define VMM_STATS_PER_REPLY 8
+#define VMM_STATS_HEAD      7 /* words before the counters */
+
+typedef struct vmm_stats_reply {
+    seL4_Word state;     /* services/init/vms.h's enum vm_state (init_vm_state_name) */
+    seL4_Word mode;      /* resolved at its last start: pv, vtx or svm */
+    seL4_Word memory;    /* bytes of guest RAM */
+    seL4_Word uptime_ms; /* since its last start while it runs, else 0 */
+    seL4_Word boots;     /* times started */
+    seL4_Word settled;   /* 1: the figures were read whole; 0: the VMM was writing them */
+    seL4_Word count;     /* counters in all, at most VMM_STATS_MAX */
+    seL4_Word taken;     /* counters in this answer */
+    seL4_Word value[VMM_STATS_PER_REPLY];
+    char name[VMM_STATS_PER_REPLY][VMM_STATS_NAME_BYTES];
+} vmm_stats_reply_t;
+
+/* Init's answer from a cleaned block (vmm_stats_read) and the facts in *facts (its counters
+ * ignored). */
+void vmm_encode_stats_reply(ipc_msg_t *msg, const vmm_stats_reply_t *facts,
+                            const vmm_stats_t *stats, seL4_Word first);
+
+/* Checks an answer to a request from `first`: the label, a count within VMM_STATS_MAX, a mode
+ * below VMM_MODES, settled 0 or 1, exactly the counters due from first, names printable. */
+ipc_error_t vmm_decode_stats_reply(const ipc_msg_t *msg, seL4_Word first, vmm_stats_reply_t *reply);
 
 #define VMM_BOOT_MAGIC 0x746f6f626d6d76ull /* "vmmboot" */
 

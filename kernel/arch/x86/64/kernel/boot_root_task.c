@@ -1,6 +1,6 @@
 /*
  * The root task: its image copied out of the first boot module into fresh frames, its VSpace
- * (ASID 1 of the initial pool), its root CNode (2^12 slots, guard 52 so that depth-64 lookups
+ * (ASID 1 of the initial pool), its root CNode (2^13 slots, guard 52 so that depth-64 lookups
  * resolve in one level) with the initial capabilities, its TCB (priority and MCP 255), IPC
  * buffer, boot info and extra boot info pages, laid out as sel4/bootinfo.h says. Boot-only.
  */
