@@ -560,10 +560,8 @@ void hw_handle_exit(vmm_t *vmm, const hw_exit_t *exit)
         hw_inject_exception(vmm, PV_VEC_UD, false, 0);
         break;
     case HW_EXIT_GP:
+    case HW_EXIT_XSETBV: /* XSAVE is not offered either */
         hw_inject_exception(vmm, PV_VEC_GP, true, 0);
-        break;
-    case HW_EXIT_XSETBV:
-        hw_inject_exception(vmm, PV_VEC_GP, true, 0); /* XSAVE is not offered */
         break;
     case HW_EXIT_TRIPLE_FAULT:
         log_printf(LOG_ERROR, "vmm: triple fault (shutdown) at rip %#lx\n",

@@ -19,7 +19,8 @@ static void put(vmm_stats_t *s, const char *name, uint64_t value)
         return;
     }
     for (size_t c = 0; c < VMM_STATS_NAME_BYTES; c++) {
-        s->name[i][c] = c + 1 < VMM_STATS_NAME_BYTES ? name[c] : '\0';
+        char byte = c + 1 < VMM_STATS_NAME_BYTES ? name[c] : '\0';
+        s->name[i][c] = byte;
         if (name[c] == '\0') {
             break;
         }

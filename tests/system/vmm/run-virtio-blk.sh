@@ -9,6 +9,18 @@ set -euo pipefail
 source "$(dirname "$0")/../../../tools/lib/cli.sh"
 cli_help "$@"
 
+# Options first: an unknown one is named wherever it stands.
+skip_value=false
+for arg in "$@"; do
+    if $skip_value; then
+        skip_value=false
+    elif [ "$arg" = --out ]; then
+        skip_value=true
+    elif [[ "$arg" == -* ]]; then
+        cli_refuse "$arg"
+    fi
+done
+
 out=build/tests/virtio-blk
 while [ $# -gt 0 ]; do
     case "$1" in
