@@ -19,8 +19,10 @@ static void put(vmm_stats_t *s, const char *name, uint64_t value)
         return;
     }
     for (size_t c = 0; c < VMM_STATS_NAME_BYTES; c++) {
-        char byte = c + 1 < VMM_STATS_NAME_BYTES ? name[c] : '\0';
-        s->name[i][c] = byte;
+        s->name[i][c] = '\0';
+        if (c + 1 < VMM_STATS_NAME_BYTES) {
+            s->name[i][c] = name[c];
+        }
         if (name[c] == '\0') {
             break;
         }

@@ -93,13 +93,13 @@ static uint16_t get16(const uint8_t *at)
 
 static uint8_t pattern(uint64_t sector, unsigned i)
 {
-    return (uint8_t)(sector * 7 + i * 13 + 1);
+    return (uint8_t)(sector * 7 + (uint64_t)i * 13 + 1);
 }
 
 static void desc(blk_t *b, unsigned index, uint64_t addr, uint32_t len, uint16_t flags,
                  uint16_t next)
 {
-    uint8_t *d = b->ring + DESC_OFFSET + 16 * index;
+    uint8_t *d = b->ring + DESC_OFFSET + 16 * (uint64_t)index;
 
     put64(d, addr);
     put32(d + 8, len);
@@ -161,7 +161,7 @@ static uint8_t blk_request(blk_t *b, uint32_t type, uint64_t sector, uint32_t by
     desc(b, 0, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, 1);
     desc(b, 1, b->data_phys, bytes, (uint16_t)((type == T_OUT ? 0 : D_WRITE) | D_NEXT), 2);
     desc(b, 2, b->ring_phys + STATUS_OFFSET, 1, D_WRITE, 0);
-    put16(avail + 4 + 2 * (b->avail_idx % QUEUE_SIZE), 0);
+    put16(avail + 4 + 2 * (uint64_t)(b->avail_idx % QUEUE_SIZE), 0);
     __asm__ volatile("" ::: "memory");
     b->avail_idx++;
     put16(avail + 2, b->avail_idx);
