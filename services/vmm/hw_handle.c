@@ -21,7 +21,6 @@
 #define EFER_SVME         (1ull << 12)
 #define CR0_LOW_MASK      0xfull /* LMSW's PE, MP, EM, TS */
 #define CR0_RESERVED_HIGH 0xffffffff00000000ull
-#define LAPIC_TPR         0x80u
 
 /* VMX interruptibility (SDM Table 25-3): blocking by STI and by MOV SS; SVM's shadow bit. */
 #define VMX_BLOCKING_STI_MOVSS 0x3ull
@@ -60,17 +59,11 @@ static void set_rax_rdx(vmm_t *vmm, uint64_t value)
 
 static void handle_cpuid(vmm_t *vmm, const hw_exit_t *exit)
 {
-    uint32_t leaf = (uint32_t)hw_gpr(vmm, X86DEC_GPR_RAX);
-    uint32_t subleaf = (uint32_t)hw_gpr(vmm, X86DEC_GPR_RCX);
-    vdev_cpuid_guest_t guest = {
-            .osxsave = false, /* XSAVE is not offered */
-            .apic_enabled =
-                    (vdev_lapic_base(&vmm->platform.intc.lapic[0]) & VDEV_APIC_BASE_ENABLE) != 0,
-            .xcr0 = 0x3,
-    };
-    vdev_cpuid_regs_t regs;
+    pv_cpuid_regs_t regs;
 
-    vdev_cpuid(&vmm->cpuid, &guest, leaf, subleaf, &regs);
+    /* The policy PV mode answers through (devices.c); XSAVE is not offered, so no OSXSAVE. */
+    vmm->env.cpuid(vmm->env.context, (uint32_t)hw_gpr(vmm, X86DEC_GPR_RAX),
+                   (uint32_t)hw_gpr(vmm, X86DEC_GPR_RCX), false, 0x3, &regs);
     hw_gpr_set(vmm, X86DEC_GPR_RAX, regs.eax);
     hw_gpr_set(vmm, X86DEC_GPR_RBX, regs.ebx);
     hw_gpr_set(vmm, X86DEC_GPR_RCX, regs.ecx);
@@ -469,13 +462,10 @@ static void handle_cr(vmm_t *vmm, const hw_exit_t *exit)
     } else if (cr.access == HW_CR_TO && cr.cr == 8) {
         done = (value >> 4) == 0;
         if (done) {
-            vdev_lapic_mmio_write(&vmm->platform.intc.lapic[0], LAPIC_TPR, 4,
-                                  (uint32_t)(value & 0xfu) << 4, vmm_now(vmm));
+            vmm->env.tpr_write(vmm->env.context, (unsigned)value);
         }
     } else if (cr.access == HW_CR_FROM && cr.cr == 8 && cr.gpr != X86DEC_GPR_RSP) {
-        uint32_t tpr =
-                vdev_lapic_read_register(&vmm->platform.intc.lapic[0], LAPIC_TPR, vmm_now(vmm));
-        hw_gpr_set(vmm, cr.gpr, (tpr >> 4) & 0xfu);
+        hw_gpr_set(vmm, cr.gpr, vmm->env.tpr_read(vmm->env.context));
         done = true;
     } else if (cr.access == HW_CR_LMSW) {
         uint64_t cr0 = hw_guest_cr0(vmm, &ok);
