@@ -193,8 +193,10 @@ static ipc_error_t decode_console(const ipc_msg_t *msg, vmm_request_t *request, 
     return IPC_OK;
 }
 
-/* The name, then the mode: exactly one word, below VMM_MODES. */
-static ipc_error_t decode_mode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
+/* The name, then exactly one word below `bound` into *value (VMM_VM_MODE's mode, VMM_VM_STATS'
+ * first counter). */
+static ipc_error_t decode_name_word(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word bound,
+                                    seL4_Word *value, seL4_Word *field)
 {
     seL4_Word at = 0;
     ipc_error_t error = name_read(msg, request, &at);
@@ -206,30 +208,10 @@ static ipc_error_t decode_mode(const ipc_msg_t *msg, vmm_request_t *request, seL
     if (msg->length != at + 1) {
         return IPC_ERR_LENGTH;
     }
-    if (msg->words[at] >= VMM_MODES) {
+    if (msg->words[at] >= bound) {
         return IPC_ERR_FIELD;
     }
-    request->mode = msg->words[at];
-    return IPC_OK;
-}
-
-/* The name, then the first counter wanted: exactly one word, below VMM_STATS_MAX. */
-static ipc_error_t decode_stats(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *field)
-{
-    seL4_Word at = 0;
-    ipc_error_t error = name_read(msg, request, &at);
-
-    if (error != IPC_OK) {
-        return error;
-    }
-    *field = at;
-    if (msg->length != at + 1) {
-        return IPC_ERR_LENGTH;
-    }
-    if (msg->words[at] >= VMM_STATS_MAX) {
-        return IPC_ERR_FIELD;
-    }
-    request->first = msg->words[at];
+    *value = msg->words[at];
     return IPC_OK;
 }
 
@@ -258,9 +240,9 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
     case VMM_VM_CONSOLE:
         return decode_console(msg, request, field);
     case VMM_VM_MODE:
-        return decode_mode(msg, request, field);
+        return decode_name_word(msg, request, VMM_MODES, &request->mode, field);
     case VMM_VM_STATS:
-        return decode_stats(msg, request, field);
+        return decode_name_word(msg, request, VMM_STATS_MAX, &request->first, field);
     default:
         return IPC_ERR_LABEL;
     }
