@@ -274,6 +274,26 @@ static void test_exit_guest_physical(test_env_t *env)
     TEST_EQ(env, test_vm_gpr(&exit, VCPU_GPR_RAX), GUEST_RO_WORD);
 }
 
+/* After an interrupt's delivery: the handler ran (its hypercall, its mark in RAX, RIP inside
+ * it), the event field is clear, and the frame holds the interrupted RIP and code selector. */
+static void handler_ran(test_env_t *env, const test_vm_t *vm, const test_vm_exit_t *exit,
+                        seL4_Word next)
+{
+    seL4_Word frame[2];
+
+    TEST_CHECK(env, test_vm_expect(env, vm, exit, VM_EXIT_HYPERCALL, GUEST_HYPERCALL_LENGTH, NULL),
+               "no hypercall from the handler");
+    TEST_EQ(env, test_vm_gpr(exit, VCPU_GPR_RAX), GUEST_MARK_IRQ);
+    TEST_CHECK(env,
+               exit->mr[SEL4_VMENTER_CALL_EIP_MR] >= test_vm_guest(guest_irq_handler) &&
+                       exit->mr[SEL4_VMENTER_CALL_EIP_MR] < test_vm_guest(guest_irq_handler_end),
+               "RIP %#lx outside the handler", (unsigned long)exit->mr[SEL4_VMENTER_CALL_EIP_MR]);
+    TEST_EQ(env, exit->mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR] & EVENT_VALID, 0);
+    memcpy(frame, vm->memory + STACK_FRAME_RIP, sizeof(frame));
+    TEST_EQ(env, frame[0], next); /* delivered before the instruction at next ran */
+    TEST_EQ(env, frame[1], GUEST_SEL_CODE);
+}
+
 /* An external interrupt injected at entry runs the guest's IDT handler, with the interrupted RIP
  * on its stack; the VMM learns that the event was delivered. */
 static void test_event_injection(test_env_t *env)
@@ -281,7 +301,6 @@ static void test_event_injection(test_env_t *env)
     test_vm_t vm;
     test_vm_exit_t exit;
     seL4_Word next;
-    seL4_Word frame[2];
 
     VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
@@ -294,18 +313,7 @@ static void test_event_injection(test_env_t *env)
     TEST_CHECK(env, next > test_vm_guest(guest_sti) && next <= test_vm_guest(guest_spin),
                "hypercall at %#lx", (unsigned long)exit.mr[SEL4_VMENTER_CALL_EIP_MR]);
     test_vm_enter(&vm, next, EVENT_VALID | GUEST_VECTOR, &exit);
-    TEST_CHECK(env,
-               test_vm_expect(env, &vm, &exit, VM_EXIT_HYPERCALL, GUEST_HYPERCALL_LENGTH, NULL),
-               "no hypercall from the handler");
-    TEST_EQ(env, test_vm_gpr(&exit, VCPU_GPR_RAX), GUEST_MARK_IRQ);
-    TEST_CHECK(env,
-               exit.mr[SEL4_VMENTER_CALL_EIP_MR] >= test_vm_guest(guest_irq_handler) &&
-                       exit.mr[SEL4_VMENTER_CALL_EIP_MR] < test_vm_guest(guest_irq_handler_end),
-               "RIP %#lx outside the handler", (unsigned long)exit.mr[SEL4_VMENTER_CALL_EIP_MR]);
-    TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR] & EVENT_VALID, 0);
-    memcpy(frame, vm.memory + STACK_FRAME_RIP, sizeof(frame));
-    TEST_EQ(env, frame[0], next); /* delivered before the instruction at next ran */
-    TEST_EQ(env, frame[1], GUEST_SEL_CODE);
+    handler_ran(env, &vm, &exit, next);
 }
 
 /* An injected interrupt whose IDT gate lies in an unmapped guest-physical page: the exit during
@@ -318,7 +326,6 @@ static void test_event_carried_over_an_exit(test_env_t *env)
     test_vm_t vm;
     test_vm_exit_t exit;
     seL4_Word next;
-    seL4_Word frame[2];
 
     VCPU_OR_REFUSED(env);
     TEST_CHECK(env, test_vm_new(env, &vm, seL4_CapInitThreadTCB), "no VM");
@@ -338,14 +345,7 @@ static void test_event_carried_over_an_exit(test_env_t *env)
                                       seL4_X86_Default_VMAttributes));
     test_vm_enter(&vm, exit.mr[SEL4_VMENTER_CALL_EIP_MR],
                   exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR], &exit);
-    TEST_CHECK(env,
-               test_vm_expect(env, &vm, &exit, VM_EXIT_HYPERCALL, GUEST_HYPERCALL_LENGTH, NULL),
-               "no hypercall from the handler");
-    TEST_EQ(env, test_vm_gpr(&exit, VCPU_GPR_RAX), GUEST_MARK_IRQ);
-    TEST_EQ(env, exit.mr[SEL4_VMENTER_CALL_CONTROL_ENTRY_MR] & EVENT_VALID, 0);
-    memcpy(frame, vm.memory + STACK_FRAME_RIP, sizeof(frame));
-    TEST_EQ(env, frame[0], next);
-    TEST_EQ(env, frame[1], GUEST_SEL_CODE);
+    handler_ran(env, &vm, &exit, next);
 }
 
 /* TSC_AUX is a per-VCPU MSR (RDTSCP's ECX): kept, its reserved half refused, and the host's
