@@ -147,21 +147,32 @@ static void on_rings(void *context, seL4_Word bits)
 }
 
 /* Received bytes go to dbg through the input ring, when there is one (the start info says);
- * without one, or when dbg does not keep up, they are counted and dropped. */
+ * when dbg does not keep up they are dropped, and the console says how many (keystrokes that
+ * vanish without a word look like a hung shell). */
 static void on_input(void *context, seL4_Word bits)
 {
     char bytes[INPUT_MAX];
     size_t n;
+    unsigned long dropped = 0;
 
     (void)context;
     (void)bits;
     do {
         n = uart_read(bytes, sizeof(bytes));
-        if (n > 0 && input_attached && ringbuf_write(&input, bytes, n) == ALG_OK) {
+        if (n == 0 || !input_attached) {
+            continue;
+        }
+        if (ringbuf_write(&input, bytes, n) == ALG_OK) {
             seL4_Signal(start_info->caps[LOG_CAP_INPUT_SIGNAL]);
+        } else {
+            dropped += n;
         }
     } while (n == sizeof(bytes));
     seL4_IRQHandler_Ack(start_info->caps[LOG_CAP_COM1_IRQ]);
+    if (dropped != 0) {
+        console_self("%lu bytes of console input dropped (the shell's input ring is full)",
+                     dropped);
+    }
 }
 
 int service_main(const service_info_t *start)
