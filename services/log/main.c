@@ -118,6 +118,11 @@ static event_result_t on_request(void *context, seL4_Word badge, ipc_msg_t *msg)
         error = clients_set_level(request.client, request.level);
         break;
     case LOG_STATS:
+        /* init asks for its figures before it powers the machine off: what it and the others
+         * wrote before the call goes out on the line first. */
+        clients_drain();
+        kernel_log_drain();
+        uart_flush();
         reply_stats(msg, request.client);
         return EVENT_REPLY;
     case LOG_CONSOLE_WRITE:
@@ -149,14 +154,12 @@ static void on_rings(void *context, seL4_Word bits)
 /* Received bytes go to dbg through the input ring, when there is one (the start info says);
  * when dbg does not keep up they are dropped, and the console says how many (keystrokes that
  * vanish without a word look like a hung shell). */
-static void on_input(void *context, seL4_Word bits)
+static void receive(void *context)
 {
+    unsigned long *dropped = context;
     char bytes[INPUT_MAX];
     size_t n;
-    unsigned long dropped = 0;
 
-    (void)context;
-    (void)bits;
     do {
         n = uart_read(bytes, sizeof(bytes));
         if (n == 0 || !input_attached) {
@@ -165,14 +168,38 @@ static void on_input(void *context, seL4_Word bits)
         if (ringbuf_write(&input, bytes, n) == ALG_OK) {
             seL4_Signal(start_info->caps[LOG_CAP_INPUT_SIGNAL]);
         } else {
-            dropped += n;
+            *dropped += n;
         }
     } while (n == sizeof(bytes));
+}
+
+/* Output the line could not take in time, said once the ring has room again. */
+static void report_output_dropped(void)
+{
+    static uint64_t reported;
+    uint64_t dropped = uart_dropped();
+
+    if (dropped != reported) {
+        console_self("%lu bytes of console output dropped (nothing read the serial line)",
+                     (unsigned long)(dropped - reported));
+        reported = dropped;
+    }
+}
+
+/* COM1's interrupt: bytes received, or room in the transmitter for queued output. */
+static void on_uart(void *context, seL4_Word bits)
+{
+    unsigned long dropped = 0;
+
+    (void)context;
+    (void)bits;
+    uart_service(receive, &dropped);
     seL4_IRQHandler_Ack(start_info->caps[LOG_CAP_COM1_IRQ]);
     if (dropped != 0) {
         console_self("%lu bytes of console input dropped (the shell's input ring is full)",
                      dropped);
     }
+    report_output_dropped();
 }
 
 int service_main(const service_info_t *start)
@@ -214,7 +241,7 @@ int service_main(const service_info_t *start)
     event_on_message(&loop, IPC_BADGE_ENDPOINT | IPC_BADGE_FAULT, IPC_BADGE_ENDPOINT, 0, on_request,
                      NULL);
     event_on_signal(&loop, LOG_BIT_RINGS, on_rings, NULL);
-    event_on_signal(&loop, LOG_BIT_INPUT, on_input, NULL);
+    event_on_signal(&loop, LOG_BIT_INPUT, on_uart, NULL);
     seL4_IRQHandler_Ack(start_info->caps[LOG_CAP_COM1_IRQ]);
     event_loop_run(&loop);
 }

@@ -47,7 +47,7 @@ enum log_word {
 
 /* Its notification bits. */
 #define LOG_BIT_RINGS (1ull << 1) /* a client's ring has lines */
-#define LOG_BIT_INPUT (1ull << 2) /* COM1 received bytes */
+#define LOG_BIT_INPUT (1ull << 2) /* COM1 interrupted: bytes received or room to send */
 
 typedef struct log_request {
     enum log_label label;
