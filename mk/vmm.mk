@@ -133,7 +133,7 @@ TEST_TARGETS += test-vmm-lifecycle
 MANY_VMS_ARGS = $(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(TESTGUEST_OUT)/testguest-low-pvh.elf
 
 .PHONY: test-vmm-many
-##dev 14 VMs at once (pv and auto), vm stats, a spinning VM; 20 start/kill cycles leak nothing
+##dev 16 VMs at once (pv and auto), the 17th refused, vm stats, a spinning VM; 20 start/kill cycles leak nothing
 # (about 2 minutes: in make test-slow, beside the 1,000-cycle run)
 test-vmm-many: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 	$(call quiet,TEST,tests/system/vmm/run-many-vms.py)timeout 600 \

@@ -142,7 +142,7 @@ typedef struct seL4_KernelLogPage {
  * empty) and the kernel says so at boot.
  */
 #define seL4_BootModuleCmdlineBytes 256
-#define seL4_MaxBootModules         15
+#define seL4_MaxBootModules         31 /* the kernel's 32 less the root task's */
 
 typedef struct seL4_BootModule {
     seL4_Word paddr;                           /* its first byte */

@@ -114,12 +114,15 @@ static seL4_CPtr shared_page(service_t *service, seL4_Word vaddr, uint32_t flags
     return frame;
 }
 
-/* What the segments put in the page at vaddr (zero elsewhere), and their flags. */
+/* The flags of the segments in the page at vaddr; with page not NULL, also what they put in it
+ * (zero elsewhere). */
 static uint32_t fill_page(const service_t *service, seL4_Word vaddr, uint8_t *page)
 {
     uint32_t flags = 0;
 
-    memset(page, 0, PAGE_BYTES);
+    if (page != NULL) {
+        memset(page, 0, PAGE_BYTES);
+    }
     for (unsigned i = 0; i < service->elf.segment_count; i++) {
         const elf_segment_t *segment = &service->elf.segments[i];
         seL4_Word start = vaddr > segment->vaddr ? vaddr : segment->vaddr;
@@ -135,13 +138,39 @@ static uint32_t fill_page(const service_t *service, seL4_Word vaddr, uint8_t *pa
         if (file_end > end) {
             file_end = end;
         }
-        if (start < file_end) {
+        if (page != NULL && start < file_end) {
             memcpy(page + (start - vaddr),
                    service->image + segment->file_offset + (start - segment->vaddr),
                    file_end - start);
         }
     }
     return flags;
+}
+
+/*
+ * The read-only page at vaddr of another service running the same image, if one is loaded:
+ * its frame is mapped again instead of a copy (nothing writes it, a reset leaves it alone).
+ * Every VMM runs one image: this is what lets 16 VMMs fit init's pool (docs/vmm.md).
+ */
+static const service_page_t *page_to_share(const service_t *service, seL4_Word vaddr)
+{
+    unsigned count;
+    const service_t *services = init_services(&count);
+
+    for (unsigned i = 0; i < count; i++) {
+        const service_t *other = &services[i];
+        if (other == service || other->image != service->image) {
+            continue;
+        }
+        /* The same image has the same pages in the same order. */
+        const service_page_t *page = &other->pages[service->page_count];
+        if (service->page_count < other->page_count && page->vaddr == vaddr &&
+            (page->flags & ELF_SEGMENT_WRITE) == 0) {
+            return page;
+        }
+        return NULL;
+    }
+    return NULL;
 }
 
 static bool load_image(service_t *service)
@@ -151,23 +180,26 @@ static bool load_image(service_t *service)
     service->page_count = 0;
     for (seL4_Word vaddr = first; vaddr < service->elf.vaddr_end; vaddr += PAGE_BYTES) {
         service_page_t *page = &service->pages[service->page_count];
+        uint32_t flags = fill_page(service, vaddr, NULL);
+        if (flags == 0) {
+            continue; /* a hole between segments */
+        }
         if (service->page_count == SERVICE_IMAGE_PAGES_MAX) {
             printf("init: %s: image larger than %u pages\n", service->spec->name,
                    (unsigned)SERVICE_IMAGE_PAGES_MAX);
             return false;
         }
-        /* A page of a hole between segments keeps its frame for the next page. */
-        if (page->frame == 0) {
+        const service_page_t *shared = page_to_share(service, vaddr);
+        if (shared != NULL) {
+            *page = *shared;
+        } else {
             void *mine;
             if (vspace_alloc_pages(memory_vspace(), 1, &mine, &page->frame) != seL4_NoError) {
                 return false;
             }
             page->init_vaddr = (seL4_Word)mine;
-        }
-        page->vaddr = vaddr;
-        page->flags = fill_page(service, vaddr, (uint8_t *)page->init_vaddr);
-        if (page->flags == 0) {
-            continue;
+            page->vaddr = vaddr;
+            page->flags = fill_page(service, vaddr, (uint8_t *)page->init_vaddr);
         }
         if (!map_into_service(service, page->frame, vaddr, page->flags)) {
             return false;
@@ -308,7 +340,10 @@ bool service_create(service_t *service, const service_spec_t *spec)
         return false;
     }
     if (!make_objects(service) || !make_pages(service) || !load_image(service)) {
-        printf("init: %s: cannot be set up\n", spec->name);
+        const alloc_t *pool = memory_pool();
+        printf("init: %s: cannot be set up: its objects, start pages or image (init's pool has "
+               "%lu capability slots left)\n",
+               spec->name, (unsigned long)(pool->slot_end - pool->slot_next));
         return false;
     }
     write_info(service);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Boot tests: boots the kernel with "platform_summary_only" on every boot path (QEMU TCG via
 # multiboot1, PVH and a GRUB multiboot2 ISO; KVM when usable; Bochs from the ISO) with two boot
-# modules of random contents, and checks the kernel's boot summary against the host: module sizes
-# and CRC32s (the host's from gzip), RAM total against the configured size, TSC frequency against
-# the host's TSC (TCG; KVM from its pvclock, its timing leaf and the PIT) or Bochs' instruction
-# rate and where it came from, LAPIC timer rate, ACPI/MADT found, the kernel window's reach and
-# page size, and the interrupt self-test ("platform_selftest": LAPIC timer periodic and one-shot,
-# self-IPI, PIT IRQ 0 through the MADT override and the IOAPIC).
+# modules of random contents (and once with 32, the most, and 33, refused), and checks the kernel's
+# boot summary against the host: module sizes and CRC32s (the host's from gzip), RAM total against
+# the configured size, TSC frequency against the host's TSC (TCG; KVM from its pvclock, its timing
+# leaf and the PIT) or Bochs' instruction rate and where it came from, LAPIC timer rate, ACPI/MADT
+# found, the kernel window's reach and page size, and the interrupt self-test ("platform_selftest":
+# LAPIC timer periodic and one-shot, self-IPI, PIT IRQ 0 through the MADT override and the IOAPIC).
 #
 # usage: tests/system/boot/run-boot-tests.sh KERNEL.elf HOST_TSC_HZ_TOOL WORKDIR
 # HOST_TSC_HZ_TOOL prints the host's TSC frequency (make builds it from host_tsc_hz.c).
@@ -204,6 +204,26 @@ check_common tcg-5g "$log" multiboot1 5120 named "$work/mod_a.bin" "$work/mod_b.
 check_selftest tcg-5g "$log" not-early
 grep -q '^boot: kernel window .* in 2 MiB pages' "$log"
 check "tcg-5g: window falls back to 2 MiB pages without pdpe1gb" $? "$(grep '^boot: kernel window' "$log")"
+
+echo "== QEMU TCG, multiboot1, 32 modules (the most the kernel takes), then 33"
+# 32: the root task's and 31 more (16 VMs and their data modules); each a different size, some
+# whole pages. One more is refused while the loader's information is read.
+many=()
+for i in $(seq 1 32); do
+    head -c $((4096 * (i % 3) + 97 * i)) /dev/urandom >"$work/many_$i.bin"
+    many+=("$work/many_$i.bin")
+done
+log=$work/tcg-32-modules.log
+qemu_boot "$log" max 256 tcg "$kernel" "${many[@]}"
+check "tcg-32-modules: kernel powered off with status 0" $? "see $log"
+check_common tcg-32-modules "$log" multiboot1 256 named "${many[@]}"
+head -c 4096 /dev/urandom >"$work/many_33.bin"
+log=$work/tcg-33-modules.log
+qemu_boot "$log" max 256 tcg "$kernel" "${many[@]}" "$work/many_33.bin"
+status=$?
+want="beaml4: boot error: boot information: too many entries (multiboot1 modules)"
+[ "$status" -ne 0 ] && grep -qxF "$want" "$log"
+check "tcg-33-modules: refused with '$want'" $? "exit status $status; see $log"
 
 echo "== QEMU TCG, multiboot1, 256 MiB, -cpu qemu64 (no pdpe1gb, xAPIC)"
 # The GiBs above RAM reuse head.S's boot directories; the xAPIC and IOAPIC pages live there, so

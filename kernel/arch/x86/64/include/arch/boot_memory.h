@@ -28,7 +28,10 @@ typedef enum {
     BOOT_RESERVE_KERNEL_DEVICE,
 } boot_reservation_kind_t;
 
-#define BOOT_MEMORY_RESERVATIONS_MAX 64
+/* The first MiB, the image, BOOT_MODULES_MAX modules, BOOT_LOADER_RANGES_MAX loader ranges, the
+ * local APIC and IOAPIC_MAX I/O APICs make 51 at most; the rest is for the runs of boot
+ * allocations those split. */
+#define BOOT_MEMORY_RESERVATIONS_MAX 80
 
 /*
  * Record the reservations for the memory map in params: the first MiB, the kernel image

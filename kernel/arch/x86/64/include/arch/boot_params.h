@@ -24,7 +24,9 @@ typedef enum {
     BOOT_PROTOCOL_PVH = 3,
 } boot_protocol_t;
 
-#define BOOT_MODULES_MAX        16
+/* The root task's image and up to 31 more: 16 VMs (docs/vmm.md) with a disk or initrd each, less
+ * one. Each module costs the boot info 288 bytes and a boot-memory reservation. */
+#define BOOT_MODULES_MAX        32
 #define BOOT_MODULE_CMDLINE_MAX 256
 #define BOOT_CMDLINE_MAX        512
 #define BOOT_LOADER_RANGES_MAX  8
