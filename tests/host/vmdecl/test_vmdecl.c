@@ -394,6 +394,58 @@ static void test_disk(void **state)
                  "disk: '' is not a disk name (A-Z, a-z, 0-9, '.', '_' and '-')");
     expect_error("g vm=a disk=a/b", VMDECL_ERR_VALUE, "disk", NULL);
     expect_error("g name=x disk=r", VMDECL_ERR_NOT_A_VM, "disk", NULL);
+    assert_false(parse_ok("g vm=a disk=r").disk_spec.machine);
+}
+
+/* disk=dev:N[:START+COUNT][:ro]: the machine's disk N; "dev" alone or with a range is a module. */
+static void test_disk_machine(void **state)
+{
+    vmdecl_t decl;
+
+    (void)state;
+    decl = parse_ok("g vm=a disk=dev:0");
+    assert_true(decl.disk_spec.machine);
+    assert_int_equal(decl.disk_spec.device, 0);
+    assert_string_equal(decl.disk_spec.name, "dev:0");
+    assert_false(decl.disk_spec.has_range);
+    assert_false(decl.disk_spec.read_only);
+    decl = parse_ok("g vm=a disk=dev:3:2048+4096:ro");
+    assert_true(decl.disk_spec.machine);
+    assert_int_equal(decl.disk_spec.device, 3);
+    assert_string_equal(decl.disk_spec.name, "dev:3");
+    assert_true(decl.disk_spec.has_range);
+    assert_int_equal(decl.disk_spec.start, 2048);
+    assert_int_equal(decl.disk_spec.count, 4096);
+    assert_true(decl.disk_spec.read_only);
+    assert_string_equal(decl.disk, "dev:3:2048+4096:ro");
+    decl = parse_ok("g vm=a disk=dev:1:ro");
+    assert_true(decl.disk_spec.machine && decl.disk_spec.read_only && !decl.disk_spec.has_range);
+    /* A module named dev (or devx, or dev0) stays a module. */
+    decl = parse_ok("g vm=a disk=dev");
+    assert_false(decl.disk_spec.machine);
+    assert_string_equal(decl.disk_spec.name, "dev");
+    decl = parse_ok("g vm=a disk=dev:0+8:ro");
+    assert_false(decl.disk_spec.machine);
+    assert_string_equal(decl.disk_spec.name, "dev");
+    assert_true(decl.disk_spec.has_range);
+    assert_false(parse_ok("g vm=a disk=dev0").disk_spec.machine);
+    assert_false(parse_ok("g vm=a disk=devx:ro").disk_spec.machine);
+    assert_false(parse_ok("g vm=a disk=DEV:ro").disk_spec.machine);
+    /* N at and past its limit, and not a number. */
+    expect_error("g vm=a disk=dev:4", VMDECL_ERR_VALUE, "disk",
+                 "disk: 'dev:4' is not a machine disk (dev:0 to dev:3)");
+    expect_error("g vm=a disk=dev:01", VMDECL_ERR_VALUE, "disk",
+                 "disk: 'dev:01' is not a machine disk (dev:0 to dev:3)");
+    expect_error("g vm=a disk=dev:99999999999999999999", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:18446744073709551616", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:x", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:-1", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:0:0+0", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:0:ro:0+1", VMDECL_ERR_VALUE, "disk",
+                 "disk: ':ro' must come last");
+    expect_error("g vm=a disk=dev:0:1:ro", VMDECL_ERR_VALUE, "disk", NULL);
+    expect_error("g vm=a disk=dev:0:0+1:0+1", VMDECL_ERR_VALUE, "disk", NULL);
 }
 
 /* ---- words ---------------------------------------------------------------------------------- */
@@ -500,6 +552,7 @@ int main(void)
             cmocka_unit_test(test_references),
             cmocka_unit_test(test_autostart_and_reserved),
             cmocka_unit_test(test_disk),
+            cmocka_unit_test(test_disk_machine),
             cmocka_unit_test(test_unknown_and_duplicate_keys),
             cmocka_unit_test(test_syntax_errors),
             cmocka_unit_test(test_long_values_shortened_in_messages),
