@@ -156,3 +156,12 @@ test-vmm-virtio: kernel init testguest
 
 TEST_TARGETS += test-vmm-virtio
 .PHONY: test-vmm-virtio
+
+##dev a VM's virtio-blk over a window of the machine's disk (disk=dev:0:...): written in PV mode, read back read-only in AMD-V mode, the image checked on the host; refusals (QEMU, ~1 min)
+test-vmm-machine-disk: kernel init testguest
+	$(Q)tests/system/vmm/run-machine-disk.py $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
+		$(BUILD)/guests/testguest/testguest-low-pvh.elf \
+		$(BUILD)/guests/testguest/testguest-high-pvh.elf $(BUILD)/tests/machine-disk
+
+TEST_TARGETS += test-vmm-machine-disk
+.PHONY: test-vmm-machine-disk
