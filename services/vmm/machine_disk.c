@@ -7,7 +7,6 @@
  */
 #include "machine_disk.h"
 #include <ipc/virtio.h>
-#include <runtime/string.h>
 
 _Static_assert(VIRTIO_ID_BYTES == VDEV_BLK_ID_BYTES, "the service's identity is GET_ID's answer");
 
@@ -51,7 +50,7 @@ static bool segments_copy(const machine_disk_t *disk, const vdev_blk_request_t *
 static seL4_Word service_call(machine_disk_t *disk, ipc_msg_t *msg)
 {
     disk->transfers++;
-    if (ipc_call(disk->endpoint, msg) != IPC_OK || msg->length < 1) {
+    if (disk->call(disk->endpoint, msg) != IPC_OK || msg->length < 1) {
         return VIRTIO_STATUS_STOPPED;
     }
     return msg->words[0];
@@ -107,29 +106,35 @@ static uint8_t transfer(machine_disk_t *disk, const vdev_blk_request_t *request)
     return VDEV_VIRTIO_BLK_S_OK;
 }
 
-static void machine_submit(void *context, vdev_blk_request_t *request)
+uint8_t machine_disk_serve(machine_disk_t *disk, const vdev_blk_request_t *request)
 {
-    machine_disk_t *disk = context;
-    uint8_t status;
-
     disk->requests++;
     if (request->type == VDEV_VIRTIO_BLK_T_FLUSH) {
         ipc_msg_t msg;
         virtio_encode_flush(&msg, disk->disk);
-        status = blk_status(service_call(disk, &msg));
-    } else {
-        status = transfer(disk, request);
+        return blk_status(service_call(disk, &msg));
     }
-    vdev_virtio_blk_complete(disk->device, request, status);
+    if (request->type != VDEV_VIRTIO_BLK_T_IN && request->type != VDEV_VIRTIO_BLK_T_OUT) {
+        return VDEV_VIRTIO_BLK_S_UNSUPP;
+    }
+    return transfer(disk, request);
 }
 
-const char *machine_disk_open(machine_disk_t *disk, seL4_CPtr endpoint, uint8_t *buffer,
-                              uint64_t buffer_bytes, unsigned index, const pv_memory_t *memory,
-                              char *id)
+static void machine_submit(void *context, vdev_blk_request_t *request)
+{
+    machine_disk_t *disk = context;
+
+    vdev_virtio_blk_complete(disk->device, request, machine_disk_serve(disk, request));
+}
+
+const char *machine_disk_open(machine_disk_t *disk, machine_disk_call_t call, seL4_CPtr endpoint,
+                              uint8_t *buffer, uint64_t buffer_bytes, unsigned index,
+                              const pv_memory_t *memory, char *id)
 {
     ipc_msg_t msg;
 
-    *disk = (machine_disk_t){.endpoint = endpoint,
+    *disk = (machine_disk_t){.call = call,
+                             .endpoint = endpoint,
                              .buffer = buffer,
                              .buffer_bytes = buffer_bytes - buffer_bytes % VDEV_BLK_SECTOR_BYTES,
                              .disk = index,
@@ -141,16 +146,16 @@ const char *machine_disk_open(machine_disk_t *disk, seL4_CPtr endpoint, uint8_t 
         return "init gave no endpoint or buffer of the virtio service";
     }
     virtio_encode_info(&msg, index);
-    if (ipc_call(endpoint, &msg) != IPC_OK || msg.length < VIRTIO_INFO_WORDS ||
+    if (call(endpoint, &msg) != IPC_OK || msg.length < VIRTIO_INFO_WORDS ||
         msg.words[VIRTIO_INFO_SECTORS] == 0) {
         return "the virtio service refused the window (no such disk, or past its end)";
     }
     disk->sectors = msg.words[VIRTIO_INFO_SECTORS];
     disk->read_only = msg.words[VIRTIO_INFO_READ_ONLY] != 0;
-    memset(id, 0, VDEV_BLK_ID_BYTES);
+    __builtin_memset(id, 0, VDEV_BLK_ID_BYTES);
     virtio_encode_id(&msg, index);
     if (service_call(disk, &msg) == VIRTIO_STATUS_OK && msg.length >= 4) {
-        memcpy(id, &msg.words[1], VDEV_BLK_ID_BYTES);
+        __builtin_memcpy(id, &msg.words[1], VDEV_BLK_ID_BYTES);
     }
     return NULL;
 }

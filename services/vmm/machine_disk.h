@@ -8,10 +8,14 @@
 #ifndef VMM_MACHINE_DISK_H
 #define VMM_MACHINE_DISK_H
 
-#include <sel4/functions.h>
+#include <ipc/msg.h>
 #include <vdev/virtio_blk.h>
 
+/* How a request reaches the service: ipc_call (the host tests put a service of their own). */
+typedef ipc_error_t (*machine_disk_call_t)(seL4_CPtr endpoint, ipc_msg_t *msg);
+
 typedef struct machine_disk {
+    machine_disk_call_t call;
     seL4_CPtr endpoint; /* the virtio service's, with this VMM's badge */
     uint8_t *buffer;
     uint64_t buffer_bytes; /* a whole number of sectors, at most VIRTIO_CLIENT_BUFFER_MAX */
@@ -29,9 +33,13 @@ typedef struct machine_disk {
  * (id[VDEV_BLK_ID_BYTES], NUL-padded). NULL when it all came; otherwise why not (the service
  * refused the grant: no such disk, or a window past its end), for the VM's end.
  */
-const char *machine_disk_open(machine_disk_t *disk, seL4_CPtr endpoint, uint8_t *buffer,
-                              uint64_t buffer_bytes, unsigned index, const pv_memory_t *memory,
-                              char *id);
+const char *machine_disk_open(machine_disk_t *disk, machine_disk_call_t call, seL4_CPtr endpoint,
+                              uint8_t *buffer, uint64_t buffer_bytes, unsigned index,
+                              const pv_memory_t *memory, char *id);
+
+/* One request served (read, write or flush): its virtio-blk status. The backend's submit is
+ * this and the device's completion. */
+uint8_t machine_disk_serve(machine_disk_t *disk, const vdev_blk_request_t *request);
 
 /* The device it serves, and the backend for that device's configuration. */
 void machine_disk_attach(machine_disk_t *disk, vdev_virtio_blk_t *device);

@@ -109,9 +109,10 @@ static void machine_blk_setup(vmm_t *vmm)
     vmm_virtio_t *v = &vmm->virtio;
     const vmm_boot_t *boot = vmm->boot;
     vdev_virtio_blk_config_t config = {0};
-    const char *why = machine_disk_open(&v->machine, runtime_service->caps[VMM_CAP_VIRTIO],
-                                        (uint8_t *)VMM_DISK_BUFFER_VADDR, boot->disk_buffer_bytes,
-                                        (unsigned)boot->disk_device, &vmm->ram, config.id);
+    const char *why =
+            machine_disk_open(&v->machine, ipc_call, runtime_service->caps[VMM_CAP_VIRTIO],
+                              (uint8_t *)VMM_DISK_BUFFER_VADDR, boot->disk_buffer_bytes,
+                              (unsigned)boot->disk_device, &vmm->ram, config.id);
 
     if (why != NULL) {
         vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "disk dev:%lu: %s", (unsigned long)boot->disk_device,
