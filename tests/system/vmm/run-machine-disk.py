@@ -14,6 +14,11 @@ program in a VM whose disk is the window dev:0:1000+100. Three boots:
   bad  dev:1 on a machine with one disk: the VM is refused at start saying how many disks there
        are; dev:0:4000+200 (past the disk's 4096 sectors): the virtio service refuses the grant,
        the VM ends saying so. The image is unchanged.
+  again  through the shell (dbg, on the serial line): a VM with dev:0:2000+50 runs the program
+       in PV mode, and once it has exited, `vm start` runs it again and, after `vm mode ... svm`,
+       a third time in AMD-V mode: each new start of its VMM gets the endpoint and the grant
+       again (its buffer stays mapped) and every check passes. Then sectors 2000-2049 hold the
+       pattern, and the rest of the image is as the earlier boots left it.
 
 usage: tests/system/vmm/run-machine-disk.py KERNEL INIT LOW HIGH LOGDIR
   LOW, HIGH  the test guest linked low (PV) and high (AMD-V)
@@ -22,11 +27,19 @@ example: tests/system/vmm/run-machine-disk.py build/kernel/beaml4.elf \\
              build/guests/testguest/testguest-high-pvh.elf build/tests/machine-disk
 """
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The shell's harness (a serial socket read as a terminal shows it, commands typed byte by byte).
+SPEC = importlib.util.spec_from_file_location("run_dbg",
+                                              os.path.join(HERE, "..", "dbg", "run-dbg.py"))
+dbg = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(dbg)
+AGAIN_START, AGAIN_COUNT = 2000, 50
+VM_SECONDS = 120
 RUN_QEMU = os.path.join(HERE, "..", "..", "..", "tools", "run-qemu.sh")
 SECTOR = 512
 SECTORS = 4096
@@ -68,6 +81,41 @@ class Result:
 
 def guest_lines(text):
     return [l for l in text.splitlines() if "tg: " in l][-15:]
+
+
+def run_again(kernel, init, low, image, logdir):
+    """The fourth boot, driven through the shell; True when every run passed."""
+    vm = (f'{low} vm=tg mode=pv mem=64M disk=dev:0:{AGAIN_START}+{AGAIN_COUNT} '
+          'cmdline="test=virtio-blk-rw"')
+    boot = ["-m", "512",
+            "-drive", f"if=none,id=disk8,format=raw,file={image.replace(',', ',,')}",
+            "-device", "virtio-blk-pci,drive=disk8,disable-legacy=on,serial=beaml4-disk0,"
+            "addr=0x8"] + dbg.direct_boot(kernel, init, [vm])
+    machine = None
+    passed = f"tg: == virtio-blk-rw: {RW_CHECKS} checks passed"
+    exited = "init: VM tg exited: exit hypercall: the guest's EXIT hypercall, status 0"
+    try:
+        machine = dbg.Machine(boot, os.path.join(logdir, "again.log"))
+        for run, command in enumerate([None, "vm start tg", "vm mode tg svm"]):
+            mark = len(machine.terminal.lines)
+            if command is not None:
+                machine.command(command)
+            if run == 2:
+                machine.command("vm start tg")
+            machine.wait_line("^" + exited.replace("(", r"\(").replace(")", r"\)"), mark,
+                              VM_SECONDS)
+            lines = machine.terminal.lines[mark:]
+            if passed not in lines or any("FAIL" in l for l in lines):
+                print("\n".join(l for l in lines if "tg: " in l)[-2000:])
+                return False
+            print(f"     run {run + 1}: {passed}")
+        return True
+    except dbg.Failure as failure:
+        print(f"     {failure}")
+        return False
+    finally:
+        if machine is not None:
+            machine.close()
 
 
 def main():
@@ -134,6 +182,16 @@ def main():
     with open(image, "rb") as f:
         r.check(hashlib.sha256(f.read()).hexdigest() == digest, "the refused VMs left the image "
                 "as it was")
+    r.check(run_again(kernel, init, low, image, logdir), "the VM started three times from the "
+            "shell (PV, PV, AMD-V) passed every check each time")
+    with open(image, "rb") as f:
+        data = f.read()
+    wrong = [s for s in range(SECTORS) if not START <= s < START + COUNT and
+             data[s * SECTOR:(s + 1) * SECTOR] !=
+             (written(s - AGAIN_START) if AGAIN_START <= s < AGAIN_START + AGAIN_COUNT
+              else initial(s))]
+    r.check(not wrong, f"sectors {AGAIN_START}-{AGAIN_START + AGAIN_COUNT - 1} hold the pattern, "
+            "the others as before" + (f" (not: {wrong[:8]})" if wrong else ""))
     if r.failed:
         print(f"test-vmm-machine-disk: FAILED (logs: {logdir})")
         return 1
