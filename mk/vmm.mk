@@ -159,7 +159,7 @@ test-vmm-virtio: kernel init testguest
 TEST_TARGETS += test-vmm-virtio
 .PHONY: test-vmm-virtio
 
-##dev a VM's virtio-blk over a window of the machine's disk (disk=dev:0:...): written in PV mode, read back read-only in AMD-V mode, the image checked on the host; refusals; restarts from the shell (QEMU, ~1 min)
+##dev a VM's virtio-blk over a window of the machine's disk (disk=dev:0:...): written in PV mode, read back read-only in AMD-V mode, the image checked on the host; refusals; restarts from the shell (QEMU, ~10 s)
 test-vmm-machine-disk: kernel init testguest
 	$(Q)tests/system/vmm/run-machine-disk.py $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
 		$(BUILD)/guests/testguest/testguest-low-pvh.elf \
