@@ -147,12 +147,20 @@ static void grants_apply(const service_info_t *info)
             virtio_encode_grant(&msg, g->client, g->index, &window, g->buffer_bytes);
         }
         server_handle(&server, ipc_badge(SERVICE_ID_INIT), &msg);
-        if (msg.label != IPC_LABEL_OK && g->net == 0 && g->index < server.disk_count) {
-            printf("virtio: the grant of disk %u to client %u refused: sectors %llu+%llu are not "
-                   "on its %llu sectors\n",
-                   g->index, g->client, (unsigned long long)g->first,
-                   (unsigned long long)g->sectors,
-                   (unsigned long long)server.disks[g->index].capacity);
+        if (msg.label != IPC_LABEL_OK && msg.words[0] == IPC_ERR_FIELD && g->net == 0 &&
+            g->index < server.disk_count) {
+            /* The window is not on the disk (grant_check): say where each lies. */
+            unsigned long long capacity = server.disks[g->index].capacity;
+            if (g->sectors == VIRTIO_SECTORS_TO_END) {
+                printf("virtio: the grant of disk %u to client %u refused: sector %llu is not on "
+                       "its %llu sectors\n",
+                       g->index, g->client, (unsigned long long)g->first, capacity);
+            } else {
+                printf("virtio: the grant of disk %u to client %u refused: sectors %llu+%llu are "
+                       "not on its %llu sectors\n",
+                       g->index, g->client, (unsigned long long)g->first,
+                       (unsigned long long)g->sectors, capacity);
+            }
         } else if (msg.label != IPC_LABEL_OK) {
             printf("virtio: the grant of %s %u to client %u refused: %s\n",
                    g->net != 0 ? "network device" : "disk", g->index, g->client,
