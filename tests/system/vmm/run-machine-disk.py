@@ -14,6 +14,9 @@ program in a VM whose disk is the window dev:0:1000+100. Three boots:
   bad  dev:1 on a machine with one disk: the VM is refused at start saying how many disks there
        are; dev:0:4000+200 (past the disk's 4096 sectors): the virtio service refuses the grant,
        the VM ends saying so. The image is unchanged.
+  whole  a second disk of 64 sectors beside the first: a VM with disk=dev:1 (all of it, no
+       window) writes and reads it as in rw; then every sector of the second image holds the
+       pattern and the first image is unchanged.
   again  through the shell (dbg, on the serial line): a VM with dev:0:2000+50 runs the program
        in PV mode, and once it has exited, `vm start` runs it again and, after `vm mode ... svm`,
        a third time in AMD-V mode: each new start of its VMM gets the endpoint and the grant
@@ -44,6 +47,7 @@ RUN_QEMU = os.path.join(HERE, "..", "..", "..", "tools", "run-qemu.sh")
 SECTOR = 512
 SECTORS = 4096
 START, COUNT = 1000, 100
+WHOLE_SECTORS = 64
 RW_CHECKS, RO_CHECKS = 10, 6
 
 
@@ -56,11 +60,12 @@ def written(s):
     return bytes((s * 11 + i * 3 + 0x5A) & 0xFF for i in range(SECTOR))
 
 
-def boot(name, logdir, image, modules):
+def boot(name, logdir, images, modules):
     log = os.path.join(logdir, name + ".log")
+    disks = [arg for image in images for arg in ("--disk", image)]
     with open(log, "wb") as out:
-        code = subprocess.call([RUN_QEMU, "--timeout", "180", "--memory", "512", "--disk", image,
-                                "--append", "exit_after_vms"] + modules,
+        code = subprocess.call([RUN_QEMU, "--timeout", "180", "--memory", "512"] + disks +
+                               ["--append", "exit_after_vms"] + modules,
                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     with open(log, "rb") as f:
         text = f.read().decode("latin-1").replace("\r\n", "\n")
@@ -136,7 +141,7 @@ def main():
     r = Result()
 
     vm = f'{low} vm=tg mode=pv mem=64M disk=dev:0:{START}+{COUNT} cmdline="test=virtio-blk-rw"'
-    code, text, log = boot("rw", logdir, image, [kernel, init, vm])
+    code, text, log = boot("rw", logdir, [image], [kernel, init, vm])
     r.expect(text, f"vmm: disk dev:0: {COUNT} sectors, read-write, id 'beaml4-disk0'", log)
     r.expect(text, f"tg: == virtio-blk-rw: {RW_CHECKS} checks passed", log)
     r.expect(text, "init: VM tg exited: exit hypercall: the guest's EXIT hypercall, status 0", log)
@@ -158,7 +163,7 @@ def main():
 
     vm = (f'{high} vm=tg mode=svm mem=64M disk=dev:0:{START}+{COUNT}:ro '
           'cmdline="test=virtio-blk-rw"')
-    code, text, log = boot("ro", logdir, image, [kernel, init, vm])
+    code, text, log = boot("ro", logdir, [image], [kernel, init, vm])
     r.expect(text, f"vmm: disk dev:0: {COUNT} sectors, read-only, id 'beaml4-disk0'", log)
     r.expect(text, f"tg: == virtio-blk-rw: {RO_CHECKS} checks passed", log)
     r.expect(text, "init: VM tg exited: exit hypercall: the guest's EXIT hypercall, status 0", log)
@@ -170,7 +175,7 @@ def main():
     modules = [kernel, init,
                f'{low} vm=nodisk mode=pv mem=32M disk=dev:1 cmdline="test=virtio-blk-rw"',
                f'{low} vm=past mode=pv mem=32M disk=dev:0:4000+200 cmdline="test=virtio-blk-rw"']
-    code, text, log = boot("bad", logdir, image, modules)
+    code, text, log = boot("bad", logdir, [image], modules)
     r.expect(text, "init: VM nodisk not started: disk=dev:1: the machine has 1 virtio-blk disk "
              "(dev:0)", log)
     r.expect(text, "virtio: the grant of disk 0 to client 17 refused: sectors 4000+200 are not "
@@ -182,6 +187,21 @@ def main():
     with open(image, "rb") as f:
         r.check(hashlib.sha256(f.read()).hexdigest() == digest, "the refused VMs left the image "
                 "as it was")
+    second = os.path.join(logdir, "machine-disk-1.img")
+    with open(second, "wb") as f:
+        for s in range(WHOLE_SECTORS):
+            f.write(initial(s))
+    vm = f'{low} vm=whole mode=pv mem=32M disk=dev:1 cmdline="test=virtio-blk-rw"'
+    code, text, log = boot("whole", logdir, [image, second], [kernel, init, vm])
+    r.expect(text, f"vmm: disk dev:1: {WHOLE_SECTORS} sectors, read-write, id 'beaml4-disk1'",
+             log)
+    r.expect(text, f"whole: == virtio-blk-rw: {RW_CHECKS} checks passed", log)
+    r.check("FAIL" not in text and code == 0, f"whole boot: no FAIL, QEMU status {code}", log)
+    with open(second, "rb") as f:
+        r.check(f.read() == b"".join(written(s) for s in range(WHOLE_SECTORS)),
+                "every sector of the second disk holds the guest's pattern")
+    with open(image, "rb") as f:
+        r.check(hashlib.sha256(f.read()).hexdigest() == digest, "the first disk is unchanged")
     r.check(run_again(kernel, init, low, image, logdir), "the VM started three times from the "
             "shell (PV, PV, AMD-V) passed every check each time")
     with open(image, "rb") as f:
