@@ -27,11 +27,13 @@ bool vm_disk_check(const vm_t *vm, char *refusal, size_t capacity)
     if (disks == 0) {
         fmt_snprintf(refusal, capacity, "disk=dev:%u: the machine has no virtio-blk disk",
                      (unsigned)disk->device);
+    } else if (disks == 1) {
+        fmt_snprintf(refusal, capacity, "disk=dev:%u: the machine has 1 virtio-blk disk (dev:0)",
+                     (unsigned)disk->device);
     } else {
         fmt_snprintf(refusal, capacity,
-                     "disk=dev:%u: the machine has %lu virtio-blk disk%s (dev:0%s)",
-                     (unsigned)disk->device, (unsigned long)disks, disks == 1 ? "" : "s",
-                     disks == 1 ? "" : " and up");
+                     "disk=dev:%u: the machine has %lu virtio-blk disks (dev:0 to dev:%lu)",
+                     (unsigned)disk->device, (unsigned long)disks, (unsigned long)(disks - 1));
     }
     return false;
 }

@@ -16,7 +16,7 @@ program in a VM whose disk is the window dev:0:1000+100. Three boots:
        the VM ends saying so. The image is unchanged.
   whole  a second disk of 64 sectors beside the first: a VM with disk=dev:1 (all of it, no
        window) writes and reads it as in rw; then every sector of the second image holds the
-       pattern and the first image is unchanged.
+       pattern and the first image is unchanged. dev:2 is refused, naming the two disks.
   again  through the shell (dbg, on the serial line): a VM with dev:0:2000+50 runs the program
        in PV mode, and once it has exited, `vm start` runs it again and, after `vm mode ... svm`,
        a third time in AMD-V mode: each new start of its VMM gets the endpoint and the grant
@@ -191,12 +191,18 @@ def main():
     with open(second, "wb") as f:
         for s in range(WHOLE_SECTORS):
             f.write(initial(s))
-    vm = f'{low} vm=whole mode=pv mem=32M disk=dev:1 cmdline="test=virtio-blk-rw"'
-    code, text, log = boot("whole", logdir, [image, second], [kernel, init, vm])
+    vms = [f'{low} vm=whole mode=pv mem=32M disk=dev:1 cmdline="test=virtio-blk-rw"',
+           f'{low} vm=third mode=pv mem=32M disk=dev:2 cmdline="test=virtio-blk-rw"']
+    code, text, log = boot("whole", logdir, [image, second], [kernel, init] + vms)
     r.expect(text, f"vmm: disk dev:1: {WHOLE_SECTORS} sectors, read-write, id 'beaml4-disk1'",
              log)
     r.expect(text, f"whole: == virtio-blk-rw: {RW_CHECKS} checks passed", log)
-    r.check("FAIL" not in text and code == 0, f"whole boot: no FAIL, QEMU status {code}", log)
+    r.expect(text, "init: VM whole exited: exit hypercall: the guest's EXIT hypercall, status 0",
+             log)
+    r.expect(text, "init: VM third not started: disk=dev:2: the machine has 2 virtio-blk disks "
+             "(dev:0 to dev:1)", log)
+    # Status 1: exit_after_vms counts the refused VM.
+    r.check("FAIL" not in text and code == 1, f"whole boot: no FAIL, QEMU status {code}", log)
     with open(second, "rb") as f:
         r.check(f.read() == b"".join(written(s) for s in range(WHOLE_SECTORS)),
                 "every sector of the second disk holds the guest's pattern")
