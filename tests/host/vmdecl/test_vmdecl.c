@@ -397,37 +397,39 @@ static void test_disk(void **state)
     assert_false(parse_ok("g vm=a disk=r").disk_spec.machine);
 }
 
+/* The disk= of a declaration against what it must be (count and start only with a range). */
+static void expect_disk(const char *cmdline, const vmdecl_disk_t *want)
+{
+    vmdecl_t decl = parse_ok(cmdline);
+
+    assert_string_equal(decl.disk_spec.name, want->name);
+    assert_int_equal(decl.disk_spec.machine, want->machine);
+    assert_int_equal(decl.disk_spec.device, want->device);
+    assert_int_equal(decl.disk_spec.read_only, want->read_only);
+    assert_int_equal(decl.disk_spec.has_range, want->has_range);
+    assert_int_equal(decl.disk_spec.start, want->start);
+    assert_int_equal(decl.disk_spec.count, want->count);
+}
+
 /* disk=dev:N[:START+COUNT][:ro]: the machine's disk N; "dev" alone or with a range is a module. */
 static void test_disk_machine(void **state)
 {
-    vmdecl_t decl;
-
     (void)state;
-    decl = parse_ok("g vm=a disk=dev:0");
-    assert_true(decl.disk_spec.machine);
-    assert_int_equal(decl.disk_spec.device, 0);
-    assert_string_equal(decl.disk_spec.name, "dev:0");
-    assert_false(decl.disk_spec.has_range);
-    assert_false(decl.disk_spec.read_only);
-    decl = parse_ok("g vm=a disk=dev:3:2048+4096:ro");
-    assert_true(decl.disk_spec.machine);
-    assert_int_equal(decl.disk_spec.device, 3);
-    assert_string_equal(decl.disk_spec.name, "dev:3");
-    assert_true(decl.disk_spec.has_range);
-    assert_int_equal(decl.disk_spec.start, 2048);
-    assert_int_equal(decl.disk_spec.count, 4096);
-    assert_true(decl.disk_spec.read_only);
-    assert_string_equal(decl.disk, "dev:3:2048+4096:ro");
-    decl = parse_ok("g vm=a disk=dev:1:ro");
-    assert_true(decl.disk_spec.machine && decl.disk_spec.read_only && !decl.disk_spec.has_range);
+    expect_disk("g vm=a disk=dev:0", &(vmdecl_disk_t){.name = "dev:0", .machine = true});
+    expect_disk("g vm=a disk=dev:3:2048+4096:ro", &(vmdecl_disk_t){.name = "dev:3",
+                                                                   .machine = true,
+                                                                   .device = 3,
+                                                                   .read_only = true,
+                                                                   .has_range = true,
+                                                                   .start = 2048,
+                                                                   .count = 4096});
+    assert_string_equal(parse_ok("g vm=a disk=dev:3:2048+4096:ro").disk, "dev:3:2048+4096:ro");
+    expect_disk("g vm=a disk=dev:1:ro",
+                &(vmdecl_disk_t){.name = "dev:1", .machine = true, .device = 1, .read_only = true});
     /* A module named dev (or devx, or dev0) stays a module. */
-    decl = parse_ok("g vm=a disk=dev");
-    assert_false(decl.disk_spec.machine);
-    assert_string_equal(decl.disk_spec.name, "dev");
-    decl = parse_ok("g vm=a disk=dev:0+8:ro");
-    assert_false(decl.disk_spec.machine);
-    assert_string_equal(decl.disk_spec.name, "dev");
-    assert_true(decl.disk_spec.has_range);
+    expect_disk("g vm=a disk=dev", &(vmdecl_disk_t){.name = "dev"});
+    expect_disk("g vm=a disk=dev:0+8:ro",
+                &(vmdecl_disk_t){.name = "dev", .read_only = true, .has_range = true, .count = 8});
     assert_false(parse_ok("g vm=a disk=dev0").disk_spec.machine);
     assert_false(parse_ok("g vm=a disk=devx:ro").disk_spec.machine);
     assert_false(parse_ok("g vm=a disk=DEV:ro").disk_spec.machine);
