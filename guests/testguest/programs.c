@@ -67,6 +67,8 @@ const program_t programs[] = {
          "COM1 input polled: each line echoed in upper case until 'end'"},
         {"virtio-blk", program_virtio_blk, ENDS_BY_EXIT, PROGRAM_DIFFERS_BARE,
          "beaml4's virtio-mmio disk: every sector against the pattern, errors, a broken ring"},
+        {"virtio-blk-rw", program_virtio_blk_rw, ENDS_BY_EXIT, PROGRAM_DIFFERS_BARE,
+         "beaml4's virtio-mmio disk over the machine's disk: written, flushed, read back"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);

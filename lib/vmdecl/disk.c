@@ -1,7 +1,9 @@
 /*
- * disk=NAME[:START+COUNT][:ro]: the value read into a vmdecl_disk_t. NAME follows the module
- * name grammar; START and COUNT are decimal sector numbers without leading zeros (COUNT at least
- * 1, both below 10^19 so their sum cannot wrap); "ro" comes last. Nothing is stored on an error.
+ * disk=NAME[:START+COUNT][:ro] or disk=dev:N[:START+COUNT][:ro]: the value read into a
+ * vmdecl_disk_t. NAME follows the module name grammar; "dev:" and a bare decimal N (no '+', so
+ * never a module's START+COUNT) names the machine's disk N instead. START and COUNT are decimal
+ * sector numbers without leading zeros (COUNT at least 1, both below 10^19 so their sum cannot
+ * wrap); "ro" comes last. Nothing is stored on an error.
  */
 #include "internal.h"
 
@@ -32,6 +34,28 @@ static size_t part_end(const char *text, size_t at, size_t length)
     return at;
 }
 
+/* "dev:" then digits only: the machine's disk N. *end moves past N; false (and *end unmoved)
+ * for anything else, which is then a module's name. */
+static bool machine_prefix(const char *text, size_t length, size_t *end)
+{
+    size_t digits_end;
+
+    if (*end != 3 || text[0] != 'd' || text[1] != 'e' || text[2] != 'v' || length == 3) {
+        return false;
+    }
+    digits_end = part_end(text, 4, length);
+    for (size_t i = 4; i < digits_end; i++) {
+        if (text[i] < '0' || text[i] > '9') {
+            return false;
+        }
+    }
+    if (digits_end == 4) {
+        return false;
+    }
+    *end = digits_end;
+    return true;
+}
+
 vmdecl_status_t vmdecl_value_disk(const vmdecl_word_t *word, vmdecl_t *out, vmdecl_error_t *err)
 {
     vmdecl_disk_t disk = {0};
@@ -49,6 +73,17 @@ vmdecl_status_t vmdecl_value_disk(const vmdecl_word_t *word, vmdecl_t *out, vmde
         return vmdecl_fail_value(err, VMDECL_ERR_VALUE, word->key, word->key_length, word->position,
                                  "'", text, end,
                                  "' is not a disk name (A-Z, a-z, 0-9, '.', '_' and '-')");
+    }
+    if (machine_prefix(text, length, &end)) {
+        uint64_t device = 0;
+        if (!vmdecl_read_decimal(text + 4, end - 4, &device) ||
+            device >= VMDECL_MACHINE_DISKS_MAX) {
+            return vmdecl_fail_value(err, VMDECL_ERR_VALUE, word->key, word->key_length,
+                                     word->position, "'", text, end,
+                                     "' is not a machine disk (dev:0 to dev:3)");
+        }
+        disk.machine = true;
+        disk.device = (uint32_t)device;
     }
     vmdecl_copy(disk.name, sizeof(disk.name), text, end);
     while (end < length) {

@@ -82,7 +82,7 @@ static vmdecl_status_t resolve_all(const char *const *cmdlines, size_t count, vm
                          &vm->modules[i], err);
     }
     vm->disk = VMDECL_NO_MODULE;
-    if (status == VMDECL_OK && vm->decl.disk_spec.name[0] != '\0') {
+    if (status == VMDECL_OK && vm->decl.disk_spec.name[0] != '\0' && !vm->decl.disk_spec.machine) {
         status = resolve(cmdlines, count, "disk", &vm->decl, vm->decl.disk_spec.name, &vm->disk,
                          err);
     }

@@ -5,6 +5,7 @@
  */
 #include "virtio.h"
 #include "devices.h"
+#include "init.h"
 #include "memory.h"
 #include "platform.h"
 #include <runtime/print.h>
@@ -258,36 +259,107 @@ bool virtio_wire(service_t *virtio)
     return true;
 }
 
-bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word vaddr,
-                        seL4_Word bytes, seL4_Word disk, const virtio_window_t *window)
+/* The start info's entry for this client, kind and index (rewritten in place: a VMM is wired
+ * again at each start), or a new one; NULL when the table is full. */
+static virtio_start_grant_t *grant_slot(service_t *virtio, seL4_Word client, bool net,
+                                        seL4_Word index)
+{
+    seL4_Word count = virtio->info->words[VIRTIO_WORD_GRANTS];
+    virtio_start_grant_t *grants =
+            (virtio_start_grant_t *)(virtio->info->args + VIRTIO_START_GRANTS);
+
+    for (seL4_Word i = 0; i < count && i < VIRTIO_START_GRANTS_MAX; i++) {
+        if (grants[i].client == client && (grants[i].net != 0) == net && grants[i].index == index) {
+            return &grants[i];
+        }
+    }
+    if (count >= VIRTIO_START_GRANTS_MAX) {
+        return NULL;
+    }
+    virtio->info->words[VIRTIO_WORD_GRANTS] = count + 1;
+    return &grants[count];
+}
+
+bool virtio_client_map(service_t *client, service_t *virtio, seL4_Word vaddr, seL4_Word bytes)
 {
     seL4_CPtr frames[VIRTIO_CLIENT_BUFFER_MAX / PAGE_BYTES];
     unsigned pages = (unsigned)(bytes / PAGE_BYTES);
     void *mine;
 
-    seL4_Word count = virtio->info->words[VIRTIO_WORD_GRANTS];
-    virtio_start_grant_t *grants =
-            (virtio_start_grant_t *)(virtio->info->args + VIRTIO_START_GRANTS);
-
-    if (count == VIRTIO_START_GRANTS_MAX || bytes % PAGE_BYTES != 0 || pages == 0 ||
-        bytes > VIRTIO_CLIENT_BUFFER_MAX) {
-        printf("init: %s: no virtio grant possible\n", client->spec->name);
+    if (bytes % PAGE_BYTES != 0 || pages == 0 || bytes > VIRTIO_CLIENT_BUFFER_MAX) {
+        printf("init: %s: a virtio buffer of %lu bytes is not 1 to 4 pages\n", client->spec->name,
+               (unsigned long)bytes);
         return false;
     }
-    if (vspace_alloc_pages(memory_vspace(), pages, &mine, frames) != seL4_NoError ||
-        !service_map_shared(client, frames, pages, vaddr) ||
-        !service_map_shared(virtio, frames, pages, virtio_client_buffer(client->spec->id)) ||
-        !service_give_device(client, cap_index, virtio->endpoint, seL4_AllRights,
+    return vspace_alloc_pages(memory_vspace(), pages, &mine, frames) == seL4_NoError &&
+           service_map_shared(client, frames, pages, vaddr) &&
+           service_map_shared(virtio, frames, pages, virtio_client_buffer(client->spec->id));
+}
+
+/* A signal to the running service: apply the start info's grants again. */
+static void grants_signal(service_t *virtio)
+{
+    static seL4_CPtr signal;
+
+    if (virtio->state != INIT_SERVICE_RUNNING) {
+        return; /* it applies them when it starts */
+    }
+    if (signal == 0 &&
+        (alloc_slot(memory_pool(), &signal) != seL4_NoError ||
+         seL4_CNode_Mint(seL4_CapInitThreadCNode, signal, seL4_WordBits, seL4_CapInitThreadCNode,
+                         virtio->notification, seL4_WordBits, seL4_AllRights,
+                         VIRTIO_BIT_GRANTS) != seL4_NoError)) {
+        signal = 0;
+        printf("init: virtio: cannot make the grants signal\n");
+        return;
+    }
+    seL4_Signal(signal);
+}
+
+bool virtio_client_grant(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word bytes,
+                         seL4_Word disk, const virtio_window_t *window)
+{
+    virtio_start_grant_t *grant = grant_slot(virtio, client->spec->id, window == NULL, disk);
+
+    if (grant == NULL) {
+        printf("init: %s: no virtio grant possible: the service's %u grants are taken\n",
+               client->spec->name, (unsigned)VIRTIO_START_GRANTS_MAX);
+        return false;
+    }
+    if (!service_give_device(client, cap_index, virtio->endpoint, seL4_AllRights,
                              ipc_badge(client->spec->id))) {
         return false;
     }
-    grants[count] = (virtio_start_grant_t){.client = (uint8_t)client->spec->id,
-                                           .net = window == NULL,
-                                           .index = (uint8_t)disk,
-                                           .read_only = window != NULL && window->read_only,
-                                           .buffer_bytes = (uint32_t)bytes,
-                                           .first = window != NULL ? window->first : 0,
-                                           .sectors = window != NULL ? window->sectors : 0};
-    virtio->info->words[VIRTIO_WORD_GRANTS] = count + 1;
+    *grant = (virtio_start_grant_t){.client = (uint8_t)client->spec->id,
+                                    .net = window == NULL,
+                                    .index = (uint8_t)disk,
+                                    .read_only = window != NULL && window->read_only,
+                                    .buffer_bytes = (uint32_t)bytes,
+                                    .first = window != NULL ? window->first : 0,
+                                    .sectors = window != NULL ? window->sectors : 0};
+    grants_signal(virtio);
     return true;
+}
+
+bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word vaddr,
+                        seL4_Word bytes, seL4_Word disk, const virtio_window_t *window)
+{
+    return virtio_client_map(client, virtio, vaddr, bytes) &&
+           virtio_client_grant(client, virtio, cap_index, bytes, disk, window);
+}
+
+seL4_Word virtio_disk_count(void)
+{
+    const service_t *virtio = init_service_by_id(SERVICE_ID_VIRTIO);
+    seL4_Word disks = 0;
+
+    if (virtio == NULL) {
+        return 0;
+    }
+    const virtio_start_device_t *devices = (const virtio_start_device_t *)virtio->info->args;
+    for (seL4_Word d = 0; d < virtio->info->words[VIRTIO_WORD_DEVICES] && d < VIRTIO_DEVICES_MAX;
+         d++) {
+        disks += devices[d].device_id == VIRTIO_DEVICE_BLOCK;
+    }
+    return disks;
 }

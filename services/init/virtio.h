@@ -27,4 +27,16 @@ bool virtio_wire(service_t *virtio);
 bool virtio_wire_client(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word vaddr,
                         seL4_Word bytes, seL4_Word disk, const virtio_window_t *window);
 
+/* virtio_wire_client's two halves, for a client wired again at every start (a VMM): the buffer
+ * (mapped once: the mappings outlive the client's restarts), then the endpoint and the grant.
+ * A grant made while the service runs is signalled to it (VIRTIO_BIT_GRANTS), never sent: init
+ * does not wait for the service. The service checks the window against the disk's capacity;
+ * a window it refuses leaves the client without the disk (its requests get `not found`). */
+bool virtio_client_map(service_t *client, service_t *virtio, seL4_Word vaddr, seL4_Word bytes);
+bool virtio_client_grant(service_t *client, service_t *virtio, unsigned cap_index, seL4_Word bytes,
+                         seL4_Word disk, const virtio_window_t *window);
+
+/* The machine's disks the service was given (its disk indices are 0 .. this - 1). */
+seL4_Word virtio_disk_count(void);
+
 #endif

@@ -28,6 +28,7 @@ typedef struct vm_run {
     seL4_CPtr guest_root;
     unialloc_untyped_t root_memory;
     bool root_made;
+    bool disk_mapped; /* disk=dev:N: its buffer with the virtio service is mapped (once) */
 } vm_run_t;
 
 /* The record of VM index, or NULL. */

@@ -9,6 +9,7 @@
 #include "init.h"
 #include "memory.h"
 #include "vm_console.h"
+#include "vm_disk.h"
 #include "vm_hardware.h"
 #include "vm_mode.h"
 #include "vm_modules.h"
@@ -264,7 +265,7 @@ static bool vmm_wire(vm_run_t *run, const vm_t *vm)
         !service_give_device(service, VMM_CAP_GUEST_ROOT, run->guest_root, seL4_AllRights, 0)) {
         return false;
     }
-    if (!vmm_give_modules(run, vm)) {
+    if (!vmm_give_modules(run, vm) || !vm_disk_wire(run, vm)) {
         return false;
     }
     boot->magic = VMM_BOOT_MAGIC;
@@ -302,7 +303,7 @@ static bool vm_startable(const vm_run_t *run, const vm_t *vm, vmdecl_mode_t *mod
         copy_string(refusal, capacity, "its name is a service's");
         return false;
     }
-    return true;
+    return vm_disk_check(vm, refusal, capacity);
 }
 
 /* What a start took beside the VMM: at a stop, or when the start cannot go on. */

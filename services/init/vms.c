@@ -23,6 +23,11 @@ static void vm_print(const vm_t *vm, const seL4_BootModules *modules)
     if (decl->initrd[0] != '\0') {
         printf("%s (module %zu)", decl->initrd, vm->decl.initrd);
     }
+    if (decl->disk_spec.machine) {
+        printf(", disk %s (the machine's disk %u)", decl->disk, (unsigned)decl->disk_spec.device);
+    } else if (decl->disk[0] != '\0') {
+        printf(", disk %s (module %zu)", decl->disk, vm->decl.disk);
+    }
     (void)modules;
     printf("\n");
 }

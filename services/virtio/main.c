@@ -22,9 +22,17 @@ _Static_assert(VIRTIO_BUFFERS_VADDR == SERVICE_SHARED_VADDR,
 static blk_disk_t disks[VIRTIO_DEVICES_MAX];
 static net_device_t nets[VIRTIO_DEVICES_MAX];
 static server_t server;
+static const service_info_t *start_info;
+
+static void grants_apply(const service_info_t *info);
 
 void devices_irq_ack(seL4_Word bits)
 {
+    /* Whichever wait takes it (a request's or the idle one), a grant init added is applied
+     * before the next request is read: the client it was made for runs below this service. */
+    if ((bits & VIRTIO_BIT_GRANTS) != 0) {
+        grants_apply(start_info);
+    }
     for (unsigned i = 0; i < server.disk_count; i++) {
         blk_irq_ack(&disks[i], bits);
     }
@@ -139,7 +147,21 @@ static void grants_apply(const service_info_t *info)
             virtio_encode_grant(&msg, g->client, g->index, &window, g->buffer_bytes);
         }
         server_handle(&server, ipc_badge(SERVICE_ID_INIT), &msg);
-        if (msg.label != IPC_LABEL_OK) {
+        if (msg.label != IPC_LABEL_OK && msg.words[0] == IPC_ERR_FIELD && g->net == 0 &&
+            g->index < server.disk_count) {
+            /* The window is not on the disk (grant_check): say where each lies. */
+            unsigned long long capacity = server.disks[g->index].capacity;
+            if (g->sectors == VIRTIO_SECTORS_TO_END) {
+                printf("virtio: the grant of disk %u to client %u refused: sector %llu is not on "
+                       "its %llu sectors\n",
+                       g->index, g->client, (unsigned long long)g->first, capacity);
+            } else {
+                printf("virtio: the grant of disk %u to client %u refused: sectors %llu+%llu are "
+                       "not on its %llu sectors\n",
+                       g->index, g->client, (unsigned long long)g->first,
+                       (unsigned long long)g->sectors, capacity);
+            }
+        } else if (msg.label != IPC_LABEL_OK) {
             printf("virtio: the grant of %s %u to client %u refused: %s\n",
                    g->net != 0 ? "network device" : "disk", g->index, g->client,
                    ipc_error_name((ipc_error_t)msg.words[0]));
@@ -152,6 +174,7 @@ int service_main(const service_info_t *info)
     seL4_Word badge = 0;
     ipc_msg_t msg;
 
+    start_info = info;
     devices_start(info);
     grants_apply(info);
     seL4_MessageInfo_t received = seL4_Recv(SERVICE_SLOT_ENDPOINT, &badge);

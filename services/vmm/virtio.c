@@ -1,10 +1,13 @@
 /*
  * The VM's virtio devices (virtio.h): their configuration from the boot page, the disk image
- * from its module (read-only frames: the disk is read-only whatever disk= says, until a writable
- * copy is made), console output into the VM's console lines, entropy from RDRAND.
+ * from its module (read-only frames: a module's disk is read-only whatever disk= says) or the
+ * machine's disk through the virtio service (disk=dev:N: writable unless declared :ro),
+ * console output into the VM's console lines, entropy from RDRAND.
  */
 #include "virtio.h"
 #include "vmm.h"
+#include <runtime/log.h>
+#include <runtime/service.h>
 #include <runtime/tsc.h>
 
 #define CPUID1_ECX_RDRAND (1u << 30)
@@ -53,7 +56,8 @@ static void entropy_fill(void *context, uint8_t *out, size_t length)
 
 void virtio_plan(vmm_t *vmm)
 {
-    virtio_layout_make(vmm->boot->disk.pages > 0, &vmm->virtio.layout);
+    virtio_layout_make(vmm->boot->disk.pages > 0 || (vmm->boot->disk_flags & VMM_DISK_MACHINE) != 0,
+                       &vmm->virtio.layout);
 }
 
 /* The disk's bytes: the module, or the sectors disk= names in it; false when they are not in
@@ -88,11 +92,48 @@ static void add_window(vmm_t *vmm, unsigned index, vdev_virtio_mmio_t *transport
     }
 }
 
+/* The virtio-blk device with its backend, at window 2. */
+static void blk_add(vmm_t *vmm, vdev_virtio_blk_config_t *config)
+{
+    vmm_virtio_t *v = &vmm->virtio;
+
+    config->memory = &vmm->ram;
+    config->irq = vdev_intc_isa_line(&vmm->platform.intc, v->layout.device[2].irq);
+    vdev_virtio_blk_init(&v->blk, config);
+    add_window(vmm, 2, &v->blk.transport, "virtio-blk");
+}
+
+/* disk=dev:N: the window init granted, its size, read-only flag and identity from the service. */
+static void machine_blk_setup(vmm_t *vmm)
+{
+    vmm_virtio_t *v = &vmm->virtio;
+    const vmm_boot_t *boot = vmm->boot;
+    vdev_virtio_blk_config_t config = {0};
+    const char *why =
+            machine_disk_open(&v->machine, ipc_call, runtime_service->caps[VMM_CAP_VIRTIO],
+                              (uint8_t *)VMM_DISK_BUFFER_VADDR, boot->disk_buffer_bytes,
+                              (unsigned)boot->disk_device, &vmm->ram, config.id);
+
+    if (why != NULL) {
+        vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "disk dev:%lu: %s", (unsigned long)boot->disk_device,
+                why);
+    }
+    v->machine.read_only |= (boot->disk_flags & VMM_DISK_READ_ONLY) != 0;
+    config.capacity = v->machine.sectors;
+    config.read_only = v->machine.read_only;
+    config.backend = machine_disk_backend(&v->machine);
+    blk_add(vmm, &config);
+    machine_disk_attach(&v->machine, &v->blk);
+    log_printf(LOG_INFO, "vmm: disk dev:%lu: %lu sectors, %s, id '%.20s'\n",
+               (unsigned long)boot->disk_device, (unsigned long)v->machine.sectors,
+               v->machine.read_only ? "read-only" : "read-write", config.id);
+}
+
 static void blk_setup(vmm_t *vmm, const guest_blob_t *module)
 {
     vmm_virtio_t *v = &vmm->virtio;
     uint64_t offset, size;
-    vdev_virtio_blk_config_t config = {.read_only = true, .memory = &vmm->ram};
+    vdev_virtio_blk_config_t config = {.read_only = true};
 
     if (!disk_window(vmm, module, &offset, &size)) {
         vmm_end(vmm, VMM_END_LOAD_ERROR, 0, "disk %s: sectors %lu+%lu are not in its %lu sectors",
@@ -101,14 +142,12 @@ static void blk_setup(vmm_t *vmm, const guest_blob_t *module)
     }
     vdev_blk_memory_init(&v->disk, module->bytes + offset, NULL, size, &vmm->ram);
     config.capacity = vdev_blk_memory_capacity(&v->disk);
-    config.irq = vdev_intc_isa_line(&vmm->platform.intc, v->layout.device[2].irq);
     config.backend = vdev_blk_memory_backend(&v->disk);
     for (size_t i = 0; i < sizeof(config.id) - 1 && module->name[i] != '\0'; i++) {
         config.id[i] = module->name[i];
     }
-    vdev_virtio_blk_init(&v->blk, &config);
+    blk_add(vmm, &config);
     vdev_blk_memory_attach(&v->disk, &v->blk);
-    add_window(vmm, 2, &v->blk.transport, "virtio-blk");
 }
 
 void virtio_setup(vmm_t *vmm)
@@ -133,7 +172,9 @@ void virtio_setup(vmm_t *vmm)
     rng.fill_context = v;
     vdev_virtio_rng_init(&v->rng, &rng);
     add_window(vmm, 1, &v->rng.transport, "virtio-rng");
-    if (v->layout.count > 2) {
+    if (v->layout.count > 2 && (vmm->boot->disk_flags & VMM_DISK_MACHINE) != 0) {
+        machine_blk_setup(vmm);
+    } else if (v->layout.count > 2) {
         blk_setup(vmm, &vmm->disk);
     }
 }

@@ -61,5 +61,6 @@ void program_hostile_mmio_unmapped(void);
 void program_hostile_halt_forever(void);
 void program_echo(void);
 void program_virtio_blk(void);
+void program_virtio_blk_rw(void);
 
 #endif

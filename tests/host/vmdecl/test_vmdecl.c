@@ -394,6 +394,67 @@ static void test_disk(void **state)
                  "disk: '' is not a disk name (A-Z, a-z, 0-9, '.', '_' and '-')");
     expect_error("g vm=a disk=a/b", VMDECL_ERR_VALUE, "disk", NULL);
     expect_error("g name=x disk=r", VMDECL_ERR_NOT_A_VM, "disk", NULL);
+    assert_false(parse_ok("g vm=a disk=r").disk_spec.machine);
+}
+
+/* The disk= of a declaration against what it must be (count and start only with a range). */
+static void expect_disk(const char *cmdline, const vmdecl_disk_t *want)
+{
+    vmdecl_t decl = parse_ok(cmdline);
+
+    assert_string_equal(decl.disk_spec.name, want->name);
+    assert_int_equal(decl.disk_spec.machine, want->machine);
+    assert_int_equal(decl.disk_spec.device, want->device);
+    assert_int_equal(decl.disk_spec.read_only, want->read_only);
+    assert_int_equal(decl.disk_spec.has_range, want->has_range);
+    assert_int_equal(decl.disk_spec.start, want->start);
+    assert_int_equal(decl.disk_spec.count, want->count);
+}
+
+/* disk=dev:N[:START+COUNT][:ro]: the machine's disk N; "dev" alone or with a range is a module. */
+static void test_disk_machine(void **state)
+{
+    (void)state;
+    expect_disk("g vm=a disk=dev:0", &(vmdecl_disk_t){.name = "dev:0", .machine = true});
+    expect_disk("g vm=a disk=dev:3:2048+4096:ro", &(vmdecl_disk_t){.name = "dev:3",
+                                                                   .machine = true,
+                                                                   .device = 3,
+                                                                   .read_only = true,
+                                                                   .has_range = true,
+                                                                   .start = 2048,
+                                                                   .count = 4096});
+    assert_string_equal(parse_ok("g vm=a disk=dev:3:2048+4096:ro").disk, "dev:3:2048+4096:ro");
+    expect_disk("g vm=a disk=dev:1:ro",
+                &(vmdecl_disk_t){.name = "dev:1", .machine = true, .device = 1, .read_only = true});
+    /* A module named dev (or devx, or dev0) stays a module. */
+    expect_disk("g vm=a disk=dev", &(vmdecl_disk_t){.name = "dev"});
+    expect_disk("g vm=a disk=dev:0+8:ro",
+                &(vmdecl_disk_t){.name = "dev", .read_only = true, .has_range = true, .count = 8});
+    assert_false(parse_ok("g vm=a disk=dev0").disk_spec.machine);
+    assert_false(parse_ok("g vm=a disk=devx:ro").disk_spec.machine);
+    assert_false(parse_ok("g vm=a disk=DEV:ro").disk_spec.machine);
+    /* N at and past its limit, and not a number. */
+    expect_error("g vm=a disk=dev:4", VMDECL_ERR_VALUE, "disk",
+                 "disk: 'dev:4' is not a machine disk (dev:0 to dev:3)");
+    expect_error("g vm=a disk=dev:01", VMDECL_ERR_VALUE, "disk",
+                 "disk: 'dev:01' is not a machine disk (dev:0 to dev:3)");
+    expect_error("g vm=a disk=dev:0:ro:0+1", VMDECL_ERR_VALUE, "disk",
+                 "disk: ':ro' must come last");
+    static const char *const refused[] = {
+            "dev:99999999999999999999",
+            "dev:18446744073709551616",
+            "dev:",
+            "dev:x",
+            "dev:-1",
+            "dev:0:0+0",
+            "dev:0:1:ro",
+            "dev:0:0+1:0+1",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        char line[64];
+        snprintf(line, sizeof(line), "g vm=a disk=%s", refused[i]);
+        expect_error(line, VMDECL_ERR_VALUE, "disk", NULL);
+    }
 }
 
 /* ---- words ---------------------------------------------------------------------------------- */
@@ -500,6 +561,7 @@ int main(void)
             cmocka_unit_test(test_references),
             cmocka_unit_test(test_autostart_and_reserved),
             cmocka_unit_test(test_disk),
+            cmocka_unit_test(test_disk_machine),
             cmocka_unit_test(test_unknown_and_duplicate_keys),
             cmocka_unit_test(test_syntax_errors),
             cmocka_unit_test(test_long_values_shortened_in_messages),

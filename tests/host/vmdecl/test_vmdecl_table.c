@@ -86,17 +86,29 @@ static void test_references_resolved(void **state)
 static void test_disk_resolved(void **state)
 {
     static const char *const modules[] = {
-            "/boot/a.elf vm=a disk=disk.img:ro", "/images/disk.img", "/boot/b.elf vm=b disk=a",
-            "/boot/c.elf vm=c disk=none:0+8",    "/boot/d.elf vm=d",
+            "/boot/a.elf vm=a disk=disk.img:ro",
+            "/images/disk.img",
+            "/boot/b.elf vm=b disk=a",
+            "/boot/c.elf vm=c disk=none:0+8",
+            "/boot/d.elf vm=d",
+            "/boot/e.elf vm=e disk=dev:2:ro",
+            "/boot/f.elf vm=f disk=dev",
     };
 
     (void)state;
-    built_t *built = build(modules, 5);
+    built_t *built = build(modules, 7);
     assert_int_equal(built->status, VMDECL_ERR_REFUSED);
-    assert_int_equal(built->table.vm_count, 2);
+    assert_int_equal(built->table.vm_count, 3);
     assert_int_equal(built->table.vms[0].disk, 1);
     assert_true(built->table.vms[0].decl.disk_spec.read_only);
     assert_int_equal(built->table.vms[1].disk, VMDECL_NO_MODULE);
+    /* A machine disk needs no module (none named dev:2 could exist). */
+    assert_int_equal(built->table.vms[2].disk, VMDECL_NO_MODULE);
+    assert_true(built->table.vms[2].decl.disk_spec.machine);
+    assert_int_equal(built->table.vms[2].decl.disk_spec.device, 2);
+    /* A module called dev is a module: there is none here. */
+    expect_refused(built, 6, VMDECL_ERR_UNKNOWN_MODULE, "disk",
+                   "disk: VM 'f' names module 'dev', which does not exist");
     expect_refused(built, 2, VMDECL_ERR_NOT_DATA, "disk", NULL);
     expect_refused(built, 3, VMDECL_ERR_UNKNOWN_MODULE, "disk",
                    "disk: VM 'c' names module 'none', which does not exist");

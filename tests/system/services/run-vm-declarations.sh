@@ -30,6 +30,8 @@ modules=(
     "$logdir/guest.elf vm=quote cmdline=\"unterminated"
     "$logdir/guest.elf vm=Upper"
     "$logdir/guest.elf vm=spin vcpus=17"
+    "$logdir/guest.elf vm=store autostart=no disk=dev:2:8+16:ro"
+    "$logdir/guest.elf vm=nodev disk=dev:4"
 )
 tools/run-qemu.sh --timeout 60 --append "panic_poweroff exit_after_services" "$kernel" "$init" \
     "${modules[@]}" >"$log" 2>&1
@@ -52,11 +54,13 @@ expect "init: module 5 ($logdir/guest.elf vm=lost initrd=nowhere.cpio) refused: 
 expect "init: module 6 ($logdir/guest.elf vm=quote cmdline=\"unterminated) refused: cmdline:"
 expect "init: module 7 ($logdir/guest.elf vm=Upper) refused: vm:"
 expect "init: module 8 ($logdir/guest.elf vm=spin vcpus=17) refused: vcpus:"
-expect "init: 2 VMs declared"
-if [ "$(grep -ac '^init: VM ' "$log")" -ne 2 ]; then
-    echo "test-vm-declarations: FAILED, not exactly two VMs listed"
+expect "init: VM store: mode auto, 64 MiB, 1 vCPU, kernel module 9 (5000 bytes), autostart no, disk dev:2:8+16:ro (the machine's disk 2)"
+expect "init: module 10 ($logdir/guest.elf vm=nodev disk=dev:4) refused: disk: 'dev:4' is not a machine disk (dev:0 to dev:3)"
+expect "init: 3 VMs declared"
+if [ "$(grep -ac '^init: VM ' "$log")" -ne 3 ]; then
+    echo "test-vm-declarations: FAILED, not exactly three VMs listed"
     status=1
 fi
 [ "$code" -eq 0 ] || { echo "test-vm-declarations: FAILED, exit status $code (log: $log)"; status=1; }
-[ $status -ne 0 ] || echo "test-vm-declarations: 2 VMs declared, 6 declarations refused as expected"
+[ $status -ne 0 ] || echo "test-vm-declarations: 3 VMs declared, 7 declarations refused as expected"
 exit $status

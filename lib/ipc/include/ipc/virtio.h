@@ -136,7 +136,10 @@ ipc_error_t virtio_decode(const ipc_msg_t *msg, const virtio_client_t *client,
 #define VIRTIO_DEVICE_CAPS      (VIRTIO_DEVICE_PAGES_MAX + 1) /* its frames, then its IRQ */
 #define VIRTIO_MSI_VECTOR_BASE  0x30
 #define VIRTIO_BIT_IRQ(device)  (1ull << (1 + (device))) /* notification bit of a device's IRQ */
-#define VIRTIO_WORD_DEVICES     0
+/* init wrote a grant in the start info after the service started (a VMM's machine disk): the
+ * service applies the start info's grants again. */
+#define VIRTIO_BIT_GRANTS   (1ull << 8)
+#define VIRTIO_WORD_DEVICES 0
 
 enum virtio_region { /* the structures a modern virtio-pci function has */
                      VIRTIO_REGION_COMMON = 0,
@@ -164,7 +167,9 @@ typedef struct virtio_start_device {
  * The grants init made when it wired the service's clients, after the devices in args (the
  * start info outlives restarts, so a new instance finds them without a message from init, and
  * init never waits for the service): words[VIRTIO_WORD_GRANTS] counts them. The service applies
- * each as the VIRTIO_GRANT or VIRTIO_GRANT_NET it stands for, with the same checks.
+ * each as the VIRTIO_GRANT or VIRTIO_GRANT_NET it stands for, with the same checks, when it
+ * starts and again at each VIRTIO_BIT_GRANTS signal (a VMM wired later; one entry per client,
+ * kind and index, rewritten in place).
  */
 #define VIRTIO_START_GRANTS_MAX 8
 #define VIRTIO_WORD_GRANTS      1

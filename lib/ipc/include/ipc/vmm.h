@@ -129,6 +129,10 @@ const char *vmm_end_name(seL4_Word end);
 #define VMM_VSPACES_MAX      4  /* caps 24..27 */
 /* Hardware modes: the guest-physical root (an EPTPML4 object with an ASID); empty in PV mode. */
 #define VMM_CAP_GUEST_ROOT 28
+/* disk=dev:N: the virtio service's endpoint, minted with the VMM's badge; empty otherwise. */
+#define VMM_CAP_VIRTIO 29
+/* disk=dev:N: the buffer the VMM shares with the virtio service (ipc/virtio.h). */
+#define VMM_DISK_BUFFER_VADDR 0x70110000ull
 
 /* Start-info words. */
 #define VMM_WORD_BOOT_PAGE 0 /* the address of its vmm_boot_t, mapped read-write */
@@ -209,6 +213,7 @@ ipc_error_t vmm_decode_stats_reply(const ipc_msg_t *msg, seL4_Word first, vmm_st
 /* vmm_boot_t.disk_flags */
 #define VMM_DISK_READ_ONLY 0x1u
 #define VMM_DISK_RANGE     0x2u
+#define VMM_DISK_MACHINE   0x4u /* the machine's disk disk_device, through the virtio service */
 
 /* A boot module as the VMM sees it: read-only frames, and what init knows of it. */
 typedef struct vmm_module {
@@ -241,6 +246,8 @@ typedef struct vmm_boot {
     seL4_Word disk_flags;   /* VMM_DISK_READ_ONLY, VMM_DISK_RANGE */
     seL4_Uint64 disk_start; /* with VMM_DISK_RANGE: the first sector and how many */
     seL4_Uint64 disk_count;
+    seL4_Word disk_device;            /* VMM_DISK_MACHINE: the service's disk index (granted) */
+    seL4_Word disk_buffer_bytes;      /* VMM_DISK_MACHINE: at VMM_DISK_BUFFER_VADDR */
     vmm_console_ring_t console_input; /* COM1's input from the shell */
     vmm_stats_t stats;                /* the VMM's figures (vm stats) */
 } vmm_boot_t;

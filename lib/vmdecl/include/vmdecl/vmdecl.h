@@ -22,6 +22,8 @@
  *   disk=MODULE[:START+COUNT][:ro]  a data module as the guest's virtio-blk disk: the whole
  *                       image or COUNT 512-byte sectors from START, read-only with ":ro"
  *                       (the raw value is kept in `disk`, up to 63 bytes)
+ *   disk=dev:N[:START+COUNT][:ro]  the machine's virtio-blk disk N (0-3, as the virtio
+ *                       service numbers them) instead, through the virtio service
  *   net=...             reserved: kept as a raw string of up to 63 bytes, not interpreted yet
  * Any other module is data (an initrd, a disk image), named by name=MODULE or else by the last
  * component of its path. A module name is 1-31 of [A-Za-z0-9._-]; a path whose last component is
@@ -91,10 +93,14 @@ typedef struct {
     char message[VMDECL_MESSAGE_MAX + 1]; /* e.g. "mem: 3X is not a size" */
 } vmdecl_error_t;
 
-/* disk=NAME[:START+COUNT][:ro]: the disk a VM gets (today NAME is a data module; a machine's
- * device will be named the same way). */
+/* disk=NAME[:START+COUNT][:ro]: the disk a VM gets: a data module, or with NAME "dev:N" the
+ * machine's disk N (no module is looked up). */
+#define VMDECL_MACHINE_DISKS_MAX 4 /* dev:0 .. dev:3 (the virtio service's disk indices) */
+
 typedef struct {
-    char name[VMDECL_MODULE_NAME_MAX + 1];
+    char name[VMDECL_MODULE_NAME_MAX + 1]; /* the module's, or "dev:N" */
+    bool machine;                          /* the machine's disk `device`, not a module */
+    uint32_t device;
     bool read_only;
     bool has_range; /* START+COUNT given: COUNT sectors (at least 1) from START */
     uint64_t start;
@@ -138,7 +144,7 @@ typedef struct {
     size_t module;                      /* the module holding the VM's kernel */
     size_t initrd;                      /* VMDECL_NO_MODULE when none */
     size_t modules[VMDECL_MODULES_MAX]; /* decl.module_count of them */
-    size_t disk;                        /* disk='s data module, VMDECL_NO_MODULE when none */
+    size_t disk; /* disk='s data module, VMDECL_NO_MODULE when none or a machine disk */
 } vmdecl_vm_t;
 
 typedef struct {
