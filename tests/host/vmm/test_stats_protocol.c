@@ -186,7 +186,7 @@ static void test_request_checked(void **state)
     ipc_msg_push(&msg, 0);
     assert_int_not_equal(vmm_decode(&msg, &request, &field), IPC_OK);
     assert_true(vmm_label_is_ours(VMM_VM_STATS));
-    assert_false(vmm_label_is_ours(VMM_VM_STATS + 1));
+    assert_false(vmm_label_is_ours(VMM_VM_RESUME + 1));
 }
 
 int main(void)
