@@ -64,6 +64,21 @@ static void pv_figures(const vmm_t *vmm, vmm_stats_t *s)
     put(s, "fast-path", vcpu->pv_page != NULL ? vcpu->pv_page->fast_hits : 0);
 }
 
+/* The virtio devices' requests (blk only with a disk=): the same in every mode. */
+static void virtio_figures(const vmm_t *vmm, vmm_stats_t *s)
+{
+    const vmm_virtio_t *v = &vmm->virtio;
+
+    put(s, "con-requests", v->console.requests);
+    put(s, "rng-requests", v->rng.requests);
+    if (v->layout.count > 2) {
+        put(s, "blk-reads", v->blk.reads);
+        put(s, "blk-writes", v->blk.writes);
+        put(s, "blk-flushes", v->blk.flushes);
+        put(s, "blk-errors", v->blk.io_errors);
+    }
+}
+
 void stats_publish(vmm_t *vmm)
 {
     vmm_stats_t *s = vmm->stats;
@@ -79,6 +94,7 @@ void stats_publish(vmm_t *vmm)
     } else {
         pv_figures(vmm, s);
     }
+    virtio_figures(vmm, s);
     __atomic_add_fetch(&s->sequence, 1, __ATOMIC_RELEASE); /* even: whole */
     vmm->stats_ticks = 0;
     vmm->stats_at = vmm_now(vmm);

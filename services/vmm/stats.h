@@ -1,6 +1,7 @@
 /*
  * The VM's figures in the boot page for init's `vm stats` (stats.c): exits by kind in a
- * hardware mode, faults and what became of them in PV mode, interrupts injected, RAM.
+ * hardware mode, faults and what became of them in PV mode, interrupts injected, RAM, the virtio
+ * devices' requests.
  */
 #ifndef VMM_STATS_H
 #define VMM_STATS_H

@@ -168,7 +168,7 @@ typedef struct vmm_console_ring {
  * a reader copies the block and takes it if `sequence` was even and unchanged. init trusts none of
  * it beyond printing (names are cleaned, counts bounded).
  */
-#define VMM_STATS_MAX        24
+#define VMM_STATS_MAX        32
 #define VMM_STATS_NAME_BYTES 16
 
 typedef struct vmm_stats {
