@@ -574,6 +574,16 @@ def check_keyboard(m, scancodes):
     expect(m.command("vm list") == ["no VMs declared"], "the serial line after the keyboard")
 
 
+def stats_counters(lines):
+    """vm stats's counter lines (two spaces, a name, a number) as a dict."""
+    found = {}
+    for line in lines:
+        match = re.fullmatch(r"  (\S+) +(\d+)", line)
+        if match:
+            found[match.group(1)] = int(match.group(2))
+    return found
+
+
 def direct_boot(kernel, init, modules):
     """qboot and QEMU's -kernel, as make run boots: the firmware leaves the i8042's translation
     off, so the keyboard speaks scancode set 2."""

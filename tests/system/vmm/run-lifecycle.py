@@ -120,12 +120,7 @@ def check_vtx_refused(m):
 
 def counters(m, name):
     """vm stats NAME's VMM counters, by name."""
-    found = {}
-    for line in shell(m, f"vm stats {name}"):
-        match = re.fullmatch(r"  (\S+) +(\d+)", line)
-        if match:
-            found[match.group(1)] = int(match.group(2))
-    return found
+    return dbg.stats_counters(shell(m, f"vm stats {name}"))
 
 
 def traps(found):

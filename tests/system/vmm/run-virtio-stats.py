@@ -31,12 +31,7 @@ VMS = (("blkpv", "pv"), ("blksvm", "svm"))
 
 
 def counters(m, name):
-    found = {}
-    for line in m.command(f"vm stats {name}"):
-        match = re.fullmatch(r"  (\S+) +(\d+)", line)
-        if match:
-            found[match.group(1)] = int(match.group(2))
-    return found
+    return dbg.stats_counters(m.command(f"vm stats {name}"))
 
 
 def check_counts(m, name):
