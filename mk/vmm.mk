@@ -152,9 +152,12 @@ test-vmm-many-slow: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 
 TEST_SLOW_TARGETS += test-vmm-many-slow
 
-##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode (QEMU, ~10 s)
+##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode, and vm stats's request counts (QEMU, ~20 s)
 test-vmm-virtio: kernel init testguest
 	$(Q)tests/system/vmm/run-virtio-blk.sh --out $(BUILD)/tests/virtio-blk
+	$(Q)timeout 300 tests/system/vmm/run-virtio-stats.py $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
+		$(TESTGUEST_OUT)/testguest-low-pvh.elf $(TESTGUEST_OUT)/testguest-high-pvh.elf \
+		$(BUILD)/tests/virtio-blk/stats
 
 TEST_TARGETS += test-vmm-virtio
 .PHONY: test-vmm-virtio

@@ -66,7 +66,7 @@ const char *init_service_state_name(seL4_Word state)
 const char *init_vm_state_name(seL4_Word state)
 {
     static const char *const names[] = {"declared", "running",  "stopped", "exited",
-                                        "failed",   "starting", "crashed"};
+                                        "failed",   "starting", "crashed", "paused"};
 
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }

@@ -35,6 +35,16 @@ void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name)
     encode_name(msg, VMM_VM_REBOOT, name);
 }
 
+void vmm_encode_vm_pause(ipc_msg_t *msg, const char *name)
+{
+    encode_name(msg, VMM_VM_PAUSE, name);
+}
+
+void vmm_encode_vm_resume(ipc_msg_t *msg, const char *name)
+{
+    encode_name(msg, VMM_VM_RESUME, name);
+}
+
 void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *bytes,
                            seL4_Word length)
 {
@@ -67,7 +77,7 @@ void vmm_encode_vm_stats(ipc_msg_t *msg, const char *name, seL4_Word first)
 
 bool vmm_label_is_ours(seL4_Word label)
 {
-    return label >= VMM_REPORT && label <= VMM_VM_STATS;
+    return label >= VMM_REPORT && label <= VMM_VM_RESUME;
 }
 
 static bool text_printable(const char *text)
@@ -236,6 +246,8 @@ ipc_error_t vmm_decode(const ipc_msg_t *msg, vmm_request_t *request, seL4_Word *
     case VMM_VM_START:
     case VMM_VM_KILL:
     case VMM_VM_REBOOT:
+    case VMM_VM_PAUSE:
+    case VMM_VM_RESUME:
         return decode_name(msg, request);
     case VMM_VM_CONSOLE:
         return decode_console(msg, request, field);

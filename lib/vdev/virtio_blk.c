@@ -214,6 +214,9 @@ static void request_finish(vdev_virtio_blk_t *dev, vdev_blk_request_t *request, 
     if (status != VDEV_VIRTIO_BLK_S_OK) {
         dev->io_errors++;
     }
+    dev->reads += request->type == VDEV_VIRTIO_BLK_T_IN;
+    dev->writes += request->type == VDEV_VIRTIO_BLK_T_OUT;
+    dev->flushes += request->type == VDEV_VIRTIO_BLK_T_FLUSH;
     dev->completed++;
 }
 

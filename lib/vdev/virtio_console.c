@@ -46,6 +46,7 @@ static void console_transmit(vdev_virtio_console_t *dev)
         }
         transmit_chain(dev, &dev->chain);
         vdev_virtio_mmio_push(&dev->transport, VDEV_CONSOLE_TRANSMITQ, dev->chain.head, 0);
+        dev->requests++;
     }
 }
 
@@ -70,6 +71,7 @@ size_t vdev_virtio_console_input(vdev_virtio_console_t *dev, const uint8_t *byte
             written += (uint32_t)piece;
         }
         vdev_virtio_mmio_push(&dev->transport, VDEV_CONSOLE_RECEIVEQ, dev->chain.head, written);
+        dev->requests++;
     }
     dev->received += taken;
     return taken;

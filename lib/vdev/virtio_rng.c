@@ -44,6 +44,7 @@ static void rng_notify(void *device, unsigned queue, uint64_t now)
         }
         given = rng_fill_chain(dev, &dev->chain);
         dev->bytes_given += given;
+        dev->requests++;
         vdev_virtio_mmio_push(&dev->transport, RNG_QUEUE, dev->chain.head, given);
     }
 }

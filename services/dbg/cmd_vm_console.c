@@ -18,6 +18,11 @@ void cmd_vm_console(output_t *out, unsigned argc, char *const *argv)
         return;
     }
     const char *state = init_vm_state_name(row.state);
+    if (strcmp(state, "paused") == 0) {
+        output_printf(out, "vm console: %s is paused: it takes no input (vm resume %s first)\n",
+                      row.name, row.name);
+        return;
+    }
     if (strcmp(state, "running") != 0) {
         output_printf(out, "vm console: %s is %s: only a running VM takes input\n", row.name,
                       state);

@@ -1,6 +1,6 @@
 /*
- * The VMs' life cycle from the shell: vm info, vm start, vm kill and vm reboot, each a request
- * to init (ipc/vmm.h), which makes and stops the VMMs. A name is checked here only for length
+ * The VMs' life cycle from the shell: vm info, vm start, vm kill, vm reboot, vm pause and
+ * vm resume, each a request to init (ipc/vmm.h), which makes, stops and pauses the VMMs. A name is checked here only for length
  * (init's decoder checks the rest): a longer one must not be cut into another VM's name.
  */
 #include "commands.h"
@@ -30,7 +30,8 @@ void cmd_vm_info(output_t *out, unsigned argc, char *const *argv)
 }
 
 /* One request about a VM and what init's answer means for it. */
-static void vm_request(output_t *out, const char *command, seL4_Word label, const char *name)
+static void vm_request(output_t *out, const char *command,
+                       void (*encode)(ipc_msg_t *msg, const char *name), const char *name)
 {
     ipc_msg_t msg;
     vm_row_t row;
@@ -39,13 +40,7 @@ static void vm_request(output_t *out, const char *command, seL4_Word label, cons
         output_printf(out, "vm %s: no VM '%s' (see vm list)\n", command, name);
         return;
     }
-    if (label == VMM_VM_START) {
-        vmm_encode_vm_start(&msg, name);
-    } else if (label == VMM_VM_KILL) {
-        vmm_encode_vm_kill(&msg, name);
-    } else {
-        vmm_encode_vm_reboot(&msg, name);
-    }
+    encode(&msg, name);
     ipc_error_t error = ipc_call(SERVICE_SLOT_INIT, &msg);
     bool found = vm_find(name, &row);
     switch (error) {
@@ -74,20 +69,16 @@ static void vm_request(output_t *out, const char *command, seL4_Word label, cons
     }
 }
 
-void cmd_vm_start(output_t *out, unsigned argc, char *const *argv)
-{
-    (void)argc;
-    vm_request(out, "start", VMM_VM_START, argv[0]);
-}
+/* cmd_vm_start, _kill, _reboot, _pause and _resume (commands.h): one request each. */
+#define VM_REQUEST_COMMAND(command)                                                                \
+    void cmd_vm_##command(output_t *out, unsigned argc, char *const *argv)                         \
+    {                                                                                              \
+        (void)argc;                                                                                \
+        vm_request(out, #command, vmm_encode_vm_##command, argv[0]);                               \
+    }
 
-void cmd_vm_kill(output_t *out, unsigned argc, char *const *argv)
-{
-    (void)argc;
-    vm_request(out, "kill", VMM_VM_KILL, argv[0]);
-}
-
-void cmd_vm_reboot(output_t *out, unsigned argc, char *const *argv)
-{
-    (void)argc;
-    vm_request(out, "reboot", VMM_VM_REBOOT, argv[0]);
-}
+VM_REQUEST_COMMAND(start)
+VM_REQUEST_COMMAND(kill)
+VM_REQUEST_COMMAND(reboot)
+VM_REQUEST_COMMAND(pause)
+VM_REQUEST_COMMAND(resume)

@@ -26,6 +26,8 @@ void cmd_vm_info(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_start(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_kill(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_reboot(output_t *out, unsigned argc, char *const *argv);
+void cmd_vm_pause(output_t *out, unsigned argc, char *const *argv);
+void cmd_vm_resume(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_mode(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_console(output_t *out, unsigned argc, char *const *argv);
 void cmd_vm_stats(output_t *out, unsigned argc, char *const *argv);

@@ -17,6 +17,8 @@ static const command_t commands[] = {
         {"vm start", "NAME", "start a VM that is not running", 1, 1, cmd_vm_start},
         {"vm kill", "NAME", "stop a running VM at once", 1, 1, cmd_vm_kill},
         {"vm reboot", "NAME", "stop a running VM and start it again", 1, 1, cmd_vm_reboot},
+        {"vm pause", "NAME", "stop a running VM's guest where it is", 1, 1, cmd_vm_pause},
+        {"vm resume", "NAME", "let a paused VM's guest go on", 1, 1, cmd_vm_resume},
         {"vm mode", "NAME MODE", "MODE: pv vtx svm auto; a running VM reboots", 2, 2, cmd_vm_mode},
         {"vm console", "NAME", "attach to a VM's COM1 (Ctrl-] detaches)", 1, 1, cmd_vm_console},
         {"vm stats", "NAME", "a VM's figures: its VMM's counters, uptime", 1, 1, cmd_vm_stats},

@@ -4,22 +4,10 @@
  * it writes what fits and trusts nothing the VMM wrote back.
  */
 #include "vm_console.h"
-#include "memory.h"
-#include <runtime/print.h>
 
 bool vm_console_wire(vm_run_t *run)
 {
-    seL4_CPtr signal;
-
-    if (alloc_slot(memory_pool(), &signal) != seL4_NoError ||
-        seL4_CNode_Mint(seL4_CapInitThreadCNode, signal, seL4_WordBits, seL4_CapInitThreadCNode,
-                        run->service->notification, seL4_WordBits, seL4_AllRights,
-                        VMM_BIT_CONSOLE_INPUT) != seL4_NoError) {
-        printf("init: %s: cannot make its console input signal\n", run->name);
-        return false;
-    }
-    run->console_signal = signal;
-    return true;
+    return vm_run_signal_make(run, VMM_BIT_CONSOLE_INPUT, &run->console_signal, "console input");
 }
 
 seL4_Word vm_console_room(const vm_run_t *run)

@@ -1,6 +1,7 @@
 /*
  * The VMM protocol's requests to init (ipc/vmm.h): a VMM's reports on its own VM (and on no
- * other: the badge names the VMM), the shell's start, kill, reboot and mode switch, and what a
+ * other: the badge names the VMM), the shell's start, kill, reboot, pause, resume and mode
+ * switch, and what a
  * VMM's fault does to its VM. Each request is decoded and checked by lib/ipc before anything
  * changes.
  */
@@ -86,9 +87,11 @@ static ipc_error_t vm_report(long index, const vmm_request_t *report)
     if (vm == NULL) {
         return IPC_ERR_DENIED;
     }
-    if (vm->state != VM_STARTING && vm->state != VM_RUNNING) {
+    if (!vm_state_active(vm->state)) {
         return IPC_ERR_BUSY;
     }
+    /* A paused VM's VMM may have sent its report just before the pause: it stays paused, or
+     * ends. */
     if (report->kind == VMM_REPORT_RUNNING) {
         if (vm->state == VM_STARTING) {
             vm->state = VM_RUNNING;
@@ -126,10 +129,22 @@ static ipc_error_t vm_command(seL4_Word client, const vmm_request_t *request)
     if (vm == NULL) {
         return IPC_ERR_NOT_FOUND;
     }
-    bool active = vm->state == VM_STARTING || vm->state == VM_RUNNING;
+    bool active = vm_state_active(vm->state);
     switch (request->label) {
     case VMM_VM_START:
         return vm_run_start((seL4_Word)index);
+    case VMM_VM_PAUSE:
+        if (vm->state != VM_RUNNING) {
+            return IPC_ERR_BUSY;
+        }
+        vm_run_pause((seL4_Word)index);
+        return IPC_OK;
+    case VMM_VM_RESUME:
+        if (vm->state != VM_PAUSED) {
+            return IPC_ERR_BUSY;
+        }
+        vm_run_resume((seL4_Word)index);
+        return IPC_OK;
     case VMM_VM_KILL:
         if (!active) {
             return IPC_ERR_BUSY;
@@ -147,7 +162,8 @@ static ipc_error_t vm_command(seL4_Word client, const vmm_request_t *request)
 }
 
 /* The shell's console attach: what fits of the bytes goes to the VM's COM1 input ring. Checked
- * first (the client, the VM, its state), then written; *taken says how many the ring took. */
+ * first (the client, the VM, its state: a paused VM takes none, busy), then written; *taken says
+ * how many the ring took. */
 static ipc_error_t vm_console(seL4_Word client, const vmm_request_t *request, seL4_Word *taken)
 {
     long index = vm_by_name(request->name);
@@ -193,7 +209,7 @@ static ipc_error_t vm_mode_set(seL4_Word client, const vmm_request_t *request,
         return IPC_ERR_FIELD;
     }
     vm->decl.decl.mode = mode;
-    if (vm->state != VM_STARTING && vm->state != VM_RUNNING) {
+    if (!vm_state_active(vm->state)) {
         log_printf(LOG_INFO, "init: VM %s: mode %s from its next start\n", vm->decl.decl.name,
                    vmdecl_mode_name(mode));
         return IPC_OK;

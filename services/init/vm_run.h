@@ -22,6 +22,7 @@ typedef struct vm_run {
     seL4_Uint64 started_tsc;
     unsigned fast_resets;     /* guest resets in a row, each soon after its start */
     seL4_CPtr console_signal; /* its notification, VMM_BIT_CONSOLE_INPUT */
+    seL4_CPtr pause_signal;   /* its notification, VMM_BIT_PAUSE */
     vmdecl_mode_t mode;       /* as resolved at its last start: PV, VTX or SVM */
     /* Hardware modes: its guest-physical root (init's slot, kept once taken), made from a page
      * of its own at every start and freed at every stop (vm_hardware.h). */
@@ -40,6 +41,15 @@ ipc_error_t vm_run_start(seL4_Word index);
 
 /* Stops its VMM and takes its RAM back; the VM is left in `state` with status and reason. */
 void vm_run_stop(seL4_Word index, enum vm_state state, seL4_Word status, const char *reason);
+
+/* Mints a capability to its VMM's notification with badge `bit` into *signal; says what failed
+ * (`what` names the signal) and returns false when it cannot. */
+bool vm_run_signal_make(vm_run_t *run, seL4_Word bit, seL4_CPtr *signal, const char *what);
+
+/* The shell's vm pause of a running VM and vm resume of a paused one (vm_pause.c): checked by
+ * the caller, they cannot fail. */
+void vm_run_pause(seL4_Word index);
+void vm_run_resume(seL4_Word index);
 
 /* With exit_after_vms on the kernel command line: powers off once no VM starts or runs. */
 void vm_run_exit_check(void);

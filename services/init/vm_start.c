@@ -13,6 +13,7 @@
 #include "vm_hardware.h"
 #include "vm_mode.h"
 #include "vm_modules.h"
+#include "vm_pause.h"
 #include "vm_run.h"
 #include "vms.h"
 #include <runtime/bootinfo.h>
@@ -176,7 +177,7 @@ static bool vmm_create(seL4_Word index, vm_run_t *run, const vm_t *vm)
         return false;
     }
     run->boot = page;
-    if (!vm_console_wire(run)) {
+    if (!vm_console_wire(run) || !vm_pause_wire(run)) {
         return false;
     }
     for (unsigned i = 0; i < VMM_VSPACES_MAX; i++) {
@@ -323,7 +324,7 @@ ipc_error_t vm_run_start(seL4_Word index)
     if (vm == NULL || run == NULL) {
         return IPC_ERR_NOT_FOUND;
     }
-    if (vm->state == VM_STARTING || vm->state == VM_RUNNING) {
+    if (vm_state_active(vm->state)) {
         return IPC_ERR_BUSY;
     }
     if (!vm_startable(run, vm, &mode, refusal, sizeof(refusal))) {
@@ -358,8 +359,8 @@ ipc_error_t vm_run_start(seL4_Word index)
 }
 
 /*
- * `exit_after_vms` on the kernel command line (the system tests): once no VM is starting or
- * running, the machine powers off with status 0 when every VM that ran exited with status 0,
+ * `exit_after_vms` on the kernel command line (the system tests): once no VM is starting,
+ * running or paused, the machine powers off with status 0 when every VM that ran exited with status 0,
  * else 1.
  */
 void vm_run_exit_check(void)
@@ -371,7 +372,7 @@ void vm_run_exit_check(void)
     }
     for (seL4_Word index = 0; vms_get(index) != NULL; index++) {
         const vm_t *vm = vms_get(index);
-        if (vm->state == VM_STARTING || vm->state == VM_RUNNING) {
+        if (vm_state_active(vm->state)) {
             return;
         }
         if (vm->state != VM_DECLARED && (vm->state != VM_EXITED || vm->status != 0)) {

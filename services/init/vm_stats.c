@@ -28,7 +28,7 @@ void vm_stats_reply(const vm_t *vm, const vm_run_t *run, seL4_Word first, ipc_ms
     facts.state = vm->state;
     facts.mode = run->mode;
     facts.memory = vm->decl.decl.memory;
-    bool live = vm->state == VM_STARTING || vm->state == VM_RUNNING;
+    bool live = vm_state_active(vm->state); /* a pause does not stop the uptime */
     facts.uptime_ms = live ? runtime_tsc_to_ns(tsc_read() - run->started_tsc) / 1000000u : 0;
     facts.boots = run->boots;
     facts.settled = settled ? 1 : 0;

@@ -19,7 +19,14 @@ enum vm_state {
     VM_FAILED = 4,   /* ended by its VMM for a fault it could not handle */
     VM_STARTING = 5, /* its VMM runs and loads the guest */
     VM_CRASHED = 6,  /* its VMM faulted */
+    VM_PAUSED = 7,   /* running, but stopped from the shell until vm resume */
 };
+
+/* Whether a VM in `state` has a VMM that runs it (starting, running or paused). */
+static inline bool vm_state_active(enum vm_state state)
+{
+    return state == VM_STARTING || state == VM_RUNNING || state == VM_PAUSED;
+}
 
 #define VM_REASON_BYTES 96 /* how it ended, as the console and INIT_VM_INFO say it */
 

@@ -1,7 +1,8 @@
 /*
  * The guest's time and the one host deadline: the guest's clock is the TSC from the VM's start
- * (lib/vdev's `now`, in nanoseconds); the earliest thing any device does by itself is asked of
- * the time service as one timer, moved whenever the devices' next deadline moves.
+ * (lib/vdev's `now`, in nanoseconds); the earliest thing any device does by itself (or the next
+ * rewrite of the VM's figures, stats.h) is asked of the time service as one timer, moved whenever
+ * that deadline moves.
  */
 #ifndef VMM_CLOCK_H
 #define VMM_CLOCK_H

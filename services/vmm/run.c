@@ -232,6 +232,22 @@ static bool poll_endpoint(vmm_t *vmm)
     return false;
 }
 
+/* Stops the vCPU thread where it runs and takes its registers as the guest's state. */
+static void vcpu_stop(vmm_t *vmm)
+{
+    vmm_vcpu_t *vcpu = &vmm->vcpu;
+    seL4_UserContext regs;
+    uint64_t begun = profile_part_begin();
+    seL4_Error error =
+            seL4_TCB_ReadRegisters(vcpu->tcb, seL4_True, 0, seL4_UserContext_Count, &regs);
+
+    profile_part_end(PROFILE_REGISTERS, begun);
+    if (error != seL4_NoError ||
+        !pv_cpu_load_registers(&vcpu->cpu, &regs, pv_cpu_code_segment(&vcpu->cpu))) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread cannot be stopped");
+    }
+}
+
 /*
  * An interrupt may have become due: a halted vCPU wakes; a running one with interrupts enabled
  * is stopped and takes it; with interrupts disabled, the PV page's `pending` makes its next STI
@@ -247,7 +263,6 @@ static void interrupt_check(vmm_t *vmm)
     };
     vdev_intr_t intr;
     pv_outcome_t out;
-    seL4_UserContext regs;
 
     if (run.have_message) {
         return; /* a fault is in (its reply capability in the caller slot): it goes first */
@@ -266,14 +281,7 @@ static void interrupt_check(vmm_t *vmm)
         if (run.have_message) {
             return; /* a fault is in: its handling injects what is due */
         }
-        uint64_t begun = profile_part_begin();
-        seL4_Error error =
-                seL4_TCB_ReadRegisters(vcpu->tcb, seL4_True, 0, seL4_UserContext_Count, &regs);
-        profile_part_end(PROFILE_REGISTERS, begun);
-        if (error != seL4_NoError ||
-            !pv_cpu_load_registers(&vcpu->cpu, &regs, pv_cpu_code_segment(&vcpu->cpu))) {
-            vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread cannot be stopped");
-        }
+        vcpu_stop(vmm);
         vcpu->kicks++;
     }
     profile_trap_kind(PROFILE_INTERRUPT);
@@ -286,8 +294,45 @@ static void interrupt_check(vmm_t *vmm)
     outcome_act(vmm, &out, false, false);
 }
 
+/*
+ * vm pause (VMM_BIT_PAUSE, ipc/vmm.h): while init's `paused` is set the vCPU thread does not run.
+ * One waiting for an answer (a fault held or taken by a poll, a HLT) is simply not answered; one
+ * that runs is stopped as for an interrupt and started again with its state after. Meanwhile
+ * only signals are taken (kept for after: the devices catch up with the time that passed).
+ */
+static void pause_park(vmm_t *vmm)
+{
+    vmm_vcpu_t *vcpu = &vmm->vcpu;
+    bool stopped = false;
+
+    if (__atomic_load_n(&vmm->boot->paused, __ATOMIC_ACQUIRE) == 0 || vcpu->ended) {
+        return;
+    }
+    if (!vcpu->halted && !run.reply_pending && !run.have_message) {
+        while (poll_endpoint(vmm)) {
+        }
+        if (!run.have_message) {
+            vcpu_stop(vmm);
+            stopped = true;
+        }
+    }
+    stats_publish(vmm);
+    while (__atomic_load_n(&vmm->boot->paused, __ATOMIC_ACQUIRE) != 0) {
+        seL4_Word badge = 0;
+
+        (void)seL4_Wait(SERVICE_SLOT_NOTIFICATION, &badge);
+        vmm->pending_signals |= badge & ~VMM_BIT_PAUSE;
+    }
+    if (stopped && vcpu_write_and_resume(vmm) != seL4_NoError) {
+        vmm_end(vmm, VMM_END_VMM_ERROR, 0, "the vCPU thread cannot be resumed");
+    }
+}
+
 static void handle_signals(vmm_t *vmm, seL4_Word bits)
 {
+    if (bits & VMM_BIT_PAUSE) {
+        pause_park(vmm);
+    }
     stats_publish(vmm);
     if (bits & EVENT_BIT_TIMER) {
         clock_fired(vmm);

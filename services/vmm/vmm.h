@@ -86,6 +86,7 @@ typedef struct vmm {
     hw_vcpu_t hw;                      /* the hardware modes' vCPU (hw.active) */
     vmm_stats_t *stats;                /* the figures for vm stats, in the boot page */
     unsigned stats_ticks;              /* exits or faults since they were last written */
+    uint64_t stats_at;                 /* guest time they were last written */
 } vmm_t;
 
 /* Ends the VM: reports how to init (after the console's last line), which stops this VMM.

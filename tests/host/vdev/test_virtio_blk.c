@@ -180,6 +180,11 @@ static void read_and_write(void **state)
     assert_used(&r, 3, 9, 1);
     assert_true(r.rec.level[IRQ]);
     assert_not_broken(&r);
+    /* vm stats's counts: by type, none of them an error. */
+    assert_int_equal(r.blk.reads, 2);
+    assert_int_equal(r.blk.writes, 1);
+    assert_int_equal(r.blk.flushes, 1);
+    assert_int_equal(r.blk.io_errors, 0);
     rig_free(&r);
 }
 
@@ -204,6 +209,11 @@ static void io_errors(void **state)
     request(&r, 8, T_OUT, SECTORS - 1, 512); /* the last sector: fine */
     assert_int_equal(r.d.ram[STATUS + 8], 0);
     assert_int_equal(r.blk.io_errors, 8);
+    /* Refused requests count by their type too (the unknown one by none). */
+    assert_int_equal(r.blk.reads, 6);
+    assert_int_equal(r.blk.writes, 2);
+    assert_int_equal(r.blk.flushes, 0);
+    assert_int_equal(r.blk.completed, 9);
     assert_not_broken(&r);
     rig_free(&r);
     /* A read-only disk refuses OUT, serves IN. */

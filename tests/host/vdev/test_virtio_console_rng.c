@@ -89,6 +89,7 @@ static void console_transmit(void **state)
     drv_avail(&r.d, 1, 3);
     assert_true(drv_read(&r.d, DRV_STATUS) & DRV_S_NEEDS_RESET);
     assert_int_equal(drv_used_idx(&r.d, 1), 2);
+    assert_int_equal(r.console.requests, 2); /* the used ones: not the one that broke it */
     drv_ram_free(&r.d);
 }
 
@@ -126,6 +127,7 @@ static void console_receive(void **state)
     drv_avail(&r.d, 0, 2);
     assert_int_equal(vdev_virtio_console_input(&r.console, (const uint8_t *)"k", 1), 0);
     assert_true(drv_read(&r.d, DRV_STATUS) & DRV_S_NEEDS_RESET);
+    assert_int_equal(r.console.requests, 3);
     drv_ram_free(&r.d);
 }
 
@@ -178,6 +180,7 @@ static void rng_fills_and_bounds(void **state)
     assert_int_equal(len, 4096);
     assert_int_equal(r.d.ram[BUFFER + 4095], (uint8_t)(100 + 4095));
     assert_int_equal(r.d.ram[BUFFER + 4096], 0xee);
+    assert_int_equal(r.rng.requests, 2);
     drv_ram_free(&r.d);
 }
 

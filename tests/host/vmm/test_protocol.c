@@ -36,7 +36,7 @@ static void test_report_round_trip(void **state)
     assert_string_equal(request.text, "");
     assert_true(vmm_label_is_ours(VMM_REPORT) && vmm_label_is_ours(VMM_VM_CONSOLE) &&
                 vmm_label_is_ours(VMM_VM_MODE));
-    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_STATS + 1));
+    assert_false(vmm_label_is_ours(VMM_REPORT - 1) || vmm_label_is_ours(VMM_VM_RESUME + 1));
     assert_string_equal(vmm_end_name(VMM_END_POWER_OFF), "power-off");
     assert_string_equal(vmm_end_name(VMM_END_COUNT), "?");
 }
@@ -104,6 +104,7 @@ static void test_names_checked(void **state)
     seL4_Word field;
     const char *good[] = {"a", "web", "db-2", "abcdefghijklmno"};
     const char *bad[] = {"", "Web", "2web", "-web", "we_b", "we b", "abcdefghijklmnop"};
+    const seL4_Word named[] = {VMM_VM_REBOOT, VMM_VM_PAUSE, VMM_VM_RESUME};
 
     (void)state;
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -113,19 +114,31 @@ static void test_names_checked(void **state)
         vmm_encode_vm_kill(&msg, good[i]);
         assert_int_equal(decode(&msg, &request, &field), IPC_OK);
         assert_int_equal(request.label, VMM_VM_KILL);
+        vmm_encode_vm_pause(&msg, good[i]);
+        assert_int_equal(decode(&msg, &request, &field), IPC_OK);
+        assert_int_equal(request.label, VMM_VM_PAUSE);
+        assert_string_equal(request.name, good[i]);
+        vmm_encode_vm_resume(&msg, good[i]);
+        assert_int_equal(decode(&msg, &request, &field), IPC_OK);
+        assert_int_equal(request.label, VMM_VM_RESUME);
     }
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         /* Encoded by hand: the encoder cuts names to 15 bytes. */
-        ipc_msg_init(&msg, VMM_VM_REBOOT);
-        ipc_msg_push_string(&msg, bad[i], 64);
-        assert_int_not_equal(decode(&msg, &request, &field), IPC_OK);
+        for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+            ipc_msg_init(&msg, named[k]);
+            ipc_msg_push_string(&msg, bad[i], 64);
+            assert_int_not_equal(decode(&msg, &request, &field), IPC_OK);
+        }
     }
     vmm_encode_vm_start(&msg, "web");
     ipc_msg_push(&msg, 1);
     assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
     ipc_msg_init(&msg, VMM_VM_START);
     assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
-    ipc_msg_init(&msg, IPC_VMM_BASE + 9);
+    vmm_encode_vm_resume(&msg, "web");
+    ipc_msg_push(&msg, 0);
+    assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LENGTH);
+    ipc_msg_init(&msg, VMM_VM_RESUME + 1);
     assert_int_equal(decode(&msg, &request, &field), IPC_ERR_LABEL);
 }
 

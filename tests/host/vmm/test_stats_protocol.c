@@ -17,8 +17,8 @@ static void stats_fill(vmm_stats_t *s, seL4_Word count)
     s->count = count;
     for (seL4_Word i = 0; i < VMM_STATS_MAX; i++) {
         s->value[i] = 1000 + i;
-        s->name[i][0] = (char)('a' + i);
-        s->name[i][1] = 'x';
+        s->name[i][0] = (char)('a' + i % 26);
+        s->name[i][1] = (char)('x' + i / 26);
     }
 }
 
@@ -100,7 +100,8 @@ static void test_reply_round_trip(void **state)
             assert_int_equal(reply.uptime_ms, 1234);
             for (seL4_Word i = 0; i < reply.taken; i++) {
                 assert_int_equal(reply.value[i], 1000 + first + i);
-                assert_int_equal(reply.name[i][0], 'a' + (char)(first + i));
+                assert_int_equal(reply.name[i][0], 'a' + (char)((first + i) % 26));
+                assert_int_equal(reply.name[i][1], 'x' + (char)((first + i) / 26));
             }
             seen += reply.taken;
         }
@@ -186,7 +187,7 @@ static void test_request_checked(void **state)
     ipc_msg_push(&msg, 0);
     assert_int_not_equal(vmm_decode(&msg, &request, &field), IPC_OK);
     assert_true(vmm_label_is_ours(VMM_VM_STATS));
-    assert_false(vmm_label_is_ours(VMM_VM_STATS + 1));
+    assert_false(vmm_label_is_ours(VMM_VM_RESUME + 1));
 }
 
 int main(void)

@@ -46,8 +46,8 @@ COMMAND_SECONDS = 15
 KEY_DELAY = 0.002  # between the bytes of a typed line, as a fast typist would
 
 COMMANDS = ["help", "ps", "mem", "uptime", "log level", "log stats", "vm list", "vm info",
-            "vm start", "vm kill", "vm reboot", "vm mode", "vm console", "vm stats",
-            "svc crash"]
+            "vm start", "vm kill", "vm reboot", "vm pause", "vm resume", "vm mode",
+            "vm console", "vm stats", "svc crash"]
 # What init says of mode=vtx on this machine (QEMU TCG -cpu max: AMD-V, no VT-x).
 VTX_REFUSED = "mode=vtx: this machine has AMD-V (SVM), not VT-x: use mode=svm or mode=auto"
 
@@ -440,7 +440,7 @@ def check_errors(m):
     expect_output(m, "vm frob", ["unknown command 'vm frob': try help vm"])
     expect_output(m, "vm",
                   ["'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
-                   "vm mode vm console vm stats"])
+                   "vm pause vm resume vm mode vm console vm stats"])
     expect_output(m, "log", ["'log' needs one more word: log level log stats"])
     expect_output(m, "ps now", ["ps: too many arguments (usage: ps)"])
     expect_output(m, "svc crash", ["svc crash: missing argument (usage: svc crash NAME)"])
@@ -572,6 +572,16 @@ def check_keyboard(m, scancodes):
            f"ps: {lines!r}")
     # The serial line still works beside the keyboard.
     expect(m.command("vm list") == ["no VMs declared"], "the serial line after the keyboard")
+
+
+def stats_counters(lines):
+    """vm stats's counter lines (two spaces, a name, a number) as a dict."""
+    found = {}
+    for line in lines:
+        match = re.fullmatch(r"  (\S+) +(\d+)", line)
+        if match:
+            found[match.group(1)] = int(match.group(2))
+    return found
 
 
 def direct_boot(kernel, init, modules):

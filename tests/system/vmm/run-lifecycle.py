@@ -12,7 +12,10 @@ five VMs declared (the test guest in PV mode, one of them asking for VT-x) and d
 
 Checked: while spin traps, the shell answers every command within 10 s and work ends by
 itself; vm list and vm info show each VM's state and how it ended; vm start runs later to its
-end; vm reboot starts spin again, vm kill stops it (a second kill is refused); the VMM of a
+end; vm reboot starts spin again, vm kill stops it (a second kill is refused, a paused VM is
+killed all the same); vm pause stops spin's traps (its counters in vm stats stand still for
+1 s) and work's output until vm resume, after which both go on; a second pause, a resume of a
+running VM, a start or a console attach of a paused one are refused; the VMM of a
 running VM made to fault (svc crash) is reported and its VM alone marked crashed, while another
 VM runs on; the crashed VM starts again; vm mode reboots a running VM in the new mode and
 refuses vtx with the reason; unknown names are refused. The console attach (vm
@@ -115,6 +118,91 @@ def check_vtx_refused(m):
     expect(rows.get("hw") == "failed" and rows.get("spin") == "running", f"{rows}")
 
 
+def counters(m, name):
+    """vm stats NAME's VMM counters, by name."""
+    return dbg.stats_counters(shell(m, f"vm stats {name}"))
+
+
+def traps(found):
+    """Every trap spin's VMM counts: in PV mode the faults that reached it and the kernel's fast
+    path's, in a hardware mode its VM entries."""
+    return found.get("faults", 0) + found.get("fast-path", 0) + found.get("entries", 0)
+
+
+def traps_moved(m, since, what):
+    """Waits for spin's counters to show more traps than `since` (its VMM rewrites them every
+    200 ms of the guest's time, seconds of TCG's); returns them and the seconds it took."""
+    start = time.time()
+    found = counters(m, "spin")
+    while traps(found) <= traps(since) and time.time() - start < VM_SECONDS / 4:
+        m.pump(0.5)
+        found = counters(m, "spin")
+    expect(traps(found) > traps(since), f"spin's counters did not move {what}: {since} then "
+                                        f"{found}")
+    return found, time.time() - start
+
+
+def check_pause(m):
+    """vm pause stops spin's guest where it is: its VMM's counters stand still while it is
+    paused, for twice as long as they took to move while it ran, and move again after
+    vm resume; a second pause, a resume of a running VM, a start, a console attach and unknown
+    names are refused."""
+    m.wait_line(r"^spin: fault-loop: ", 0, VM_SECONDS)
+    # From one rewrite to the next: how long the figures take to move while it runs.
+    first, _ = traps_moved(m, counters(m, "spin"), "while it ran")
+    running, seconds = traps_moved(m, first, "while it ran")
+    expect_shell(m, "vm pause spin", ["vm pause: spin paused"])
+    expect_shell(m, "vm pause spin", ["vm pause: spin is paused"])
+    expect(vm_rows(m).get("spin") == "paused", "spin is not listed as paused")
+    info = shell(m, "vm info spin")
+    expect(info[:1] and info[0].startswith("vm spin: paused, mode pv,"), f"vm info spin: {info}")
+    before = counters(m, "spin")
+    expect(traps(before) >= traps(running), f"spin's counters went back: {running}, {before}")
+    m.pump(max(1.0, 2 * seconds))
+    after = counters(m, "spin")
+    expect(after == before, f"spin's counters moved while paused: {before} then {after}")
+    expect_shell(m, "vm start spin", ["vm start: spin is paused"])
+    expect_shell(m, "vm console spin",
+                 ["vm console: spin is paused: it takes no input (vm resume spin first)"])
+    expect_shell(m, "vm resume spin", ["vm resume: spin running"])
+    expect_shell(m, "vm resume spin", ["vm resume: spin is running"])
+    resumed, _ = traps_moved(m, after, "after the resume")
+    print(f"     spin: {traps(after)} traps, unchanged across {max(1.0, 2 * seconds):.1f} s "
+          f"paused (they moved within {seconds:.1f} s running), {traps(resumed)} after the resume")
+    expect_shell(m, "vm pause nosuch", ["vm pause: no VM 'nosuch' (see vm list)"])
+    expect_shell(m, "vm resume a-name-that-is-too-long",
+                 ["vm resume: no VM 'a-name-that-is-too-long' (see vm list)"])
+    expect_shell(m, "vm pause", ["vm pause: missing argument (usage: vm pause NAME)"])
+
+
+def check_pause_hardware(m):
+    """In AMD-V mode init suspends the VMM's thread, which is the vCPU: its VM entries stand
+    still while paused and go on after vm resume."""
+    first, _ = traps_moved(m, counters(m, "spin"), "in AMD-V mode")
+    running, seconds = traps_moved(m, first, "in AMD-V mode")
+    expect_shell(m, "vm pause spin", ["vm pause: spin paused"])
+    before = counters(m, "spin")
+    m.pump(max(1.0, 2 * seconds))
+    after = counters(m, "spin")
+    expect(after == before and traps(after) >= traps(running),
+           f"spin's counters in AMD-V mode: {running}, paused {before} then {after}")
+    expect_shell(m, "vm resume spin", ["vm resume: spin running"])
+    traps_moved(m, after, "after the resume in AMD-V mode")
+
+
+def check_pause_silent(m):
+    """work, paused while it runs its programs, prints nothing until vm resume, and then runs to
+    its end (check_neighbour_ends)."""
+    m.wait_line(r"^work: == ", 0, VM_SECONDS)
+    expect_shell(m, "vm pause work", ["vm pause: work paused"])
+    mark = len(m.terminal.lines)
+    m.pump(1.5)
+    printed = [l for l in m.terminal.lines[mark:] if l.startswith("work: ")]
+    expect(not printed, f"work printed while paused: {printed}")
+    expect(vm_rows(m).get("work") == "paused", "work is not listed as paused")
+    expect_shell(m, "vm resume work", ["vm resume: work running"])
+
+
 def check_mode_reboot(m):
     """vm mode on a running VM reboots it in the new mode: pv (which every machine runs), auto
     (AMD-V here) and pv again; a mode the machine cannot run leaves it running as it was."""
@@ -143,6 +231,8 @@ def check_mode_reboot(m):
         info = shell(m, "vm info spin")
         expect(info[:1] and info[0].startswith(f"vm spin: running, mode {shown},"),
                f"vm info spin: {info}")
+        if mode == "auto":
+            check_pause_hardware(m)
     expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
 
 
@@ -172,6 +262,7 @@ def check_reboot_and_kill(m):
     expect_shell(m, "vm reboot spin", ["vm reboot: spin starting"])
     m.wait_line(r"^init: VM spin stopped: rebooted from the shell", mark)
     m.wait_line(r"^init: VM spin running", mark, VM_SECONDS)
+    expect_shell(m, "vm pause spin", ["vm pause: spin paused"])  # a paused VM is killed too
     expect_shell(m, "vm kill spin", ["vm kill: spin stopped"])
     m.wait_line(r"^init: VM spin stopped: killed from the shell", mark)
     expect_shell(m, "vm kill spin", ["vm kill: spin is stopped"])
@@ -309,6 +400,9 @@ def check_refusals(m):
     expect_shell(m, "vm info a-name-that-is-too-long",
                       ["vm info: no VM 'a-name-that-is-too-long' (see vm list)"])
     expect_shell(m, "vm kill work", ["vm kill: work is exited"])
+    expect_shell(m, "vm pause work", ["vm pause: work is exited"])
+    expect_shell(m, "vm resume work", ["vm resume: work is exited"])
+    expect_shell(m, "vm pause spin", ["vm pause: spin is stopped"])
     rows = dbg.table(shell(m, "ps"), "ID NAME STATE RESTARTS FAULTS")
     expect(all(row[2] in ("running", "created", "failed") for row in rows), f"ps: {rows}")
 
@@ -348,6 +442,10 @@ def main():
                      machine)
         checks.check("mode=vtx on AMD-V: refused at start, the other VMs started",
                      check_vtx_refused, machine)
+        checks.check("vm pause: a VM that prints prints nothing until vm resume",
+                     check_pause_silent, machine)
+        checks.check("vm pause stops a VM's traps; vm resume lets them go on", check_pause,
+                     machine)
         checks.check("vm console: lines typed reach a VM's COM1 and come back; Ctrl-] "
                      "detaches", check_console_echo, machine)
         checks.check("vm console: bytes a VM does not read are counted as dropped",

@@ -78,14 +78,7 @@ def vm_rows(m):
     return {row[0]: row[1] for row in rows}
 
 
-def counters(lines):
-    """vm stats's counter lines (two spaces, a name, a number) as a dict."""
-    found = {}
-    for line in lines:
-        match = re.fullmatch(r"  (\S+) +(\d+)", line)
-        if match:
-            found[match.group(1)] = int(match.group(2))
-    return found
+counters = dbg.stats_counters
 
 
 def check_all_listed(m):

@@ -1,8 +1,8 @@
 /*
  * The VMM's contract with init: what a VM's VMM finds when init starts it (its capabilities and
  * the boot page describing the VM), the reports it sends init about its VM (running, ended and
- * why), and the VM life-cycle requests the shell makes to init (start, kill, reboot, console,
- * mode).
+ * why), and the VM life-cycle requests the shell makes to init (start, kill, reboot, pause,
+ * resume, console, mode).
  * docs/vmm.md tells the whole story. A VMM may be subverted by its guest: init checks every
  * report like any other request, and only a VM's own VMM may report on it.
  */
@@ -31,6 +31,8 @@ enum vmm_label {
                                           field (see below) | no memory */
     VMM_VM_STATS = IPC_VMM_BASE + 7,   /* dbg: name, first -> ok, figures (below) | not found |
                                           busy (never started) | field (first past the count) */
+    VMM_VM_PAUSE = IPC_VMM_BASE + 8,   /* dbg: name -> ok | not found | busy (not running) */
+    VMM_VM_RESUME = IPC_VMM_BASE + 9,  /* dbg: name -> ok | not found | busy (not paused) */
 };
 
 /*
@@ -76,7 +78,7 @@ typedef struct vmm_request {
     seL4_Word end;    /* enum vmm_end */
     seL4_Word status; /* the guest's exit status */
     char text[VMM_TEXT_BYTES];
-    char name[VMM_NAME_BYTES]; /* VMM_VM_START, _KILL, _REBOOT, _CONSOLE */
+    char name[VMM_NAME_BYTES]; /* every request of the shell's */
     seL4_Word console_length;  /* VMM_VM_CONSOLE */
     seL4_Uint8 console[VMM_CONSOLE_BYTES_MAX];
     seL4_Word mode;  /* VMM_VM_MODE: below VMM_MODES */
@@ -88,6 +90,8 @@ void vmm_encode_report(ipc_msg_t *msg, seL4_Word kind, seL4_Word end, seL4_Word 
 void vmm_encode_vm_start(ipc_msg_t *msg, const char *name);
 void vmm_encode_vm_kill(ipc_msg_t *msg, const char *name);
 void vmm_encode_vm_reboot(ipc_msg_t *msg, const char *name);
+void vmm_encode_vm_pause(ipc_msg_t *msg, const char *name);
+void vmm_encode_vm_resume(ipc_msg_t *msg, const char *name);
 /* At most VMM_CONSOLE_BYTES_MAX of the bytes go (the caller sends the rest in later messages). */
 void vmm_encode_vm_console(ipc_msg_t *msg, const char *name, const seL4_Uint8 *bytes,
                            seL4_Word length);
@@ -141,6 +145,14 @@ const char *vmm_end_name(seL4_Word end);
 #define VMM_BIT_CONSOLE_INPUT (1ull << 4)
 
 /*
+ * Its notification bit for a pause or a resume: vmm_boot_t.paused says which. A PV VMM parks its
+ * vCPU thread (stopped by the VMM, or held on a fault or a HLT it does not answer) and then waits
+ * for signals alone until `paused` is 0 again; it runs above its vCPU, so the guest cannot run
+ * past the signal. In a hardware mode the VMM's own thread is the vCPU: init suspends it too.
+ */
+#define VMM_BIT_PAUSE (1ull << 5)
+
+/*
  * COM1's input ring in the boot page: init writes bytes and then `head`, the VMM reads them and
  * then writes `tail`; both count bytes since the VM's start (index = count % capacity). init
  * trusts no `tail` (the VMM may be subverted): one behind `head` by more than the capacity, or
@@ -160,7 +172,7 @@ typedef struct vmm_console_ring {
  * a reader copies the block and takes it if `sequence` was even and unchanged. init trusts none of
  * it beyond printing (names are cleaned, counts bounded).
  */
-#define VMM_STATS_MAX        24
+#define VMM_STATS_MAX        32
 #define VMM_STATS_NAME_BYTES 16
 
 typedef struct vmm_stats {
@@ -250,6 +262,7 @@ typedef struct vmm_boot {
     seL4_Word disk_buffer_bytes;      /* VMM_DISK_MACHINE: at VMM_DISK_BUFFER_VADDR */
     vmm_console_ring_t console_input; /* COM1's input from the shell */
     vmm_stats_t stats;                /* the VMM's figures (vm stats) */
+    seL4_Word paused;                 /* init's: 1 while the shell has the VM paused */
 } vmm_boot_t;
 
 _Static_assert(sizeof(vmm_boot_t) <= 4096, "the boot page is one page");

@@ -82,8 +82,9 @@ typedef struct vdev_virtio_blk {
     uint64_t generation;      /* bumped at each reset: older completions are dropped */
     bool processing;
     uint64_t completed;
-    uint64_t io_errors;
+    uint64_t io_errors; /* completed with a status other than OK (IOERR, UNSUPP) */
     uint64_t stale_completions;
+    uint64_t reads, writes, flushes; /* completed, by type, whatever their status */
 } vdev_virtio_blk_t;
 
 void vdev_virtio_blk_init(vdev_virtio_blk_t *dev, const vdev_virtio_blk_config_t *config);

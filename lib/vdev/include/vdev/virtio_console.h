@@ -29,6 +29,7 @@ typedef struct vdev_virtio_console {
     vdev_virtq_chain_t chain;
     uint64_t transmitted;
     uint64_t received;
+    uint64_t requests; /* chains used: transmit and receive buffers */
 } vdev_virtio_console_t;
 
 void vdev_virtio_console_init(vdev_virtio_console_t *dev,

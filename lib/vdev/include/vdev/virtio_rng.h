@@ -27,6 +27,7 @@ typedef struct vdev_virtio_rng {
     vdev_virtio_rng_config_t config;
     vdev_virtq_chain_t chain;
     uint64_t bytes_given;
+    uint64_t requests; /* chains filled */
 } vdev_virtio_rng_t;
 
 void vdev_virtio_rng_init(vdev_virtio_rng_t *dev, const vdev_virtio_rng_config_t *config);
