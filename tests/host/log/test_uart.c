@@ -175,11 +175,10 @@ static void take(void *context)
  * edge during its run: that interrupt would never come. */
 static void run_interrupts(void)
 {
-    unsigned long seen = uart.edges;
     int signalled = model_irq();
 
     for (int i = 0; i < 100000 && signalled; i++) {
-        seen = uart.edges;
+        unsigned long seen = uart.edges;
         uart_service(take, NULL);
         signalled = uart.edges != seen;
         assert_true(signalled || !model_irq());
