@@ -13,6 +13,7 @@
 #include "programs.h"
 
 #define VIRTIO_BLK_BASE   0xfeb00400ull
+#define VIRTIO_RNG_BASE   0xfeb00200ull
 #define REG_MAGIC         0x000u
 #define REG_VERSION       0x004u
 #define REG_DEVICE_ID     0x008u
@@ -62,14 +63,24 @@ typedef struct blk {
     unsigned reads, writes, errors; /* requests answered (vm stats counts them too) */
 } blk_t;
 
+static uint32_t dev_read(uint64_t base, uint32_t offset)
+{
+    return *(volatile uint32_t *)phys_to_virt(base + offset);
+}
+
+static void dev_write(uint64_t base, uint32_t offset, uint32_t value)
+{
+    *(volatile uint32_t *)phys_to_virt(base + offset) = value;
+}
+
 static uint32_t reg_read(uint32_t offset)
 {
-    return *(volatile uint32_t *)phys_to_virt(VIRTIO_BLK_BASE + offset);
+    return dev_read(VIRTIO_BLK_BASE, offset);
 }
 
 static void reg_write(uint32_t offset, uint32_t value)
 {
-    *(volatile uint32_t *)phys_to_virt(VIRTIO_BLK_BASE + offset) = value;
+    dev_write(VIRTIO_BLK_BASE, offset, value);
 }
 
 static void put16(uint8_t *at, uint16_t v)
@@ -109,41 +120,43 @@ static void desc(blk_t *b, unsigned index, uint64_t addr, uint32_t len, uint16_t
 }
 
 /* Reset, ACKNOWLEDGE, DRIVER, VERSION_1 and FEATURES_OK; false when the device refuses. */
-static bool blk_negotiate(void)
+static bool virtio_negotiate(uint64_t base)
 {
-    reg_write(REG_STATUS, 0);
-    reg_write(REG_STATUS, S_ACK);
-    reg_write(REG_STATUS, S_ACK | S_DRIVER);
-    reg_write(REG_DEV_FEAT_SEL, 1);
-    if ((reg_read(REG_DEV_FEATURES) & 1u) == 0) {
+    dev_write(base, REG_STATUS, 0);
+    dev_write(base, REG_STATUS, S_ACK);
+    dev_write(base, REG_STATUS, S_ACK | S_DRIVER);
+    dev_write(base, REG_DEV_FEAT_SEL, 1);
+    if ((dev_read(base, REG_DEV_FEATURES) & 1u) == 0) {
         return false;
     }
-    reg_write(REG_DRV_FEAT_SEL, 1);
-    reg_write(REG_DRV_FEATURES, 1); /* VIRTIO_F_VERSION_1 */
-    reg_write(REG_DRV_FEAT_SEL, 0);
-    reg_write(REG_DRV_FEATURES, 0);
-    reg_write(REG_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
-    return (reg_read(REG_STATUS) & S_FEATURES_OK) != 0;
+    dev_write(base, REG_DRV_FEAT_SEL, 1);
+    dev_write(base, REG_DRV_FEATURES, 1); /* VIRTIO_F_VERSION_1 */
+    dev_write(base, REG_DRV_FEAT_SEL, 0);
+    dev_write(base, REG_DRV_FEATURES, 0);
+    dev_write(base, REG_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
+    return (dev_read(base, REG_STATUS) & S_FEATURES_OK) != 0;
 }
 
-static void reg_write64(uint32_t low, uint64_t value)
+static void reg_write64(uint64_t base, uint32_t low, uint64_t value)
 {
-    reg_write(low, (uint32_t)value);
-    reg_write(low + 4, (uint32_t)(value >> 32));
+    dev_write(base, low, (uint32_t)value);
+    dev_write(base, low + 4, (uint32_t)(value >> 32));
 }
 
-/* Queue 0 of `size` entries at the three addresses, QueueReady and DRIVER_OK; whether the
+/* Queue 0 of the device at `base`: `size` entries at the three addresses, QueueReady and DRIVER_OK; whether the
  * device took it (ready, no DEVICE_NEEDS_RESET). */
-static bool blk_queue(uint32_t size, uint64_t desc_at, uint64_t avail_at, uint64_t used_at)
+static bool virtio_queue(uint64_t base, uint32_t size, uint64_t desc_at, uint64_t avail_at,
+                         uint64_t used_at)
 {
-    reg_write(REG_QUEUE_SEL, 0);
-    reg_write(REG_QUEUE_NUM, size);
-    reg_write64(REG_DESC_LO, desc_at);
-    reg_write64(REG_AVAIL_LO, avail_at);
-    reg_write64(REG_USED_LO, used_at);
-    reg_write(REG_QUEUE_READY, 1);
-    reg_write(REG_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
-    return reg_read(REG_QUEUE_READY) == 1 && (reg_read(REG_STATUS) & S_NEEDS_RESET) == 0;
+    dev_write(base, REG_QUEUE_SEL, 0);
+    dev_write(base, REG_QUEUE_NUM, size);
+    reg_write64(base, REG_DESC_LO, desc_at);
+    reg_write64(base, REG_AVAIL_LO, avail_at);
+    reg_write64(base, REG_USED_LO, used_at);
+    dev_write(base, REG_QUEUE_READY, 1);
+    dev_write(base, REG_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
+    return dev_read(base, REG_QUEUE_READY) == 1 &&
+           (dev_read(base, REG_STATUS) & S_NEEDS_RESET) == 0;
 }
 
 /* The handshake and queue 0 of 8 in the ring page, zeroed; false when the device refuses. */
@@ -154,15 +167,15 @@ static bool blk_start(blk_t *b)
     }
     b->avail_idx = 0;
     b->used_seen = 0;
-    if (!blk_negotiate()) {
+    if (!virtio_negotiate(VIRTIO_BLK_BASE)) {
         return false;
     }
     reg_write(REG_QUEUE_SEL, 0);
     if (reg_read(REG_QUEUE_NUM_MAX) < QUEUE_SIZE) {
         return false;
     }
-    return blk_queue(QUEUE_SIZE, b->ring_phys + DESC_OFFSET, b->ring_phys + AVAIL_OFFSET,
-                     b->ring_phys + USED_OFFSET);
+    return virtio_queue(VIRTIO_BLK_BASE, QUEUE_SIZE, b->ring_phys + DESC_OFFSET,
+                        b->ring_phys + AVAIL_OFFSET, b->ring_phys + USED_OFFSET);
 }
 
 /* The request header in the ring page, and its status byte set to 0xff (not answered). */
@@ -423,7 +436,8 @@ void program_virtio_blk_rw(void)
  * read; a case the device answers (a writable header, empty data) must fail or succeed as the
  * document says, with the device going on. Then a reset with requests made available and not
  * yet taken (the device must never answer them), and a driver that never reads its used ring
- * (the device must not write past it). Without a device (bare QEMU) the program skips.
+ * (the device must not write past it); last, the VM's virtio-rng beside a broken disk and a
+ * broken virtio-rng beside a working disk. Without a device (bare QEMU) the program skips.
  */
 #define FAR_PAST_RAM (1ull << 40)
 #define PAST_4G      (1ull << 32)
@@ -505,7 +519,8 @@ static void bad_queue(blk_t *b, uint32_t size, uint64_t desc_at, uint64_t avail_
     bool taken;
 
     blk_start(b);
-    taken = blk_negotiate() && blk_queue(size, desc_at, avail_at, used_at);
+    taken = virtio_negotiate(VIRTIO_BLK_BASE) &&
+            virtio_queue(VIRTIO_BLK_BASE, size, desc_at, avail_at, used_at);
     check(!taken && needs_reset() && reg_read(REG_QUEUE_READY) == 0 && blk_serves_again(b),
           "%s: refused at QueueReady with DEVICE_NEEDS_RESET, a reset serves a read", what);
 }
@@ -571,8 +586,8 @@ static void hostile_long_chain(blk_t *b)
     }
     put16(avail + 4, 0);
     put16(avail + 2, 1);
-    if (!check(reg_read(REG_QUEUE_NUM_MAX) >= LONG_QUEUE && blk_negotiate() &&
-                       blk_queue(LONG_QUEUE, table, rings, used),
+    if (!check(reg_read(REG_QUEUE_NUM_MAX) >= LONG_QUEUE && virtio_negotiate(VIRTIO_BLK_BASE) &&
+                       virtio_queue(VIRTIO_BLK_BASE, LONG_QUEUE, table, rings, used),
                "a queue of %u in pages of its own", LONG_QUEUE)) {
         return;
     }
@@ -661,8 +676,9 @@ static void hostile_reset_in_flight(blk_t *b)
     reg_write(REG_STATUS, 0);
     reg_write(REG_QUEUE_NOTIFY, 0);
     quiet = get16(used + 2) == 0 && status[0] == 0xff && status[1] == 0xff;
-    taken = blk_negotiate() &&
-            blk_queue(QUEUE_SIZE, fresh, fresh + AVAIL_OFFSET, fresh + USED_OFFSET);
+    taken = virtio_negotiate(VIRTIO_BLK_BASE) &&
+            virtio_queue(VIRTIO_BLK_BASE, QUEUE_SIZE, fresh, fresh + AVAIL_OFFSET,
+                         fresh + USED_OFFSET);
     reg_write(REG_QUEUE_NOTIFY, 0);
     quiet = quiet && get16(used + 2) == 0 && status[0] == 0xff && status[1] == 0xff &&
             get16((const uint8_t *)phys_to_virt(fresh) + USED_OFFSET + 2) == 0;
@@ -726,6 +742,54 @@ static void hostile_flood(blk_t *b)
           "the device was never broken and serves a read without a reset");
 }
 
+/* One buffer of 64 bytes with `flags` made the rng's n-th request; the used index after it. */
+static uint16_t rng_request(uint8_t *rings, uint64_t buffer, uint16_t flags, uint16_t n)
+{
+    put64(rings, buffer);
+    put32(rings + 8, 64);
+    put16(rings + 12, flags);
+    put16(rings + 14, 0);
+    put16(rings + AVAIL_OFFSET + 4 + 2 * (uint64_t)(n % QUEUE_SIZE), 0);
+    __asm__ volatile("" ::: "memory");
+    put16(rings + AVAIL_OFFSET + 2, (uint16_t)(n + 1));
+    __asm__ volatile("mfence" ::: "memory");
+    dev_write(VIRTIO_RNG_BASE, REG_QUEUE_NOTIFY, 0);
+    return get16(rings + USED_OFFSET + 2);
+}
+
+/* The VM's other devices are not the disk's: its virtio-rng serves while the disk is broken,
+ * and a virtio-rng broken on purpose leaves the disk serving without a reset. */
+static void hostile_beside_rng(blk_t *b)
+{
+    uint64_t rings_phys = page_alloc(), buffer = page_alloc();
+    uint8_t *rings = phys_to_virt(rings_phys);
+    const uint8_t *bytes = phys_to_virt(buffer);
+    bool started, filled = false;
+
+    blk_fresh(b);
+    b->avail_idx = 100;
+    put16(b->ring + AVAIL_OFFSET + 2, b->avail_idx);
+    reg_write(REG_QUEUE_NOTIFY, 0);
+    started = dev_read(VIRTIO_RNG_BASE, REG_DEVICE_ID) == 4 && virtio_negotiate(VIRTIO_RNG_BASE) &&
+              virtio_queue(VIRTIO_RNG_BASE, QUEUE_SIZE, rings_phys, rings_phys + AVAIL_OFFSET,
+                           rings_phys + USED_OFFSET);
+    started = started && rng_request(rings, buffer, D_WRITE, 0) == 1;
+    __asm__ volatile("" ::: "memory");
+    for (unsigned i = 0; i < 64; i++) {
+        filled |= bytes[i] != 0;
+    }
+    check(needs_reset() && started && get16(rings + USED_OFFSET + 8) == 64 && filled,
+          "the disk broken, the VM's virtio-rng still fills a buffer of 64 bytes");
+    check(blk_serves_again(b), "the disk reset serves a read");
+    rng_request(rings, buffer, 0, 1);
+    b->data[5] = (uint8_t)~pattern(1, 5);
+    check((dev_read(VIRTIO_RNG_BASE, REG_STATUS) & S_NEEDS_RESET) != 0 &&
+                  get16(rings + USED_OFFSET + 2) == 1 && !needs_reset() &&
+                  blk_request(b, T_IN, 1, 512) == 0 && b->data[5] == pattern(1, 5),
+          "a device-readable buffer breaks the virtio-rng alone: the disk serves on, no reset");
+    dev_write(VIRTIO_RNG_BASE, REG_STATUS, 0);
+}
+
 void program_virtio_hostile(void)
 {
     blk_t b = {0};
@@ -748,5 +812,6 @@ void program_virtio_hostile(void)
     hostile_queues(&b);
     hostile_reset_in_flight(&b);
     hostile_flood(&b);
+    hostile_beside_rng(&b);
     say("requests answered: %u reads, %u writes, %u errors", b.reads, b.writes, b.errors);
 }

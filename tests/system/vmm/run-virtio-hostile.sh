@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/../../../tools/lib/cli.sh"
 cli_help "$@"
 
-HOSTILE_CHECKS=42
+HOSTILE_CHECKS=45
 
 out=build/tests/virtio-hostile
 while [ $# -gt 0 ]; do
