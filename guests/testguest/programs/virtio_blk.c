@@ -119,6 +119,16 @@ static void desc(blk_t *b, unsigned index, uint64_t addr, uint32_t len, uint16_t
     put16(d + 14, next);
 }
 
+/* The driver's ring and data pages, and its counts at 0. */
+static void blk_pages(blk_t *b)
+{
+    b->ring_phys = page_alloc();
+    b->ring = phys_to_virt(b->ring_phys);
+    b->data_phys = page_alloc();
+    b->data = phys_to_virt(b->data_phys);
+    b->reads = b->writes = b->errors = 0;
+}
+
 /* Reset, ACKNOWLEDGE, DRIVER, VERSION_1 and FEATURES_OK; false when the device refuses. */
 static bool virtio_negotiate(uint64_t base)
 {
@@ -255,11 +265,7 @@ void program_virtio_blk(void)
     }
     check_eq(reg_read(REG_VERSION), 2, "the transport is version 2");
     check_eq(reg_read(REG_DEVICE_ID), 2, "the device is a block device");
-    b.reads = b.writes = b.errors = 0;
-    b.ring_phys = page_alloc();
-    b.ring = phys_to_virt(b.ring_phys);
-    b.data_phys = page_alloc();
-    b.data = phys_to_virt(b.data_phys);
+    blk_pages(&b);
     if (!check(blk_start(&b), "handshake: VERSION_1 negotiated, queue of 8 ready, DRIVER_OK")) {
         return;
     }
@@ -316,7 +322,7 @@ static uint64_t rw_count(uint64_t capacity, uint64_t s)
 {
     uint64_t left = capacity - s;
 
-    return left > 8 * RW_PAGES ? 8 * RW_PAGES : left;
+    return left > 8ull * RW_PAGES ? 8ull * RW_PAGES : left;
 }
 
 /* Sectors [sector, sector + count) through the RW_PAGES pages (count at most 8 * RW_PAGES). */
@@ -368,10 +374,7 @@ void program_virtio_blk_rw(void)
         skip("no virtio-mmio device at %#llx", (unsigned long long)VIRTIO_BLK_BASE);
         return;
     }
-    b.ring_phys = page_alloc();
-    b.ring = phys_to_virt(b.ring_phys);
-    b.data_phys = page_alloc();
-    b.data = phys_to_virt(b.data_phys);
+    blk_pages(&b);
     for (unsigned p = 0; p < RW_PAGES; p++) {
         pages[p] = page_alloc();
     }
@@ -546,7 +549,8 @@ static void hostile_chains(blk_t *b)
     blk_fresh(b);
     desc(b, 0, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, 1);
     for (unsigned i = 1; i < QUEUE_SIZE; i++) {
-        desc(b, i, b->data_phys + 64 * i, 64, D_WRITE | D_NEXT, (uint16_t)((i + 1) % QUEUE_SIZE));
+        desc(b, i, b->data_phys + 64 * (uint64_t)i, 64, D_WRITE | D_NEXT,
+             (uint16_t)((i + 1) % QUEUE_SIZE));
     }
     post_and_expect_broken(b, 0, "a chain through all 8 descriptors and on (longer than 8)");
     bad_next(b, QUEUE_SIZE, "a next of 8 in a queue of 8");
@@ -576,7 +580,7 @@ static void hostile_long_chain(blk_t *b)
 
     blk_header(b, T_IN, 1);
     for (unsigned i = 0; i < LONG_CHAIN; i++) {
-        uint8_t *e = d + 16 * i;
+        uint8_t *e = d + 16 * (uint64_t)i;
         bool last = i == LONG_CHAIN - 1;
 
         put64(e, i == 0 ? b->ring_phys + HEADER_OFFSET : last ? status_at : b->data_phys);
@@ -706,10 +710,10 @@ static void hostile_flood(blk_t *b)
     /* Four chains (heads 0, 2, 4, 6): the header, then data and status in one buffer. */
     for (unsigned c = 0; c < 4; c++) {
         desc(b, 2 * c, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, (uint16_t)(2 * c + 1));
-        desc(b, 2 * c + 1, b->data_phys + 1024 * c, 513, D_WRITE, 0);
+        desc(b, 2 * c + 1, b->data_phys + 1024 * (uint64_t)c, 513, D_WRITE, 0);
     }
     for (unsigned i = 0; i < QUEUE_SIZE; i++) {
-        put16(avail + 4 + 2 * i, (uint16_t)(2 * (i % 4)));
+        put16(avail + 4 + 2 * (uint64_t)i, (uint16_t)(2 * (i % 4)));
     }
     b->avail_idx = QUEUE_SIZE;
     put16(avail + 2, b->avail_idx);
@@ -728,7 +732,7 @@ static void hostile_flood(blk_t *b)
         spoilt += b->ring[i] != CANARY;
     }
     for (unsigned i = 0; i < QUEUE_SIZE; i++) {
-        const uint8_t *e = used + 4 + 8 * i;
+        const uint8_t *e = used + 4 + 8 * (uint64_t)i;
         entries += e[0] % 2 == 0 && e[0] < QUEUE_SIZE && e[1] == 0 && get16(e + 4) == 513;
     }
     check(ahead == 0 && get16(used + 2) == FLOODED,
@@ -792,17 +796,14 @@ static void hostile_beside_rng(blk_t *b)
 
 void program_virtio_hostile(void)
 {
-    blk_t b = {0};
+    blk_t b;
 
     if (reg_read(REG_MAGIC) != 0x74726976u) {
         skip("no virtio-mmio device at %#llx", (unsigned long long)VIRTIO_BLK_BASE);
         return;
     }
     check_eq(reg_read(REG_DEVICE_ID), 2, "the device is a block device");
-    b.ring_phys = page_alloc();
-    b.ring = phys_to_virt(b.ring_phys);
-    b.data_phys = page_alloc();
-    b.data = phys_to_virt(b.data_phys);
+    blk_pages(&b);
     if (!check(blk_serves_again(&b), "a good read before the hostile cases")) {
         return;
     }

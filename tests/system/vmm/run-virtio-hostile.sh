@@ -8,24 +8,14 @@
 # well-behaved VM must pass its 13 checks, and all three must end by their EXIT hypercall with
 # status 0: one VM's broken device harms no other VM's.
 #
-# usage: tests/system/vmm/run-virtio-hostile.sh [--out DIR]   (default: build/tests/virtio-hostile)
+# usage: tests/system/vmm/run-virtio-hostile.sh [OUT]   (default: build/tests/virtio-hostile)
 set -euo pipefail
 source "$(dirname "$0")/../../../tools/lib/cli.sh"
-cli_help "$@"
+cli_args 0-1 "$@"
 
 HOSTILE_CHECKS=45
 
-out=build/tests/virtio-hostile
-while [ $# -gt 0 ]; do
-    case "$1" in
-    --out)
-        [ $# -ge 2 ] || cli_refuse "$1"
-        out=$2
-        shift 2
-        ;;
-    *) cli_refuse "$1" ;;
-    esac
-done
+out=${1:-build/tests/virtio-hostile}
 mkdir -p "$out"
 for image in good bad; do
     python3 -c '
