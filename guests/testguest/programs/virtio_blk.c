@@ -56,6 +56,8 @@
 typedef struct blk {
     uint64_t ring_phys;
     uint8_t *ring;
+    uint64_t table_phys; /* the descriptor table: the ring page's first bytes, unless moved */
+    uint8_t *table;
     uint64_t data_phys;
     uint8_t *data;
     uint16_t avail_idx;
@@ -111,7 +113,7 @@ static uint8_t pattern(uint64_t sector, unsigned i)
 static void desc(blk_t *b, unsigned index, uint64_t addr, uint32_t len, uint16_t flags,
                  uint16_t next)
 {
-    uint8_t *d = b->ring + DESC_OFFSET + 16 * (uint64_t)index;
+    uint8_t *d = b->table + 16 * (uint64_t)index;
 
     put64(d, addr);
     put32(d + 8, len);
@@ -126,6 +128,8 @@ static void blk_pages(blk_t *b)
     b->ring = phys_to_virt(b->ring_phys);
     b->data_phys = page_alloc();
     b->data = phys_to_virt(b->data_phys);
+    b->table_phys = b->ring_phys + DESC_OFFSET;
+    b->table = b->ring + DESC_OFFSET;
     b->reads = b->writes = b->errors = 0;
 }
 
@@ -184,8 +188,8 @@ static bool blk_start(blk_t *b)
     if (reg_read(REG_QUEUE_NUM_MAX) < QUEUE_SIZE) {
         return false;
     }
-    return virtio_queue(VIRTIO_BLK_BASE, QUEUE_SIZE, b->ring_phys + DESC_OFFSET,
-                        b->ring_phys + AVAIL_OFFSET, b->ring_phys + USED_OFFSET);
+    return virtio_queue(VIRTIO_BLK_BASE, QUEUE_SIZE, b->table_phys, b->ring_phys + AVAIL_OFFSET,
+                        b->ring_phys + USED_OFFSET);
 }
 
 /* The request header in the ring page, and its status byte set to 0xff (not answered). */
@@ -505,14 +509,53 @@ static void bad_data(blk_t *b, uint64_t address, uint32_t length, uint16_t flags
     post_and_expect_broken(b, 0, what);
 }
 
-/* Descriptor 0 the header, then `next` from it as given (a loop, a bad index). */
+/* Descriptor 0 the header, its `next` past the queue and a good status descriptor there. */
 static void bad_next(blk_t *b, uint16_t next, const char *what)
 {
     blk_fresh(b);
     desc(b, 0, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, next);
+    desc(b, next, b->ring_phys + STATUS_OFFSET, 1, D_WRITE, 0);
+    post_and_expect_broken(b, 0, what);
+}
+
+/* A good request at descriptors 0-2, every available entry naming it, the index moved. */
+static void bad_avail_index(blk_t *b, uint16_t moved, const char *what)
+{
+    blk_fresh(b);
+    desc(b, 0, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, 1);
     desc(b, 1, b->data_phys, 512, D_WRITE | D_NEXT, 2);
     desc(b, 2, b->ring_phys + STATUS_OFFSET, 1, D_WRITE, 0);
-    post_and_expect_broken(b, 0, what);
+    b->avail_idx = moved;
+    put16(b->ring + AVAIL_OFFSET + 2, b->avail_idx);
+    __asm__ volatile("mfence" ::: "memory");
+    reg_write(REG_QUEUE_NOTIFY, 0);
+    expect_broken(b, what);
+}
+
+/* Indices past the queue where, were they not checked, a good request would be found: a
+ * descriptor table of 65536 entries (1 MiB) for a queue of 8, good descriptors past entry 7. */
+static void hostile_indices(blk_t *b)
+{
+    uint64_t table_phys = b->table_phys;
+    uint8_t *table = b->table;
+
+    b->table_phys = pages_alloc(256, PAGE_SIZE);
+    b->table = phys_to_virt(b->table_phys);
+    bad_next(b, QUEUE_SIZE, "a next of 8 in a queue of 8");
+    bad_next(b, 0x100, "a next of 0x100");
+    bad_next(b, 0xffff, "a next of 0xffff");
+    blk_fresh(b);
+    desc(b, QUEUE_SIZE, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, QUEUE_SIZE + 1);
+    desc(b, QUEUE_SIZE + 1, b->ring_phys + STATUS_OFFSET, 1, D_WRITE, 0);
+    post_and_expect_broken(b, QUEUE_SIZE, "an available entry (head) of 8 in a queue of 8");
+    blk_fresh(b);
+    desc(b, 0xffff, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, 0);
+    desc(b, 0, b->ring_phys + STATUS_OFFSET, 1, D_WRITE, 0);
+    post_and_expect_broken(b, 0xffff, "an available entry (head) of 0xffff");
+    b->table_phys = table_phys;
+    b->table = table;
+    bad_avail_index(b, QUEUE_SIZE + 1, "the available index moved by 9 in a queue of 8");
+    bad_avail_index(b, 100, "the available index moved by 100");
 }
 
 /* A queue set up with one bad field; the device must refuse it at QueueReady. */
@@ -540,7 +583,9 @@ static void expect_answer(blk_t *b, uint8_t got, uint8_t status, const char *wha
 
 static void hostile_chains(blk_t *b)
 {
-    bad_next(b, 0, "a descriptor whose next is itself");
+    blk_fresh(b);
+    desc(b, 0, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, 0);
+    post_and_expect_broken(b, 0, "a descriptor whose next is itself");
     blk_fresh(b);
     desc(b, 0, b->ring_phys + HEADER_OFFSET, 16, D_NEXT, 1);
     desc(b, 1, b->data_phys, 256, D_WRITE | D_NEXT, 2);
@@ -553,22 +598,6 @@ static void hostile_chains(blk_t *b)
              (uint16_t)((i + 1) % QUEUE_SIZE));
     }
     post_and_expect_broken(b, 0, "a chain through all 8 descriptors and on (longer than 8)");
-    bad_next(b, QUEUE_SIZE, "a next of 8 in a queue of 8");
-    bad_next(b, 0xffff, "a next of 0xffff");
-    blk_fresh(b);
-    post_and_expect_broken(b, QUEUE_SIZE, "an available entry (head) of 8 in a queue of 8");
-    blk_fresh(b);
-    post_and_expect_broken(b, 0xffff, "an available entry (head) of 0xffff");
-    blk_fresh(b);
-    b->avail_idx = (uint16_t)(QUEUE_SIZE + 1);
-    put16(b->ring + AVAIL_OFFSET + 2, b->avail_idx);
-    reg_write(REG_QUEUE_NOTIFY, 0);
-    expect_broken(b, "the available index moved by 9 in a queue of 8");
-    blk_fresh(b);
-    b->avail_idx = 100;
-    put16(b->ring + AVAIL_OFFSET + 2, b->avail_idx);
-    reg_write(REG_QUEUE_NOTIFY, 0);
-    expect_broken(b, "the available index moved by 100");
 }
 
 /* Chain of 65 descriptors in a queue of 128 (its own pages): more than the device takes. */
@@ -808,6 +837,7 @@ void program_virtio_hostile(void)
         return;
     }
     hostile_chains(&b);
+    hostile_indices(&b);
     hostile_long_chain(&b);
     hostile_buffers(&b);
     hostile_queues(&b);

@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/../../../tools/lib/cli.sh"
 cli_args 0-1 "$@"
 
-HOSTILE_CHECKS=45
+HOSTILE_CHECKS=46
 
 out=${1:-build/tests/virtio-hostile}
 mkdir -p "$out"
