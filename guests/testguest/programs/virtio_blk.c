@@ -151,22 +151,22 @@ static bool virtio_negotiate(uint64_t base)
     return (dev_read(base, REG_STATUS) & S_FEATURES_OK) != 0;
 }
 
-static void reg_write64(uint64_t base, uint32_t low, uint64_t value)
+static void dev_write64(uint64_t base, uint32_t low, uint64_t value)
 {
     dev_write(base, low, (uint32_t)value);
     dev_write(base, low + 4, (uint32_t)(value >> 32));
 }
 
-/* Queue 0 of the device at `base`: `size` entries at the three addresses, QueueReady and DRIVER_OK; whether the
- * device took it (ready, no DEVICE_NEEDS_RESET). */
+/* Queue 0 of the device at `base`: `size` entries at the three addresses, QueueReady and
+ * DRIVER_OK; whether the device took it (ready, no DEVICE_NEEDS_RESET). */
 static bool virtio_queue(uint64_t base, uint32_t size, uint64_t desc_at, uint64_t avail_at,
                          uint64_t used_at)
 {
     dev_write(base, REG_QUEUE_SEL, 0);
     dev_write(base, REG_QUEUE_NUM, size);
-    reg_write64(base, REG_DESC_LO, desc_at);
-    reg_write64(base, REG_AVAIL_LO, avail_at);
-    reg_write64(base, REG_USED_LO, used_at);
+    dev_write64(base, REG_DESC_LO, desc_at);
+    dev_write64(base, REG_AVAIL_LO, avail_at);
+    dev_write64(base, REG_USED_LO, used_at);
     dev_write(base, REG_QUEUE_READY, 1);
     dev_write(base, REG_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
     return dev_read(base, REG_QUEUE_READY) == 1 &&
