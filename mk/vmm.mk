@@ -152,9 +152,10 @@ test-vmm-many-slow: kernel $(INIT_ELF) $(TESTGUEST_IMAGES)
 
 TEST_SLOW_TARGETS += test-vmm-many-slow
 
-##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode, and vm stats's request counts (QEMU, ~20 s)
+##dev the test guest's virtio-blk program against a disk module in PV and AMD-V mode, hostile drivers (virtio-hostile) beside a good one, and vm stats's request counts (QEMU, ~30 s)
 test-vmm-virtio: kernel init testguest
 	$(Q)tests/system/vmm/run-virtio-blk.sh --out $(BUILD)/tests/virtio-blk
+	$(Q)tests/system/vmm/run-virtio-hostile.sh $(BUILD)/tests/virtio-hostile
 	$(Q)timeout 300 tests/system/vmm/run-virtio-stats.py $(BUILD)/kernel/beaml4.elf $(INIT_ELF) \
 		$(TESTGUEST_OUT)/testguest-low-pvh.elf $(TESTGUEST_OUT)/testguest-high-pvh.elf \
 		$(BUILD)/tests/virtio-blk/stats

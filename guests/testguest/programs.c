@@ -69,6 +69,8 @@ const program_t programs[] = {
          "beaml4's virtio-mmio disk: every sector against the pattern, errors, a broken ring"},
         {"virtio-blk-rw", program_virtio_blk_rw, ENDS_BY_EXIT, PROGRAM_DIFFERS_BARE,
          "beaml4's virtio-mmio disk over the machine's disk: written, flushed, read back"},
+        {"virtio-hostile", program_virtio_hostile, ENDS_BY_EXIT, PROGRAM_DIFFERS_BARE,
+         "beaml4's virtio-mmio disk driven against every rule: broken, reset, serving again"},
 };
 
 const unsigned program_count = sizeof(programs) / sizeof(programs[0]);

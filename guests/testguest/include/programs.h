@@ -62,5 +62,6 @@ void program_hostile_halt_forever(void);
 void program_echo(void);
 void program_virtio_blk(void);
 void program_virtio_blk_rw(void);
+void program_virtio_hostile(void);
 
 #endif

@@ -4,7 +4,9 @@ test guest's virtio-blk program in two VMs over one read-only disk module (the p
 run-virtio-blk.sh writes), one in PV mode and one in AMD-V mode, and drives the shell (dbg) over
 the serial line. Each guest says how many reads and writes its device answered and how many of
 those with an error; once it has ended, `vm stats` must show the same numbers as blk-reads,
-blk-writes and blk-errors, no flush, and VMs without disk= no blk counters at all.
+blk-writes and blk-errors, no flush, and VMs without disk= no blk counters at all. A third VM
+runs the virtio-hostile program over the same module: vm stats must count the requests its
+device answered as the guest did (the chains that broke the device are no requests).
 
 usage: tests/system/vmm/run-virtio-stats.py KERNEL INIT IMAGE_LOW IMAGE_HIGH LOGDIR
   KERNEL      the kernel image (build/kernel/beaml4.elf)
@@ -34,19 +36,40 @@ def counters(m, name):
     return dbg.stats_counters(m.command(f"vm stats {name}"))
 
 
-def check_counts(m, name):
+def guest_counts(m, name, plausible):
+    """What the guest says its device answered, once it has exited; plausible(reads, writes,
+    errors) judges the numbers before vm stats is asked."""
     m.wait_line(rf"^init: VM {name} exited: exit hypercall: .*, status 0$", 0, VM_SECONDS)
-    said = m.wait_line(rf"^{name}: (virtio-blk: )?requests answered: ", 0)
+    said = m.wait_line(rf"^{name}: (virtio-[a-z]+: )?requests answered: ", 0)
     match = re.search(r"requests answered: (\d+) reads, (\d+) writes, (\d+) errors$", said)
     expect(match is not None, f"{name} said {said!r}")
     reads, writes, errors = (int(g) for g in match.groups())
+    expect(plausible(reads, writes, errors), f"{name} said {said!r}")
+    return reads, writes, errors
+
+
+def check_counts(m, name):
     # Every sector, one read past the end, the read after the reset; one refused write.
-    expect(reads == SECTORS + 2 and writes == 1 and errors == 2, f"{name} said {said!r}")
+    reads, writes, errors = guest_counts(
+        m, name, lambda r, w, e: r == SECTORS + 2 and w == 1 and e == 2)
     found = counters(m, name)
     want = {"blk-reads": reads, "blk-writes": writes, "blk-flushes": 0, "blk-errors": errors}
     got = {key: found.get(key) for key in want}
     expect(got == want, f"vm stats {name}: {got}, the guest counted {want}")
     print(f"     {name}: vm stats shows {reads} reads, {writes} write, {errors} errors, as the "
+          f"guest counted")
+
+
+def check_hostile(m):
+    """The hostile driver's requests the device answered (the broken chains are not requests):
+    the flood's 300 reads and more, no write, one error (the header it could not read)."""
+    reads, writes, errors = guest_counts(m, "hostile",
+                                         lambda r, w, e: r > 300 and w == 0 and e == 1)
+    found = counters(m, "hostile")
+    want = {"blk-reads": reads, "blk-writes": writes, "blk-errors": errors}
+    got = {key: found.get(key) for key in want}
+    expect(got == want, f"vm stats hostile: {got}, the guest counted {want}")
+    print(f"     hostile: vm stats shows {reads} reads, {writes} writes, {errors} error, as the "
           f"guest counted")
 
 
@@ -78,7 +101,9 @@ def main():
             f.write(bytes((s * 7 + i * 13 + 1) & 0xff for i in range(512)))
     modules = [f"{low if mode == 'pv' else high} vm={name} mode={mode} mem=64M "
                f"disk=vdisk.img:ro cmdline=\"test=virtio-blk\"" for name, mode in VMS]
-    modules += [f"{low} vm=nodisk mode=pv mem=32M cmdline=\"test=console\"", disk]
+    modules += [f"{low} vm=hostile mode=pv mem=64M disk=vdisk.img:ro "
+                f"cmdline=\"test=virtio-hostile\"",
+                f"{low} vm=nodisk mode=pv mem=32M cmdline=\"test=console\"", disk]
     checks = dbg.Checks()
     machine = None
     try:
@@ -88,6 +113,8 @@ def main():
         for name, mode in VMS:
             checks.check(f"vm stats {name} ({mode}): the virtio-blk requests the guest made",
                          check_counts, machine, name)
+        checks.check("vm stats hostile: the requests of the hostile driver the device answered",
+                     check_hostile, machine)
         checks.check("vm stats of a VM without disk=: no blk counters", check_no_disk, machine)
     except dbg.Failure as error:
         print(f"FAIL virtio-stats run: {error}")
