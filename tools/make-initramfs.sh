@@ -31,10 +31,12 @@ fi
 [ -n "$deb" ] || { echo "make-initramfs: busybox-static could not be downloaded" >&2; exit 1; }
 
 # The modules, each after its dependencies (their .modinfo "depends=": Debian's package has no
-# modules.dep, depmod makes it at installation): virtio-mmio and virtio-blk on virtio and
-# virtio_ring; ext4 on jbd2, mbcache and crc16, and through the crypto API (its "softdep=pre:
+# modules.dep, depmod makes it at installation): virtio-mmio, virtio-pci (for the bare runs'
+# virtio-blk-pci disk) and virtio-blk on virtio and virtio_ring; virtio-pci also on its modern
+# and legacy device parts; ext4 on jbd2, mbcache and crc16, and through the crypto API (its "softdep=pre:
 # crypto-crc32c", which only modprobe follows) on a crc32c for its metadata checksums.
-modules="virtio_ring virtio virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
+modules="virtio_ring virtio virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
+virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
 kernel_deb=$(find "$out" -maxdepth 1 -name 'linux-image-*-amd64_*.deb' -print -quit)
 [ -n "$kernel_deb" ] ||
     { echo "make-initramfs: no linux-image package in $out (run tools/fetch-linux.sh first)" >&2; exit 1; }

@@ -10,6 +10,10 @@
 #                          /dev/vda as ext4; if /beaml4/token is not there, write TOKEN into it,
 #                          sync, unmount and reboot; if it is, print it, unmount and power off.
 #                          Its lines start "ext4: " (tests/system/linux/run-ext4.sh judges them).
+#   initramfs.dd=MIB       load them, then instead of the lines above write MIB MiB of zeros to
+#                          /dev/vda and read them back with dd (O_DIRECT, 1 MiB a request),
+#                          printing "figure: dd write|read: MIB MiB in N cs" (by the kernel's
+#                          clock), and power off (tests/system/linux/run-dd.sh compares them).
 # On a host (not PID 1) it only answers --help.
 #
 # usage: /init          (the guest kernel's first process; its words come from /proc/cmdline)
@@ -65,16 +69,43 @@ load_modules() {
     done </lib/modules/order
 }
 
-# The ext4 round trip of initramfs.ext4=TOKEN (see the top); ends the VM either way.
-ext4_round_trip() {
-    ext4() { echo "ext4: $*"; }
-    load_modules || poweroff -f
+# wait_vda: waits up to 5 s for virtio-blk's /dev/vda; status 1 when it did not come.
+wait_vda() {
     waited=0
     while [ ! -b /dev/vda ] && [ $waited -lt 50 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
-    [ -b /dev/vda ] || { ext4 "no /dev/vda after 5 s"; poweroff -f; }
+    [ -b /dev/vda ]
+}
+
+# uptime_cs: the kernel's uptime in centiseconds.
+uptime_cs() {
+    read -r now _ </proc/uptime
+    echo "$now" | tr -d .
+}
+
+# The dd figures of initramfs.dd=MIB (see the top); powers off.
+dd_figures() {
+    load_modules && wait_vda || { echo "dd: no /dev/vda"; poweroff -f; }
+    figure "dd disk: $(cat /sys/block/vda/size) sectors"
+    before=$(uptime_cs)
+    dd if=/dev/zero of=/dev/vda bs=1M count="$1" oflag=direct conv=fsync 2>/dev/null ||
+        echo "dd: the write failed"
+    middle=$(uptime_cs)
+    dd if=/dev/vda of=/dev/null bs=1M count="$1" iflag=direct 2>/dev/null ||
+        echo "dd: the read failed"
+    after=$(uptime_cs)
+    figure "dd write: $1 MiB in $((middle - before)) cs"
+    figure "dd read: $1 MiB in $((after - middle)) cs"
+    poweroff -f
+}
+
+# The ext4 round trip of initramfs.ext4=TOKEN (see the top); ends the VM either way.
+ext4_round_trip() {
+    ext4() { echo "ext4: $*"; }
+    load_modules || poweroff -f
+    wait_vda || { ext4 "no /dev/vda after 5 s"; poweroff -f; }
     ext4 "/dev/vda: $(cat /sys/block/vda/size) sectors"
     mkdir -p /mnt
     mount -t ext4 /dev/vda /mnt || { ext4 "mount of /dev/vda failed"; poweroff -f; }
@@ -95,6 +126,7 @@ ext4_round_trip() {
 for word in $(cat /proc/cmdline); do
     case "$word" in
     initramfs.ext4=*) ext4_round_trip "${word#initramfs.ext4=}" ;;
+    initramfs.dd=*) dd_figures "${word#initramfs.dd=}" ;;
     initramfs.modules) load_modules ;;
     esac
 done
