@@ -82,7 +82,7 @@ TEST_TARGETS += test-linux-svm
 
 # The kernel in AMD-V mode with the machine's virtio-blk disk (an ext4 image made by the test) as
 # its disk=dev:0: it writes a file, its VM reboots, it reads the file back; the image is then
-# checked on the host (tests/system/linux/run-ext4.sh, about 45 s).
+# checked on the host (tests/system/linux/run-ext4.sh, about 35-50 s).
 .PHONY: test-linux-ext4
 ##dev Debian's Linux under beaml4 (AMD-V) writes a file on ext4 on a virtio-blk disk, reboots, reads it
 test-linux-ext4: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)

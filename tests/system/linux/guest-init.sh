@@ -7,8 +7,10 @@
 #   initramfs.modules      load the modules of /lib/modules/order (virtio-mmio, virtio-blk, ext4
 #                          and what they need) before the lines above, printing "modules: ..."
 #   initramfs.ext4=TOKEN   load them, then instead of the lines above the ext4 round trip: mount
-#                          /dev/vda as ext4; if /beaml4/token is not there, write TOKEN into it,
-#                          sync, unmount and reboot; if it is, print it, unmount and power off.
+#                          /dev/vda as ext4; if /beaml4/token is not there, write TOKEN into it
+#                          and 4 MiB of random bytes into /beaml4/data, sync, print both (the
+#                          data's SHA-256), unmount and reboot; if it is, print both, unmount
+#                          and power off.
 #                          Its lines start "ext4: " (tests/system/linux/run-ext4.sh judges them).
 #   initramfs.dd=MIB       load them, then instead of the lines above write MIB MiB of zeros to
 #                          /dev/vda and read them back with dd (O_DIRECT, 1 MiB a request),
@@ -112,13 +114,16 @@ ext4_round_trip() {
     ext4 "mounted: $(awk '$2 == "/mnt" { print $1, $3 }' /proc/mounts)"
     if [ -f /mnt/beaml4/token ]; then
         ext4 "read back: $(cat /mnt/beaml4/token)"
+        ext4 "read back data: $(sha256sum </mnt/beaml4/data | cut -d' ' -f1)"
         umount /mnt && ext4 "unmounted; powering off"
         poweroff -f
     fi
     mkdir -p /mnt/beaml4
     echo "$1" >/mnt/beaml4/token
+    dd if=/dev/urandom of=/mnt/beaml4/data bs=64k count=64 2>/dev/null
     sync
     ext4 "wrote: $(cat /mnt/beaml4/token)"
+    ext4 "wrote data: $(sha256sum </mnt/beaml4/data | cut -d' ' -f1)"
     umount /mnt && ext4 "unmounted; rebooting"
     reboot -f
 }

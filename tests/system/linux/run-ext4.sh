@@ -8,8 +8,10 @@
 # restarts the VM at the reset, and the new boot finds the file, prints it and powers off.
 # Checked: both boots' lines in order, TOKEN read back, the VM ended by power-off, no panic, oops,
 # BUG or EXT4-fs error; then on the host, with QEMU ended, debugfs reads TOKEN from the image and
-# e2fsck -fn finds the file system clean. Keeps the log as OUT_DIR/console.log and the image as
-# OUT_DIR/ext4.img. Exit status 0 when every check held.
+# e2fsck -fn finds the file system clean. Beside TOKEN the guest writes 4 MiB of random bytes to
+# /beaml4/data: their SHA-256 as written, as the new boot reads them and in the image must agree.
+# Keeps the log as OUT_DIR/console.log and the image as OUT_DIR/ext4.img. Exit status 0 when
+# every check held.
 #
 # usage: tests/system/linux/run-ext4.sh [--timeout S] KERNEL INIT BZIMAGE INITRAMFS OUT_DIR
 #   --timeout S   QEMU's limit in seconds (default 300)
@@ -73,10 +75,12 @@ at=1
 # The disk the guest sees is the image, all of it.
 vda="lx: ext4: /dev/vda: $(($(stat -c %s "$image") / 512)) sectors\$"
 for step in "lx: modules: ext4 loaded" "$vda" "lx: ext4: mounted: /dev/vda ext4" \
-    "lx: ext4: wrote: $token\$" "lx: ext4: unmounted; rebooting" \
+    "lx: ext4: wrote: $token\$" "lx: ext4: wrote data: [0-9a-f]+\$" \
+    "lx: ext4: unmounted; rebooting" \
     "init: VM lx stopped: reset: the reset register" "init: VM lx running" \
     "lx: modules: ext4 loaded" "$vda" "lx: ext4: mounted: /dev/vda ext4" \
-    "lx: ext4: read back: $token\$" "lx: ext4: unmounted; powering off" \
+    "lx: ext4: read back: $token\$" "lx: ext4: read back data: [0-9a-f]+\$" \
+    "lx: ext4: unmounted; powering off" \
     "init: VM lx exited: power-off"; do
     found=$(line "$at" "^$step")
     if [ "$found" -gt 0 ]; then
@@ -104,6 +108,19 @@ fi
 content=$(debugfs -R 'cat /beaml4/token' "$image" 2>/dev/null)
 [ "$content" = "$token" ] && pass "debugfs: /beaml4/token in the image holds $token" ||
     fail "debugfs: /beaml4/token in the image holds '$content', not $token"
+# The 4 MiB of random bytes: the same SHA-256 when written, read by the new boot, and in the image.
+written=$(sed -n 's/^lx: ext4: wrote data: //p' "$log" | head -n1)
+read_back=$(sed -n 's/^lx: ext4: read back data: //p' "$log" | head -n1)
+debugfs -R "dump /beaml4/data $out/data" "$image" >/dev/null 2>&1
+in_image=$(sha256sum <"$out/data" 2>/dev/null | cut -d' ' -f1)
+size=$(stat -c %s "$out/data" 2>/dev/null)
+rm -f "$out/data"
+if [ -n "$written" ] && [ "$written" = "$read_back" ] && [ "$written" = "$in_image" ] &&
+    [ "$size" = 4194304 ]; then
+    pass "/beaml4/data: 4 MiB, SHA-256 ${written:0:16}... written, read back and in the image"
+else
+    fail "/beaml4/data: SHA-256 written '$written', read back '$read_back', in the image '$in_image' ($size bytes)"
+fi
 if fsck_output=$(e2fsck -f -n "$image" 2>&1); then
     pass "e2fsck -f -n: clean ($(echo "$fsck_output" | tail -n1))"
 else
