@@ -4,14 +4,13 @@
 # Lines "initramfs: ..." are the same on every run of the same kernel; lines "figure: NAME: ..."
 # are measurements (tests/system/linux/check-console.sh judges both). Words of the kernel's
 # command line ask for more (read from /proc/cmdline: the kernel hands dotted words to no one):
-#   initramfs.modules      load the modules of /lib/modules/order (virtio-mmio, virtio-blk, ext4
-#                          and what they need) before the lines above, printing "modules: ..."
-#   initramfs.ext4=TOKEN   load them, then instead of the lines above the ext4 round trip: mount
-#                          /dev/vda as ext4; if /beaml4/token is not there, write TOKEN into it
-#                          and 4 MiB of random bytes into /beaml4/data, sync, print both (the
-#                          data's SHA-256), unmount and reboot; if it is, print both, unmount
-#                          and power off.
-#                          Its lines start "ext4: " (tests/system/linux/run-ext4.sh judges them).
+#   initramfs.ext4=TOKEN   load the modules of /lib/modules/order (virtio-mmio, virtio-pci,
+#                          virtio-blk, ext4 and what they need: "modules: NAME loaded"), then,
+#                          instead of the lines above, the ext4 round trip: mount /dev/vda as
+#                          ext4; if /beaml4/token is not there, write TOKEN into it and 4 MiB of
+#                          random bytes into /beaml4/data, sync, print both (the data's
+#                          SHA-256), unmount and reboot; if it is, print both, unmount and power
+#                          off. Its lines start "ext4: " (tests/system/linux/run-ext4.sh).
 #   initramfs.dd=MIB       load them, then instead of the lines above write MIB MiB of zeros to
 #                          /dev/vda and read them back with dd (O_DIRECT, 1 MiB a request),
 #                          printing "figure: dd write|read: MIB MiB in N cs" (by the kernel's
@@ -132,7 +131,6 @@ for word in $(cat /proc/cmdline); do
     case "$word" in
     initramfs.ext4=*) ext4_round_trip "${word#initramfs.ext4=}" ;;
     initramfs.dd=*) dd_figures "${word#initramfs.dd=}" ;;
-    initramfs.modules) load_modules ;;
     esac
 done
 
