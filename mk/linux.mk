@@ -8,6 +8,9 @@
 #   make test-linux-pv-refusal  the bzImage as a PV VM under beaml4: refused by its VMM
 #   make test-linux-svm    the same kernel under beaml4 in AMD-V mode, checked against bare
 #   make test-linux-vtx    the same in VT-x mode with beaml4 in Bochs (make test-slow)
+#   make test-linux-ext4   the same kernel in AMD-V mode keeps a file on ext4 on the machine's
+#                          virtio-blk disk across a reboot of its VM
+#   make bench-linux-dd    dd's throughput on a virtio-blk disk, bare against beaml4 AMD-V
 #   make test-linux-fuzz   the Linux loader fuzzed (LINUX_FUZZ_TEST_SECONDS)
 #
 # The VMM's host tests load the same bzImage when it is there (VMM_TEST_BZIMAGE below).
@@ -20,7 +23,7 @@ LINUX_BARE_LOG  := $(BUILD)/tests/linux/bare/console.log
 $(LINUX_BZIMAGE):
 	$(call quiet,FETCH,$@)./tools/fetch-linux.sh $(BUILD) >/dev/null
 
-$(LINUX_INITRAMFS): tools/make-initramfs.sh tests/system/linux/guest-init.sh
+$(LINUX_INITRAMFS): tools/make-initramfs.sh tests/system/linux/guest-init.sh $(LINUX_BZIMAGE)
 	$(call quiet,GEN,$@)./tools/make-initramfs.sh $(BUILD) >/dev/null
 
 .PHONY: linux-initramfs
@@ -76,6 +79,31 @@ test-linux-svm: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) test-linu
 		$(dir $(LINUX_BARE_LOG)) $(BUILD)/tests/linux/svm
 
 TEST_TARGETS += test-linux-svm
+
+# The kernel in AMD-V mode with the machine's virtio-blk disk (an ext4 image made by the test) as
+# its disk=dev:0: it writes a file, its VM reboots, it reads the file back; the image is then
+# checked on the host (tests/system/linux/run-ext4.sh, about 35-50 s).
+.PHONY: test-linux-ext4
+##dev Debian's Linux under beaml4 (AMD-V) writes a file on ext4 on a virtio-blk disk, reboots, reads it
+test-linux-ext4: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
+	$(call quiet,TEST,tests/system/linux/run-ext4.sh)tests/system/linux/run-ext4.sh \
+		$(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) \
+		$(BUILD)/tests/linux/ext4
+
+TEST_TARGETS += test-linux-ext4
+
+# dd on /dev/vda, bare (virtio-blk-pci) against under beaml4 in AMD-V mode (virtio-mmio over
+# the machine's disk): tests/system/linux/run-dd.sh, about 35 s for LINUX_DD_MIB MiB.
+##dev 128: MiB that make bench-linux-dd writes and reads on each side
+LINUX_DD_MIB ?= 128
+.PHONY: bench-linux-dd
+##dev dd write and read of Linux's virtio-blk disk, bare against under beaml4 (AMD-V): MiB/s, ratio
+bench-linux-dd: kernel $(INIT_ELF) $(LINUX_BZIMAGE) $(LINUX_INITRAMFS)
+	$(call quiet,BENCH,tests/system/linux/run-dd.sh)tests/system/linux/run-dd.sh \
+		--mib $(LINUX_DD_MIB) $(BUILD)/kernel/beaml4.elf $(INIT_ELF) $(LINUX_BZIMAGE) \
+		$(LINUX_INITRAMFS) $(BUILD)/bench/linux-dd
+
+BENCH_TARGETS += bench-linux-dd
 
 # VT-x is Bochs': beaml4 from a GRUB ISO, every instruction of Linux's boot emulated (about
 # 3.5 minutes here, an hour allowed), in make test-slow.

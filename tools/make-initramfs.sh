@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Makes the Linux guest's initramfs: Debian's busybox-static (downloaded with apt-get download,
-# never installed, cached in BUILD_DIR/linux/) and tests/system/linux/guest-init.sh as /init,
-# in a gzip-compressed newc cpio archive. The archive is the same bytes on every run from the
+# never installed, cached in BUILD_DIR/linux/), tests/system/linux/guest-init.sh as /init and
+# the kernel modules a virtio-blk disk with ext4 needs, taken from the linux-image package
+# tools/fetch-linux.sh left in BUILD_DIR/linux/ (the same kernel's), in a gzip-compressed newc
+# cpio archive. The modules lie flat in /lib/modules/ with /lib/modules/order naming them in the
+# order they load (each after those it depends on); /init loads them only when asked. The archive is the same bytes on every run from the
 # same package: every entry owned by root, dated 0, numbered in order; gzip stores no name or
 # date. BusyBox installs its applets' links itself when /init starts. Prints the archive's path.
 #
@@ -27,11 +30,36 @@ if [ -z "$deb" ]; then
 fi
 [ -n "$deb" ] || { echo "make-initramfs: busybox-static could not be downloaded" >&2; exit 1; }
 
+# The modules, each after its dependencies (their .modinfo "depends=": Debian's package has no
+# modules.dep, depmod makes it at installation): virtio-mmio, virtio-pci (for the bare runs'
+# virtio-blk-pci disk) and virtio-blk on virtio and virtio_ring; virtio-pci also on its modern
+# and legacy device parts; ext4 on jbd2, mbcache and crc16, and through the crypto API (its "softdep=pre:
+# crypto-crc32c", which only modprobe follows) on a crc32c for its metadata checksums.
+modules="virtio_ring virtio virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
+virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
+kernel_deb=$(find "$out" -maxdepth 1 -name 'linux-image-*-amd64_*.deb' -print -quit)
+[ -n "$kernel_deb" ] ||
+    { echo "make-initramfs: no linux-image package in $out (run tools/fetch-linux.sh first)" >&2; exit 1; }
+
 busybox=$(mktemp)
-trap 'rm -f "$busybox" "$archive.tmp"' EXIT
+staging=$(mktemp -d)
+trap 'rm -rf "$busybox" "$staging" "$archive.tmp"' EXIT
 dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >"$busybox"
 [ "$(od -An -t x1 -N 4 "$busybox" | tr -d ' ')" = "7f454c46" ] ||
     { echo "make-initramfs: $deb holds no ELF ./bin/busybox" >&2; exit 1; }
+
+patterns=()
+for module in $modules; do
+    patterns+=("./lib/modules/*/$module.ko")    # tar's * matches across directories
+done
+dpkg-deb --fsys-tarfile "$kernel_deb" | tar -x -C "$staging" --wildcards "${patterns[@]}"
+module_entries=""
+for module in $modules; do
+    path=$(find "$staging" -name "$module.ko" -print -quit)
+    [ -n "$path" ] || { echo "make-initramfs: $kernel_deb has no $module.ko" >&2; exit 1; }
+    module_entries+=$'\n'"file lib/modules/$module.ko 0644 $path"
+done
+printf '%s\n' $modules >"$staging/order"
 
 # The archive's entries, one a line: TYPE NAME MODE [SOURCE | TARGET | MAJOR:MINOR].
 # /dev/console must exist before /init runs: the kernel opens it as init's standard streams.
@@ -43,6 +71,9 @@ char dev/console 0600 5:1
 dir proc 0755
 dir sys 0755
 dir tmp 1777
+dir lib 0755
+dir lib/modules 0755
+file lib/modules/order 0644 $staging/order$module_entries
 file init 0755 $init"
 
 # newc: per entry a 110-byte ASCII header ("070701" and 13 fields of 8 hex digits), the name

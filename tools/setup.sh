@@ -19,6 +19,8 @@ packages=(
   zlib1g-dev
   # unpacking Debian's kernel image for the decoder's real-code tests (tools/fetch-linux.sh)
   xz-utils
+  # the ext4 image of the Linux guest's disk test, checked after it (tests/system/linux/run-ext4.sh)
+  e2fsprogs
 )
 
 missing=()
