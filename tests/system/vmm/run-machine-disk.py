@@ -128,9 +128,14 @@ def main():
     if "-h" in args or "--help" in args:
         print(__doc__.strip())
         return 0
-    if len(args) != 5 or any(a.startswith("-") for a in args):
-        print(f"{os.path.basename(sys.argv[0])}: KERNEL INIT LOW HIGH LOGDIR expected "
-              f"(see {sys.argv[0]} --help)", file=sys.stderr)
+    for arg in args:
+        if arg.startswith("-"):
+            print(f"{os.path.basename(sys.argv[0])}: unknown option '{arg}' "
+                  f"(see {sys.argv[0]} --help)", file=sys.stderr)
+            return 2
+    if len(args) != 5:
+        print(f"{os.path.basename(sys.argv[0])}: KERNEL INIT LOW HIGH LOGDIR expected, got "
+              f"{len(args)} arguments (see {sys.argv[0]} --help)", file=sys.stderr)
         return 2
     kernel, init, low, high, logdir = args
     os.makedirs(logdir, exist_ok=True)
