@@ -57,6 +57,8 @@ RECORDER(cmd_vm_info)
 RECORDER(cmd_vm_start)
 RECORDER(cmd_vm_kill)
 RECORDER(cmd_vm_reboot)
+RECORDER(cmd_vm_pause)
+RECORDER(cmd_vm_resume)
 RECORDER(cmd_vm_mode)
 RECORDER(cmd_vm_console)
 RECORDER(cmd_vm_stats)
@@ -108,6 +110,8 @@ static void test_each_command_reaches_its_handler(void **state)
     expect_call("vm start web", "cmd_vm_start", 1);
     expect_call("vm kill web", "cmd_vm_kill", 1);
     expect_call("vm reboot web", "cmd_vm_reboot", 1);
+    expect_call("vm pause web", "cmd_vm_pause", 1);
+    expect_call("vm resume web", "cmd_vm_resume", 1);
     expect_call("vm mode web svm", "cmd_vm_mode", 2);
     assert_string_equal(called_argv[0], "web");
     assert_string_equal(called_argv[1], "svm");
@@ -151,7 +155,8 @@ static void test_group_word_alone(void **state)
     (void)state;
     expect_message("log", COMMAND_BAD_USAGE, "'log' needs one more word: log level log stats\n");
     expect_message("vm", COMMAND_BAD_USAGE,
-                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
+                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot vm pause "
+                   "vm resume "
                    "vm mode vm console vm stats\n");
     expect_message("svc", COMMAND_BAD_USAGE, "'svc' needs one more word: svc crash\n");
 }
