@@ -155,9 +155,8 @@ static void test_group_word_alone(void **state)
     (void)state;
     expect_message("log", COMMAND_BAD_USAGE, "'log' needs one more word: log level log stats\n");
     expect_message("vm", COMMAND_BAD_USAGE,
-                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot vm pause "
-                   "vm resume "
-                   "vm mode vm console vm stats\n");
+                   "'vm' needs one more word: vm list vm info vm start vm kill vm reboot "
+                   "vm pause vm resume vm mode vm console vm stats\n");
     expect_message("svc", COMMAND_BAD_USAGE, "'svc' needs one more word: svc crash\n");
 }
 
