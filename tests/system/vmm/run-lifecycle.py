@@ -360,9 +360,7 @@ def check_console_full(m):
         m.serial.sendall(b"z" * min(50, sent - at))
         m.pump(0.05)
     m.type(DETACH)
-    # The bytes go through init, which may be busy taking back a VM that just ended (work's
-    # often does then): how fast the shell answers is check_responsive's question, not this one.
-    m.wait_line(r"^vm console: detached from spin$", mark, VM_SECONDS)
+    m.wait_line(r"^vm console: detached from spin$", mark)
     m.wait(m.at_prompt, "prompt after detaching from spin")
     dropped = [int(match.group(1)) for match in
                (re.match(r"^vm console: (\d+) bytes dropped \(spin's input is full: it is not "
